@@ -1,7 +1,7 @@
-/** Jest runs the TypeScript sources through ts-jest; tests live in test/ and beside forecasting/. */
+/** Jest runs the TypeScript sources through ts-jest; tests live in test/. */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/test', '<rootDir>/forecasting'],
+  roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }],

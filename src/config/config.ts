@@ -1,0 +1,88 @@
+import { z } from 'zod';
+
+/** Every setting deskmetrics reads from the environment, with its default and meaning (the README table is generated from this). */
+export const CONFIG_VARIABLES = {
+  DATABASE_URL: {
+    schema: z.string().url().optional(),
+    description: 'PostgreSQL connection URL. Unset: the embedded PGlite database is used.',
+  },
+  DESKMETRICS_DATA_DIR: {
+    schema: z.string().min(1).default('.data/pglite'),
+    description: "Folder the embedded PGlite database persists to (ignored with DATABASE_URL). 'memory://' keeps it in memory.",
+  },
+  DATABASE_SCHEMA: {
+    schema: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier')
+      .optional(),
+    description: 'PostgreSQL schema to use (created when missing). Default: the connection\'s search_path (public).',
+  },
+  DATABASE_POOL_SIZE: {
+    schema: z.coerce.number().int().min(1).max(200).default(10),
+    description: 'Connections in the pool to PostgreSQL (the embedded database always uses one).',
+  },
+  DATABASE_STATEMENT_TIMEOUT_MS: {
+    schema: z.coerce.number().int().min(0).default(30000),
+    description: 'Server-side statement timeout for API queries in milliseconds (0 = none).',
+  },
+  PORT: {
+    schema: z.coerce.number().int().min(0).max(65535).default(4000),
+    description: 'HTTP port of the GraphQL server.',
+  },
+  HOST: {
+    schema: z.string().min(1).default('0.0.0.0'),
+    description: 'Interface the HTTP server binds to.',
+  },
+  DESKMETRICS_DEMO: {
+    schema: z.enum(['auto', 'off']).default('auto'),
+    description: "'auto': on start, an empty database gets a demo dataset; 'off': never load demo data.",
+  },
+  DESKMETRICS_DEMO_TICKETS: {
+    schema: z.coerce.number().int().min(100).max(50_000_000).default(20000),
+    description: 'Tickets in the demo dataset loaded on first start.',
+  },
+  DESKMETRICS_DEMO_SEED: {
+    schema: z.coerce.number().int().default(42),
+    description: 'Random seed of the demo dataset loaded on first start.',
+  },
+  DESKMETRICS_EXPLORER: {
+    schema: z.enum(['on', 'off']).default('on'),
+    description: "'on' serves the GraphiQL explorer (bundled, works offline) at GET /graphql.",
+  },
+  MAX_PERIOD_DAYS: {
+    schema: z.coerce.number().int().min(1).default(3660),
+    description: 'Longest period a metric query may span, in days.',
+  },
+  MAX_SERIES_BUCKETS: {
+    schema: z.coerce.number().int().min(1).default(5000),
+    description: 'Most buckets a series may have.',
+  },
+  IMPORT_BATCH_SIZE: {
+    schema: z.coerce.number().int().min(1).max(100000).default(5000),
+    description: 'Rows per multi-row statement during import.',
+  },
+  LOG_LEVEL: {
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    description: 'Log level (pino).',
+  },
+} as const;
+
+type Vars = typeof CONFIG_VARIABLES;
+export type Config = { [K in keyof Vars]: z.output<Vars[K]['schema']> };
+
+/** Thrown when the environment holds an invalid setting; the message names every bad variable. */
+export class ConfigError extends Error {}
+
+/** Reads and validates the configuration from an environment (process.env by default); throws ConfigError naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const out: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [name, def] of Object.entries(CONFIG_VARIABLES)) {
+    const raw = env[name];
+    const parsed = def.schema.safeParse(raw === '' ? undefined : raw);
+    if (parsed.success) out[name] = parsed.data;
+    else problems.push(`${name}=${JSON.stringify(raw)}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  }
+  if (problems.length) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  return { ...(out as Config), ...overrides };
+}

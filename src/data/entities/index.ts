@@ -1,0 +1,14 @@
+import { AgentActivity } from './agent-activity.entity';
+import { Agent } from './agent.entity';
+import { Customer } from './customer.entity';
+import { ImportRun } from './import-run.entity';
+import { Message } from './message.entity';
+import { Order } from './order.entity';
+import { SlaPolicy } from './sla-policy.entity';
+import { Survey } from './survey.entity';
+import { Ticket } from './ticket.entity';
+
+export { AgentActivity, Agent, Customer, ImportRun, Message, Order, SlaPolicy, Survey, Ticket };
+
+/** Every entity of the data model, for the DataSource. */
+export const ENTITIES = [Customer, Agent, Ticket, Message, Survey, Order, AgentActivity, SlaPolicy, ImportRun];

@@ -1,0 +1,22 @@
+import { randomBytes } from 'node:crypto';
+import { loadConfig } from '../../src/config/config';
+import { openMigratedDatabase, type Database } from '../../src/db/data-source';
+
+/** A migrated database of its own for one test file: a fresh schema on DATABASE_URL's PostgreSQL, else an in-memory PGlite. */
+export interface TestDatabase extends Database {
+  /** Drops the test's schema (PostgreSQL) and closes the connection. */
+  destroy(): Promise<void>;
+}
+
+/** Opens a throwaway, fully migrated database; runs on whichever database the environment selects. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const base = loadConfig({ ...process.env, DESKMETRICS_DATA_DIR: 'memory://' });
+  const schema = base.DATABASE_URL ? `test_${process.pid}_${randomBytes(4).toString('hex')}` : undefined;
+  const db = await openMigratedDatabase({ ...base, DATABASE_SCHEMA: schema, DATABASE_POOL_SIZE: 4 });
+  return Object.assign(db, {
+    async destroy() {
+      if (schema && db.dataSource.isInitialized) await db.dataSource.query(`DROP SCHEMA "${schema}" CASCADE`);
+      await db.close();
+    },
+  });
+}
