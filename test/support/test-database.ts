@@ -15,7 +15,11 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const db = await openMigratedDatabase({ ...base, DATABASE_SCHEMA: schema, DATABASE_POOL_SIZE: 4 });
   return Object.assign(db, {
     async destroy() {
-      if (schema && db.dataSource.isInitialized) await db.dataSource.query(`DROP SCHEMA "${schema}" CASCADE`);
+      if (schema) {
+        // A test may have closed the pool on purpose; the schema is still dropped so runs leave nothing behind.
+        if (!db.dataSource.isInitialized) await db.dataSource.initialize();
+        await db.dataSource.query(`DROP SCHEMA "${schema}" CASCADE`);
+      }
       await db.close();
     },
   });

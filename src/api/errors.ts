@@ -1,0 +1,64 @@
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+
+/** Stable error codes clients can switch on (extensions.code). */
+export enum ErrorCode {
+  BAD_USER_INPUT = 'BAD_USER_INPUT',
+  INVALID_PERIOD = 'INVALID_PERIOD',
+  PERIOD_TOO_LONG = 'PERIOD_TOO_LONG',
+  TOO_MANY_BUCKETS = 'TOO_MANY_BUCKETS',
+  UNKNOWN_TIMEZONE = 'UNKNOWN_TIMEZONE',
+  DIMENSION_NOT_APPLICABLE = 'DIMENSION_NOT_APPLICABLE',
+  INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
+}
+
+/** An error meant for the API caller: a code, a message, and the argument it is about. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly argument?: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+const CLIENT_CODES = new Set<string>([
+  ...Object.values(ErrorCode).filter((c) => c !== ErrorCode.INTERNAL_SERVER_ERROR),
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+/**
+ * The one place errors become GraphQL errors: ApiErrors keep their code and argument; validation errors keep theirs;
+ * anything else (a database error, a bug) becomes a generic internal error so no SQL or stack trace reaches the caller.
+ */
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+  if (original instanceof ApiError) {
+    return {
+      message: original.message,
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: original.code, ...(original.argument ? { argument: original.argument } : {}) },
+    };
+  }
+  const code = formatted.extensions?.code;
+  if (typeof code === 'string' && CLIENT_CODES.has(code)) {
+    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
+  }
+  // Argument coercion failures (a non-existent enum value, a malformed DateTime) arrive without an original ApiError.
+  if (original instanceof GraphQLError && !original.originalError) {
+    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code: ErrorCode.BAD_USER_INPUT } };
+  }
+  return {
+    message: 'Internal server error',
+    locations: formatted.locations,
+    path: formatted.path,
+    extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+  };
+}

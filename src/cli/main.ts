@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+import 'reflect-metadata';
+import { Command, InvalidArgumentError } from 'commander';
+import { ConfigError, loadConfig } from '../config/config';
+import { runDemoCommand } from '../demo/demo-command';
+import { runImportCommand } from '../import/import-command';
+import { emitSchemaFile, SCHEMA_FILE } from '../server/schema';
+import { runServeCommand } from '../server/serve-command';
+
+function positiveInt(name: string) {
+  return (raw: string): number => {
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive whole number`);
+    return n;
+  };
+}
+
+function integer(raw: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError('must be a whole number');
+  return n;
+}
+
+/** The deskmetrics command line: serve, import, demo, schema. */
+export function buildCli(): Command {
+  const program = new Command('deskmetrics')
+    .description('Customer-service metrics and forecasts over GraphQL, from your help desk\'s records.')
+    .showHelpAfterError();
+
+  program
+    .command('serve', { isDefault: true })
+    .description('serve the GraphQL API (migrates the database; loads demo data into an empty one unless DESKMETRICS_DEMO=off)')
+    .action(async () => runServeCommand(loadConfig()));
+
+  program
+    .command('import')
+    .description('load a dataset folder (CSV or JSON Lines, see docs/data-contract.md) into the database')
+    .argument('<folder>', 'folder with tickets.csv and the other files of the data contract')
+    .option('--skip-invalid', 'load the valid rows and write the rejected ones with reasons to a report file', false)
+    .option('--report <file>', 'where --skip-invalid writes rejected rows (default: import-report-<time>.csv)')
+    .option('--batch-size <rows>', 'rows per multi-row statement (default IMPORT_BATCH_SIZE)', positiveInt('--batch-size'))
+    .action(async (folder: string, opts: { skipInvalid: boolean; report?: string; batchSize?: number }) => {
+      process.exitCode = await runImportCommand(loadConfig(), folder, opts);
+    });
+
+  program
+    .command('demo')
+    .description('generate a realistic demo dataset into the database (or as contract files with --out)')
+    .option('--tickets <n>', 'number of tickets', positiveInt('--tickets'), 200000)
+    .option('--seed <n>', 'random seed (same seed, same data)', integer, 42)
+    .option('--end <date>', 'exclusive end date of the two-year window (YYYY-MM-DD)')
+    .option('--out <folder>', 'write CSV files in the data-contract format instead of loading the database')
+    .action(async (opts: { tickets: number; seed: number; end?: string; out?: string }) => {
+      process.exitCode = await runDemoCommand(loadConfig(), opts);
+    });
+
+  program
+    .command('schema')
+    .description(`write the GraphQL schema to ${SCHEMA_FILE}`)
+    .action(() => {
+      const changed = emitSchemaFile();
+      console.log(changed ? `wrote ${SCHEMA_FILE}` : `${SCHEMA_FILE} is up to date`);
+    });
+
+  return program;
+}
+
+if (require.main === module) {
+  buildCli()
+    .parseAsync(process.argv)
+    .catch((err: unknown) => {
+      console.error(err instanceof ConfigError ? err.message : err instanceof Error ? `error: ${err.message}` : err);
+      process.exitCode = 2;
+    });
+}
