@@ -3,14 +3,16 @@ import type { Dimension } from './dimensions';
 /**
  * A fact source is the SQL a family of metrics aggregates over: its FROM clause (with the joins that expose its segment
  * dimensions), the SQL expression of each dimension, and the timestamps ("events") its metrics are attributed by.
+ * `{from}`, `{to}` (the period's bounds, timestamptz) and `{tz}` (the bucket time zone) may appear in `from` and
+ * `events`; they are bound as parameters.
  */
 export interface FactSource {
   readonly name: string;
-  /** FROM clause; its columns are referenced by the metric expressions (alias `f` for the fact row). */
+  /** FROM clause; the fact row's alias is `f`. */
   readonly from: string;
   readonly dimensions: Partial<Record<Dimension, string>>;
   /** Attribution timestamps by event name. */
-  readonly events: Record<string, string>;
+  readonly events: Readonly<Record<string, string>>;
 }
 
 /** Tickets with their customer's tier and their assignee's team; an agent is identified by its source id. */
@@ -34,5 +36,80 @@ export const TICKETS: FactSource = {
   },
 };
 
-/** Every fact source, by name. */
-export const FACT_SOURCES: Record<string, FactSource> = { [TICKETS.name]: TICKETS };
+/**
+ * Agent messages with their response time: the wait since the earliest customer message after the previous agent
+ * message, or since the ticket's creation for the first reply; null for a follow-up (nothing pending). Bot messages are
+ * left out before ordering, so they neither respond nor end a wait. A customer message at the same instant as an agent
+ * message counts as before it. Only tickets with an agent message in the period are windowed.
+ */
+export const AGENT_MESSAGES: FactSource = {
+  name: 'agentMessages',
+  from: `(
+      SELECT w.id, w.ticket_id, w.agent_id, w.sent_at, w.handle_seconds,
+             CASE WHEN w.seg = 0 THEN extract(epoch FROM w.sent_at - w.created_at)
+                  ELSE extract(epoch FROM w.sent_at - w.pending_since) END AS response_seconds
+      FROM (
+        SELECT s.*, min(s.sent_at) FILTER (WHERE s.author = 'customer') OVER (PARTITION BY s.ticket_id, s.seg) AS pending_since
+        FROM (
+          SELECT m.id, m.ticket_id, m.agent_id, m.author, m.sent_at, m.handle_seconds, t.created_at,
+                 count(*) FILTER (WHERE m.author = 'agent') OVER (
+                   PARTITION BY m.ticket_id ORDER BY m.sent_at, (m.author = 'agent'), m.id
+                   ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS seg
+          FROM messages m JOIN tickets t ON t.id = m.ticket_id
+          WHERE m.author <> 'bot'
+            AND m.ticket_id IN (SELECT ticket_id FROM messages WHERE author = 'agent' AND sent_at >= {from} AND sent_at < {to})
+        ) s
+      ) w
+      WHERE w.author = 'agent'
+    ) f
+    JOIN tickets t ON t.id = f.ticket_id
+    LEFT JOIN customers c ON c.id = t.customer_id
+    LEFT JOIN agents a ON a.id = f.agent_id`,
+  dimensions: {
+    channel: 't.channel',
+    product: 't.product',
+    tier: 'c.tier',
+    priority: 't.priority',
+    team: 'a.team',
+    agent: 'a.external_id',
+  },
+  events: { sent: 'f.sent_at' },
+};
+
+/** Survey responses; channel and product come from the surveyed ticket when there is one, the tier from the customer (the survey's, else the ticket's). */
+export const SURVEYS: FactSource = {
+  name: 'surveys',
+  from: `surveys f
+    LEFT JOIN tickets t ON t.id = f.ticket_id
+    LEFT JOIN customers c ON c.id = COALESCE(f.customer_id, t.customer_id)`,
+  dimensions: {
+    channel: 'COALESCE(t.channel, f.channel)',
+    product: 'COALESCE(t.product, f.product)',
+    tier: 'c.tier',
+  },
+  events: { responded: 'f.responded_at' },
+};
+
+/** Orders, segmented by the order's product and the customer's tier. */
+export const ORDERS: FactSource = {
+  name: 'orders',
+  from: `orders f JOIN customers c ON c.id = f.customer_id`,
+  dimensions: { product: 'f.product', tier: 'c.tier' },
+  events: { ordered: 'f.ordered_at' },
+};
+
+/** Customers, segmented by their tier and product. */
+export const CUSTOMERS: FactSource = {
+  name: 'customers',
+  from: `customers f`,
+  dimensions: { tier: 'f.tier', product: 'f.product' },
+  events: {},
+};
+
+/** Agent days; a date counts in the period when its midnight, in the period's time zone, does. */
+export const AGENT_ACTIVITY: FactSource = {
+  name: 'agentActivity',
+  from: `agent_activity f JOIN agents a ON a.id = f.agent_id`,
+  dimensions: { agent: 'a.external_id', team: 'a.team' },
+  events: { day: '(f.date::timestamp AT TIME ZONE {tz})' },
+};

@@ -1,6 +1,6 @@
 import { registerEnumType } from 'type-graphql';
 import { CHANNELS, PRIORITIES } from '../data/domain';
-import { DIMENSIONS } from './dimensions';
+import { DIMENSION_SETS, DIMENSIONS, type Dimension, type DimensionSetName } from './dimensions';
 import { DIRECTIONS, INDICATORS, METRIC_KINDS, UNITS } from './metric-definition';
 import { GRANULARITIES } from './period';
 
@@ -26,3 +26,12 @@ registerEnumType(UnitEnum, { name: 'Unit', description: 'Unit of a metric value 
 registerEnumType(DirectionEnum, { name: 'Direction', description: 'Whether a higher or a lower value is better.' });
 registerEnumType(MetricKindEnum, { name: 'MetricKind', description: 'Quantitative (operational counts and times) or qualitative (customer perception).' });
 registerEnumType(IndicatorEnum, { name: 'Indicator', description: 'Leading (predicts outcomes) or lagging (reports them).' });
+
+/** Per dimension set, the enum of dimensions its metrics can be broken down by (TicketDimension, SurveyDimension, …). */
+export const DIMENSION_SET_ENUMS = Object.fromEntries(
+  Object.entries(DIMENSION_SETS).map(([name, dims]) => {
+    const e = enumOf(dims);
+    registerEnumType(e, { name: `${name}Dimension`, description: `A dimension ${name.toLowerCase()} metrics can be broken down by.` });
+    return [name, e];
+  }),
+) as Record<DimensionSetName, Record<string, Dimension>>;

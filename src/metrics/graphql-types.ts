@@ -32,3 +32,47 @@ export class MetricBucket {
   @Field(() => Int, { description: 'Records the value was computed from.' })
   sampleSize: number;
 }
+
+/** One segment of a breakdown. */
+@ObjectType({ description: 'The metric within one segment value; segments without records are left out.' })
+export class MetricBreakdownRow {
+  @Field(() => String, { nullable: true, description: 'The segment value; null for records without one (e.g. no product).' })
+  segment: string | null;
+
+  @Field(() => Float, { nullable: true })
+  value: number | null;
+
+  @Field(() => Int)
+  sampleSize: number;
+
+  @Field(() => Float, { nullable: true, description: 'Median, for duration metrics (null otherwise).' })
+  median?: number | null;
+
+  @Field(() => Float, { nullable: true, description: '90th percentile, for duration metrics (null otherwise).' })
+  p90?: number | null;
+}
+
+/** The same metric over the previous period of equal length. */
+@ObjectType({ description: 'The metric over the previous period of equal length, and the change to the current one.' })
+export class MetricComparison {
+  @Field(() => DateTimeResolver)
+  previousFrom: Date;
+
+  @Field(() => DateTimeResolver)
+  previousTo: Date;
+
+  @Field(() => Float, { nullable: true, description: 'The value over the previous period.' })
+  previousValue: number | null;
+
+  @Field(() => Int)
+  previousSampleSize: number;
+
+  @Field(() => Float, { nullable: true, description: 'Current − previous; null when either is null.' })
+  absoluteChange: number | null;
+
+  @Field(() => Float, { nullable: true, description: '(current − previous) / |previous| × 100; null when previous is 0 or null.' })
+  relativeChange: number | null;
+
+  @Field(() => Boolean, { nullable: true, description: "Whether the change is an improvement given the metric's direction; null when unchanged, unknown or the direction is neutral." })
+  improved: boolean | null;
+}

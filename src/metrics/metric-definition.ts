@@ -14,20 +14,37 @@ export const INDICATORS = ['LEADING', 'LAGGING'] as const;
 export type Indicator = (typeof INDICATORS)[number];
 
 /**
- * SQL of an event-attributed metric. `inPeriod` is the SQL condition "this row's attribution event lies in the bucket
- * being aggregated"; each aggregate must restrict itself with it (FILTER (WHERE …)), which is what lets many metrics of one
- * fact source share one statement.
+ * SQL of an event-attributed metric: each fact row counts in the bucket its attribution event falls in. `inPeriod` is
+ * the SQL condition "this row's attribution event is the one being aggregated"; each aggregate restricts itself with it
+ * (FILTER (WHERE …)), which is what lets many metrics of one fact source share one statement.
  */
 export interface EventAggregateSql {
+  readonly kind: 'event';
   /** Attribution event (a key of the fact source's events). */
   readonly event: string;
-  /** Aggregate SQL of the value; null when there is no data (except counts, see emptyValue). */
+  /** Aggregate SQL of the value. */
   readonly value: (inPeriod: string) => string;
   /** Aggregate SQL of the sample size (the denominator's count). */
   readonly sampleSize: (inPeriod: string) => string;
-  /** The per-row duration expression (seconds) of a duration metric, for its median and p90. */
+  /** Per-row duration in seconds (null when the row has none), for a duration metric's median and p90. */
   readonly duration?: string;
 }
+
+/**
+ * SQL of a metric evaluated per bucket rather than per event (a state at an instant, or a ratio of populations at the
+ * bucket's start and end). Each part is a set of aggregates over one fact source, computed once per bucket (and segment);
+ * they may use the bucket bounds `b.start_at` and `b.end_at` (timestamptz). Parts of all such metrics on the same source
+ * are computed together.
+ */
+export interface PerBucketSql {
+  readonly kind: 'perBucket';
+  readonly parts: readonly { readonly source: FactSource; readonly aggregates: Readonly<Record<string, string>> }[];
+  /** Value SQL from the parts' aggregates; `part(alias)` names an aggregate's column. */
+  readonly value: (part: (alias: string) => string) => string;
+  readonly sampleSize: (part: (alias: string) => string) => string;
+}
+
+export type MetricSql = EventAggregateSql | PerBucketSql;
 
 /** One metric of the catalogue: everything the schema, the catalogue query, the docs and the SQL are derived from. */
 export interface MetricDefinition {
@@ -40,10 +57,16 @@ export interface MetricDefinition {
   readonly direction: Direction;
   readonly kind: MetricKind;
   readonly indicator: Indicator;
+  /** The fact source whose dimensions the metric accepts (and whose family of result types it belongs to). */
   readonly source: FactSource;
-  /** Dimensions the metric accepts as filters and breakdowns; a subset of its source's dimensions. */
+  /** Dimensions the metric accepts as filters and breakdowns; each one must exist on every source the SQL reads. */
   readonly dimensions: readonly Dimension[];
   /** Value when no record qualifies: 0 for counts and sums, null otherwise. */
   readonly emptyValue: 0 | null;
-  readonly sql: EventAggregateSql;
+  readonly sql: MetricSql;
+}
+
+/** True for metrics whose result also carries a median and a 90th percentile. */
+export function isDuration(metric: MetricDefinition): boolean {
+  return metric.sql.kind === 'event' && metric.sql.duration !== undefined;
 }

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
-import type { SegmentFilter } from './dimensions';
+import type { Dimension, SegmentFilter } from './dimensions';
 import type { MetricDefinition } from './metric-definition';
-import { buildMetricQuery, type Grouping } from './metric-query';
+import { buildMetricQuery, statementFamily, type Grouping, type MetricColumns } from './metric-query';
 import type { Granularity, Period } from './period';
 
 /** Runs one parameterised statement; the per-request seam through which every metric query goes (and is counted in tests). */
@@ -9,10 +9,12 @@ export interface SqlExecutor {
   query<T = Record<string, unknown>>(sql: string, params: unknown[]): Promise<T[]>;
 }
 
-/** A metric's value and the count of records it was computed from. */
+/** A metric's value and the count of records it was computed from (duration metrics add median and p90). */
 export interface MetricValue {
   value: number | null;
   sampleSize: number;
+  median?: number | null;
+  p90?: number | null;
 }
 
 /** One bucket of a series: its start in the requested zone (local date-time), its bounds as instants, and the value. */
@@ -22,6 +24,11 @@ export interface SeriesBucket extends MetricValue {
   end: Date;
 }
 
+/** One row of a breakdown: a segment value (null = records without one) and the metric in that segment. */
+export interface BreakdownRow extends MetricValue {
+  segment: string | null;
+}
+
 /** A request for one metric over one period and filter (the filter already normalised). */
 export interface MetricRequest {
   metric: MetricDefinition;
@@ -29,87 +36,96 @@ export interface MetricRequest {
   filter: SegmentFilter;
 }
 
-interface SeriesRequest extends MetricRequest {
+export interface SeriesRequest extends MetricRequest {
   granularity: Granularity;
   timezone: string;
 }
 
-const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-
-function toValue(metric: MetricDefinition, rawValue: unknown, rawSize: unknown): MetricValue {
-  const sampleSize = num(rawSize) ?? 0;
-  const value = num(rawValue);
-  return { value: value === null && sampleSize === 0 ? metric.emptyValue : value, sampleSize };
+export interface BreakdownRequest extends MetricRequest {
+  dimension: Dimension;
 }
 
-/** Groups requests that one statement can answer: same fact source, period, filter (and grouping). */
-function groupRequests<R extends MetricRequest>(requests: readonly R[], extra: (r: R) => unknown): Map<string, R[]> {
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+/** Reads one metric's columns from a result row, applying the metric's value for "no data". */
+function readValue(metric: MetricDefinition, row: Record<string, unknown> | undefined, c: MetricColumns): MetricValue {
+  const sampleSize = num(row?.[c.sampleSize]) ?? 0;
+  const value = num(row?.[c.value]);
+  const out: MetricValue = { value: value === null && sampleSize === 0 ? metric.emptyValue : value, sampleSize };
+  if (c.median) {
+    out.median = num(row?.[c.median]);
+    out.p90 = num(row?.[c.p90!]);
+  }
+  return out;
+}
+
+/** Runs the batch: requests that one statement can answer (same family, period, filter, grouping) share it. */
+async function runGrouped<R extends MetricRequest, T>(
+  sql: SqlExecutor,
+  requests: readonly R[],
+  grouping: (r: R) => Grouping,
+  read: (r: R, rows: Record<string, unknown>[], c: MetricColumns) => T,
+): Promise<T[]> {
   const groups = new Map<string, R[]>();
-  requests.forEach((r) => {
-    const key = JSON.stringify([r.metric.source.name, r.period.from, r.period.to, r.filter, extra(r)]);
+  for (const r of requests) {
+    const key = JSON.stringify([statementFamily(r.metric), r.period, r.filter, grouping(r)]);
     const list = groups.get(key);
     if (list) list.push(r);
     else groups.set(key, [r]);
-  });
-  return groups;
+  }
+  const results = new Map<R, T>();
+  await Promise.all(
+    [...groups.values()].map(async (group) => {
+      const first = group[0];
+      const metrics = [...new Map(group.map((r) => [r.metric.name, r.metric])).values()];
+      const q = buildMetricQuery(metrics, first.period, first.filter, grouping(first));
+      const rows = await sql.query<Record<string, unknown>>(q.sql, q.params);
+      for (const r of group) results.set(r, read(r, rows, q.columns.find((c) => c.metric === r.metric.name)!));
+    }),
+  );
+  return requests.map((r) => results.get(r)!);
 }
 
-/** Distinct metrics of a group, in first-seen order. */
-function distinctMetrics(requests: readonly MetricRequest[]): MetricDefinition[] {
-  return [...new Map(requests.map((r) => [r.metric.name, r.metric])).values()];
-}
-
-/** The per-request DataLoaders of metric values and series: every metric field that shares a statement is batched into it. */
+/** The per-request DataLoaders of metric values, series and breakdowns: fields that can share a statement are batched into it. */
 export function createMetricLoaders(sql: SqlExecutor) {
-  const values = new DataLoader<MetricRequest, MetricValue, string>(
-    async (requests) => {
-      const results = new Map<MetricRequest, MetricValue>();
-      await Promise.all(
-        [...groupRequests(requests, () => null).values()].map(async (group) => {
-          const first = group[0];
-          const metrics = distinctMetrics(group);
-          const q = buildMetricQuery(first.metric.source, metrics, first.period, first.filter, { kind: 'total' });
-          const [row] = await sql.query<Record<string, unknown>>(q.sql, q.params);
-          for (const r of group) {
-            const c = q.columns.find((col) => col.metric === r.metric.name)!;
-            results.set(r, toValue(r.metric, row?.[c.value] ?? null, row?.[c.sampleSize] ?? 0));
-          }
-        }),
-      );
-      return requests.map((r) => results.get(r)!);
-    },
-    { cacheKeyFn: (r) => JSON.stringify([r.metric.name, r.period, r.filter]) },
-  );
-
-  const series = new DataLoader<SeriesRequest, SeriesBucket[], string>(
-    async (requests) => {
-      const results = new Map<SeriesRequest, SeriesBucket[]>();
-      await Promise.all(
-        [...groupRequests(requests, (r) => [r.granularity, r.timezone]).values()].map(async (group) => {
-          const first = group[0];
-          const grouping: Grouping = { kind: 'series', granularity: first.granularity, timezone: first.timezone };
-          const q = buildMetricQuery(first.metric.source, distinctMetrics(group), first.period, first.filter, grouping);
-          const rows = await sql.query<Record<string, unknown>>(q.sql, q.params);
-          for (const r of group) {
-            const c = q.columns.find((col) => col.metric === r.metric.name)!;
-            results.set(
-              r,
-              rows.map((row) => ({
-                localStart: String(row.bucket_local),
-                start: new Date(row.bucket_start as string | Date),
-                end: new Date(row.bucket_end as string | Date),
-                ...toValue(r.metric, row[c.value], row[c.sampleSize]),
-              })),
-            );
-          }
-        }),
-      );
-      return requests.map((r) => results.get(r)!);
-    },
-    { cacheKeyFn: (r) => JSON.stringify([r.metric.name, r.period, r.filter, r.granularity, r.timezone]) },
-  );
-
-  return { values, series };
+  const key = (...parts: unknown[]) => JSON.stringify(parts);
+  return {
+    values: new DataLoader<MetricRequest, MetricValue, string>(
+      (requests) => runGrouped(sql, requests, () => ({ kind: 'total' }), (r, rows, c) => readValue(r.metric, rows[0], c)),
+      { cacheKeyFn: (r) => key(r.metric.name, r.period, r.filter) },
+    ),
+    series: new DataLoader<SeriesRequest, SeriesBucket[], string>(
+      (requests) =>
+        runGrouped(
+          sql,
+          requests,
+          (r) => ({ kind: 'series', granularity: r.granularity, timezone: r.timezone }),
+          (r, rows, c) =>
+            rows.map((row) => ({
+              localStart: String(row.bucket_local),
+              start: new Date(row.bucket_start as string | Date),
+              end: new Date(row.bucket_end as string | Date),
+              ...readValue(r.metric, row, c),
+            })),
+        ),
+      { cacheKeyFn: (r) => key(r.metric.name, r.period, r.filter, r.granularity, r.timezone) },
+    ),
+    breakdowns: new DataLoader<BreakdownRequest, BreakdownRow[], string>(
+      (requests) =>
+        runGrouped(
+          sql,
+          requests,
+          (r) => ({ kind: 'breakdown', dimension: r.dimension }),
+          (r, rows, c) =>
+            rows
+              .map((row) => ({ segment: row.grp === null ? null : String(row.grp), ...readValue(r.metric, row, c) }))
+              // A segment where this metric has no records is left out (the statement may hold other metrics' segments).
+              .filter((row) => row.sampleSize > 0)
+              .sort((a, b) => (a.segment ?? '\uffff').localeCompare(b.segment ?? '\uffff')),
+        ),
+      { cacheKeyFn: (r) => key(r.metric.name, r.period, r.filter, r.dimension) },
+    ),
+  };
 }
 
 export type MetricLoaders = ReturnType<typeof createMetricLoaders>;

@@ -1,10 +1,11 @@
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Float, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { ApiContext } from '../api/context';
-import type { Dimension } from './dimensions';
-import { normaliseFilter, type SegmentFilter } from './dimensions';
-import { ChannelEnum, GranularityEnum, PriorityEnum, UnitEnum } from './graphql-enums';
-import { MetricBucket, PeriodInput } from './graphql-types';
-import type { MetricDefinition, Unit } from './metric-definition';
+import { ApiError, ErrorCode } from '../api/errors';
+import { dimensionSetName, normaliseFilter, type Dimension, type DimensionSetName, type SegmentFilter } from './dimensions';
+import { ChannelEnum, DIMENSION_SET_ENUMS, GranularityEnum, PriorityEnum, UnitEnum } from './graphql-enums';
+import { MetricBreakdownRow, MetricBucket, MetricComparison, PeriodInput } from './graphql-types';
+import { compareValues, previousPeriod } from './comparison';
+import { isDuration, type MetricDefinition, type Unit } from './metric-definition';
 import type { MetricRequest } from './metric-loaders';
 import { validateBucketCount, validatePeriod, validateTimeZone } from './metric-validation';
 import type { Granularity } from './period';
@@ -14,7 +15,7 @@ import { METRICS } from './registry';
 const DIMENSION_ARGS: Record<Dimension, { type: () => unknown; description: string }> = {
   channel: { type: () => [ChannelEnum], description: 'Only these channels.' },
   product: { type: () => [String], description: 'Only these products.' },
-  tier: { type: () => [String], description: "Only customers of these tiers." },
+  tier: { type: () => [String], description: 'Only customers of these tiers.' },
   priority: { type: () => [PriorityEnum], description: 'Only these priorities.' },
   team: { type: () => [String], description: 'Only these teams.' },
   agent: { type: () => [String], description: 'Only these agents (source ids).' },
@@ -30,26 +31,36 @@ type MetricArgs = { period: PeriodInput } & Partial<Record<Dimension, string[]>>
 const pascal = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /** The argument type of metrics accepting exactly these dimensions (only applicable dimensions exist, so others are schema errors). */
-function createArgsType(name: string, dimensions: readonly Dimension[]) {
+function createArgsType(setName: DimensionSetName, dimensions: readonly Dimension[]) {
   @ArgsType()
   class Args {
     @Field(() => PeriodInput)
     period: PeriodInput;
   }
-  Object.defineProperty(Args, 'name', { value: `${name}Args` });
+  Object.defineProperty(Args, 'name', { value: `${setName}MetricArgs` });
   for (const d of dimensions) {
     Field(DIMENSION_ARGS[d].type as () => [string], { nullable: true, description: DIMENSION_ARGS[d].description })(Args.prototype, d);
   }
   return Args;
 }
 
-/** The result type shared by metrics of one fact source (same dimensions), with the resolvers of its loaded fields. */
-function createResultType(typeName: string) {
-  @ObjectType(typeName, { description: 'A metric over a period: value, sample size and series.' })
+/** The result type of one family (dimension set × duration or not), with the resolvers of its loaded fields. */
+function createResultType(setName: DimensionSetName, duration: boolean) {
+  const typeName = `${setName}${duration ? 'Duration' : ''}Metric`;
+  const DimensionEnum = DIMENSION_SET_ENUMS[setName];
+
+  @ObjectType(typeName, {
+    description: `A ${setName.toLowerCase()} metric over a period: value, sample size${duration ? ', median and p90' : ''}, series, breakdown and comparison.`,
+  })
   class Result extends MetricHandle {}
 
   @Resolver(() => Result)
   class ResultResolver {
+    @FieldResolver(() => String, { description: 'The metric’s name in the catalogue.' })
+    metric(@Root() root: MetricHandle): string {
+      return root.request.metric.name;
+    }
+
     @FieldResolver(() => UnitEnum, { description: 'Unit of the value.' })
     unit(@Root() root: MetricHandle): Unit {
       return root.request.metric.unit;
@@ -60,7 +71,7 @@ function createResultType(typeName: string) {
       return (await ctx.loaders.values.load(root.request)).value;
     }
 
-    @FieldResolver(() => Int, { description: 'Records the value was computed from (the denominator\'s count).' })
+    @FieldResolver(() => Int, { description: "Records the value was computed from (the denominator's count)." })
     async sampleSize(@Root() root: MetricHandle, @Ctx() ctx: ApiContext): Promise<number> {
       return (await ctx.loaders.values.load(root.request)).sampleSize;
     }
@@ -78,20 +89,71 @@ function createResultType(typeName: string) {
       validateBucketCount(root.request.period, granularity, ctx.config);
       return ctx.loaders.series.load({ ...root.request, granularity, timezone: zone });
     }
+
+    @FieldResolver(() => [MetricBreakdownRow], { description: 'The metric per value of a dimension, within the filters.' })
+    async breakdown(
+      @Root() root: MetricHandle,
+      @Ctx() ctx: ApiContext,
+      @Arg('by', () => DimensionEnum) by: Dimension,
+    ): Promise<MetricBreakdownRow[]> {
+      return ctx.loaders.breakdowns.load({ ...root.request, dimension: by });
+    }
+
+    @FieldResolver(() => MetricComparison, { description: 'The metric over the previous period of equal length, and the change.' })
+    async comparison(@Root() root: MetricHandle, @Ctx() ctx: ApiContext): Promise<MetricComparison> {
+      const previous = previousPeriod(root.request.period);
+      const [current, before] = await Promise.all([
+        ctx.loaders.values.load(root.request),
+        ctx.loaders.values.load({ ...root.request, period: previous }),
+      ]);
+      return {
+        previousFrom: previous.from,
+        previousTo: previous.to,
+        previousValue: before.value,
+        previousSampleSize: before.sampleSize,
+        ...compareValues(current.value, before.value, root.request.metric.direction),
+      };
+    }
   }
-  return { Result, ResultResolver };
+
+  if (duration) {
+    @Resolver(() => Result)
+    class DurationResolver {
+      @FieldResolver(() => Float, { nullable: true, description: 'Median duration (seconds); null when no record qualifies.' })
+      async median(@Root() root: MetricHandle, @Ctx() ctx: ApiContext): Promise<number | null> {
+        return (await ctx.loaders.values.load(root.request)).median ?? null;
+      }
+
+      @FieldResolver(() => Float, { nullable: true, description: '90th percentile duration (seconds, linear interpolation); null when no record qualifies.' })
+      async p90(@Root() root: MetricHandle, @Ctx() ctx: ApiContext): Promise<number | null> {
+        return (await ctx.loaders.values.load(root.request)).p90 ?? null;
+      }
+    }
+    return { Result, resolvers: [ResultResolver, DurationResolver] };
+  }
+  return { Result, resolvers: [ResultResolver] };
+}
+
+/** Reads the segment filter of a metric's arguments; a dimension outside the metric's set cannot reach here (schema error). */
+function filterOf(metric: MetricDefinition, args: MetricArgs): SegmentFilter {
+  const filter: SegmentFilter = {};
+  for (const d of metric.dimensions) {
+    const values = args[d];
+    if (values === undefined || values === null) continue;
+    if (values.length === 0) throw new ApiError(ErrorCode.BAD_USER_INPUT, `${d}: give at least one value, or leave the filter out`, d);
+    filter[d] = values;
+  }
+  return normaliseFilter(filter);
 }
 
 /** The Query field of one metric, taking its period and the filters of its dimensions. */
-function createMetricQuery(metric: MetricDefinition, ResultType: ReturnType<typeof createResultType>['Result'], ArgsType: ReturnType<typeof createArgsType>) {
+function createMetricQuery(metric: MetricDefinition, ResultType: new (r: MetricRequest) => MetricHandle, ArgsClass: Function) {
   @Resolver()
   class MetricQuery {
     @Query(() => ResultType, { name: metric.name, description: `${metric.description} ${pascal(metric.formula)}.` })
-    resolve(@Args(() => ArgsType) args: MetricArgs, @Ctx() ctx: ApiContext): MetricHandle {
+    resolve(@Args(() => ArgsClass) args: MetricArgs, @Ctx() ctx: ApiContext): MetricHandle {
       const period = validatePeriod({ from: args.period.from, to: args.period.to, timezone: args.period.timezone ?? 'UTC' }, ctx.config);
-      const filter: SegmentFilter = {};
-      for (const d of metric.dimensions) if (args[d]) filter[d] = args[d];
-      return new ResultType({ metric, period, filter: normaliseFilter(filter) });
+      return new ResultType({ metric, period, filter: filterOf(metric, args) });
     }
   }
   return MetricQuery;
@@ -99,17 +161,21 @@ function createMetricQuery(metric: MetricDefinition, ResultType: ReturnType<type
 
 /** Every resolver class of the metric part of the schema, generated from the registry. */
 export function metricResolvers(): Function[] {
-  const families = new Map<string, { result: ReturnType<typeof createResultType>; args: ReturnType<typeof createArgsType> }>();
+  const results = new Map<string, ReturnType<typeof createResultType>>();
+  const argsTypes = new Map<DimensionSetName, Function>();
   const resolvers: Function[] = [];
   for (const metric of METRICS) {
-    const familyName = `${pascal(metric.source.name.replace(/s$/, ''))}Metric`;
-    let family = families.get(familyName);
+    const setName = dimensionSetName(metric.dimensions);
+    const familyKey = `${setName}:${isDuration(metric)}`;
+    let family = results.get(familyKey);
     if (!family) {
-      family = { result: createResultType(familyName), args: createArgsType(familyName, metric.dimensions) };
-      families.set(familyName, family);
-      resolvers.push(family.result.ResultResolver);
+      family = createResultType(setName, isDuration(metric));
+      results.set(familyKey, family);
+      resolvers.push(...family.resolvers);
     }
-    resolvers.push(createMetricQuery(metric, family.result.Result, family.args));
+    let args = argsTypes.get(setName);
+    if (!args) argsTypes.set(setName, (args = createArgsType(setName, metric.dimensions)));
+    resolvers.push(createMetricQuery(metric, family.Result, args));
   }
   return resolvers;
 }

@@ -1,33 +1,13 @@
-import type { Dimension } from './dimensions';
-import { TICKETS } from './fact-sources';
+import { CUSTOMER_METRICS } from './customer-metrics';
 import type { MetricDefinition } from './metric-definition';
-
-const TICKET_DIMENSIONS: readonly Dimension[] = ['channel', 'product', 'tier', 'priority', 'team', 'agent'];
+import { SURVEY_METRICS } from './survey-metrics';
+import { TICKET_METRICS } from './ticket-metrics';
 
 /**
  * The metric registry: the single source of the GraphQL schema, the catalogue query and docs/metrics.md.
- * Adding a metric is one entry here plus its test.
+ * Adding a metric is one entry in its domain's list plus its test.
  */
-export const METRICS: readonly MetricDefinition[] = [
-  {
-    name: 'ticketVolume',
-    title: 'Ticket volume',
-    description: 'Number of tickets created.',
-    formula: 'count of tickets whose created_at lies in the period',
-    unit: 'COUNT',
-    direction: 'NEUTRAL',
-    kind: 'QUANTITATIVE',
-    indicator: 'LEADING',
-    source: TICKETS,
-    dimensions: TICKET_DIMENSIONS,
-    emptyValue: 0,
-    sql: {
-      event: 'created',
-      value: (inPeriod) => `count(*) FILTER (WHERE ${inPeriod})`,
-      sampleSize: (inPeriod) => `count(*) FILTER (WHERE ${inPeriod})`,
-    },
-  },
-];
+export const METRICS: readonly MetricDefinition[] = [...TICKET_METRICS, ...SURVEY_METRICS, ...CUSTOMER_METRICS];
 
 const BY_NAME = new Map(METRICS.map((m) => [m.name, m]));
 
