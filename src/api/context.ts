@@ -1,14 +1,15 @@
 import type { Config } from '../config/config';
 import { createMetricLoaders, type MetricLoaders, type SqlExecutor } from '../metrics/metric-loaders';
+import { createTargetLoader } from '../metrics/targets/target-loader';
 
 /** What every resolver gets for one request: its own loaders (batching is per request), the settings and the SQL seam. */
 export interface ApiContext {
   config: Config;
   sql: SqlExecutor;
-  loaders: MetricLoaders;
+  loaders: MetricLoaders & { targets: ReturnType<typeof createTargetLoader> };
 }
 
 /** Builds a fresh context for one request. */
 export function createContext(config: Config, sql: SqlExecutor): ApiContext {
-  return { config, sql, loaders: createMetricLoaders(sql) };
+  return { config, sql, loaders: { ...createMetricLoaders(sql), targets: createTargetLoader(sql) } };
 }

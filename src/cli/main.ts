@@ -4,7 +4,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig } from '../config/config';
 import { runDemoCommand } from '../demo/demo-command';
 import { runImportCommand } from '../import/import-command';
-import { emitSchemaFile, SCHEMA_FILE } from '../server/schema';
+import { emitGeneratedFiles } from '../server/schema';
 import { runServeCommand } from '../server/serve-command';
 
 function positiveInt(name: string) {
@@ -56,10 +56,10 @@ export function buildCli(): Command {
 
   program
     .command('schema')
-    .description(`write the GraphQL schema to ${SCHEMA_FILE}`)
+    .description('write the generated contract files: schema/schema.graphql and docs/metrics.md')
     .action(() => {
-      const changed = emitSchemaFile();
-      console.log(changed ? `wrote ${SCHEMA_FILE}` : `${SCHEMA_FILE} is up to date`);
+      const changed = emitGeneratedFiles();
+      console.log(changed.length ? changed.map((f) => `wrote ${f}`).join('\n') : 'schema/schema.graphql and docs/metrics.md are up to date');
     });
 
   return program;

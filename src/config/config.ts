@@ -57,6 +57,14 @@ export const CONFIG_VARIABLES = {
     schema: z.coerce.number().int().min(1).default(5000),
     description: 'Most buckets a series may have.',
   },
+  TARGET_AT_RISK_TOLERANCE_PERCENT: {
+    schema: z.coerce.number().min(0).max(100).default(10),
+    description: 'A metric missing its target by at most this % of the target is AT_RISK; beyond, OFF_TRACK.',
+  },
+  MAX_BASELINE_PERIODS: {
+    schema: z.coerce.number().int().min(1).max(100).default(12),
+    description: 'Most previous periods a baseline may average.',
+  },
   IMPORT_BATCH_SIZE: {
     schema: z.coerce.number().int().min(1).max(100000).default(5000),
     description: 'Rows per multi-row statement during import.',

@@ -3,6 +3,7 @@ import { CHANNELS, PRIORITIES } from '../data/domain';
 import { DIMENSION_SETS, DIMENSIONS, type Dimension, type DimensionSetName } from './dimensions';
 import { DIRECTIONS, INDICATORS, METRIC_KINDS, UNITS } from './metric-definition';
 import { GRANULARITIES } from './period';
+import { TARGET_STATUSES } from './targets/target-status';
 
 /** A GraphQL enum object (NAME → internal value) from a closed set of lower-case values. */
 function enumOf<T extends string>(values: readonly T[]): Record<string, T> {
@@ -17,6 +18,7 @@ export const UnitEnum = enumOf(UNITS);
 export const DirectionEnum = enumOf(DIRECTIONS);
 export const MetricKindEnum = enumOf(METRIC_KINDS);
 export const IndicatorEnum = enumOf(INDICATORS);
+export const TargetStatusEnum = Object.fromEntries(TARGET_STATUSES.map((s) => [s, s]));
 
 registerEnumType(ChannelEnum, { name: 'Channel', description: 'Contact channel of a ticket.' });
 registerEnumType(PriorityEnum, { name: 'Priority', description: 'Ticket priority.' });
@@ -25,6 +27,7 @@ registerEnumType(DimensionEnum, { name: 'Dimension', description: 'A segment dim
 registerEnumType(UnitEnum, { name: 'Unit', description: 'Unit of a metric value (durations in seconds, percentages 0–100).' });
 registerEnumType(DirectionEnum, { name: 'Direction', description: 'Whether a higher or a lower value is better.' });
 registerEnumType(MetricKindEnum, { name: 'MetricKind', description: 'Quantitative (operational counts and times) or qualitative (customer perception).' });
+registerEnumType(TargetStatusEnum, { name: 'TargetStatus', description: 'Where a metric stands against its target.' });
 registerEnumType(IndicatorEnum, { name: 'Indicator', description: 'Leading (predicts outcomes) or lagging (reports them).' });
 
 /** Per dimension set, the enum of dimensions its metrics can be broken down by (TicketDimension, SurveyDimension, …). */

@@ -2,13 +2,14 @@ import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Float, Int, ObjectType,
 import type { ApiContext } from '../api/context';
 import { ApiError, ErrorCode } from '../api/errors';
 import { dimensionSetName, normaliseFilter, type Dimension, type DimensionSetName, type SegmentFilter } from './dimensions';
-import { ChannelEnum, DIMENSION_SET_ENUMS, GranularityEnum, PriorityEnum, UnitEnum } from './graphql-enums';
+import { ChannelEnum, DIMENSION_SET_ENUMS, GranularityEnum, PriorityEnum, TargetStatusEnum, UnitEnum } from './graphql-enums';
 import { MetricBreakdownRow, MetricBucket, MetricComparison, PeriodInput } from './graphql-types';
 import { compareValues, previousPeriod } from './comparison';
 import { isDuration, type MetricDefinition, type Unit } from './metric-definition';
 import type { MetricRequest } from './metric-loaders';
 import { validateBucketCount, validatePeriod, validateTimeZone } from './metric-validation';
-import type { Granularity } from './period';
+import type { Granularity, Period } from './period';
+import { baselineOf, targetStatus, type TargetStatus } from './targets/target-status';
 import { METRICS } from './registry';
 
 /** GraphQL type and description of each dimension's filter argument: enums for closed sets, strings for business-defined values. */
@@ -97,6 +98,36 @@ function createResultType(setName: DimensionSetName, duration: boolean) {
       @Arg('by', () => DimensionEnum) by: Dimension,
     ): Promise<MetricBreakdownRow[]> {
       return ctx.loaders.breakdowns.load({ ...root.request, dimension: by });
+    }
+
+    @FieldResolver(() => Float, { nullable: true, description: 'The target set for this metric and exactly this filter (setMetricTarget); null when none.' })
+    async target(@Root() root: MetricHandle, @Ctx() ctx: ApiContext): Promise<number | null> {
+      return ctx.loaders.targets.load({ metric: root.request.metric.name, filter: root.request.filter });
+    }
+
+    @FieldResolver(() => TargetStatusEnum, { nullable: true, description: 'ON_TRACK, AT_RISK or OFF_TRACK against the target; null without a target or a value.' })
+    async status(@Root() root: MetricHandle, @Ctx() ctx: ApiContext): Promise<TargetStatus | null> {
+      const [current, target] = await Promise.all([
+        ctx.loaders.values.load(root.request),
+        ctx.loaders.targets.load({ metric: root.request.metric.name, filter: root.request.filter }),
+      ]);
+      return targetStatus(current.value, target, root.request.metric.direction, ctx.config.TARGET_AT_RISK_TOLERANCE_PERCENT);
+    }
+
+    @FieldResolver(() => Float, { nullable: true, description: 'Mean value over the previous `periods` periods of the same length (those with data); null when none has data.' })
+    async baseline(
+      @Root() root: MetricHandle,
+      @Ctx() ctx: ApiContext,
+      @Arg('periods', () => Int, { defaultValue: 4, description: 'How many previous periods to average.' }) periods: number,
+    ): Promise<number | null> {
+      if (!Number.isInteger(periods) || periods < 1 || periods > ctx.config.MAX_BASELINE_PERIODS) {
+        throw new ApiError(ErrorCode.BAD_USER_INPUT, `periods: must be between 1 and ${ctx.config.MAX_BASELINE_PERIODS} (MAX_BASELINE_PERIODS)`, 'periods');
+      }
+      const previous: Period[] = [];
+      let p = root.request.period;
+      for (let i = 0; i < periods; i++) previous.push((p = previousPeriod(p)));
+      const values = await Promise.all(previous.map((period) => ctx.loaders.values.load({ ...root.request, period })));
+      return baselineOf(values.map((v) => v.value));
     }
 
     @FieldResolver(() => MetricComparison, { description: 'The metric over the previous period of equal length, and the change.' })

@@ -11,6 +11,11 @@ export const METRICS: readonly MetricDefinition[] = [...TICKET_METRICS, ...SURVE
 
 const BY_NAME = new Map(METRICS.map((m) => [m.name, m]));
 
+/** The registered metric of that name, or null. */
+export function metricByNameOrNull(name: string): MetricDefinition | null {
+  return BY_NAME.get(name) ?? null;
+}
+
 /** The registered metric of that name; throws for an unknown name (a programming error, never user input). */
 export function metricByName(name: string): MetricDefinition {
   const metric = BY_NAME.get(name);

@@ -5,7 +5,10 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchemaSync } from 'type-graphql';
 import { projectRoot } from '../config/project-root';
+import { CatalogueResolver } from '../metrics/catalogue-resolver';
 import { metricResolvers } from '../metrics/metric-resolvers';
+import { renderMetricsDoc } from '../metrics/metrics-doc';
+import { TargetResolver } from '../metrics/targets/target-resolver';
 import { HealthResolver } from './health-resolver';
 
 /** Where the generated SDL is committed: the contract with clients. */
@@ -16,7 +19,7 @@ let cached: GraphQLSchema | undefined;
 /** The GraphQL schema, built once from the resolvers (most of them generated from the metric registry). */
 export function buildApiSchema(): GraphQLSchema {
   cached ??= buildSchemaSync({
-    resolvers: [HealthResolver, ...metricResolvers()] as [Function, ...Function[]],
+    resolvers: [HealthResolver, CatalogueResolver, TargetResolver, ...metricResolvers()] as [Function, ...Function[]],
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     validate: false,
   });
@@ -28,11 +31,20 @@ export function printApiSchema(): string {
   return `# Generated from the resolvers and the metric registry by \`npm run schema\`. Do not edit.\n\n${printSchema(lexicographicSortSchema(buildApiSchema()))}\n`;
 }
 
-/** Writes schema/schema.graphql; returns whether it changed. */
-export function emitSchemaFile(path = SCHEMA_FILE): boolean {
-  const sdl = printApiSchema();
+/** Where the metric reference generated from the registry is committed. */
+export const METRICS_DOC_FILE = join(projectRoot(), 'docs', 'metrics.md');
+
+function writeIfChanged(path: string, content: string): boolean {
   const before = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
-  if (before === sdl) return false;
-  writeFileSync(path, sdl);
+  if (before === content) return false;
+  writeFileSync(path, content);
   return true;
+}
+
+/** Writes the generated contract files (schema/schema.graphql, docs/metrics.md); returns the paths that changed. */
+export function emitGeneratedFiles(): string[] {
+  const changed: string[] = [];
+  if (writeIfChanged(SCHEMA_FILE, printApiSchema())) changed.push(SCHEMA_FILE);
+  if (writeIfChanged(METRICS_DOC_FILE, renderMetricsDoc())) changed.push(METRICS_DOC_FILE);
+  return changed;
 }

@@ -1,8 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { printApiSchema, SCHEMA_FILE } from '../../src/server/schema';
+import { renderMetricsDoc } from '../../src/metrics/metrics-doc';
+import { METRICS_DOC_FILE, printApiSchema, SCHEMA_FILE } from '../../src/server/schema';
 
-describe('schema/schema.graphql', () => {
-  it('is the schema the server builds (run `npm run schema` and commit the file when this fails)', () => {
+describe('generated files (run `npm run schema` and commit them when these fail)', () => {
+  it('schema/schema.graphql is the schema the server builds', () => {
     expect(readFileSync(SCHEMA_FILE, 'utf8')).toBe(printApiSchema());
+  });
+
+  it('docs/metrics.md is rendered from the current registry', () => {
+    expect(readFileSync(METRICS_DOC_FILE, 'utf8')).toBe(renderMetricsDoc());
   });
 });

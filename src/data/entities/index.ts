@@ -7,8 +7,9 @@ import { Order } from './order.entity';
 import { SlaPolicy } from './sla-policy.entity';
 import { Survey } from './survey.entity';
 import { Ticket } from './ticket.entity';
+import { MetricTarget } from '../../metrics/targets/metric-target.entity';
 
-export { AgentActivity, Agent, Customer, ImportRun, Message, Order, SlaPolicy, Survey, Ticket };
+export { AgentActivity, Agent, Customer, ImportRun, Message, MetricTarget, Order, SlaPolicy, Survey, Ticket };
 
 /** Every entity of the data model, for the DataSource. */
-export const ENTITIES = [Customer, Agent, Ticket, Message, Survey, Order, AgentActivity, SlaPolicy, ImportRun];
+export const ENTITIES = [Customer, Agent, Ticket, Message, Survey, Order, AgentActivity, SlaPolicy, ImportRun, MetricTarget];

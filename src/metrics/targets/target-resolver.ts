@@ -1,0 +1,87 @@
+import { DateTimeResolver } from 'graphql-scalars';
+import { Arg, Ctx, Field, Float, InputType, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import type { ApiContext } from '../../api/context';
+import { ApiError, ErrorCode } from '../../api/errors';
+import { DIMENSIONS, normaliseFilter, type Dimension, type SegmentFilter } from '../dimensions';
+import { ChannelEnum, PriorityEnum } from '../graphql-enums';
+import { metricByNameOrNull } from '../registry';
+import { filterKey } from './target-loader';
+
+/** A segment filter given as an input object (for targets); each list narrows, and dimensions combine with AND. */
+@InputType({ description: 'A segment: allowed values per dimension (lists combine with AND).' })
+export class SegmentFilterInput {
+  @Field(() => [ChannelEnum], { nullable: true }) channel?: string[];
+  @Field(() => [String], { nullable: true }) product?: string[];
+  @Field(() => [String], { nullable: true }) tier?: string[];
+  @Field(() => [PriorityEnum], { nullable: true }) priority?: string[];
+  @Field(() => [String], { nullable: true }) team?: string[];
+  @Field(() => [String], { nullable: true }) agent?: string[];
+}
+
+/** A stored target. */
+@ObjectType({ description: 'A target for a metric, over all data or one segment.' })
+export class MetricTargetInfo {
+  @Field(() => String) metric: string;
+  @Field(() => String, { description: 'The segment as JSON ({} = all data), dimension → values.' }) segment: string;
+  @Field(() => Float) target: number;
+  @Field(() => DateTimeResolver) updatedAt: Date;
+}
+
+/** Validates a target's metric and segment; returns the normalised filter. */
+function checkedFilter(metricName: string, input: SegmentFilterInput | null | undefined): SegmentFilter {
+  const metric = metricByNameOrNull(metricName);
+  if (!metric) throw new ApiError(ErrorCode.BAD_USER_INPUT, `metric: unknown metric ${JSON.stringify(metricName)}; see metricCatalogue`, 'metric');
+  const filter: SegmentFilter = {};
+  for (const d of DIMENSIONS) {
+    const values = input?.[d as Dimension];
+    if (values === undefined || values === null) continue;
+    if (!metric.dimensions.includes(d)) {
+      throw new ApiError(ErrorCode.DIMENSION_NOT_APPLICABLE, `filter.${d}: ${metric.name} has no ${d} dimension (it has ${metric.dimensions.join(', ')})`, `filter.${d}`);
+    }
+    if (values.length === 0) throw new ApiError(ErrorCode.BAD_USER_INPUT, `filter.${d}: give at least one value, or leave it out`, `filter.${d}`);
+    filter[d] = values;
+  }
+  return normaliseFilter(filter);
+}
+
+/** Setting, removing and listing metric targets. */
+@Resolver()
+export class TargetResolver {
+  @Mutation(() => MetricTargetInfo, { description: 'Sets (or replaces) the target of a metric for all data or one segment.' })
+  async setMetricTarget(
+    @Arg('metric', () => String) metric: string,
+    @Arg('target', () => Float) target: number,
+    @Arg('filter', () => SegmentFilterInput, { nullable: true }) filterInput: SegmentFilterInput | null,
+    @Ctx() ctx: ApiContext,
+  ): Promise<MetricTargetInfo> {
+    const filter = checkedFilter(metric, filterInput);
+    if (!Number.isFinite(target)) throw new ApiError(ErrorCode.BAD_USER_INPUT, 'target: must be a finite number', 'target');
+    const [row] = await ctx.sql.query<{ updated_at: Date }>(
+      `INSERT INTO metric_targets (metric, filter, filter_key, target) VALUES ($1, $2::jsonb, $3, $4)
+       ON CONFLICT (metric, filter_key) DO UPDATE SET target = EXCLUDED.target, updated_at = now()
+       RETURNING updated_at`,
+      [metric, JSON.stringify(filter), filterKey(filter), target],
+    );
+    return { metric, segment: filterKey(filter), target, updatedAt: new Date(row.updated_at) };
+  }
+
+  @Mutation(() => Boolean, { description: 'Removes a target; false when there was none.' })
+  async removeMetricTarget(
+    @Arg('metric', () => String) metric: string,
+    @Arg('filter', () => SegmentFilterInput, { nullable: true }) filterInput: SegmentFilterInput | null,
+    @Ctx() ctx: ApiContext,
+  ): Promise<boolean> {
+    const filter = checkedFilter(metric, filterInput);
+    const rows = await ctx.sql.query(`DELETE FROM metric_targets WHERE metric = $1 AND filter_key = $2 RETURNING id`, [metric, filterKey(filter)]);
+    return rows.length > 0;
+  }
+
+  @Query(() => [MetricTargetInfo], { description: 'Every target that is set.' })
+  async metricTargets(@Ctx() ctx: ApiContext): Promise<MetricTargetInfo[]> {
+    const rows = await ctx.sql.query<{ metric: string; filter_key: string; target: number; updated_at: Date }>(
+      `SELECT metric, filter_key, target, updated_at FROM metric_targets ORDER BY metric, filter_key`,
+      [],
+    );
+    return rows.map((r) => ({ metric: r.metric, segment: r.filter_key, target: Number(r.target), updatedAt: new Date(r.updated_at) }));
+  }
+}

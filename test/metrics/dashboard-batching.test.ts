@@ -1,0 +1,48 @@
+import { startTestApi, type TestApi } from '../support/test-api';
+
+// A dashboard: 12 metrics over one period and filter, three daily series, two channel breakdowns and two comparisons.
+const DASHBOARD = `query($p: PeriodInput!, $product: [String!]) {
+  volume: ticketVolume(period: $p, product: $product) { value sampleSize series(granularity: DAY) { value } comparison { previousValue } }
+  frt: firstResponseTime(period: $p, product: $product) { value median p90 series(granularity: DAY) { value } }
+  art: averageResolutionTime(period: $p, product: $product) { value median series(granularity: DAY) { value } }
+  fcr: firstContactResolutionRate(period: $p, product: $product) { value breakdown(by: CHANNEL) { segment value } }
+  sla: slaComplianceResolution(period: $p, product: $product) { value }
+  slaFirst: slaComplianceFirstResponse(period: $p, product: $product) { value }
+  abandon: abandonmentRate(period: $p, product: $product) { value breakdown(by: CHANNEL) { segment value } }
+  escalation: escalationRate(period: $p, product: $product) { value comparison { previousValue } }
+  reopen: reopenRate(period: $p, product: $product) { value }
+  response: averageResponseTime(period: $p, product: $product) { value }
+  aht: averageHandleTime(period: $p, product: $product) { value }
+  csat: csat(period: $p, product: $product) { value }
+}`;
+
+describe('a 12-metric dashboard request', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi();
+  });
+  afterAll(async () => api?.close());
+
+  it('issues one statement per fact table, plus one per series granularity, breakdown dimension and compared period', async () => {
+    api.statements.length = 0;
+    const res = await api.graphql(DASHBOARD, { p: { from: '2025-02-01T00:00:00Z', to: '2025-05-01T00:00:00Z' }, product: ['api'] });
+    expect(res.errors).toBeUndefined();
+    // tickets, agent messages, surveys (values); tickets per day (series); tickets per channel (breakdowns);
+    // tickets over the previous period (comparisons).
+    expect(api.statements).toHaveLength(6);
+  });
+
+  it('does not issue more statements when the same dashboard asks for more metrics of the same fact tables', async () => {
+    api.statements.length = 0;
+    const more = DASHBOARD.replace(
+      'csat: csat',
+      `nps: nps(period: $p, product: $product) { value }
+       ces: customerEffortScore(period: $p, product: $product) { value }
+       ipt: interactionsPerTicket(period: $p, product: $product) { value series(granularity: DAY) { value } }
+       csat: csat`,
+    );
+    const res = await api.graphql(more, { p: { from: '2025-02-01T00:00:00Z', to: '2025-05-01T00:00:00Z' }, product: ['api'] });
+    expect(res.errors).toBeUndefined();
+    expect(api.statements).toHaveLength(6);
+  });
+});
