@@ -1,15 +1,23 @@
 import type { Config } from '../config/config';
 import { createMetricLoaders, type MetricLoaders, type SqlExecutor } from '../metrics/metric-loaders';
 import { createTargetLoader } from '../metrics/targets/target-loader';
+import { createCalendarCountLoader } from '../metrics/business-hours/calendar-loader';
 
 /** What every resolver gets for one request: its own loaders (batching is per request), the settings and the SQL seam. */
 export interface ApiContext {
   config: Config;
   sql: SqlExecutor;
-  loaders: MetricLoaders & { targets: ReturnType<typeof createTargetLoader> };
+  loaders: MetricLoaders & {
+    targets: ReturnType<typeof createTargetLoader>;
+    calendarCount: ReturnType<typeof createCalendarCountLoader>;
+  };
 }
 
 /** Builds a fresh context for one request. */
 export function createContext(config: Config, sql: SqlExecutor): ApiContext {
-  return { config, sql, loaders: { ...createMetricLoaders(sql), targets: createTargetLoader(sql) } };
+  return {
+    config,
+    sql,
+    loaders: { ...createMetricLoaders(sql), targets: createTargetLoader(sql), calendarCount: createCalendarCountLoader(sql) },
+  };
 }

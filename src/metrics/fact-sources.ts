@@ -37,8 +37,8 @@ export const TICKETS: FactSource = {
 };
 
 /**
- * Agent messages with their response time: the wait since the earliest customer message after the previous agent
- * message, or since the ticket's creation for the first reply; null for a follow-up (nothing pending). Bot messages are
+ * Agent messages with the start of the wait they answer (wait_start): the earliest customer message after the previous
+ * agent message, or the ticket's creation for the first reply; null for a follow-up (nothing pending). Bot messages are
  * left out before ordering, so they neither respond nor end a wait. A customer message at the same instant as an agent
  * message counts as before it. Only tickets with an agent message in the period are windowed.
  */
@@ -46,8 +46,7 @@ export const AGENT_MESSAGES: FactSource = {
   name: 'agentMessages',
   from: `(
       SELECT w.id, w.ticket_id, w.agent_id, w.sent_at, w.handle_seconds,
-             CASE WHEN w.seg = 0 THEN extract(epoch FROM w.sent_at - w.created_at)
-                  ELSE extract(epoch FROM w.sent_at - w.pending_since) END AS response_seconds
+             CASE WHEN w.seg = 0 THEN w.created_at ELSE w.pending_since END AS wait_start
       FROM (
         SELECT s.*, min(s.sent_at) FILTER (WHERE s.author = 'customer') OVER (PARTITION BY s.ticket_id, s.seg) AS pending_since
         FROM (

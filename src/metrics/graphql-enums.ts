@@ -1,7 +1,7 @@
 import { registerEnumType } from 'type-graphql';
 import { CHANNELS, PRIORITIES } from '../data/domain';
 import { DIMENSION_SETS, DIMENSIONS, type Dimension, type DimensionSetName } from './dimensions';
-import { DIRECTIONS, INDICATORS, METRIC_KINDS, UNITS } from './metric-definition';
+import { DIRECTIONS, HOURS_MODES, INDICATORS, METRIC_KINDS, UNITS } from './metric-definition';
 import { GRANULARITIES } from './period';
 import { TARGET_STATUSES } from './targets/target-status';
 
@@ -18,6 +18,7 @@ export const UnitEnum = enumOf(UNITS);
 export const DirectionEnum = enumOf(DIRECTIONS);
 export const MetricKindEnum = enumOf(METRIC_KINDS);
 export const IndicatorEnum = enumOf(INDICATORS);
+export const HoursEnum = enumOf(HOURS_MODES);
 export const TargetStatusEnum = Object.fromEntries(TARGET_STATUSES.map((s) => [s, s]));
 
 registerEnumType(ChannelEnum, { name: 'Channel', description: 'Contact channel of a ticket.' });
@@ -28,6 +29,7 @@ registerEnumType(UnitEnum, { name: 'Unit', description: 'Unit of a metric value 
 registerEnumType(DirectionEnum, { name: 'Direction', description: 'Whether a higher or a lower value is better.' });
 registerEnumType(MetricKindEnum, { name: 'MetricKind', description: 'Quantitative (operational counts and times) or qualitative (customer perception).' });
 registerEnumType(TargetStatusEnum, { name: 'TargetStatus', description: 'Where a metric stands against its target.' });
+registerEnumType(HoursEnum, { name: 'Hours', description: 'How elapsed time is measured: on the calendar, or in business hours only.' });
 registerEnumType(IndicatorEnum, { name: 'Indicator', description: 'Leading (predicts outcomes) or lagging (reports them).' });
 
 /** Per dimension set, the enum of dimensions its metrics can be broken down by (TicketDimension, SurveyDimension, …). */

@@ -10,6 +10,16 @@ export type Direction = (typeof DIRECTIONS)[number];
 export const METRIC_KINDS = ['QUANTITATIVE', 'QUALITATIVE'] as const;
 export type MetricKind = (typeof METRIC_KINDS)[number];
 
+/** Whether elapsed times run on the calendar or only during a business calendar's opening hours. */
+export const HOURS_MODES = ['calendar', 'business'] as const;
+export type HoursMode = (typeof HOURS_MODES)[number];
+
+/** What metric SQL may depend on besides the fact row: how elapsed time between two instants is measured. */
+export interface SqlContext {
+  /** Seconds from `start` to `end` (SQL expressions), on the calendar or in business hours per the request. */
+  elapsed(start: string, end: string): string;
+}
+
 export const INDICATORS = ['LEADING', 'LAGGING'] as const;
 export type Indicator = (typeof INDICATORS)[number];
 
@@ -23,11 +33,11 @@ export interface EventAggregateSql {
   /** Attribution event (a key of the fact source's events). */
   readonly event: string;
   /** Aggregate SQL of the value. */
-  readonly value: (inPeriod: string) => string;
+  readonly value: (inPeriod: string, ctx: SqlContext) => string;
   /** Aggregate SQL of the sample size (the denominator's count). */
-  readonly sampleSize: (inPeriod: string) => string;
+  readonly sampleSize: (inPeriod: string, ctx: SqlContext) => string;
   /** Per-row duration in seconds (null when the row has none), for a duration metric's median and p90. */
-  readonly duration?: string;
+  readonly duration?: (ctx: SqlContext) => string;
 }
 
 /**
@@ -63,6 +73,8 @@ export interface MetricDefinition {
   readonly dimensions: readonly Dimension[];
   /** Value when no record qualifies: 0 for counts and sums, null otherwise. */
   readonly emptyValue: 0 | null;
+  /** True when the metric measures elapsed time and so accepts `hours: BUSINESS`. */
+  readonly elapsedTime?: boolean;
   readonly sql: MetricSql;
 }
 

@@ -1,12 +1,14 @@
 import DataLoader from 'dataloader';
 import type { Dimension, SegmentFilter } from './dimensions';
-import type { MetricDefinition } from './metric-definition';
+import type { HoursMode, MetricDefinition } from './metric-definition';
 import { buildMetricQuery, statementFamily, type Grouping, type MetricColumns } from './metric-query';
 import type { Granularity, Period } from './period';
 
 /** Runs one parameterised statement; the per-request seam through which every metric query goes (and is counted in tests). */
 export interface SqlExecutor {
   query<T = Record<string, unknown>>(sql: string, params: unknown[]): Promise<T[]>;
+  /** Runs several statements in one transaction: all take effect or none. */
+  transaction<T>(work: (tx: Pick<SqlExecutor, 'query'>) => Promise<T>): Promise<T>;
 }
 
 /** A metric's value and the count of records it was computed from (duration metrics add median and p90). */
@@ -34,6 +36,8 @@ export interface MetricRequest {
   metric: MetricDefinition;
   period: Period;
   filter: SegmentFilter;
+  /** Elapsed-time metrics only: calendar or business hours. */
+  hours: HoursMode;
 }
 
 export interface SeriesRequest extends MetricRequest {
@@ -68,7 +72,7 @@ async function runGrouped<R extends MetricRequest, T>(
 ): Promise<T[]> {
   const groups = new Map<string, R[]>();
   for (const r of requests) {
-    const key = JSON.stringify([statementFamily(r.metric), r.period, r.filter, grouping(r)]);
+    const key = JSON.stringify([statementFamily(r.metric), r.period, r.filter, r.hours, grouping(r)]);
     const list = groups.get(key);
     if (list) list.push(r);
     else groups.set(key, [r]);
@@ -78,7 +82,7 @@ async function runGrouped<R extends MetricRequest, T>(
     [...groups.values()].map(async (group) => {
       const first = group[0];
       const metrics = [...new Map(group.map((r) => [r.metric.name, r.metric])).values()];
-      const q = buildMetricQuery(metrics, first.period, first.filter, grouping(first));
+      const q = buildMetricQuery(metrics, first.period, first.filter, grouping(first), first.hours);
       const rows = await sql.query<Record<string, unknown>>(q.sql, q.params);
       for (const r of group) results.set(r, read(r, rows, q.columns.find((c) => c.metric === r.metric.name)!));
     }),
@@ -92,7 +96,7 @@ export function createMetricLoaders(sql: SqlExecutor) {
   return {
     values: new DataLoader<MetricRequest, MetricValue, string>(
       (requests) => runGrouped(sql, requests, () => ({ kind: 'total' }), (r, rows, c) => readValue(r.metric, rows[0], c)),
-      { cacheKeyFn: (r) => key(r.metric.name, r.period, r.filter) },
+      { cacheKeyFn: (r) => key(r.metric.name, r.period, r.filter, r.hours) },
     ),
     series: new DataLoader<SeriesRequest, SeriesBucket[], string>(
       (requests) =>
@@ -108,7 +112,7 @@ export function createMetricLoaders(sql: SqlExecutor) {
               ...readValue(r.metric, row, c),
             })),
         ),
-      { cacheKeyFn: (r) => key(r.metric.name, r.period, r.filter, r.granularity, r.timezone) },
+      { cacheKeyFn: (r) => key(r.metric.name, r.period, r.filter, r.hours, r.granularity, r.timezone) },
     ),
     breakdowns: new DataLoader<BreakdownRequest, BreakdownRow[], string>(
       (requests) =>
@@ -123,7 +127,7 @@ export function createMetricLoaders(sql: SqlExecutor) {
               .filter((row) => row.sampleSize > 0)
               .sort((a, b) => (a.segment ?? '\uffff').localeCompare(b.segment ?? '\uffff')),
         ),
-      { cacheKeyFn: (r) => key(r.metric.name, r.period, r.filter, r.dimension) },
+      { cacheKeyFn: (r) => key(r.metric.name, r.period, r.filter, r.hours, r.dimension) },
     ),
   };
 }

@@ -1,6 +1,7 @@
 import type { Dimension, SegmentFilter } from './dimensions';
 import type { FactSource } from './fact-sources';
-import { isDuration, type EventAggregateSql, type MetricDefinition, type PerBucketSql } from './metric-definition';
+import { isDuration, type EventAggregateSql, type HoursMode, type MetricDefinition, type PerBucketSql, type SqlContext } from './metric-definition';
+import { secondsBetween } from './sql-fragments';
 import { GRANULARITY_SQL, type Granularity, type Period } from './period';
 import { SqlParams } from './sql-params';
 
@@ -63,17 +64,26 @@ function dimensionExpr(source: FactSource, dimension: Dimension): string {
   return expr;
 }
 
+/** How a source measures elapsed time: calendar seconds, or seconds open in the calendar that applies to the row's ticket. */
+export function sqlContext(source: FactSource, hours: HoursMode): SqlContext {
+  if (hours === 'calendar') return { elapsed: secondsBetween };
+  const { channel, priority } = source.dimensions;
+  if (!channel || !priority) throw new Error(`fact source ${source.name} cannot pick a business calendar`);
+  return { elapsed: (start, end) => `business_seconds(ticket_calendar(${channel}, ${priority}), ${start}, ${end})` };
+}
+
 /** Builds the one statement answering every given metric of one statement family for a period, filter and grouping. */
 export function buildMetricQuery(
   metrics: readonly MetricDefinition[],
   period: Period,
   filter: SegmentFilter,
   grouping: Grouping,
+  hours: HoursMode = 'calendar',
 ): MetricQuery {
   const families = new Set(metrics.map(statementFamily));
   if (families.size !== 1) throw new Error(`metrics of different statement families: ${[...families].join(', ')}`);
   return metrics[0].sql.kind === 'event'
-    ? buildEventQuery(metrics[0].source, metrics, period, filter, grouping)
+    ? buildEventQuery(metrics[0].source, metrics, period, filter, grouping, hours)
     : buildPerBucketQuery(metrics, period, filter, grouping);
 }
 
@@ -116,7 +126,9 @@ function buildEventQuery(
   period: Period,
   filter: SegmentFilter,
   grouping: Grouping,
+  hours: HoursMode,
 ): MetricQuery {
+  const ctx = sqlContext(source, hours);
   const params = new SqlParams();
   const from = params.add(period.from.toISOString());
   const to = params.add(period.to.toISOString());
@@ -143,11 +155,12 @@ function buildEventQuery(
     const d = defs[i];
     const inPeriod = single ? 'TRUE' : `ev.event = '${d.event}'`;
     const c: MetricColumns = { metric: m.name, value: `m${i}_value`, sampleSize: `m${i}_n` };
-    const parts = [`(${d.value(inPeriod)})::float8 AS ${c.value}`, `(${d.sampleSize(inPeriod)})::int8 AS ${c.sampleSize}`];
+    const parts = [`(${d.value(inPeriod, ctx)})::float8 AS ${c.value}`, `(${d.sampleSize(inPeriod, ctx)})::int8 AS ${c.sampleSize}`];
     if (isDuration(m)) {
       c.median = `m${i}_median`;
       c.p90 = `m${i}_p90`;
-      const ordered = `WITHIN GROUP (ORDER BY ${d.duration}) FILTER (WHERE ${inPeriod} AND ${d.duration} IS NOT NULL)`;
+      const duration = d.duration!(ctx);
+      const ordered = `WITHIN GROUP (ORDER BY ${duration}) FILTER (WHERE ${inPeriod} AND ${duration} IS NOT NULL)`;
       parts.push(`(percentile_cont(0.5) ${ordered})::float8 AS ${c.median}`, `(percentile_cont(0.9) ${ordered})::float8 AS ${c.p90}`);
     }
     columns.push(c);

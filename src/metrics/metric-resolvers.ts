@@ -2,10 +2,10 @@ import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Float, Int, ObjectType,
 import type { ApiContext } from '../api/context';
 import { ApiError, ErrorCode } from '../api/errors';
 import { dimensionSetName, normaliseFilter, type Dimension, type DimensionSetName, type SegmentFilter } from './dimensions';
-import { ChannelEnum, DIMENSION_SET_ENUMS, GranularityEnum, PriorityEnum, TargetStatusEnum, UnitEnum } from './graphql-enums';
+import { ChannelEnum, DIMENSION_SET_ENUMS, GranularityEnum, HoursEnum, PriorityEnum, TargetStatusEnum, UnitEnum } from './graphql-enums';
 import { MetricBreakdownRow, MetricBucket, MetricComparison, PeriodInput } from './graphql-types';
 import { compareValues, previousPeriod } from './comparison';
-import { isDuration, type MetricDefinition, type Unit } from './metric-definition';
+import { isDuration, type HoursMode, type MetricDefinition, type Unit } from './metric-definition';
 import type { MetricRequest } from './metric-loaders';
 import { validateBucketCount, validatePeriod, validateTimeZone } from './metric-validation';
 import type { Granularity, Period } from './period';
@@ -27,18 +27,27 @@ export class MetricHandle {
   constructor(readonly request: MetricRequest) {}
 }
 
-type MetricArgs = { period: PeriodInput } & Partial<Record<Dimension, string[]>>;
+type MetricArgs = { period: PeriodInput; hours?: HoursMode } & Partial<Record<Dimension, string[]>>;
 
 const pascal = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
-/** The argument type of metrics accepting exactly these dimensions (only applicable dimensions exist, so others are schema errors). */
-function createArgsType(setName: DimensionSetName, dimensions: readonly Dimension[]) {
+/**
+ * The argument type of metrics accepting exactly these dimensions (only applicable dimensions exist, so others are schema
+ * errors), with `hours` for elapsed-time metrics.
+ */
+function createArgsType(setName: DimensionSetName, dimensions: readonly Dimension[], withHours: boolean) {
   @ArgsType()
   class Args {
     @Field(() => PeriodInput)
     period: PeriodInput;
   }
-  Object.defineProperty(Args, 'name', { value: `${setName}MetricArgs` });
+  Object.defineProperty(Args, 'name', { value: `${setName}${withHours ? 'Elapsed' : ''}MetricArgs` });
+  if (withHours) {
+    Field(() => HoursEnum, {
+      defaultValue: 'calendar',
+      description: 'CALENDAR measures elapsed time on the clock; BUSINESS only while the business calendar that applies to the ticket is open.',
+    })(Args.prototype, 'hours');
+  }
   for (const d of dimensions) {
     Field(DIMENSION_ARGS[d].type as () => [string], { nullable: true, description: DIMENSION_ARGS[d].description })(Args.prototype, d);
   }
@@ -182,9 +191,13 @@ function createMetricQuery(metric: MetricDefinition, ResultType: new (r: MetricR
   @Resolver()
   class MetricQuery {
     @Query(() => ResultType, { name: metric.name, description: `${metric.description} ${pascal(metric.formula)}.` })
-    resolve(@Args(() => ArgsClass) args: MetricArgs, @Ctx() ctx: ApiContext): MetricHandle {
+    async resolve(@Args(() => ArgsClass) args: MetricArgs, @Ctx() ctx: ApiContext): Promise<MetricHandle> {
       const period = validatePeriod({ from: args.period.from, to: args.period.to, timezone: args.period.timezone ?? 'UTC' }, ctx.config);
-      return new ResultType({ metric, period, filter: filterOf(metric, args) });
+      const hours = args.hours ?? 'calendar';
+      if (hours === 'business' && !(await ctx.loaders.calendarCount.load('all'))) {
+        throw new ApiError(ErrorCode.NO_BUSINESS_CALENDAR, 'hours: BUSINESS needs a business calendar; create one with setBusinessCalendar', 'hours');
+      }
+      return new ResultType({ metric, period, filter: filterOf(metric, args), hours });
     }
   }
   return MetricQuery;
@@ -193,7 +206,7 @@ function createMetricQuery(metric: MetricDefinition, ResultType: new (r: MetricR
 /** Every resolver class of the metric part of the schema, generated from the registry. */
 export function metricResolvers(): Function[] {
   const results = new Map<string, ReturnType<typeof createResultType>>();
-  const argsTypes = new Map<DimensionSetName, Function>();
+  const argsTypes = new Map<string, Function>();
   const resolvers: Function[] = [];
   for (const metric of METRICS) {
     const setName = dimensionSetName(metric.dimensions);
@@ -204,8 +217,9 @@ export function metricResolvers(): Function[] {
       results.set(familyKey, family);
       resolvers.push(...family.resolvers);
     }
-    let args = argsTypes.get(setName);
-    if (!args) argsTypes.set(setName, (args = createArgsType(setName, metric.dimensions)));
+    const argsKey = `${setName}:${Boolean(metric.elapsedTime)}`;
+    let args = argsTypes.get(argsKey);
+    if (!args) argsTypes.set(argsKey, (args = createArgsType(setName, metric.dimensions, Boolean(metric.elapsedTime))));
     resolvers.push(createMetricQuery(metric, family.Result, args));
   }
   return resolvers;

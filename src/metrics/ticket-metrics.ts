@@ -1,7 +1,7 @@
 import { DIMENSION_SETS, type Dimension } from './dimensions';
 import { AGENT_MESSAGES, TICKETS } from './fact-sources';
-import type { MetricDefinition } from './metric-definition';
-import { countIn, countOf, meanIn, percentIn, secondsBetween } from './sql-fragments';
+import type { MetricDefinition, SqlContext } from './metric-definition';
+import { countIn, countOf, meanIn, percentIn } from './sql-fragments';
 
 export const TICKET_DIMENSIONS: readonly Dimension[] = DIMENSION_SETS.Ticket;
 
@@ -17,19 +17,20 @@ const slaTarget = (column: 'first_response_minutes' | 'resolution_minutes') =>
 
 /** SLA compliance on one milestone: met when reached within target; breached when abandoned or overdue; open-and-not-due excluded. */
 function slaCompliance(milestone: string, target: string) {
-  const met = `${milestone} IS NOT NULL AND ${secondsBetween('f.created_at', milestone)} <= ${target}`;
-  const known = `${target} IS NOT NULL AND (${milestone} IS NOT NULL OR f.abandoned_at IS NOT NULL
-    OR f.created_at + ${target} * interval '1 second' < now())`;
+  const met = (ctx: SqlContext) => `${milestone} IS NOT NULL AND ${ctx.elapsed('f.created_at', milestone)} <= ${target}`;
+  const known = (ctx: SqlContext) => `${target} IS NOT NULL AND (${milestone} IS NOT NULL OR f.abandoned_at IS NOT NULL
+    OR ${ctx.elapsed('f.created_at', 'now()')} > ${target})`;
   return {
-    value: (p: string) => percentIn(p, met, known),
-    sampleSize: (p: string) => countIn(p, known),
+    value: (p: string, ctx: SqlContext) => percentIn(p, met(ctx), known(ctx)),
+    sampleSize: (p: string, ctx: SqlContext) => countIn(p, known(ctx)),
   };
 }
 
 const ticketBase = { source: TICKETS, dimensions: TICKET_DIMENSIONS, kind: 'QUANTITATIVE' } as const;
 
-const resolutionSeconds = secondsBetween('f.created_at', 'f.resolved_at');
-const firstResponseSeconds = secondsBetween('f.created_at', 'f.first_response_at');
+const resolutionSeconds = (ctx: SqlContext) => ctx.elapsed('f.created_at', 'f.resolved_at');
+const firstResponseSeconds = (ctx: SqlContext) => ctx.elapsed('f.created_at', 'f.first_response_at');
+const responseSeconds = (ctx: SqlContext) => ctx.elapsed('f.wait_start', 'f.sent_at');
 
 /** Ticket metrics (metrics.md, "Ticket metrics"). */
 export const TICKET_METRICS: readonly MetricDefinition[] = [
@@ -48,6 +49,7 @@ export const TICKET_METRICS: readonly MetricDefinition[] = [
   {
     ...ticketBase,
     name: 'firstResponseTime',
+    elapsedTime: true,
     title: 'First response time',
     description: 'Time from a ticket’s creation to the first agent reply.',
     formula: 'mean of first_response_at − created_at over tickets first answered in the period (median and p90 too)',
@@ -58,13 +60,14 @@ export const TICKET_METRICS: readonly MetricDefinition[] = [
     sql: {
       kind: 'event',
       event: 'firstResponse',
-      value: (p) => meanIn(p, firstResponseSeconds),
-      sampleSize: (p) => countOf(p, firstResponseSeconds),
+      value: (p, ctx) => meanIn(p, firstResponseSeconds(ctx)),
+      sampleSize: (p, ctx) => countOf(p, firstResponseSeconds(ctx)),
       duration: firstResponseSeconds,
     },
   },
   {
     name: 'averageResponseTime',
+    elapsedTime: true,
     title: 'Average response time',
     description: 'Mean wait of a customer for each agent reply, not only the first.',
     formula:
@@ -79,14 +82,15 @@ export const TICKET_METRICS: readonly MetricDefinition[] = [
     sql: {
       kind: 'event',
       event: 'sent',
-      value: (p) => meanIn(p, 'f.response_seconds'),
-      sampleSize: (p) => countOf(p, 'f.response_seconds'),
-      duration: 'f.response_seconds',
+      value: (p, ctx) => meanIn(p, responseSeconds(ctx)),
+      sampleSize: (p, ctx) => countOf(p, responseSeconds(ctx)),
+      duration: responseSeconds,
     },
   },
   {
     ...ticketBase,
     name: 'averageResolutionTime',
+    elapsedTime: true,
     title: 'Average resolution time',
     description: 'Time from a ticket’s creation to its resolution.',
     formula: 'mean of resolved_at − created_at over tickets resolved in the period (median and p90 too)',
@@ -97,8 +101,8 @@ export const TICKET_METRICS: readonly MetricDefinition[] = [
     sql: {
       kind: 'event',
       event: 'resolved',
-      value: (p) => meanIn(p, resolutionSeconds),
-      sampleSize: (p) => countOf(p, resolutionSeconds),
+      value: (p, ctx) => meanIn(p, resolutionSeconds(ctx)),
+      sampleSize: (p, ctx) => countOf(p, resolutionSeconds(ctx)),
       duration: resolutionSeconds,
     },
   },
@@ -127,6 +131,7 @@ export const TICKET_METRICS: readonly MetricDefinition[] = [
   {
     ...ticketBase,
     name: 'slaComplianceResolution',
+    elapsedTime: true,
     title: 'SLA compliance (resolution)',
     description: 'Share of tickets resolved within their resolution target.',
     formula:
@@ -140,6 +145,7 @@ export const TICKET_METRICS: readonly MetricDefinition[] = [
   {
     ...ticketBase,
     name: 'slaComplianceFirstResponse',
+    elapsedTime: true,
     title: 'SLA compliance (first response)',
     description: 'Share of tickets first answered within their first-response target.',
     formula:

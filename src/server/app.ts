@@ -23,7 +23,10 @@ export interface ApiServer {
 
 /** The SQL seam of the API: parameterised statements through the DataSource's pool. */
 export function dataSourceExecutor(dataSource: DataSource): SqlExecutor {
-  return { query: (sql, params) => dataSource.query(sql, params) };
+  return {
+    query: (sql, params) => dataSource.query(sql, params),
+    transaction: (work) => dataSource.transaction((manager) => work({ query: (sql, params) => manager.query(sql, params) })),
+  };
 }
 
 /** Builds the Express app serving POST/GET /graphql (Apollo), the offline GraphiQL explorer and /healthz. */

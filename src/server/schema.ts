@@ -9,6 +9,7 @@ import { CatalogueResolver } from '../metrics/catalogue-resolver';
 import { metricResolvers } from '../metrics/metric-resolvers';
 import { renderMetricsDoc } from '../metrics/metrics-doc';
 import { TargetResolver } from '../metrics/targets/target-resolver';
+import { CalendarResolver } from '../metrics/business-hours/calendar-resolver';
 import { HealthResolver } from './health-resolver';
 
 /** Where the generated SDL is committed: the contract with clients. */
@@ -19,7 +20,7 @@ let cached: GraphQLSchema | undefined;
 /** The GraphQL schema, built once from the resolvers (most of them generated from the metric registry). */
 export function buildApiSchema(): GraphQLSchema {
   cached ??= buildSchemaSync({
-    resolvers: [HealthResolver, CatalogueResolver, TargetResolver, ...metricResolvers()] as [Function, ...Function[]],
+    resolvers: [HealthResolver, CatalogueResolver, TargetResolver, CalendarResolver, ...metricResolvers()] as [Function, ...Function[]],
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     validate: false,
   });

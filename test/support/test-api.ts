@@ -32,6 +32,16 @@ export async function startTestApi(overrides: Partial<Config> = {}): Promise<Tes
       statements.push(sql);
       return inner.query(sql, params);
     },
+    transaction(work) {
+      return inner.transaction((tx) =>
+        work({
+          query(sql, params) {
+            statements.push(sql);
+            return tx.query(sql, params);
+          },
+        }),
+      );
+    },
   };
   let server: ApiServer | undefined;
   try {

@@ -8,8 +8,9 @@ import { SlaPolicy } from './sla-policy.entity';
 import { Survey } from './survey.entity';
 import { Ticket } from './ticket.entity';
 import { MetricTarget } from '../../metrics/targets/metric-target.entity';
+import { BusinessCalendar, BusinessHoliday, BusinessHours } from '../../metrics/business-hours/business-calendar.entity';
 
 export { AgentActivity, Agent, Customer, ImportRun, Message, MetricTarget, Order, SlaPolicy, Survey, Ticket };
 
 /** Every entity of the data model, for the DataSource. */
-export const ENTITIES = [Customer, Agent, Ticket, Message, Survey, Order, AgentActivity, SlaPolicy, ImportRun, MetricTarget];
+export const ENTITIES = [Customer, Agent, Ticket, Message, Survey, Order, AgentActivity, SlaPolicy, ImportRun, MetricTarget, BusinessCalendar, BusinessHours, BusinessHoliday];

@@ -1,0 +1,92 @@
+import { Arg, Ctx, Field, InputType, Mutation, ObjectType, Query, Resolver, registerEnumType } from 'type-graphql';
+import type { ApiContext } from '../../api/context';
+import { ChannelEnum, PriorityEnum } from '../graphql-enums';
+import { validateCalendar, WEEKDAYS, type Weekday } from './calendar-input';
+
+const WeekdayEnum = Object.fromEntries(WEEKDAYS.map((d) => [d.toUpperCase(), d]));
+registerEnumType(WeekdayEnum, { name: 'Weekday' });
+
+@InputType({ description: 'An opening interval on a weekday, in local time (HH:MM; 24:00 closes at midnight).' })
+class OpeningHoursInput {
+  @Field(() => WeekdayEnum) day: Weekday;
+  @Field(() => String) opens: string;
+  @Field(() => String) closes: string;
+}
+
+@InputType({ description: 'A business calendar. It applies to tickets of its channels and priorities (omit for all); the most specific match wins.' })
+class BusinessCalendarInput {
+  @Field(() => String) name: string;
+  @Field(() => String, { description: 'IANA time zone the opening hours are in.' }) timezone: string;
+  @Field(() => [OpeningHoursInput]) hours: OpeningHoursInput[];
+  @Field(() => [String], { nullable: true, description: 'Closed dates, YYYY-MM-DD.' }) holidays?: string[] | null;
+  @Field(() => [ChannelEnum], { nullable: true }) channels?: string[] | null;
+  @Field(() => [PriorityEnum], { nullable: true }) priorities?: string[] | null;
+}
+
+@ObjectType({ description: 'An opening interval.' })
+class OpeningHours {
+  @Field(() => WeekdayEnum) day: Weekday;
+  @Field(() => String) opens: string;
+  @Field(() => String) closes: string;
+}
+
+@ObjectType({ description: 'A business calendar used by `hours: BUSINESS`.' })
+class BusinessCalendarInfo {
+  @Field(() => String) name: string;
+  @Field(() => String) timezone: string;
+  @Field(() => [OpeningHours]) hours: OpeningHours[];
+  @Field(() => [String]) holidays: string[];
+  @Field(() => [String], { nullable: true, description: 'Channels it applies to (null = all).' }) channels: string[] | null;
+  @Field(() => [String], { nullable: true, description: 'Priorities it applies to (null = all).' }) priorities: string[] | null;
+}
+
+/** Creating, replacing, listing and removing business calendars. */
+@Resolver()
+export class CalendarResolver {
+  @Mutation(() => BusinessCalendarInfo, { description: 'Creates a business calendar, or replaces the one of that name.' })
+  async setBusinessCalendar(
+    @Arg('input', () => BusinessCalendarInput) input: BusinessCalendarInput,
+    @Ctx() ctx: ApiContext,
+  ): Promise<BusinessCalendarInfo> {
+    const c = validateCalendar(input);
+    await ctx.sql.transaction(async (tx) => {
+      await tx.query(`DELETE FROM business_calendars WHERE name = $1`, [c.name]);
+      const [k] = await tx.query<{ id: string }>(
+        `INSERT INTO business_calendars (name, timezone, channels, priorities) VALUES ($1, $2, $3::text[], $4::text[]) RETURNING id`,
+        [c.name, c.timezone, c.channels, c.priorities],
+      );
+      await tx.query(
+        `INSERT INTO business_hours (calendar_id, iso_dow, opens, closes)
+         SELECT $1, x.dow, x.opens::time, x.closes::time FROM unnest($2::int[], $3::text[], $4::text[]) AS x(dow, opens, closes)`,
+        [k.id, c.intervals.map((i) => i.isoDow), c.intervals.map((i) => i.opens), c.intervals.map((i) => i.closes)],
+      );
+      await tx.query(`INSERT INTO business_holidays (calendar_id, date) SELECT $1, d::date FROM unnest($2::text[]) AS d`, [k.id, c.holidays]);
+    });
+    return (await this.businessCalendars(ctx)).find((k) => k.name === c.name)!;
+  }
+
+  @Mutation(() => Boolean, { description: 'Removes a business calendar; false when there was none of that name.' })
+  async removeBusinessCalendar(@Arg('name', () => String) name: string, @Ctx() ctx: ApiContext): Promise<boolean> {
+    return (await ctx.sql.query(`DELETE FROM business_calendars WHERE name = $1 RETURNING id`, [name])).length > 0;
+  }
+
+  @Query(() => [BusinessCalendarInfo], { description: 'Every business calendar.' })
+  async businessCalendars(@Ctx() ctx: ApiContext): Promise<BusinessCalendarInfo[]> {
+    const rows = await ctx.sql.query<{ name: string; timezone: string; channels: string[] | null; priorities: string[] | null; hours: { dow: number; opens: string; closes: string }[] | null; holidays: string[] | null }>(
+      `SELECT k.name, k.timezone, k.channels, k.priorities,
+              (SELECT json_agg(json_build_object('dow', h.iso_dow, 'opens', to_char(h.opens, 'HH24:MI'), 'closes', CASE WHEN h.closes = '24:00' THEN '24:00' ELSE to_char(h.closes, 'HH24:MI') END) ORDER BY h.iso_dow, h.opens)
+                 FROM business_hours h WHERE h.calendar_id = k.id) AS hours,
+              (SELECT json_agg(to_char(x.date, 'YYYY-MM-DD') ORDER BY x.date) FROM business_holidays x WHERE x.calendar_id = k.id) AS holidays
+       FROM business_calendars k ORDER BY k.name`,
+      [],
+    );
+    return rows.map((r) => ({
+      name: r.name,
+      timezone: r.timezone,
+      channels: r.channels,
+      priorities: r.priorities,
+      hours: (r.hours ?? []).map((h) => ({ day: WEEKDAYS[h.dow - 1], opens: h.opens, closes: h.closes })),
+      holidays: r.holidays ?? [],
+    }));
+  }
+}
