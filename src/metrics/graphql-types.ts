@@ -76,3 +76,29 @@ export class MetricComparison {
   @Field(() => Boolean, { nullable: true, description: "Whether the change is an improvement given the metric's direction; null when unchanged, unknown or the direction is neutral." })
   improved: boolean | null;
 }
+
+/** How one segment value contributed to a change. */
+@ObjectType({ description: "One segment's part in a metric's change: mix (its share moved) and rate (its own value moved)." })
+export class SegmentDriverType {
+  @Field(() => String, { nullable: true }) segment: string | null;
+  @Field(() => Float, { nullable: true }) previousValue: number | null;
+  @Field(() => Float, { nullable: true }) currentValue: number | null;
+  @Field(() => Float, { description: "The segment's share of the sample in the compared period (0–1)." }) previousShare: number;
+  @Field(() => Float, { description: "The segment's share of the sample in the period (0–1)." }) currentShare: number;
+  @Field(() => Float, { description: 'Change due to the share moving, at the mean of its two values.' }) mixEffect: number;
+  @Field(() => Float, { description: 'Change due to its value moving, at its mean share.' }) rateEffect: number;
+  @Field(() => Float, { description: 'mixEffect + rateEffect.' }) contribution: number;
+}
+
+/** The drivers of a metric's change between two periods. */
+@ObjectType({ description: "A metric's change from a compared period, split across a dimension's values (largest contribution first)." })
+export class MetricDrivers {
+  @Field(() => DateTimeResolver) comparedFrom: Date;
+  @Field(() => DateTimeResolver) comparedTo: Date;
+  @Field(() => Float, { nullable: true }) previousValue: number | null;
+  @Field(() => Float, { nullable: true }) currentValue: number | null;
+  @Field(() => Float, { nullable: true }) change: number | null;
+  @Field(() => [SegmentDriverType]) segments: SegmentDriverType[];
+  @Field(() => Float, { nullable: true, description: 'Change not attributed to segments (non-zero when the metric is not a sample-weighted mean of its segments, e.g. utilisation).' })
+  unexplained: number | null;
+}

@@ -3,7 +3,8 @@ import type { ApiContext } from '../api/context';
 import { ApiError, ErrorCode } from '../api/errors';
 import { dimensionSetName, normaliseFilter, type Dimension, type DimensionSetName, type SegmentFilter } from './dimensions';
 import { ChannelEnum, DIMENSION_SET_ENUMS, GranularityEnum, HoursEnum, PriorityEnum, TargetStatusEnum, UnitEnum } from './graphql-enums';
-import { MetricBreakdownRow, MetricBucket, MetricComparison, PeriodInput } from './graphql-types';
+import { MetricBreakdownRow, MetricBucket, MetricComparison, MetricDrivers, PeriodInput } from './graphql-types';
+import { analyseDrivers } from './drivers/drivers';
 import { compareValues, previousPeriod } from './comparison';
 import { isDuration, type HoursMode, type MetricDefinition, type Unit } from './metric-definition';
 import type { MetricRequest } from './metric-loaders';
@@ -137,6 +138,31 @@ function createResultType(setName: DimensionSetName, duration: boolean) {
       for (let i = 0; i < periods; i++) previous.push((p = previousPeriod(p)));
       const values = await Promise.all(previous.map((period) => ctx.loaders.values.load({ ...root.request, period })));
       return baselineOf(values.map((v) => v.value));
+    }
+
+    @FieldResolver(() => MetricDrivers, { description: 'Which values of a dimension drove the change from a compared period (default: the previous period of equal length).' })
+    async drivers(
+      @Root() root: MetricHandle,
+      @Ctx() ctx: ApiContext,
+      @Arg('by', () => DimensionEnum) by: Dimension,
+      @Arg('comparedTo', () => PeriodInput, { nullable: true }) comparedTo?: PeriodInput | null,
+    ): Promise<MetricDrivers> {
+      const base = comparedTo
+        ? validatePeriod({ from: comparedTo.from, to: comparedTo.to, timezone: comparedTo.timezone ?? root.request.period.timezone }, ctx.config, 'comparedTo')
+        : previousPeriod(root.request.period);
+      const before = { ...root.request, period: base };
+      const [current, previous, currentRows, previousRows] = await Promise.all([
+        ctx.loaders.values.load(root.request),
+        ctx.loaders.values.load(before),
+        ctx.loaders.breakdowns.load({ ...root.request, dimension: by }),
+        ctx.loaders.breakdowns.load({ ...before, dimension: by }),
+      ]);
+      const analysis = analyseDrivers(
+        { value: previous.value, segments: previousRows },
+        { value: current.value, segments: currentRows },
+        root.request.metric.emptyValue === 0,
+      );
+      return { comparedFrom: base.from, comparedTo: base.to, ...analysis };
     }
 
     @FieldResolver(() => MetricComparison, { description: 'The metric over the previous period of equal length, and the change.' })
