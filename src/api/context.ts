@@ -1,3 +1,4 @@
+import { DEVELOPMENT_CALLER, type Caller } from '../auth/caller';
 import type { Config } from '../config/config';
 import { createMetricLoaders, type MetricLoaders, type SqlExecutor } from '../metrics/metric-loaders';
 import { createTargetLoader } from '../metrics/targets/target-loader';
@@ -7,17 +8,19 @@ import { createCalendarCountLoader } from '../metrics/business-hours/calendar-lo
 export interface ApiContext {
   config: Config;
   sql: SqlExecutor;
+  caller: Caller;
   loaders: MetricLoaders & {
     targets: ReturnType<typeof createTargetLoader>;
     calendarCount: ReturnType<typeof createCalendarCountLoader>;
   };
 }
 
-/** Builds a fresh context for one request. */
-export function createContext(config: Config, sql: SqlExecutor): ApiContext {
+/** Builds a fresh context for one request; the caller's scope is baked into the metric loaders. */
+export function createContext(config: Config, sql: SqlExecutor, caller: Caller = DEVELOPMENT_CALLER): ApiContext {
   return {
     config,
     sql,
-    loaders: { ...createMetricLoaders(sql), targets: createTargetLoader(sql), calendarCount: createCalendarCountLoader(sql) },
+    caller,
+    loaders: { ...createMetricLoaders(sql, caller.scope), targets: createTargetLoader(sql), calendarCount: createCalendarCountLoader(sql) },
   };
 }

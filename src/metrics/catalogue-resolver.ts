@@ -4,6 +4,10 @@ import { DIMENSIONS, type Dimension } from './dimensions';
 import { DimensionEnum, DirectionEnum, IndicatorEnum, MetricKindEnum, UnitEnum } from './graphql-enums';
 import { isDuration, type Direction, type Indicator, type MetricDefinition, type MetricKind, type Unit } from './metric-definition';
 import { METRICS } from './registry';
+import { effectiveFilter, scopedDimensions } from './scope';
+import { TICKETS } from './fact-sources';
+import { filterConditions } from './metric-query';
+import { SqlParams } from './sql-params';
 
 /** A metric as the catalogue lists it. */
 @ObjectType({ description: 'A metric of the catalogue: what it measures and how to query it.' })
@@ -69,14 +73,26 @@ const DIMENSION_VALUES_SQL: Record<Dimension, string> = {
 @Resolver()
 export class CatalogueResolver {
   @Query(() => [MetricInfo], { description: 'Every metric the API computes, with its definition, unit, direction and dimensions.' })
-  metricCatalogue(): MetricInfo[] {
-    return METRICS.map(metricInfo);
+  metricCatalogue(@Ctx() ctx: ApiContext): MetricInfo[] {
+    // A partner sees only the metrics that can be limited to its scope.
+    return METRICS.filter((m) => scopedDimensions(ctx.caller.scope).every((d) => m.dimensions.includes(d))).map(metricInfo);
   }
 
   @Query(() => [String], { description: 'The values of a dimension present in the data, sorted (channels and priorities as stored, lower-case).' })
   async dimensionValues(@Arg('dimension', () => DimensionEnum) dimension: Dimension, @Ctx() ctx: ApiContext): Promise<string[]> {
     if (!DIMENSIONS.includes(dimension)) return [];
-    const rows = await ctx.sql.query<{ v: string }>(`SELECT v FROM (${DIMENSION_VALUES_SQL[dimension]}) d WHERE v IS NOT NULL ORDER BY v`, []);
+    const scope = ctx.caller.scope;
+    if (!scope) {
+      const rows = await ctx.sql.query<{ v: string }>(`SELECT v FROM (${DIMENSION_VALUES_SQL[dimension]}) d WHERE v IS NOT NULL ORDER BY v`, []);
+      return rows.map((r) => r.v);
+    }
+    // A scoped caller learns only the values present on tickets inside its scope (tickets carry every dimension).
+    const params = new SqlParams();
+    const where = filterConditions(TICKETS, effectiveFilter({}, scope), params);
+    const rows = await ctx.sql.query<{ v: string }>(
+      `SELECT DISTINCT ${TICKETS.dimensions[dimension]} AS v FROM ${TICKETS.from} WHERE ${[...where, `${TICKETS.dimensions[dimension]} IS NOT NULL`].join(' AND ')} ORDER BY 1`,
+      params.values,
+    );
     return rows.map((r) => r.v);
   }
 }

@@ -2,6 +2,8 @@ import DataLoader from 'dataloader';
 import type { Dimension, SegmentFilter } from './dimensions';
 import type { HoursMode, MetricDefinition } from './metric-definition';
 import { buildMetricQuery, statementFamily, type Grouping, type MetricColumns } from './metric-query';
+import { assertMetricInScope, assertSourceHonoursScope, effectiveFilter, type Scope } from './scope';
+import type { PerBucketSql } from './metric-definition';
 import type { Granularity, Period } from './period';
 
 /** Runs one parameterised statement; the per-request seam through which every metric query goes (and is counted in tests). */
@@ -66,6 +68,7 @@ function readValue(metric: MetricDefinition, row: Record<string, unknown> | unde
 /** Runs the batch: requests that one statement can answer (same family, period, filter, grouping) share it. */
 async function runGrouped<R extends MetricRequest, T>(
   sql: SqlExecutor,
+  scope: Scope,
   requests: readonly R[],
   grouping: (r: R) => Grouping,
   read: (r: R, rows: Record<string, unknown>[], c: MetricColumns) => T,
@@ -82,7 +85,13 @@ async function runGrouped<R extends MetricRequest, T>(
     [...groups.values()].map(async (group) => {
       const first = group[0];
       const metrics = [...new Map(group.map((r) => [r.metric.name, r.metric])).values()];
-      const q = buildMetricQuery(metrics, first.period, first.filter, grouping(first), first.hours);
+      // The scope is applied here, below every resolver, so no field can reach data outside it.
+      for (const m of metrics) {
+        assertMetricInScope(m, scope);
+        const sources = m.sql.kind === 'event' ? [m.source] : (m.sql as PerBucketSql).parts.map((p) => p.source);
+        sources.forEach((s) => assertSourceHonoursScope(s, scope));
+      }
+      const q = buildMetricQuery(metrics, first.period, effectiveFilter(first.filter, scope), grouping(first), first.hours);
       const rows = await sql.query<Record<string, unknown>>(q.sql, q.params);
       for (const r of group) results.set(r, read(r, rows, q.columns.find((c) => c.metric === r.metric.name)!));
     }),
@@ -91,17 +100,18 @@ async function runGrouped<R extends MetricRequest, T>(
 }
 
 /** The per-request DataLoaders of metric values, series and breakdowns: fields that can share a statement are batched into it. */
-export function createMetricLoaders(sql: SqlExecutor) {
+export function createMetricLoaders(sql: SqlExecutor, scope: Scope = null) {
   const key = (...parts: unknown[]) => JSON.stringify(parts);
   return {
     values: new DataLoader<MetricRequest, MetricValue, string>(
-      (requests) => runGrouped(sql, requests, () => ({ kind: 'total' }), (r, rows, c) => readValue(r.metric, rows[0], c)),
+      (requests) => runGrouped(sql, scope, requests, () => ({ kind: 'total' }), (r, rows, c) => readValue(r.metric, rows[0], c)),
       { cacheKeyFn: (r) => key(r.metric.name, r.period, r.filter, r.hours) },
     ),
     series: new DataLoader<SeriesRequest, SeriesBucket[], string>(
       (requests) =>
         runGrouped(
           sql,
+          scope,
           requests,
           (r) => ({ kind: 'series', granularity: r.granularity, timezone: r.timezone }),
           (r, rows, c) =>
@@ -118,6 +128,7 @@ export function createMetricLoaders(sql: SqlExecutor) {
       (requests) =>
         runGrouped(
           sql,
+          scope,
           requests,
           (r) => ({ kind: 'breakdown', dimension: r.dimension }),
           (r, rows, c) =>

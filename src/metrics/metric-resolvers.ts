@@ -5,6 +5,7 @@ import { dimensionSetName, normaliseFilter, type Dimension, type DimensionSetNam
 import { ChannelEnum, DIMENSION_SET_ENUMS, GranularityEnum, HoursEnum, PriorityEnum, TargetStatusEnum, UnitEnum } from './graphql-enums';
 import { MetricBreakdownRow, MetricBucket, MetricComparison, MetricDrivers, PeriodInput } from './graphql-types';
 import { analyseDrivers } from './drivers/drivers';
+import { assertFilterInScope, assertMetricInScope } from './scope';
 import { compareValues, previousPeriod } from './comparison';
 import { isDuration, type HoursMode, type MetricDefinition, type Unit } from './metric-definition';
 import type { MetricRequest } from './metric-loaders';
@@ -219,11 +220,14 @@ function createMetricQuery(metric: MetricDefinition, ResultType: new (r: MetricR
     @Query(() => ResultType, { name: metric.name, description: `${metric.description} ${pascal(metric.formula)}.` })
     async resolve(@Args(() => ArgsClass) args: MetricArgs, @Ctx() ctx: ApiContext): Promise<MetricHandle> {
       const period = validatePeriod({ from: args.period.from, to: args.period.to, timezone: args.period.timezone ?? 'UTC' }, ctx.config);
+      assertMetricInScope(metric, ctx.caller.scope);
+      const filter = filterOf(metric, args);
+      assertFilterInScope(filter, ctx.caller.scope);
       const hours = args.hours ?? 'calendar';
       if (hours === 'business' && !(await ctx.loaders.calendarCount.load('all'))) {
         throw new ApiError(ErrorCode.NO_BUSINESS_CALENDAR, 'hours: BUSINESS needs a business calendar; create one with setBusinessCalendar', 'hours');
       }
-      return new ResultType({ metric, period, filter: filterOf(metric, args), hours });
+      return new ResultType({ metric, period, filter, hours });
     }
   }
   return MetricQuery;

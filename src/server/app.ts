@@ -6,6 +6,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { DataSource } from 'typeorm';
 import { createContext, type ApiContext } from '../api/context';
+import { DEVELOPMENT_CALLER, type Caller } from '../auth/caller';
 import { formatError } from '../api/errors';
 import type { Config } from '../config/config';
 import type { Logger } from '../logging/logger';
@@ -36,6 +37,8 @@ export async function createApiServer(options: {
   logger: Logger;
   /** Wraps the SQL seam (tests count statements through it). */
   executor?: SqlExecutor;
+  /** Who a request comes from; until API keys are configured, everyone is the development caller. */
+  callerOf?: (req: express.Request) => Caller;
 }): Promise<ApiServer> {
   const { config, dataSource, logger } = options;
   const executor = options.executor ?? dataSourceExecutor(dataSource);
@@ -76,7 +79,7 @@ export async function createApiServer(options: {
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
-    expressMiddleware(apollo, { context: async () => createContext(config, executor) }),
+    expressMiddleware(apollo, { context: async ({ req }) => createContext(config, executor, (options.callerOf ?? (() => DEVELOPMENT_CALLER))(req)) }),
   );
 
   app.get('/', (_req, res) => res.redirect('/graphql'));

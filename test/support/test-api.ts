@@ -1,3 +1,4 @@
+import type { Caller } from '../../src/auth/caller';
 import { loadConfig, type Config } from '../../src/config/config';
 import { createLogger } from '../../src/logging/logger';
 import type { SqlExecutor } from '../../src/metrics/metric-loaders';
@@ -22,7 +23,7 @@ export interface TestApi {
 }
 
 /** Starts the real HTTP API (Express + Apollo) on a test database. */
-export async function startTestApi(overrides: Partial<Config> = {}): Promise<TestApi> {
+export async function startTestApi(overrides: Partial<Config> = {}, options: { caller?: Caller } = {}): Promise<TestApi> {
   const db = await createTestDatabase();
   const config = { ...loadConfig({ ...process.env, LOG_LEVEL: 'silent' }), ...overrides };
   const statements: string[] = [];
@@ -45,7 +46,13 @@ export async function startTestApi(overrides: Partial<Config> = {}): Promise<Tes
   };
   let server: ApiServer | undefined;
   try {
-    server = await createApiServer({ config, dataSource: db.dataSource, logger: createLogger('silent'), executor });
+    server = await createApiServer({
+      config,
+      dataSource: db.dataSource,
+      logger: createLogger('silent'),
+      executor,
+      callerOf: options.caller ? () => options.caller! : undefined,
+    });
     const port = await listen(server, 0, '127.0.0.1');
     const url = `http://127.0.0.1:${port}`;
     return {

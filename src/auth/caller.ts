@@ -1,0 +1,18 @@
+import type { Scope } from '../metrics/scope';
+
+export const ROLES = ['admin', 'analyst', 'partner'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Who is asking: the role and scope of the API key used (or of the unauthenticated development mode). */
+export interface Caller {
+  role: Role;
+  /** Allowed values per dimension for partners; null = everything. */
+  scope: Scope;
+  /** The API key's id, for the audit log; null when no key was used. */
+  keyId: string | null;
+  /** A label for logs: the key's name, or 'development'. */
+  name: string;
+}
+
+/** The caller of an unauthenticated request when authentication is off (local development). */
+export const DEVELOPMENT_CALLER: Caller = { role: 'admin', scope: null, keyId: null, name: 'development' };
