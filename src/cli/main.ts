@@ -56,10 +56,10 @@ export function buildCli(): Command {
 
   program
     .command('schema')
-    .description('write the generated contract files: schema/schema.graphql and docs/metrics.md')
+    .description("write the generated files: schema/schema.graphql, docs/metrics.md and README.md's configuration table")
     .action(() => {
       const changed = emitGeneratedFiles();
-      console.log(changed.length ? changed.map((f) => `wrote ${f}`).join('\n') : 'schema/schema.graphql and docs/metrics.md are up to date');
+      console.log(changed.length ? changed.map((f) => `wrote ${f}`).join('\n') : 'generated files are up to date');
     });
 
   return program;

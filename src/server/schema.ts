@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchemaSync } from 'type-graphql';
+import { withConfigTable } from '../config/config-doc';
 import { projectRoot } from '../config/project-root';
 import { CatalogueResolver } from '../metrics/catalogue-resolver';
 import { metricResolvers } from '../metrics/metric-resolvers';
@@ -42,10 +43,14 @@ function writeIfChanged(path: string, content: string): boolean {
   return true;
 }
 
-/** Writes the generated contract files (schema/schema.graphql, docs/metrics.md); returns the paths that changed. */
+/** The README, whose configuration table is generated from the typed configuration. */
+export const README_FILE = join(projectRoot(), 'README.md');
+
+/** Writes the generated files (schema/schema.graphql, docs/metrics.md, README's configuration table); returns the paths that changed. */
 export function emitGeneratedFiles(): string[] {
   const changed: string[] = [];
   if (writeIfChanged(SCHEMA_FILE, printApiSchema())) changed.push(SCHEMA_FILE);
   if (writeIfChanged(METRICS_DOC_FILE, renderMetricsDoc())) changed.push(METRICS_DOC_FILE);
+  if (writeIfChanged(README_FILE, withConfigTable(readFileSync(README_FILE, 'utf8')))) changed.push(README_FILE);
   return changed;
 }
