@@ -10,6 +10,10 @@ export interface RawRecord {
   /** 1-based line number in the file (the header is line 1 of a CSV file). */
   line: number;
   values: Record<string, RawValue>;
+  /** Set when the reader could not make a record of this line (broken CSV quoting, invalid JSON); `values` is then empty. */
+  problem?: string;
+  /** Bytes of the file read up to the end of this record, when known, for progress output. */
+  bytesRead?: number;
 }
 
 /** Where a dataset's records come from: a folder of CSV/JSON Lines files, or the demo generator. */

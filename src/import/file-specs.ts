@@ -1,0 +1,225 @@
+import { CHANNELS, MESSAGE_AUTHORS, PRIORITIES, SURVEY_KINDS, SURVEY_SCALES, type SurveyKind } from '../data/domain';
+import type { DatasetFile } from './dataset-source';
+import {
+  compareCells,
+  enumParser,
+  integerParser,
+  numberParser,
+  parseBoolean,
+  parseDate,
+  parseNonNegativeDecimal,
+  parseText,
+  parseTimestamp,
+  type CellParser,
+  type ParsedCell,
+} from './field-parsers';
+
+/** Tables a source id can point into. */
+export type ReferencedTable = 'customers' | 'agents' | 'tickets';
+
+/** One column of a contract file: how it is checked and how it is stored. */
+export interface ColumnSpec {
+  name: string;
+  parse: CellParser;
+  /** PostgreSQL type of the unnest() array the column travels in. */
+  sqlType: 'text' | 'timestamptz' | 'date' | 'boolean' | 'integer' | 'float8' | 'numeric';
+  required: boolean;
+  /** Stored when the cell is empty. */
+  defaultText?: string;
+  /** The cell is a source id of this table, stored as its internal id (checked in SQL per batch). */
+  references?: ReferencedTable;
+}
+
+/** A rule across several cells of one record; runs only when those cells parsed. */
+export interface RowCheck {
+  columns: string[];
+  /** Returns the offending column and reason, or undefined when the record is fine. */
+  check(cells: ParsedCell[]): { column: string; reason: string } | undefined;
+}
+
+/** Everything the importer knows about one file of the contract. */
+export interface FileSpec {
+  file: DatasetFile;
+  table: string;
+  /** The source id column, stored as external_id; absent for files keyed by other columns. */
+  idColumn?: string;
+  /** Columns that identify a record (unique per file, the upsert key). */
+  keyColumns: string[];
+  columns: ColumnSpec[];
+  checks: RowCheck[];
+}
+
+const text = (name: string, required: boolean, references?: ReferencedTable): ColumnSpec => ({
+  name,
+  parse: parseText,
+  sqlType: 'text',
+  required,
+  references,
+});
+const timestamp = (name: string, required: boolean): ColumnSpec => ({ name, parse: parseTimestamp, sqlType: 'timestamptz', required });
+const channel = (required: boolean): ColumnSpec => ({ name: 'channel', parse: enumParser('channel', CHANNELS), sqlType: 'text', required });
+const priority = (required: boolean, defaultText?: string): ColumnSpec => ({
+  name: 'priority',
+  parse: enumParser('priority', PRIORITIES),
+  sqlType: 'text',
+  required,
+  defaultText,
+});
+
+/** `later >= earlier` for two ordered cells. */
+function notBefore(later: string, earlier: string): RowCheck {
+  return {
+    columns: [later, earlier],
+    check: ([a, b]) => (compareCells(a, b) < 0 ? { column: later, reason: `${later} ${a.text} is before ${earlier} ${b.text}` } : undefined),
+  };
+}
+
+/** `value <= limit` for two numeric cells. */
+function notAbove(value: string, limit: string): RowCheck {
+  return {
+    columns: [value, limit],
+    check: ([a, b]) => (a.order > b.order ? { column: value, reason: `${value} ${a.text} exceeds ${limit} ${b.text}` } : undefined),
+  };
+}
+
+const surveyScoreInScale: RowCheck = {
+  columns: ['kind', 'score'],
+  check: ([kind, score]) => {
+    const { min, max } = SURVEY_SCALES[kind.text as SurveyKind];
+    return score.order < min || score.order > max
+      ? { column: 'score', reason: `score ${score.text} is outside the ${kind.text} scale ${min}–${max}` }
+      : undefined;
+  },
+};
+
+/** Every file of docs/data-contract.md, keyed by name. */
+export const FILE_SPECS: Record<DatasetFile, FileSpec> = {
+  customers: {
+    file: 'customers',
+    table: 'customers',
+    idColumn: 'customer_id',
+    keyColumns: ['customer_id'],
+    columns: [
+      text('customer_id', true),
+      text('tier', true),
+      text('product', false),
+      timestamp('signed_up_at', true),
+      timestamp('churned_at', false),
+    ],
+    checks: [notBefore('churned_at', 'signed_up_at')],
+  },
+  agents: {
+    file: 'agents',
+    table: 'agents',
+    idColumn: 'agent_id',
+    keyColumns: ['agent_id'],
+    columns: [text('agent_id', true), text('name', true), text('team', false)],
+    checks: [],
+  },
+  tickets: {
+    file: 'tickets',
+    table: 'tickets',
+    idColumn: 'ticket_id',
+    keyColumns: ['ticket_id'],
+    columns: [
+      text('ticket_id', true),
+      text('customer_id', false, 'customers'),
+      channel(true),
+      text('product', false),
+      priority(false, 'normal'),
+      timestamp('created_at', true),
+      timestamp('first_response_at', false),
+      timestamp('resolved_at', false),
+      timestamp('abandoned_at', false),
+      { name: 'escalated', parse: parseBoolean, sqlType: 'boolean', required: false, defaultText: 'false' },
+      { name: 'reopened_count', parse: integerParser(0, 2147483647), sqlType: 'integer', required: false, defaultText: '0' },
+      text('assignee_id', false, 'agents'),
+    ],
+    checks: [
+      notBefore('first_response_at', 'created_at'),
+      notBefore('resolved_at', 'created_at'),
+      notBefore('abandoned_at', 'created_at'),
+      {
+        columns: ['abandoned_at', 'resolved_at'],
+        check: () => ({ column: 'abandoned_at', reason: 'a ticket cannot be both abandoned and resolved (abandoned_at and resolved_at are both set)' }),
+      },
+    ],
+  },
+  messages: {
+    file: 'messages',
+    table: 'messages',
+    idColumn: 'message_id',
+    keyColumns: ['message_id'],
+    columns: [
+      text('message_id', true),
+      text('ticket_id', true, 'tickets'),
+      { name: 'author', parse: enumParser('author', MESSAGE_AUTHORS), sqlType: 'text', required: true },
+      text('agent_id', false, 'agents'),
+      timestamp('sent_at', true),
+      { name: 'handle_seconds', parse: numberParser(0), sqlType: 'float8', required: false },
+    ],
+    checks: [
+      {
+        columns: ['author', 'agent_id'],
+        check: ([author]) =>
+          author.text === 'agent' ? undefined : { column: 'agent_id', reason: `agent_id is only for agent messages (author is ${author.text})` },
+      },
+    ],
+  },
+  surveys: {
+    file: 'surveys',
+    table: 'surveys',
+    idColumn: 'survey_id',
+    keyColumns: ['survey_id'],
+    columns: [
+      text('survey_id', true),
+      { name: 'kind', parse: enumParser('survey kind', SURVEY_KINDS), sqlType: 'text', required: true },
+      { name: 'score', parse: integerParser(-2147483648, 2147483647), sqlType: 'integer', required: true },
+      timestamp('responded_at', true),
+      text('ticket_id', false, 'tickets'),
+      text('customer_id', false, 'customers'),
+      channel(false),
+      text('product', false),
+    ],
+    checks: [surveyScoreInScale],
+  },
+  orders: {
+    file: 'orders',
+    table: 'orders',
+    idColumn: 'order_id',
+    keyColumns: ['order_id'],
+    columns: [
+      text('order_id', true),
+      text('customer_id', true, 'customers'),
+      { name: 'amount', parse: parseNonNegativeDecimal, sqlType: 'numeric', required: true },
+      timestamp('ordered_at', true),
+      text('product', false),
+    ],
+    checks: [],
+  },
+  agent_activity: {
+    file: 'agent_activity',
+    table: 'agent_activity',
+    keyColumns: ['agent_id', 'date'],
+    columns: [
+      text('agent_id', true, 'agents'),
+      { name: 'date', parse: parseDate, sqlType: 'date', required: true },
+      { name: 'available_seconds', parse: numberParser(0, true), sqlType: 'float8', required: true },
+      { name: 'active_seconds', parse: numberParser(0), sqlType: 'float8', required: true },
+    ],
+    checks: [notAbove('active_seconds', 'available_seconds')],
+  },
+  sla_policies: {
+    file: 'sla_policies',
+    table: 'sla_policies',
+    keyColumns: ['priority', 'channel'],
+    columns: [
+      priority(true),
+      channel(false),
+      // A target of zero minutes cannot be met by any ticket; the database requires targets > 0.
+      { name: 'first_response_minutes', parse: numberParser(0, true), sqlType: 'float8', required: false },
+      { name: 'resolution_minutes', parse: numberParser(0, true), sqlType: 'float8', required: false },
+    ],
+    checks: [],
+  },
+};
