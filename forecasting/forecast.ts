@@ -1,0 +1,180 @@
+/**
+ * Point forecasts with prediction intervals for contact volumes. Fits a small menu of models
+ * (seasonal naive; STL/MSTL + ETS as in R's stlf; STL + linear trend; additive Holt-Winters ETS;
+ * the average of the last two), picks the one with the lowest MASE over a rolling-origin backtest
+ * on the training data, and refits it on the whole series.
+ */
+import { candidate, defaultCandidates, isApplicable, MODEL_NAMES, runCandidates, type ModelName } from './models/candidates';
+import type { EtsHint } from './models/ets';
+import type { ModelForecast, SeasonalContext } from './models/types';
+import { resolveSeasonality } from './seasonality';
+import { buildIntervals, evaluateCandidates, planOrigins, type AggregateMeasures, type CandidateScore } from './selection';
+import { assertInteger, assertLevels, assertSeries } from './validate';
+
+export interface ForecastOptions {
+  /** Steps ahead to forecast (integer >= 1). */
+  horizon: number;
+  /** Single seasonal period, e.g. 7 for daily data with a weekly pattern. */
+  period?: number;
+  /** Several seasonal periods, e.g. [24, 168] for hourly data; decomposed with MSTL. */
+  periods?: number[];
+  /** Interval levels in percent (default [80, 95]). */
+  levels?: number[];
+  /** Force a model instead of choosing by backtest (default 'auto'). */
+  model?: ModelName | 'auto';
+  /** Backtest origins used for the automatic choice (default 3). */
+  origins?: number;
+}
+
+export interface ForecastInterval {
+  level: number;
+  lower: number[];
+  upper: number[];
+}
+
+export interface ForecastAccuracy extends AggregateMeasures {
+  /** Number of backtest origins and the horizon evaluated at each. */
+  origins: number;
+  horizon: number;
+}
+
+export interface ForecastResult {
+  mean: number[];
+  intervals: ForecastInterval[];
+  /** Chosen model. */
+  model: ModelName;
+  /** What was fitted, e.g. "STL + ETS(A,Ad,N)". */
+  description: string;
+  /** Backtest accuracy of the chosen model on the training data (null when the series is too short to backtest). */
+  accuracy: ForecastAccuracy | null;
+  /** Backtest score of every candidate considered (lower is better). */
+  candidates: { model: ModelName; score: number }[];
+  /** Caveats: dropped seasonalities, fallbacks, no backtest. */
+  note?: string;
+}
+
+const DEFAULT_LEVELS = [80, 95];
+const DEFAULT_ORIGINS = 3;
+
+/** Forecasts `horizon` steps of a non-negative series with intervals, choosing the model by backtest. */
+export function forecast(input: number[], options: ForecastOptions): ForecastResult {
+  assertSeries(input, 'series', 1);
+  // Work on a private copy: fitted decompositions are cached per array object.
+  const series = input.slice();
+  if (options === null || typeof options !== 'object') throw new TypeError('options must be an object');
+  for (let i = 0; i < series.length; i++) {
+    if (series[i] < 0) throw new RangeError(`series[${i}] must be >= 0: forecast() models volumes (got ${series[i]})`);
+  }
+  assertInteger(options.horizon, 'horizon', 1);
+  const levels = options.levels ?? DEFAULT_LEVELS;
+  assertLevels(levels, 'levels');
+  const origins = options.origins ?? DEFAULT_ORIGINS;
+  assertInteger(origins, 'origins', 1);
+  const requestedModel = options.model ?? 'auto';
+  if (requestedModel !== 'auto' && !MODEL_NAMES.includes(requestedModel)) {
+    throw new RangeError(`model must be 'auto' or one of ${MODEL_NAMES.join(', ')} (got ${String(requestedModel)})`);
+  }
+
+  const n = series.length;
+  const horizon = options.horizon;
+  const seasonality = resolveSeasonality(n, options.period, options.periods);
+  const context: SeasonalContext = { periods: seasonality.periods };
+  const notes: string[] = [];
+  if (seasonality.dropped.length > 0) {
+    const plural = seasonality.dropped.length > 1 ? 's' : '';
+    notes.push(
+      `The series (${n} values) has fewer than two full cycles of period${plural} ${seasonality.dropped.join(', ')}, ` +
+      (context.periods.length > 0
+        ? `so that seasonality was ignored and only period${context.periods.length > 1 ? 's' : ''} ${context.periods.join(', ')} modelled.`
+        : 'so seasonality was ignored and a non-seasonal model (naive, mean, drift or ETS) was used.'),
+    );
+  }
+
+  let chosen: ModelName;
+  let accuracy: ForecastAccuracy | null = null;
+  let scores: CandidateScore[] = [];
+  let fullFits: Map<ModelName, ModelForecast | null> | null = null;
+  if (requestedModel !== 'auto') {
+    if (!isApplicable(requestedModel, n, context)) {
+      throw new RangeError(`model ${requestedModel} cannot be fitted to ${n} values with periods [${context.periods.join(', ')}]`);
+    }
+    chosen = requestedModel;
+    const plan = planOrigins(n, horizon, origins, minimumTraining(context));
+    if (plan) scores = evaluateCandidates(series, [candidate(chosen)], context, plan, levels);
+    accuracy = plan && scores.length > 0 ? { ...scores[0].measures, origins: plan.origins.length, horizon: plan.horizon } : null;
+  } else {
+    const fallback: ModelName = fallbackModel(n, context);
+    const plan = planOrigins(n, horizon, origins, minimumTraining(context));
+    const menu = plan ? defaultCandidates(plan.origins[0], context) : [];
+    if (plan && menu.length > 0) {
+      // Fit every candidate on the full series first: the chosen one is reused as is, and the
+      // ETS model forms and parameters found here warm-start the refits at the backtest origins.
+      const recorder = new Map<string, EtsHint>();
+      fullFits = runCandidates(menu, series, horizon, { ...context, recorder });
+      scores = evaluateCandidates(series, menu, { ...context, hints: recorder }, plan, levels)
+        .filter((s) => fullFits?.get(s.model));
+    }
+    if (plan && scores.length > 0) {
+      const best = preferCombination(scores);
+      chosen = best.model;
+      accuracy = { ...best.measures, origins: plan.origins.length, horizon: plan.horizon };
+    } else {
+      chosen = fallback;
+      notes.push(`Too few values (${n}) to compare models by backtest: used ${fallback} without an accuracy estimate.`);
+    }
+  }
+
+  let fit = fullFits?.get(chosen) ?? runCandidates([candidate(chosen)], series, horizon, context).get(chosen) ?? null;
+  if (fit === null) {
+    // A model that fails on the full series (should not happen) must not leak NaN: fall back.
+    const fallback = fallbackModel(n, context);
+    notes.push(`${chosen} could not be fitted; used ${fallback} instead.`);
+    chosen = fallback;
+    accuracy = null;
+    fit = runCandidates([candidate(chosen)], series, horizon, context).get(chosen) ?? null;
+  }
+  if (fit === null) throw new Error('no model could be fitted to series');
+  if (n < 2) notes.push('A single observation gives no estimate of uncertainty: the intervals have zero width.');
+
+  const built = buildIntervals(fit, levels);
+  const result: ForecastResult = {
+    mean: built.mean,
+    intervals: levels.map((level, l) => ({ level, lower: built.lower[l], upper: built.upper[l] })),
+    model: chosen,
+    description: fit.description,
+    accuracy,
+    candidates: scores.map((s) => ({ model: s.model, score: s.score })),
+  };
+  if (notes.length > 0) result.note = notes.join(' ');
+  return result;
+}
+
+/**
+ * A few backtest origins rank close candidates almost at random, while an equal-weight combination
+ * is rarely far from the best of its components (the "forecast combination puzzle", FPP3 §13.4).
+ * So the combination is kept unless another candidate scores more than this fraction better;
+ * the override remains as a safety net for series where one component fails. On 24 rolling windows
+ * of the three reference series this rule gave mean MASE 0.677 against 0.693 for "lowest score wins"
+ * (0/5/10/20% tolerances were tried; `npm run accuracy` reruns the comparison).
+ */
+const COMBINATION_TOLERANCE = 0.2;
+
+/** Lowest backtest score wins, except that the combination wins near-ties. */
+function preferCombination(scores: CandidateScore[]): CandidateScore {
+  const best = scores.reduce((a, b) => (b.score < a.score ? b : a));
+  const combination = scores.find((s) => s.model === 'stl-ets+ets-seasonal');
+  return combination && combination.score <= best.score * (1 + COMBINATION_TOLERANCE) ? combination : best;
+}
+
+/** Training length needed before the first backtest origin. */
+function minimumTraining(context: SeasonalContext): number {
+  return context.periods.length > 0 ? 2 * context.periods[context.periods.length - 1] + 4 : 8;
+}
+
+/** The model used when there is not enough data to compare candidates. */
+function fallbackModel(n: number, context: SeasonalContext): ModelName {
+  if (context.periods.length > 0 && isApplicable('stl-ets', n, context)) return 'stl-ets';
+  if (context.periods.length > 0) return 'seasonal-naive';
+  if (n >= 8) return 'ets';
+  return 'naive';
+}

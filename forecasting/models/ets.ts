@@ -1,0 +1,438 @@
+/**
+ * Additive-error exponential smoothing (ETS) in state-space form
+ * (Hyndman, Koehler, Ord & Snyder 2008; FPP3 ch. 8): level, optional additive or damped
+ * trend, optional additive seasonality — ETS(A,N,N), (A,A,N), (A,Ad,N), (A,N,A), (A,A,A), (A,Ad,A).
+ *
+ * Estimation minimises the in-sample sum of squared one-step errors (the additive-error
+ * likelihood up to a constant), as R's ets() does, with two shortcuts for speed:
+ * smoothing parameters by a short Nelder-Mead search, and initial states by linear least squares
+ * (for fixed smoothing parameters the one-step errors are linear in the initial states).
+ * Model choice among trend types uses AICc, as R's ets() does.
+ */
+import { nelderMead } from '../optimize';
+import type { ModelForecast } from './types';
+
+export type EtsTrend = 'N' | 'A' | 'Ad';
+
+export interface EtsSpec {
+  trend: EtsTrend;
+  /** Seasonal period; 0 for a non-seasonal model. */
+  period: number;
+}
+
+export interface EtsFit {
+  spec: EtsSpec;
+  alpha: number;
+  beta: number;
+  gamma: number;
+  phi: number;
+  /** Final level, slope and the seasonal states in the order they will next be used. */
+  level: number;
+  slope: number;
+  seasonal: number[];
+  sse: number;
+  sigma2: number;
+  aicc: number;
+  n: number;
+  /** Trend type and search-box optimum, to warm-start refits on nearby data (backtest origins). */
+  hint: EtsHint;
+}
+
+/** Warm start for refitting the same specification on a similar series. */
+export interface EtsHint {
+  trend: EtsTrend;
+  start: number[];
+}
+
+interface Params {
+  alpha: number;
+  beta: number;
+  gamma: number;
+  phi: number;
+}
+
+const LOWER = 1e-4;
+const UPPER = 0.9999;
+const PHI_LOWER = 0.8;
+const PHI_UPPER = 0.98;
+
+/** Name in the ETS(error, trend, season) taxonomy. */
+export function etsName(spec: EtsSpec): string {
+  return `ETS(A,${spec.trend},${spec.period > 0 ? 'A' : 'N'})`;
+}
+
+/**
+ * Runs the filter from initial state x0 = [level, slope, s_0..s_{m-1}] over y (or zeros when
+ * y is null), returns the SSE and optionally writes errors and the final state.
+ */
+function runFilter(
+  y: ArrayLike<number> | null,
+  n: number,
+  p: Params,
+  hasTrend: boolean,
+  m: number,
+  x0: Float64Array,
+  errors: Float64Array | null,
+  finalState: Float64Array | null,
+  seasonScratch: Float64Array,
+): number {
+  let l = x0[0];
+  let b = hasTrend ? x0[1] : 0;
+  const phi = hasTrend ? p.phi : 0;
+  const beta = hasTrend ? p.beta : 0;
+  const { alpha, gamma } = p;
+  for (let j = 0; j < m; j++) seasonScratch[j] = x0[2 + j];
+  let sse = 0;
+  let j = 0;
+  for (let t = 0; t < n; t++) {
+    const s = m > 0 ? seasonScratch[j] : 0;
+    const pb = phi * b;
+    const e = (y === null ? 0 : y[t]) - (l + pb + s);
+    l = l + pb + alpha * e;
+    b = pb + beta * e;
+    if (m > 0) {
+      seasonScratch[j] = s + gamma * e;
+      j = j + 1 === m ? 0 : j + 1;
+    }
+    sse += e * e;
+    if (errors !== null) errors[t] = e;
+  }
+  if (finalState !== null) {
+    finalState[0] = l;
+    finalState[1] = b;
+    // Rotate so that finalState[2] is the seasonal state used for the next observation.
+    for (let k = 0; k < m; k++) finalState[2 + k] = seasonScratch[(n + k) % m];
+  }
+  return sse;
+}
+
+/** Solves the symmetric positive (semi)definite system A x = r by Cholesky with a tiny ridge. */
+function solveSymmetric(a: Float64Array[], r: Float64Array): Float64Array {
+  const p = r.length;
+  let trace = 0;
+  for (let i = 0; i < p; i++) trace += a[i][i];
+  const ridge = 1e-10 * (trace / p + 1e-300);
+  const l = a.map(() => new Float64Array(p));
+  for (let i = 0; i < p; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = a[i][j] + (i === j ? ridge : 0);
+      for (let k = 0; k < j; k++) s -= l[i][k] * l[j][k];
+      if (i === j) l[i][i] = Math.sqrt(Math.max(s, 1e-300));
+      else l[i][j] = s / l[j][j];
+    }
+  }
+  const z = new Float64Array(p);
+  for (let i = 0; i < p; i++) {
+    let s = r[i];
+    for (let k = 0; k < i; k++) s -= l[i][k] * z[k];
+    z[i] = s / l[i][i];
+  }
+  const x = new Float64Array(p);
+  for (let i = p - 1; i >= 0; i--) {
+    let s = z[i];
+    for (let k = i + 1; k < p; k++) s -= l[k][i] * x[k];
+    x[i] = s / l[i][i];
+  }
+  return x;
+}
+
+/** Reusable buffers for one series length and model shape. */
+class FilterBuffers {
+  readonly bases: Float64Array[];
+  readonly errors: Float64Array[];
+  readonly x0: Float64Array;
+  readonly seasons: Float64Array;
+  constructor(readonly n: number, readonly hasTrend: boolean, readonly m: number) {
+    const size = 2 + m;
+    this.bases = [];
+    const unit = (k: number) => {
+      const v = new Float64Array(size);
+      v[k] = 1;
+      return v;
+    };
+    this.bases.push(unit(0));
+    if (hasTrend) this.bases.push(unit(1));
+    // Seasonal states are identified only up to a shift absorbed by the level: constrain them to sum to zero.
+    for (let k = 0; k + 1 < m; k++) {
+      const v = unit(2 + k);
+      v[2 + m - 1] = -1;
+      this.bases.push(v);
+    }
+    this.errors = [];
+    for (let k = 0; k <= this.bases.length; k++) this.errors.push(new Float64Array(n));
+    this.x0 = new Float64Array(size);
+    this.seasons = new Float64Array(Math.max(m, 1));
+  }
+}
+
+/** Least-squares initial states for fixed smoothing parameters; returns the SSE and fills buf.x0. */
+function optimalInitialStates(y: ArrayLike<number>, p: Params, buf: FilterBuffers): number {
+  const { n, hasTrend, m, bases, errors } = buf;
+  const zero = new Float64Array(2 + m);
+  runFilter(y, n, p, hasTrend, m, zero, errors[0], null, buf.seasons);
+  for (let k = 0; k < bases.length; k++) runFilter(null, n, p, hasTrend, m, bases[k], errors[k + 1], null, buf.seasons);
+  const q = bases.length;
+  const gram = Array.from({ length: q }, () => new Float64Array(q));
+  const rhs = new Float64Array(q);
+  const e0 = errors[0];
+  for (let i = 0; i < q; i++) {
+    const ei = errors[i + 1];
+    let s = 0;
+    for (let t = 0; t < n; t++) s += ei[t] * e0[t];
+    rhs[i] = -s;
+    for (let j = 0; j <= i; j++) {
+      const ej = errors[j + 1];
+      let g = 0;
+      for (let t = 0; t < n; t++) g += ei[t] * ej[t];
+      gram[i][j] = g;
+      gram[j][i] = g;
+    }
+  }
+  const c = solveSymmetric(gram, rhs);
+  buf.x0.fill(0);
+  for (let k = 0; k < q; k++) for (let i = 0; i < buf.x0.length; i++) buf.x0[i] += c[k] * bases[k][i];
+  let sse = 0;
+  for (let t = 0; t < n; t++) {
+    let e = e0[t];
+    for (let k = 0; k < q; k++) e += c[k] * errors[k + 1][t];
+    sse += e * e;
+  }
+  return sse;
+}
+
+/**
+ * Non-seasonal special case of optimalInitialStates in a single fused pass (no buffers):
+ * the data filter and the two unit-state filters run side by side, accumulating their Gram matrix.
+ */
+function nonseasonalSse(y: ArrayLike<number>, n: number, p: Params, hasTrend: boolean, x0: Float64Array): number {
+  const { alpha } = p;
+  const beta = hasTrend ? p.beta : 0;
+  const phi = hasTrend ? p.phi : 0;
+  let l0 = 0, b0 = 0; // data, zero initial state
+  let l1 = 1, b1 = 0; // zero data, unit level
+  let l2 = 0, b2 = 1; // zero data, unit slope
+  let s00 = 0, s01 = 0, s02 = 0, s11 = 0, s12 = 0, s22 = 0;
+  for (let t = 0; t < n; t++) {
+    const f0 = l0 + phi * b0;
+    const e0 = y[t] - f0;
+    l0 = f0 + alpha * e0;
+    b0 = phi * b0 + beta * e0;
+    const f1 = l1 + phi * b1;
+    l1 = (1 - alpha) * f1;
+    b1 = phi * b1 - beta * f1;
+    s00 += e0 * e0;
+    s01 -= e0 * f1;
+    s11 += f1 * f1;
+    if (hasTrend) {
+      const f2 = l2 + phi * b2;
+      l2 = (1 - alpha) * f2;
+      b2 = phi * b2 - beta * f2;
+      s02 -= e0 * f2;
+      s12 += f1 * f2;
+      s22 += f2 * f2;
+    }
+  }
+  x0.fill(0);
+  if (!hasTrend) {
+    const c = s11 > 0 ? -s01 / s11 : 0;
+    x0[0] = c;
+    return Math.max(0, s00 + c * s01);
+  }
+  const ridge = 1e-10 * ((s11 + s22) / 2 + 1e-300);
+  const a = s11 + ridge;
+  const d = s22 + ridge;
+  const det = a * d - s12 * s12;
+  if (!(det > 0)) {
+    const c = s11 > 0 ? -s01 / s11 : 0;
+    x0[0] = c;
+    return Math.max(0, s00 + c * s01);
+  }
+  const c1 = (-s01 * d + s02 * s12) / det;
+  const c2 = (-s02 * a + s01 * s12) / det;
+  x0[0] = c1;
+  x0[1] = c2;
+  return Math.max(0, s00 + c1 * s01 + c2 * s02);
+}
+
+/** Rough initial states from the first cycles (classical decomposition, then a line). */
+function heuristicInitialStates(y: ArrayLike<number>, buf: FilterBuffers): void {
+  const { m, hasTrend } = buf;
+  const n = y.length;
+  const x0 = buf.x0;
+  x0.fill(0);
+  const cycles = m > 0 ? Math.min(Math.floor(n / m), 3) : 0;
+  if (m > 0) {
+    for (let c = 0; c < cycles; c++) {
+      let mean = 0;
+      for (let j = 0; j < m; j++) mean += y[c * m + j];
+      mean /= m;
+      for (let j = 0; j < m; j++) x0[2 + j] += (y[c * m + j] - mean) / cycles;
+    }
+  }
+  const len = Math.min(n, m > 0 ? cycles * m : 10);
+  let sx = 0;
+  let sy = 0;
+  let sxx = 0;
+  let sxy = 0;
+  for (let t = 0; t < len; t++) {
+    const d = y[t] - (m > 0 ? x0[2 + (t % m)] : 0);
+    sx += t;
+    sy += d;
+    sxx += t * t;
+    sxy += t * d;
+  }
+  const denom = len * sxx - sx * sx;
+  const slope = hasTrend && denom > 0 ? (len * sxy - sx * sy) / denom : 0;
+  const intercept = (sy - slope * sx) / len;
+  x0[0] = intercept - slope;
+  x0[1] = slope;
+}
+
+/** Maps a point of the unit search box to admissible smoothing parameters (beta < alpha, gamma < 1 - alpha). */
+function decode(v: number[], spec: EtsSpec): Params {
+  let i = 0;
+  const alpha = v[i++];
+  let beta = 0;
+  let phi = 1;
+  let gamma = 0;
+  if (spec.trend !== 'N') beta = alpha * v[i++];
+  if (spec.trend === 'Ad') phi = v[i++];
+  if (spec.period > 0) gamma = (1 - alpha) * v[i++];
+  return { alpha, beta, gamma, phi };
+}
+
+function searchBox(spec: EtsSpec): { start: number[]; lower: number[]; upper: number[] } {
+  const start = [0.3];
+  const lower = [LOWER];
+  const upper = [UPPER];
+  if (spec.trend !== 'N') {
+    start.push(0.1);
+    lower.push(LOWER);
+    upper.push(UPPER);
+  }
+  if (spec.trend === 'Ad') {
+    start.push(0.95);
+    lower.push(PHI_LOWER);
+    upper.push(PHI_UPPER);
+  }
+  if (spec.period > 0) {
+    start.push(0.1);
+    lower.push(LOWER);
+    upper.push(UPPER);
+  }
+  return { start, lower, upper };
+}
+
+/** Fits one ETS specification to y; `warmStart` (a previous optimum) shortens the search. */
+export function fitEts(y: ArrayLike<number>, spec: EtsSpec, warmStart?: number[]): EtsFit {
+  const n = y.length;
+  const m = spec.period;
+  const hasTrend = spec.trend !== 'N';
+  const buf = new FilterBuffers(n, hasTrend, m);
+  const { start, lower, upper } = searchBox(spec);
+  let params: Params;
+  let sse: number;
+  let unit: number[];
+
+  // A coarse look at alpha first keeps Nelder-Mead out of poor basins.
+  const budget = warmStart ? 0.5 : 1;
+  const pickStart = (objective: (v: number[]) => number) => {
+    if (warmStart && warmStart.length === start.length) return warmStart;
+    let best = start;
+    let bestValue = Number.POSITIVE_INFINITY;
+    for (const a of [0.05, 0.2, 0.5, 0.8]) {
+      const v = start.slice();
+      v[0] = a;
+      const value = objective(v);
+      if (value < bestValue) {
+        bestValue = value;
+        best = v;
+      }
+    }
+    return best;
+  };
+
+  if (m === 0) {
+    // Two states at most: re-solving the initial states at every step is affordable.
+    const objective = (v: number[]) => nonseasonalSse(y, n, decode(v, spec), hasTrend, buf.x0);
+    const result = nelderMead(objective, pickStart(objective), lower, upper, Math.round(budget * (25 + 25 * start.length)));
+    unit = result.x;
+    params = decode(unit, spec);
+    sse = nonseasonalSse(y, n, params, hasTrend, buf.x0);
+  } else {
+    heuristicInitialStates(y, buf);
+    const fixedStart = Float64Array.from(buf.x0);
+    const withStates = (x0: Float64Array) => (v: number[]) =>
+      runFilter(y, n, decode(v, spec), hasTrend, m, x0, null, null, buf.seasons);
+    const first = nelderMead(withStates(fixedStart), pickStart(withStates(fixedStart)), lower, upper,
+      Math.round(budget * (30 + 20 * start.length)));
+    optimalInitialStates(y, decode(first.x, spec), buf);
+    // Re-tune the smoothing parameters for the least-squares initial states; keep those states.
+    const second = nelderMead(withStates(buf.x0), first.x, lower, upper, Math.round(budget * (15 + 10 * start.length)));
+    unit = second.x;
+    params = decode(unit, spec);
+    sse = second.value;
+  }
+
+  const finalState = new Float64Array(2 + m);
+  runFilter(y, n, params, hasTrend, m, buf.x0, null, finalState, buf.seasons);
+  // Parameters as R counts them: smoothing parameters + initial states (+1 for the variance in AICc).
+  const k = start.length + buf.bases.length;
+  const sigma2 = sse / Math.max(1, n - k);
+  const kk = k + 1;
+  const aicc = n - kk - 1 > 0
+    ? n * Math.log(Math.max(sse, 1e-300) / n) + 2 * kk + (2 * kk * (kk + 1)) / (n - kk - 1)
+    : Number.POSITIVE_INFINITY;
+  return {
+    spec,
+    ...params,
+    phi: hasTrend ? params.phi : 1,
+    level: finalState[0],
+    slope: finalState[1],
+    seasonal: Array.from(finalState.subarray(2)),
+    sse,
+    sigma2,
+    aicc,
+    n,
+    hint: { trend: spec.trend, start: unit },
+  };
+}
+
+/** Point forecasts and h-step error standard deviations (class 1 variance formulas, Hyndman et al. 2008 Table 6.1). */
+export function forecastEts(fit: EtsFit, horizon: number): ModelForecast {
+  const { alpha, beta, gamma, phi, level, slope, seasonal, sigma2 } = fit;
+  const m = fit.spec.period;
+  const trend = fit.spec.trend;
+  const mean: number[] = [];
+  const sd: number[] = [];
+  let phiSum = 0; // phi + phi^2 + ... + phi^h
+  let phiPower = 1;
+  let variance = 0; // sum of c_j^2 for j < h
+  for (let h = 1; h <= horizon; h++) {
+    if (trend === 'A') phiSum += 1;
+    else if (trend === 'Ad') {
+      phiPower *= phi;
+      phiSum += phiPower;
+    }
+    const s = m > 0 ? seasonal[(h - 1) % m] : 0;
+    mean.push(level + (trend === 'N' ? 0 : phiSum * slope) + s);
+    sd.push(Math.sqrt(sigma2 * (1 + variance)));
+    const c = alpha + (trend === 'N' ? 0 : beta * phiSum) + (m > 0 && h % m === 0 ? gamma : 0);
+    variance += c * c;
+  }
+  return { mean, sd, description: etsName(fit.spec) };
+}
+
+/**
+ * Fits each trend type (and the given seasonality) and keeps the lowest AICc;
+ * with a hint, refits only the hinted trend type from the hinted optimum.
+ */
+export function autoEts(y: ArrayLike<number>, period: number, hint?: EtsHint, trends: EtsTrend[] = ['N', 'A', 'Ad']): EtsFit {
+  if (hint) return fitEts(y, { trend: hint.trend, period }, hint.start);
+  let best: EtsFit | null = null;
+  for (const trend of trends) {
+    const fit = fitEts(y, { trend, period });
+    if (best === null || fit.aicc < best.aicc) best = fit;
+  }
+  return best as EtsFit;
+}
