@@ -3,6 +3,17 @@ import type { Config } from '../config/config';
 import { createMetricLoaders, type MetricLoaders, type SqlExecutor } from '../metrics/metric-loaders';
 import { createTargetLoader } from '../metrics/targets/target-loader';
 import { createCalendarCountLoader } from '../metrics/business-hours/calendar-loader';
+import type { AuditLog } from '../auth/audit-log';
+
+/** What the HTTP server knows about one request, shared by its auth, limit and audit plugins. */
+export interface RequestInfo {
+  /** Date.now() when the request arrived. */
+  startedAt: number;
+  /** The rate-limit bucket it draws from: its API key, or the client address when no key was used. */
+  clientKey: string;
+  /** The operation's estimated cost, once computed (src/limits). */
+  cost?: number;
+}
 
 /** What every resolver gets for one request: its own loaders (batching is per request), the settings and the SQL seam. */
 export interface ApiContext {
@@ -13,6 +24,10 @@ export interface ApiContext {
     targets: ReturnType<typeof createTargetLoader>;
     calendarCount: ReturnType<typeof createCalendarCountLoader>;
   };
+  /** Set by the HTTP server (absent when a context is built directly, e.g. in unit tests). */
+  request?: RequestInfo;
+  /** The server's audit log writer; the auditLog query flushes it before reading. */
+  audit?: AuditLog;
 }
 
 /** Builds a fresh context for one request; the caller's scope is baked into the metric loaders. */
@@ -21,6 +36,6 @@ export function createContext(config: Config, sql: SqlExecutor, caller: Caller =
     config,
     sql,
     caller,
-    loaders: { ...createMetricLoaders(sql, caller.scope), targets: createTargetLoader(sql), calendarCount: createCalendarCountLoader(sql) },
+    loaders: { ...createMetricLoaders(sql, caller.scope), targets: createTargetLoader(sql, caller.scope), calendarCount: createCalendarCountLoader(sql) },
   };
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
 import { Command, InvalidArgumentError } from 'commander';
+import { keysCommand } from '../auth/keys-command';
 import { ConfigError, loadConfig } from '../config/config';
 import { runDemoCommand } from '../demo/demo-command';
 import { runImportCommand } from '../import/import-command';
@@ -21,7 +22,7 @@ function integer(raw: string): number {
   return n;
 }
 
-/** The deskmetrics command line: serve, import, demo, schema. */
+/** The deskmetrics command line: serve, import, demo, keys, schema. */
 export function buildCli(): Command {
   const program = new Command('deskmetrics')
     .description('Customer-service metrics and forecasts over GraphQL, from your help desk\'s records.')
@@ -53,6 +54,8 @@ export function buildCli(): Command {
     .action(async (opts: { tickets: number; seed: number; end?: string; out?: string }) => {
       process.exitCode = await runDemoCommand(loadConfig(), opts);
     });
+
+  program.addCommand(keysCommand());
 
   program
     .command('schema')

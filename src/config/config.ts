@@ -38,7 +38,7 @@ export const CONFIG_VARIABLES = {
     description: "'auto': on start, an empty database gets a demo dataset; 'off': never load demo data.",
   },
   DESKMETRICS_DEMO_TICKETS: {
-    schema: z.coerce.number().int().min(100).max(50_000_000).default(20000),
+    schema: z.coerce.number().int().min(100).max(50_000_000).default(100000),
     description: 'Tickets in the demo dataset loaded on first start.',
   },
   DESKMETRICS_DEMO_SEED: {
@@ -46,8 +46,53 @@ export const CONFIG_VARIABLES = {
     description: 'Random seed of the demo dataset loaded on first start.',
   },
   DESKMETRICS_EXPLORER: {
-    schema: z.enum(['on', 'off']).default('on'),
-    description: "'on' serves the GraphiQL explorer (bundled, works offline) at GET /graphql.",
+    schema: z.enum(['auto', 'on', 'off']).default('auto'),
+    description: "'on' serves the GraphiQL explorer (bundled, works offline) at GET /graphql; 'auto': on, except in production mode.",
+  },
+  NODE_ENV: {
+    schema: z.string().default('development'),
+    description:
+      "'production' turns on production mode: API keys required (refuses to start without one), no stack traces or field suggestions, explorer off unless DESKMETRICS_EXPLORER=on, a statement timeout required.",
+  },
+  MAX_QUERY_DEPTH: {
+    schema: z.coerce.number().int().min(1).default(10),
+    description: 'Deepest nesting of fields a GraphQL operation may have (introspection excepted).',
+  },
+  MAX_QUERY_ALIASES: {
+    schema: z.coerce.number().int().min(0).default(50),
+    description: 'Most aliases a GraphQL operation may use.',
+  },
+  MAX_QUERY_TOKENS: {
+    schema: z.coerce.number().int().min(1).default(5000),
+    description: 'Most lexical tokens a GraphQL document may have (counted before parsing).',
+  },
+  MAX_QUERY_DIRECTIVES: {
+    schema: z.coerce.number().int().min(0).default(20),
+    description: 'Most directives a GraphQL operation may use.',
+  },
+  MAX_QUERY_CHARACTERS: {
+    schema: z.coerce.number().int().min(1).default(20000),
+    description: 'Longest GraphQL document accepted, in characters (checked before parsing).',
+  },
+  MAX_QUERY_COST: {
+    schema: z.coerce.number().int().min(1).default(10000),
+    description: 'Highest estimated cost of one operation (a series costs one per bucket; see docs/security.md).',
+  },
+  RATE_LIMIT_BURST_COST: {
+    schema: z.coerce.number().int().min(1).default(20000),
+    description: 'Rate limit per API key (per client address without one): cost a client may spend at once (token bucket size; at least MAX_QUERY_COST).',
+  },
+  RATE_LIMIT_COST_PER_SECOND: {
+    schema: z.coerce.number().min(0.001).default(500),
+    description: 'Rate limit per API key: cost refilled per second.',
+  },
+  AUDIT_LOG: {
+    schema: z.enum(['partners', 'all', 'off']).default('partners'),
+    description: "Whose requests are written to the audit log (auditLog query): partner keys, every key, or none.",
+  },
+  AUDIT_LOG_MAX_ROWS: {
+    schema: z.coerce.number().int().min(1).max(100000).default(1000),
+    description: 'Most entries one auditLog query returns.',
   },
   MAX_PERIOD_DAYS: {
     schema: z.coerce.number().int().min(1).default(3660),
@@ -64,6 +109,14 @@ export const CONFIG_VARIABLES = {
   MAX_BASELINE_PERIODS: {
     schema: z.coerce.number().int().min(1).max(100).default(12),
     description: 'Most previous periods a baseline may average.',
+  },
+  MAX_FORECAST_HORIZON: {
+    schema: z.coerce.number().int().min(1).default(2000),
+    description: 'Most buckets a forecast may project (a 14-day hourly staffing plan at 15 minutes is 1,344).',
+  },
+  FORECAST_CACHE_ENTRIES: {
+    schema: z.coerce.number().int().min(0).default(500),
+    description: 'Forecasts kept in memory per server, keyed by query and data version (0 = no cache).',
   },
   IMPORT_BATCH_SIZE: {
     schema: z.coerce.number().int().min(1).max(100000).default(5000),

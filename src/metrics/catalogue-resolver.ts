@@ -8,6 +8,7 @@ import { effectiveFilter, scopedDimensions } from './scope';
 import { TICKETS } from './fact-sources';
 import { filterConditions } from './metric-query';
 import { SqlParams } from './sql-params';
+import { fixedCost } from '../limits/query-cost';
 
 /** A metric as the catalogue lists it. */
 @ObjectType({ description: 'A metric of the catalogue: what it measures and how to query it.' })
@@ -78,7 +79,7 @@ export class CatalogueResolver {
     return METRICS.filter((m) => scopedDimensions(ctx.caller.scope).every((d) => m.dimensions.includes(d))).map(metricInfo);
   }
 
-  @Query(() => [String], { description: 'The values of a dimension present in the data, sorted (channels and priorities as stored, lower-case).' })
+  @Query(() => [String], { description: 'The values of a dimension present in the data, sorted (channels and priorities as stored, lower-case).', complexity: fixedCost(5) })
   async dimensionValues(@Arg('dimension', () => DimensionEnum) dimension: Dimension, @Ctx() ctx: ApiContext): Promise<string[]> {
     if (!DIMENSIONS.includes(dimension)) return [];
     const scope = ctx.caller.scope;

@@ -5,6 +5,8 @@ import { dimensionSetName, normaliseFilter, type Dimension, type DimensionSetNam
 import { ChannelEnum, DIMENSION_SET_ENUMS, GranularityEnum, HoursEnum, PriorityEnum, TargetStatusEnum, UnitEnum } from './graphql-enums';
 import { MetricBreakdownRow, MetricBucket, MetricComparison, MetricDrivers, PeriodInput } from './graphql-types';
 import { analyseDrivers } from './drivers/drivers';
+import { detectAnomalies } from '../forecasts/anomalies';
+import { AnomalyPoint } from '../forecasts/forecast-types';
 import { assertFilterInScope, assertMetricInScope } from './scope';
 import { compareValues, previousPeriod } from './comparison';
 import { isDuration, type HoursMode, type MetricDefinition, type Unit } from './metric-definition';
@@ -13,6 +15,7 @@ import { validateBucketCount, validatePeriod, validateTimeZone } from './metric-
 import type { Granularity, Period } from './period';
 import { baselineOf, targetStatus, type TargetStatus } from './targets/target-status';
 import { METRICS } from './registry';
+import { fixedCost, perArgumentCost, seriesCost } from '../limits/query-cost';
 
 /** GraphQL type and description of each dimension's filter argument: enums for closed sets, strings for business-defined values. */
 const DIMENSION_ARGS: Record<Dimension, { type: () => unknown; description: string }> = {
@@ -33,6 +36,13 @@ type MetricArgs = { period: PeriodInput; hours?: HoursMode } & Partial<Record<Di
 
 const pascal = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
+/** Declares a nullable list argument per dimension on an ArgsType class (enums for closed sets, strings otherwise). */
+export function declareDimensionArgs(target: Function, dimensions: readonly Dimension[]): void {
+  for (const d of dimensions) {
+    Field(DIMENSION_ARGS[d].type as () => [string], { nullable: true, description: DIMENSION_ARGS[d].description })(target.prototype, d);
+  }
+}
+
 /**
  * The argument type of metrics accepting exactly these dimensions (only applicable dimensions exist, so others are schema
  * errors), with `hours` for elapsed-time metrics.
@@ -50,9 +60,7 @@ function createArgsType(setName: DimensionSetName, dimensions: readonly Dimensio
       description: 'CALENDAR measures elapsed time on the clock; BUSINESS only while the business calendar that applies to the ticket is open.',
     })(Args.prototype, 'hours');
   }
-  for (const d of dimensions) {
-    Field(DIMENSION_ARGS[d].type as () => [string], { nullable: true, description: DIMENSION_ARGS[d].description })(Args.prototype, d);
-  }
+  declareDimensionArgs(Args, dimensions);
   return Args;
 }
 
@@ -88,7 +96,7 @@ function createResultType(setName: DimensionSetName, duration: boolean) {
       return (await ctx.loaders.values.load(root.request)).sampleSize;
     }
 
-    @FieldResolver(() => [MetricBucket], { description: "The value per bucket over the period, every bucket present, in the series' time zone." })
+    @FieldResolver(() => [MetricBucket], { description: "The value per bucket over the period, every bucket present, in the series' time zone.", complexity: seriesCost })
     async series(
       @Root() root: MetricHandle,
       @Ctx() ctx: ApiContext,
@@ -102,7 +110,7 @@ function createResultType(setName: DimensionSetName, duration: boolean) {
       return ctx.loaders.series.load({ ...root.request, granularity, timezone: zone });
     }
 
-    @FieldResolver(() => [MetricBreakdownRow], { description: 'The metric per value of a dimension, within the filters.' })
+    @FieldResolver(() => [MetricBreakdownRow], { description: 'The metric per value of a dimension, within the filters.', complexity: fixedCost(10) })
     async breakdown(
       @Root() root: MetricHandle,
       @Ctx() ctx: ApiContext,
@@ -125,7 +133,7 @@ function createResultType(setName: DimensionSetName, duration: boolean) {
       return targetStatus(current.value, target, root.request.metric.direction, ctx.config.TARGET_AT_RISK_TOLERANCE_PERCENT);
     }
 
-    @FieldResolver(() => Float, { nullable: true, description: 'Mean value over the previous `periods` periods of the same length (those with data); null when none has data.' })
+    @FieldResolver(() => Float, { nullable: true, description: 'Mean value over the previous `periods` periods of the same length (those with data); null when none has data.', complexity: perArgumentCost('periods', 5) })
     async baseline(
       @Root() root: MetricHandle,
       @Ctx() ctx: ApiContext,
@@ -141,7 +149,7 @@ function createResultType(setName: DimensionSetName, duration: boolean) {
       return baselineOf(values.map((v) => v.value));
     }
 
-    @FieldResolver(() => MetricDrivers, { description: 'Which values of a dimension drove the change from a compared period (default: the previous period of equal length).' })
+    @FieldResolver(() => MetricDrivers, { description: 'Which values of a dimension drove the change from a compared period (default: the previous period of equal length).', complexity: fixedCost(25) })
     async drivers(
       @Root() root: MetricHandle,
       @Ctx() ctx: ApiContext,
@@ -166,7 +174,30 @@ function createResultType(setName: DimensionSetName, duration: boolean) {
       return { comparedFrom: base.from, comparedTo: base.to, ...analysis };
     }
 
-    @FieldResolver(() => MetricComparison, { description: 'The metric over the previous period of equal length, and the change.' })
+    @FieldResolver(() => [AnomalyPoint], {
+      description: "Days of the period's daily series whose value lies beyond a robust threshold of what trend and weekly seasonality predict.",
+      // A daily series plus its decomposition.
+      complexity: (a) => 2 * seriesCost(a),
+    })
+    async anomalies(
+      @Root() root: MetricHandle,
+      @Ctx() ctx: ApiContext,
+      @Arg('threshold', () => Float, { defaultValue: 3.5, description: 'Robust z-score above which a day is flagged.' }) threshold: number,
+    ): Promise<AnomalyPoint[]> {
+      if (!(threshold > 0 && threshold <= 100)) throw new ApiError(ErrorCode.BAD_USER_INPUT, 'threshold: must be above 0 and at most 100', 'threshold');
+      validateBucketCount(root.request.period, 'day', ctx.config);
+      const days = await ctx.loaders.series.load({ ...root.request, granularity: 'day', timezone: root.request.period.timezone });
+      return detectAnomalies(days.map((d) => d.value), { period: 7, threshold }).map((a) => ({
+        start: days[a.index].start,
+        localStart: days[a.index].localStart,
+        value: a.value,
+        expected: a.expected,
+        deviation: a.deviation,
+        score: a.score,
+      }));
+    }
+
+    @FieldResolver(() => MetricComparison, { description: 'The metric over the previous period of equal length, and the change.', complexity: fixedCost(5) })
     async comparison(@Root() root: MetricHandle, @Ctx() ctx: ApiContext): Promise<MetricComparison> {
       const previous = previousPeriod(root.request.period);
       const [current, before] = await Promise.all([
@@ -202,7 +233,7 @@ function createResultType(setName: DimensionSetName, duration: boolean) {
 }
 
 /** Reads the segment filter of a metric's arguments; a dimension outside the metric's set cannot reach here (schema error). */
-function filterOf(metric: MetricDefinition, args: MetricArgs): SegmentFilter {
+export function filterOf(metric: MetricDefinition, args: Partial<Record<Dimension, string[] | null>>): SegmentFilter {
   const filter: SegmentFilter = {};
   for (const d of metric.dimensions) {
     const values = args[d];

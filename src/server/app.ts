@@ -6,8 +6,16 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { DataSource } from 'typeorm';
 import { createContext, type ApiContext } from '../api/context';
-import { DEVELOPMENT_CALLER, type Caller } from '../auth/caller';
 import { formatError } from '../api/errors';
+import { AuditLog } from '../auth/audit-log';
+import { auditPlugin } from '../auth/audit-plugin';
+import { createAuthenticator, type AuthenticationMode } from '../auth/authenticate-request';
+import { KeyStore } from '../auth/key-store';
+import { admitRequest, limitsPlugin } from '../limits/limits-plugin';
+import { checkServerSettings, explorerEnabled, isProduction } from '../limits/production-mode';
+import { checkQueryText } from '../limits/query-text';
+import { queryShapeRules } from '../limits/query-shape';
+import { TokenBuckets } from '../limits/token-bucket';
 import type { Config } from '../config/config';
 import type { Logger } from '../logging/logger';
 import type { SqlExecutor } from '../metrics/metric-loaders';
@@ -37,23 +45,46 @@ export async function createApiServer(options: {
   logger: Logger;
   /** Wraps the SQL seam (tests count statements through it). */
   executor?: SqlExecutor;
-  /** Who a request comes from; until API keys are configured, everyone is the development caller. */
-  callerOf?: (req: express.Request) => Caller;
+  /**
+   * Who requests come from: `deskmetrics serve` always uses API keys; `fixed` (one caller for every request) is for tests
+   * and is refused in production mode. Deliberately required, so no caller falls back to an open server by omission.
+   */
+  authentication: AuthenticationMode;
 }): Promise<ApiServer> {
-  const { config, dataSource, logger } = options;
+  const { config, dataSource, logger, authentication } = options;
+  checkServerSettings(config);
+  const production = isProduction(config);
+  if (production && authentication.kind !== 'api-keys') throw new Error('production mode serves only requests with API keys (authentication: api-keys)');
   const executor = options.executor ?? dataSourceExecutor(dataSource);
+  // Key lookups and audit writes are the server's own statements: straight to the pool, not through the request seam.
+  const serverSql = dataSourceExecutor(dataSource);
+  const authenticate = createAuthenticator(authentication, new KeyStore(serverSql), logger);
+  const audit = new AuditLog(serverSql, logger);
+  const buckets = new TokenBuckets(config.RATE_LIMIT_BURST_COST, config.RATE_LIMIT_COST_PER_SECOND);
+  const schema = buildApiSchema();
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createServer(app);
   const apollo = new ApolloServer<ApiContext>({
-    schema: buildApiSchema(),
+    schema,
     formatError: (formatted, error) => {
       const out = formatError(formatted, error);
       if (out.extensions?.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: error }, 'GraphQL resolver failed');
       return out;
     },
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
+    nodeEnv: config.NODE_ENV,
+    // Only authenticated requests get this far with API keys, so introspection is for authenticated callers only.
+    introspection: true,
+    // Production: no "Did you mean …" suggestions that would spell out the schema to a prober.
+    hideSchemaDetailsFromClientErrors: production,
+    validationRules: queryShapeRules(config),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      limitsPlugin(schema, config, buckets),
+      auditPlugin(audit, config.AUDIT_LOG),
+    ],
   });
   await apollo.start();
 
@@ -69,7 +100,7 @@ export async function createApiServer(options: {
 
   app.get('/graphql', (req, res, next) => {
     // A browser asking for the page (no query in the URL) gets the explorer; GET queries go to Apollo.
-    if (config.DESKMETRICS_EXPLORER === 'on' && !req.query.query && req.accepts(['text/html', 'application/json']) === 'text/html') {
+    if (explorerEnabled(config) && !req.query.query && req.accepts(['text/html', 'application/json']) === 'text/html') {
       res.type('html').send(graphiqlPage('/graphql'));
       return;
     }
@@ -79,7 +110,17 @@ export async function createApiServer(options: {
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
-    expressMiddleware(apollo, { context: async ({ req }) => createContext(config, executor, (options.callerOf ?? (() => DEVELOPMENT_CALLER))(req)) }),
+    expressMiddleware(apollo, {
+      // In this order: who is asking (401), is the document small enough to parse (400/413), may they ask now (429).
+      context: async ({ req }) => {
+        const startedAt = Date.now();
+        const caller = await authenticate(req.headers);
+        checkQueryText(req.method === 'GET' ? req.query.query : (req.body as { query?: unknown } | undefined)?.query, config);
+        const clientKey = caller.keyId ? `key:${caller.keyId}` : `address:${req.ip}`;
+        admitRequest(buckets, clientKey);
+        return { ...createContext(config, executor, caller), request: { startedAt, clientKey }, audit };
+      },
+    }),
   );
 
   app.get('/', (_req, res) => res.redirect('/graphql'));
@@ -89,6 +130,7 @@ export async function createApiServer(options: {
     apollo,
     async stop() {
       await apollo.stop();
+      await audit.flush();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },
   };

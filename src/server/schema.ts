@@ -11,7 +11,12 @@ import { metricResolvers } from '../metrics/metric-resolvers';
 import { renderMetricsDoc } from '../metrics/metrics-doc';
 import { TargetResolver } from '../metrics/targets/target-resolver';
 import { CalendarResolver } from '../metrics/business-hours/calendar-resolver';
+import { ForecastResolver } from '../forecasts/forecast-resolver';
+import { StaffingResolver } from '../forecasts/staffing-resolver';
 import { HealthResolver } from './health-resolver';
+import { authChecker } from '../auth/auth-checker';
+import { AuditResolver } from '../auth/audit-resolver';
+import { KeyResolver } from '../auth/key-resolver';
 
 /** Where the generated SDL is committed: the contract with clients. */
 export const SCHEMA_FILE = join(projectRoot(), 'schema', 'schema.graphql');
@@ -21,8 +26,10 @@ let cached: GraphQLSchema | undefined;
 /** The GraphQL schema, built once from the resolvers (most of them generated from the metric registry). */
 export function buildApiSchema(): GraphQLSchema {
   cached ??= buildSchemaSync({
-    resolvers: [HealthResolver, CatalogueResolver, TargetResolver, CalendarResolver, ...metricResolvers()] as [Function, ...Function[]],
+    resolvers: [HealthResolver, CatalogueResolver, TargetResolver, CalendarResolver, ForecastResolver, StaffingResolver, KeyResolver, AuditResolver, ...metricResolvers()] as [Function, ...Function[]],
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
+    // @Authorized(roles) fields: the caller's role must be listed (mutations and key/audit queries are admin-only).
+    authChecker,
     validate: false,
   });
   return cached;

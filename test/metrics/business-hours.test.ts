@@ -109,6 +109,7 @@ describe('business hours', () => {
       const res = await api.graphql(`{ businessCalendars { name hours { day } holidays } }`);
       expect(res.data.businessCalendars.find((k: any) => k.name === 'temp')).toEqual({ name: 'temp', hours: [{ day: 'TUESDAY' }], holidays: ['2025-01-01'] });
       expect((await api.graphql(`mutation { removeBusinessCalendar(name: "temp") }`)).data.removeBusinessCalendar).toBe(true);
+      expect((await api.graphql(`mutation { removeBusinessCalendar(name: "temp") }`)).data.removeBusinessCalendar).toBe(false);
     });
   });
 

@@ -68,6 +68,8 @@ describe('targets, baselines and status through the API', () => {
     expect((await api.graphql(q, { p: week })).data.ticketVolume.target).toBe(3);
     const removed = await api.graphql(`mutation { removeMetricTarget(metric: "ticketVolume") }`);
     expect(removed.data.removeMetricTarget).toBe(true);
+    const again = await api.graphql(`mutation { removeMetricTarget(metric: "ticketVolume") }`);
+    expect(again.data.removeMetricTarget).toBe(false);
     expect((await api.graphql(q, { p: week })).data.ticketVolume.target).toBeNull();
   });
 

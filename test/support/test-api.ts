@@ -1,4 +1,5 @@
-import type { Caller } from '../../src/auth/caller';
+import { DEVELOPMENT_CALLER, type Caller } from '../../src/auth/caller';
+import { KeyStore, type NewApiKey } from '../../src/auth/key-store';
 import { loadConfig, type Config } from '../../src/config/config';
 import { createLogger } from '../../src/logging/logger';
 import type { SqlExecutor } from '../../src/metrics/metric-loaders';
@@ -18,12 +19,22 @@ export interface TestApi {
   config: Config;
   /** SQL statements the API has issued since the last reset. */
   statements: string[];
-  graphql<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  /** POSTs an operation; with `key`, as `Authorization: Bearer <key>` (with auth on, the admin key is the default). */
+  graphql<T = any>(query: string, variables?: Record<string, unknown>, options?: { key?: string | null }): Promise<GraphQLResponse<T>>;
+  /** POSTs a raw JSON body with extra headers and returns the HTTP response (status and headers included). */
+  post(body: unknown, headers?: Record<string, string>): Promise<Response>;
+  /** With auth on: an admin key created at start. */
+  adminKey: string | null;
+  /** Creates an API key directly in the key store; returns its secret. */
+  createKey(input: NewApiKey): Promise<string>;
   close(): Promise<void>;
 }
 
-/** Starts the real HTTP API (Express + Apollo) on a test database. */
-export async function startTestApi(overrides: Partial<Config> = {}, options: { caller?: Caller } = {}): Promise<TestApi> {
+/**
+ * Starts the real HTTP API (Express + Apollo) on a test database. By default every request is the given caller (the
+ * unrestricted development caller unless `caller` is set); with `auth: true` requests need API keys, as in production.
+ */
+export async function startTestApi(overrides: Partial<Config> = {}, options: { caller?: Caller; auth?: boolean } = {}): Promise<TestApi> {
   const db = await createTestDatabase();
   const config = { ...loadConfig({ ...process.env, LOG_LEVEL: 'silent' }), ...overrides };
   const statements: string[] = [];
@@ -51,21 +62,25 @@ export async function startTestApi(overrides: Partial<Config> = {}, options: { c
       dataSource: db.dataSource,
       logger: createLogger('silent'),
       executor,
-      callerOf: options.caller ? () => options.caller! : undefined,
+      authentication: options.auth ? { kind: 'api-keys' } : { kind: 'fixed', caller: options.caller ?? DEVELOPMENT_CALLER },
     });
     const port = await listen(server, 0, '127.0.0.1');
     const url = `http://127.0.0.1:${port}`;
+    const keys = new KeyStore({ query: (sql, params) => db.dataSource.query(sql, params) });
+    const createKey = async (input: NewApiKey) => (await keys.create(input)).token;
+    const adminKey = options.auth ? await createKey({ name: 'test-admin', role: 'admin' }) : null;
+    const post = (body: unknown, headers: Record<string, string> = {}) =>
+      fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
     return {
       db,
       url,
       config,
       statements,
-      async graphql(query, variables) {
-        const res = await fetch(`${url}/graphql`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ query, variables }),
-        });
+      adminKey,
+      createKey,
+      post,
+      async graphql(query, variables, { key = adminKey } = {}) {
+        const res = await post({ query, variables }, key ? { authorization: `Bearer ${key}` } : {});
         return (await res.json()) as GraphQLResponse;
       },
       async close() {

@@ -9,8 +9,10 @@ import { Survey } from './survey.entity';
 import { Ticket } from './ticket.entity';
 import { MetricTarget } from '../../metrics/targets/metric-target.entity';
 import { BusinessCalendar, BusinessHoliday, BusinessHours } from '../../metrics/business-hours/business-calendar.entity';
+import { ApiKey } from '../../auth/api-key.entity';
+import { AuditEntry } from '../../auth/audit-entry.entity';
 
 export { AgentActivity, Agent, Customer, ImportRun, Message, MetricTarget, Order, SlaPolicy, Survey, Ticket };
 
 /** Every entity of the data model, for the DataSource. */
-export const ENTITIES = [Customer, Agent, Ticket, Message, Survey, Order, AgentActivity, SlaPolicy, ImportRun, MetricTarget, BusinessCalendar, BusinessHours, BusinessHoliday];
+export const ENTITIES = [Customer, Agent, Ticket, Message, Survey, Order, AgentActivity, SlaPolicy, ImportRun, MetricTarget, BusinessCalendar, BusinessHours, BusinessHoliday, ApiKey, AuditEntry];

@@ -1,4 +1,4 @@
-import { Arg, Ctx, Field, InputType, Mutation, ObjectType, Query, Resolver, registerEnumType } from 'type-graphql';
+import { Arg, Authorized, Ctx, Field, InputType, Mutation, ObjectType, Query, Resolver, registerEnumType } from 'type-graphql';
 import type { ApiContext } from '../../api/context';
 import { ChannelEnum, PriorityEnum } from '../graphql-enums';
 import { validateCalendar, WEEKDAYS, type Weekday } from './calendar-input';
@@ -43,6 +43,7 @@ class BusinessCalendarInfo {
 /** Creating, replacing, listing and removing business calendars. */
 @Resolver()
 export class CalendarResolver {
+  @Authorized('admin')
   @Mutation(() => BusinessCalendarInfo, { description: 'Creates a business calendar, or replaces the one of that name.' })
   async setBusinessCalendar(
     @Arg('input', () => BusinessCalendarInput) input: BusinessCalendarInput,
@@ -65,11 +66,19 @@ export class CalendarResolver {
     return (await this.businessCalendars(ctx)).find((k) => k.name === c.name)!;
   }
 
+  @Authorized('admin')
   @Mutation(() => Boolean, { description: 'Removes a business calendar; false when there was none of that name.' })
   async removeBusinessCalendar(@Arg('name', () => String) name: string, @Ctx() ctx: ApiContext): Promise<boolean> {
-    return (await ctx.sql.query(`DELETE FROM business_calendars WHERE name = $1 RETURNING id`, [name])).length > 0;
+    // A bare DELETE answers with TypeORM's [rows, count] pair; counting in SQL keeps the answer unambiguous.
+    const [row] = await ctx.sql.query<{ n: number }>(
+      `WITH d AS (DELETE FROM business_calendars WHERE name = $1 RETURNING id) SELECT count(*)::int AS n FROM d`,
+      [name],
+    );
+    return row.n > 0;
   }
 
+  // Company configuration rather than a partner's segment: admins and analysts only.
+  @Authorized('admin', 'analyst')
   @Query(() => [BusinessCalendarInfo], { description: 'Every business calendar.' })
   async businessCalendars(@Ctx() ctx: ApiContext): Promise<BusinessCalendarInfo[]> {
     const rows = await ctx.sql.query<{ name: string; timezone: string; channels: string[] | null; priorities: string[] | null; hours: { dow: number; opens: string; closes: string }[] | null; holidays: string[] | null }>(

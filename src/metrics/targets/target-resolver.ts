@@ -1,5 +1,5 @@
 import { DateTimeResolver } from 'graphql-scalars';
-import { Arg, Ctx, Field, Float, InputType, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, Field, Float, InputType, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import type { ApiContext } from '../../api/context';
 import { ApiError, ErrorCode } from '../../api/errors';
 import { DIMENSIONS, normaliseFilter, type Dimension, type SegmentFilter } from '../dimensions';
@@ -47,6 +47,7 @@ function checkedFilter(metricName: string, input: SegmentFilterInput | null | un
 /** Setting, removing and listing metric targets. */
 @Resolver()
 export class TargetResolver {
+  @Authorized('admin')
   @Mutation(() => MetricTargetInfo, { description: 'Sets (or replaces) the target of a metric for all data or one segment.' })
   async setMetricTarget(
     @Arg('metric', () => String) metric: string,
@@ -65,6 +66,7 @@ export class TargetResolver {
     return { metric, segment: filterKey(filter), target, updatedAt: new Date(row.updated_at) };
   }
 
+  @Authorized('admin')
   @Mutation(() => Boolean, { description: 'Removes a target; false when there was none.' })
   async removeMetricTarget(
     @Arg('metric', () => String) metric: string,
@@ -72,10 +74,16 @@ export class TargetResolver {
     @Ctx() ctx: ApiContext,
   ): Promise<boolean> {
     const filter = checkedFilter(metric, filterInput);
-    const rows = await ctx.sql.query(`DELETE FROM metric_targets WHERE metric = $1 AND filter_key = $2 RETURNING id`, [metric, filterKey(filter)]);
-    return rows.length > 0;
+    // A bare DELETE answers with TypeORM's [rows, count] pair; counting in SQL keeps the answer unambiguous.
+    const [row] = await ctx.sql.query<{ n: number }>(
+      `WITH d AS (DELETE FROM metric_targets WHERE metric = $1 AND filter_key = $2 RETURNING id) SELECT count(*)::int AS n FROM d`,
+      [metric, filterKey(filter)],
+    );
+    return row.n > 0;
   }
 
+  // Partners are left out: the list names other segments (their own target shows on their metrics' target field).
+  @Authorized('admin', 'analyst')
   @Query(() => [MetricTargetInfo], { description: 'Every target that is set.' })
   async metricTargets(@Ctx() ctx: ApiContext): Promise<MetricTargetInfo[]> {
     const rows = await ctx.sql.query<{ metric: string; filter_key: string; target: number; updated_at: Date }>(

@@ -1,0 +1,99 @@
+import type { Logger } from '../logging/logger';
+import type { SqlExecutor } from '../metrics/metric-loaders';
+
+/** One request to record (see AuditEntry for the meaning of each field). */
+export interface AuditRecord {
+  at: Date;
+  keyId: string | null;
+  keyName: string;
+  role: string;
+  operationName: string | null;
+  queryHash: string;
+  query: string;
+  variables: Record<string, unknown> | null;
+  durationMs: number;
+  status: 'ok' | 'error';
+  errorCodes: string[];
+  cost: number | null;
+}
+
+/** How the writer batches: requests are answered first, their entries written together shortly after. */
+export interface AuditLogOptions {
+  flushIntervalMs: number;
+  batchSize: number;
+  /** Entries held while the database is unreachable; beyond, the oldest are dropped (with a warning). */
+  maxPending: number;
+}
+
+const DEFAULTS: AuditLogOptions = { flushIntervalMs: 1000, batchSize: 200, maxPending: 20_000 };
+
+/**
+ * The audit log writer: record() is synchronous and cheap (it queues), and queued entries are inserted in one statement
+ * per batch, at most flushIntervalMs later, so auditing adds no database round trip to a request.
+ */
+export class AuditLog {
+  private pending: AuditRecord[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private writing: Promise<void> = Promise.resolve();
+  private readonly options: AuditLogOptions;
+
+  constructor(
+    private readonly sql: Pick<SqlExecutor, 'query'>,
+    private readonly logger: Logger,
+    options: Partial<AuditLogOptions> = {},
+  ) {
+    this.options = { ...DEFAULTS, ...options };
+  }
+
+  /** Queues an entry for the next batch. */
+  record(entry: AuditRecord): void {
+    this.pending.push(entry);
+    if (this.pending.length > this.options.maxPending) {
+      const dropped = this.pending.splice(0, this.pending.length - this.options.maxPending);
+      this.logger.warn({ dropped: dropped.length }, 'audit log: database not keeping up; oldest entries dropped');
+    }
+    if (this.pending.length >= this.options.batchSize) void this.flush();
+    else if (!this.timer) {
+      this.timer = setTimeout(() => void this.flush(), this.options.flushIntervalMs);
+      this.timer.unref();
+    }
+  }
+
+  /** Writes every queued entry; resolves when they (and any write already under way) are in the database or logged as failed. */
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.pending;
+    this.pending = [];
+    this.writing = this.writing.then(() => (batch.length ? this.write(batch) : undefined));
+    return this.writing;
+  }
+
+  private async write(batch: AuditRecord[]): Promise<void> {
+    const rows = batch.map((e) => ({
+      at: e.at.toISOString(),
+      key_id: e.keyId,
+      key_name: e.keyName,
+      role: e.role,
+      operation_name: e.operationName,
+      query_hash: e.queryHash,
+      query: e.query,
+      variables: e.variables,
+      duration_ms: Math.round(e.durationMs),
+      status: e.status,
+      error_codes: e.errorCodes,
+      cost: e.cost === null ? null : Math.round(e.cost),
+    }));
+    try {
+      await this.sql.query(
+        `INSERT INTO audit_log (at, key_id, key_name, role, operation_name, query_hash, query, variables, duration_ms, status, error_codes, cost)
+         SELECT at, key_id, key_name, role, operation_name, query_hash, query, variables, duration_ms, status, error_codes, cost
+         FROM jsonb_to_recordset($1::jsonb) AS x(at timestamptz, key_id bigint, key_name text, role text, operation_name text, query_hash text,
+              query text, variables jsonb, duration_ms integer, status text, error_codes text[], cost integer)`,
+        [JSON.stringify(rows)],
+      );
+    } catch (err) {
+      this.logger.error({ err, entries: batch.length }, 'audit log: could not write entries');
+    }
+  }
+}

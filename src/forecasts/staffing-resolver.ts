@@ -1,0 +1,232 @@
+import { DateTimeResolver } from 'graphql-scalars';
+import { Args, ArgsType, Ctx, Field, Float, Int, ObjectType, Query, Resolver } from 'type-graphql';
+import { forecast } from '../../forecasting';
+import type { ApiContext } from '../api/context';
+import { ApiError, ErrorCode } from '../api/errors';
+import type { Channel } from '../data/domain';
+import { normaliseFilter, type SegmentFilter } from '../metrics/dimensions';
+import { TICKETS } from '../metrics/fact-sources';
+import { ChannelEnum, PriorityEnum } from '../metrics/graphql-enums';
+import { filterConditions } from '../metrics/metric-query';
+import { validateTimeZone } from '../metrics/metric-validation';
+import type { Period } from '../metrics/period';
+import { metricByName } from '../metrics/registry';
+import { assertFilterInScope, assertMetricInScope, effectiveFilter } from '../metrics/scope';
+import { SqlParams } from '../metrics/sql-params';
+import { cached } from './forecast-resolver';
+import { BacktestAccuracy } from './forecast-types';
+import { checkNumber } from './forecast-validation';
+import { nextBuckets } from './future-buckets';
+import { planStaffing, type StaffingModel } from './staffing-plan';
+import { loadVolumeHistory, toBacktestAccuracy } from './volume-forecast';
+
+/** Channels answered live; the others are worked asynchronously against a response-time target. */
+const LIVE_CHANNELS: readonly Channel[] = ['phone', 'chat'];
+
+@ArgsType()
+class StaffingPlanArgs {
+  @Field(() => ChannelEnum) channel: Channel;
+  @Field(() => [String], { nullable: true, description: 'Only these products.' }) product?: string[];
+  @Field(() => [String], { nullable: true, description: 'Only customers of these tiers.' }) tier?: string[];
+  @Field(() => [PriorityEnum], { nullable: true, description: 'Only these priorities.' }) priority?: string[];
+  @Field(() => DateTimeResolver, { description: 'Start of the plan, on a whole hour of the time zone; the history ends here.' }) from: Date;
+  @Field(() => Int, { defaultValue: 7, description: 'Days to plan.' }) days: number;
+  @Field(() => Int, { defaultValue: 30, description: 'Interval length: 15, 30 or 60 minutes.' }) intervalMinutes: number;
+  @Field(() => String, { defaultValue: 'UTC', description: 'IANA time zone of intervals and days.' }) timezone: string;
+  @Field(() => Int, { defaultValue: 56, description: 'Days of hourly history the volume forecast learns from.' }) historyDays: number;
+  @Field(() => Float, { defaultValue: 0.8, description: 'Share of contacts to answer within targetAnswerSeconds (live channels).' }) targetServiceLevel: number;
+  @Field(() => Float, { defaultValue: 20, description: 'Answer-time target in seconds (live channels).' }) targetAnswerSeconds: number;
+  @Field(() => Float, { defaultValue: 0.85, description: 'Occupancy cap, 0–1.' }) maxOccupancy: number;
+  @Field(() => Float, { defaultValue: 0.3, description: 'Share of paid time not available for contacts, 0–1.' }) shrinkage: number;
+  @Field(() => Float, { nullable: true, description: "Handle time per contact in seconds; default: the channel's measured average handle time over the history." }) ahtSeconds?: number | null;
+  @Field(() => Float, { nullable: true, description: 'Callers’ mean patience in seconds (phone with abandonment); default: measured time to abandon.' }) patienceSeconds?: number | null;
+  @Field(() => Int, { defaultValue: 1, description: 'Chat sessions an agent handles at once.' }) concurrency: number;
+  @Field(() => Float, { defaultValue: 14400, description: 'Asynchronous channels: every item answered within this many seconds.' }) responseTargetSeconds: number;
+  @Field(() => Float, { defaultValue: 8, description: 'Paid hours of one FTE per day.' }) hoursPerFte: number;
+}
+
+@ObjectType({ description: 'The requirement of one interval of a staffing plan.' })
+class StaffingInterval {
+  @Field(() => DateTimeResolver) start: Date;
+  @Field(() => String) localStart: string;
+  @Field(() => Float, { description: 'Forecast contacts in the interval.' }) contacts: number;
+  @Field(() => Int, { description: 'Productive agents needed.' }) agents: number;
+  @Field(() => Int, { description: 'Agents to schedule after shrinkage.' }) scheduledAgents: number;
+  @Field(() => Float, { nullable: true, description: 'Expected share answered within target (live channels).' }) serviceLevel: number | null;
+  @Field(() => Float, { nullable: true, description: 'Expected mean wait in seconds (live channels).' }) averageSpeedOfAnswer: number | null;
+  @Field(() => Float) occupancy: number;
+  @Field(() => Float, { nullable: true, description: 'Expected abandonment probability (Erlang A).' }) abandonRate: number | null;
+}
+
+@ObjectType({ description: 'Daily totals of a staffing plan.' })
+class StaffingDay {
+  @Field(() => String, { description: 'Local date, YYYY-MM-DD.' }) date: string;
+  @Field(() => Float) contacts: number;
+  @Field(() => Float, { description: 'Σ scheduled agents × interval length.' }) agentHours: number;
+  @Field(() => Float, { description: 'Σ productive agents × interval length.' }) productiveAgentHours: number;
+  @Field(() => Float, { description: 'agentHours / hoursPerFte.' }) fte: number;
+  @Field(() => Int) peakScheduledAgents: number;
+}
+
+@ObjectType({ description: 'Agents required per interval to meet a service target, from a volume forecast and handle time.' })
+class StaffingPlan {
+  @Field(() => String) channel: string;
+  @Field(() => String, { description: "'erlang-c', 'erlang-a' (callers abandon), 'chat' (Erlang C on session slots) or 'workload' (asynchronous)." }) model: StaffingModel;
+  @Field(() => Float) ahtSeconds: number;
+  @Field(() => String, { description: "'measured' or 'argument'." }) ahtSource: string;
+  @Field(() => Float, { nullable: true }) patienceSeconds: number | null;
+  @Field(() => Float, { nullable: true, description: 'Measured abandonment rate over the history, %.' }) measuredAbandonmentRate: number | null;
+  @Field(() => String) forecastModel: string;
+  @Field(() => BacktestAccuracy, { nullable: true }) forecastAccuracy: BacktestAccuracy | null;
+  @Field(() => [StaffingInterval]) intervals: StaffingInterval[];
+  @Field(() => [StaffingDay]) days: StaffingDay[];
+  @Field(() => String, { nullable: true }) note: string | null;
+}
+
+/** The local minutes past the hour of an instant in a zone (0 for a whole hour). */
+function minutesPastHour(at: Date, timezone: string): number {
+  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: timezone, minute: '2-digit', second: '2-digit' }).formatToParts(at);
+  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value ?? 0);
+  return get('minute') * 60 + get('second') + (at.getUTCMilliseconds() ? 1 : 0);
+}
+
+/** Mean time to abandon (seconds) of the segment's abandoned tickets in a period, within the caller's scope. */
+async function measuredPatience(ctx: ApiContext, period: Period, filter: SegmentFilter): Promise<number | null> {
+  const params = new SqlParams();
+  const from = params.add(period.from.toISOString());
+  const to = params.add(period.to.toISOString());
+  const where = filterConditions(TICKETS, normaliseFilter(effectiveFilter(filter, ctx.caller.scope)), params);
+  const [row] = await ctx.sql.query<{ s: number | null }>(
+    `SELECT avg(extract(epoch FROM f.abandoned_at - f.created_at))::float8 AS s FROM ${TICKETS.from}
+     WHERE f.created_at >= ${from}::timestamptz AND f.created_at < ${to}::timestamptz AND f.abandoned_at IS NOT NULL
+     ${where.length ? `AND ${where.join(' AND ')}` : ''}`,
+    params.values,
+  );
+  return row.s === null ? null : Number(row.s);
+}
+
+/** The staffing plan query. */
+@Resolver()
+export class StaffingResolver {
+  @Query(() => StaffingPlan, {
+    description: 'Agents needed per interval for a channel and segment: forecast contacts, handle time, Erlang C/A or the workload model, daily agent-hours and FTE.',
+    // An hourly history, an hourly forecast, and a queueing model per interval.
+    complexity: ({ args, childComplexity }) => Number(args.historyDays ?? 56) * 24 * 2 + Number(args.days ?? 7) * 96 + childComplexity,
+  })
+  async staffingPlan(@Args(() => StaffingPlanArgs) args: StaffingPlanArgs, @Ctx() ctx: ApiContext): Promise<StaffingPlan> {
+    const volume = metricByName('ticketVolume');
+    assertMetricInScope(volume, ctx.caller.scope);
+    const filter = normaliseFilter({ channel: [args.channel], product: args.product ?? undefined, tier: args.tier ?? undefined, priority: args.priority ?? undefined });
+    for (const d of ['product', 'tier', 'priority'] as const) {
+      if (args[d] && args[d]!.length === 0) throw new ApiError(ErrorCode.BAD_USER_INPUT, `${d}: give at least one value, or leave it out`, d);
+    }
+    assertFilterInScope(filter, ctx.caller.scope);
+    validateTimeZone(args.timezone, 'timezone');
+    if (minutesPastHour(args.from, args.timezone) !== 0) {
+      throw new ApiError(ErrorCode.BAD_USER_INPUT, `from: must be on a whole hour in ${args.timezone}`, 'from');
+    }
+    if (![15, 30, 60].includes(args.intervalMinutes)) throw new ApiError(ErrorCode.BAD_USER_INPUT, 'intervalMinutes: must be 15, 30 or 60', 'intervalMinutes');
+    const days = checkNumber(args.days, 'days', 1, 31, true);
+    const historyDays = checkNumber(args.historyDays, 'historyDays', 14, 730, true);
+    checkNumber(args.targetServiceLevel, 'targetServiceLevel', 0.01, 0.999);
+    checkNumber(args.targetAnswerSeconds, 'targetAnswerSeconds', 1, 86400);
+    checkNumber(args.maxOccupancy, 'maxOccupancy', 0.05, 1);
+    checkNumber(args.shrinkage, 'shrinkage', 0, 0.95);
+    checkNumber(args.concurrency, 'concurrency', 1, 20, true);
+    checkNumber(args.hoursPerFte, 'hoursPerFte', 0.5, 24);
+    if (args.ahtSeconds != null) checkNumber(args.ahtSeconds, 'ahtSeconds', 1, 86400);
+    if (args.patienceSeconds != null) checkNumber(args.patienceSeconds, 'patienceSeconds', 1, 86400);
+    const intervalSeconds = args.intervalMinutes * 60;
+    checkNumber(args.responseTargetSeconds, 'responseTargetSeconds', intervalSeconds, 30 * 86400);
+
+    const history: Period = { from: new Date(args.from.getTime() - historyDays * 86_400_000), to: args.from, timezone: args.timezone };
+    const key = ['staffing', { ...args, from: args.from.toISOString() }, filter];
+    return cached(ctx, key, async () => {
+      const [buckets, aht, abandonment] = await Promise.all([
+        loadVolumeHistory(ctx, history, 'hour', filter),
+        ctx.loaders.values.load({ metric: metricByName('averageHandleTime'), period: history, filter, hours: 'calendar' }),
+        ctx.loaders.values.load({ metric: metricByName('abandonmentRate'), period: history, filter, hours: 'calendar' }),
+      ]);
+      const ahtSeconds = args.ahtSeconds ?? aht.value;
+      if (ahtSeconds === null || !(ahtSeconds > 0)) {
+        throw new ApiError(ErrorCode.BAD_USER_INPUT, `ahtSeconds: no handle time was recorded for ${args.channel} in the history; pass ahtSeconds`, 'ahtSeconds');
+      }
+      let model: StaffingModel = LIVE_CHANNELS.includes(args.channel) ? (args.channel === 'chat' ? 'chat' : 'erlang-c') : 'workload';
+      let patienceSeconds: number | null = null;
+      if (model === 'erlang-c' && (abandonment.value ?? 0) > 0) {
+        patienceSeconds = args.patienceSeconds ?? (await measuredPatience(ctx, history, filter));
+        if (patienceSeconds && patienceSeconds > 0) model = 'erlang-a';
+      }
+
+      // Hourly forecast (daily and weekly seasonality), spread evenly over the intervals of each hour.
+      const values = buckets.map((b) => b.value ?? 0);
+      const hours = await nextBuckets(ctx.sql, buckets[buckets.length - 1].localStart, 'hour', args.timezone, days * 24 + 2);
+      const end = await planEnd(ctx, args.from, days, args.timezone);
+      const planHours = hours.filter((h) => h.start.getTime() < end.getTime());
+      const result = forecast(values, { horizon: planHours.length, periods: [24, 168], levels: [80, 95] });
+      const perHour = 60 / args.intervalMinutes;
+      const intervals = planHours.flatMap((h, i) =>
+        Array.from({ length: perHour }, (_, j) => ({
+          start: new Date(h.start.getTime() + j * intervalSeconds * 1000),
+          localStart: `${h.localStart.slice(0, 14)}${String(j * args.intervalMinutes).padStart(2, '0')}:00`,
+          contacts: result.mean[i] / perHour,
+        })),
+      );
+      const requirements = planStaffing(
+        intervals.map((i) => i.contacts),
+        model,
+        {
+          intervalSeconds,
+          ahtSeconds,
+          targetServiceLevel: args.targetServiceLevel,
+          targetAnswerSeconds: args.targetAnswerSeconds,
+          maxOccupancy: args.maxOccupancy,
+          shrinkage: args.shrinkage,
+          patienceSeconds: patienceSeconds ?? undefined,
+          concurrency: args.concurrency,
+          responseTargetSeconds: args.responseTargetSeconds,
+        },
+      );
+      const planIntervals = intervals.map((i, k) => ({ ...i, ...requirements[k], contacts: i.contacts }));
+      const byDay = new Map<string, StaffingDay>();
+      for (const i of planIntervals) {
+        const date = i.localStart.slice(0, 10);
+        const day = byDay.get(date) ?? { date, contacts: 0, agentHours: 0, productiveAgentHours: 0, fte: 0, peakScheduledAgents: 0 };
+        day.contacts += i.contacts;
+        day.agentHours += (i.scheduledAgents * intervalSeconds) / 3600;
+        day.productiveAgentHours += (i.agents * intervalSeconds) / 3600;
+        day.peakScheduledAgents = Math.max(day.peakScheduledAgents, i.scheduledAgents);
+        byDay.set(date, day);
+      }
+      for (const day of byDay.values()) day.fte = day.agentHours / args.hoursPerFte;
+      const empty = values.filter((v) => v === 0).length / values.length;
+      const notes = [
+        args.ahtSeconds == null ? `Handle time ${Math.round(ahtSeconds)} s is the measured average over the history.` : null,
+        empty > 0.5 ? `${Math.round(empty * 100)}% of the history's hours have no ${args.channel} tickets; the forecast and the plan are unreliable.` : null,
+        result.note ?? null,
+      ].filter(Boolean);
+      return {
+        channel: args.channel,
+        model,
+        ahtSeconds,
+        ahtSource: args.ahtSeconds == null ? 'measured' : 'argument',
+        patienceSeconds,
+        measuredAbandonmentRate: abandonment.value,
+        forecastModel: result.description,
+        forecastAccuracy: toBacktestAccuracy(result),
+        intervals: planIntervals,
+        days: [...byDay.values()],
+        note: notes.length ? notes.join(' ') : null,
+      };
+    });
+  }
+}
+
+/** The instant `days` local days after `from` in the zone. */
+async function planEnd(ctx: ApiContext, from: Date, days: number, timezone: string): Promise<Date> {
+  const [row] = await ctx.sql.query<{ end: string | Date }>(
+    `SELECT ((($1::timestamptz AT TIME ZONE $2) + $3 * interval '1 day') AT TIME ZONE $2) AS end`,
+    [from.toISOString(), timezone, days],
+  );
+  return new Date(row.end);
+}

@@ -1,0 +1,25 @@
+import { ApiError, ErrorCode } from '../api/errors';
+import { withHttpStatus } from '../auth/http-error';
+import type { BucketState, TokenBuckets } from './token-bucket';
+
+/** The rate-limit headers of a response (IETF draft "RateLimit header fields for HTTP"; costs, not request counts). */
+export function rateLimitHeaders(state: BucketState, perSecond: number): Record<string, string> {
+  return {
+    'RateLimit-Limit': String(state.limit),
+    'RateLimit-Remaining': String(state.remaining),
+    'RateLimit-Reset': String(state.resetSeconds),
+    'RateLimit-Policy': `${state.limit};w=${Math.ceil(state.limit / perSecond)}`,
+  };
+}
+
+/** Spends `cost` from the client's bucket, or throws RATE_LIMITED (HTTP 429 with Retry-After) and spends nothing. */
+export function spend(buckets: TokenBuckets, client: string, cost: number): void {
+  if (cost <= 0) return;
+  const charge = buckets.take(client, cost);
+  if (charge.allowed) return;
+  const error = new ApiError(
+    ErrorCode.RATE_LIMITED,
+    `rate limit: this request costs ${cost} and ${charge.state.remaining} of ${charge.state.limit} is left; retry in ${charge.retryAfterSeconds} s`,
+  );
+  throw withHttpStatus(error, 429, { ...rateLimitHeaders(charge.state, buckets.perSecond), 'Retry-After': String(charge.retryAfterSeconds) });
+}
