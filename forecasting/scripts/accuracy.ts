@@ -4,10 +4,11 @@
  * With `-- --write` it also replaces the generated block in forecasting/README.md.
  * The only part of forecasting/ that does I/O.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { forecast, intervalCoverage, mase, type ModelName } from '../index';
 import { seasonalNaiveForecast } from '../models/benchmarks';
+import { projectRoot } from '../../src/config/project-root';
 
 interface ForecastCase {
   name: string;
@@ -19,16 +20,6 @@ interface ForecastCase {
   stlf: { mean: number[]; lower80: number[]; upper80: number[]; lower95: number[]; upper95: number[] };
 }
 
-/** Project root: the nearest ancestor holding package.json (works from src and from dist). */
-function projectRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('package.json not found above ' + __dirname);
-    dir = parent;
-  }
-  return dir;
-}
 
 const fmt = (v: number, digits = 4) => v.toFixed(digits);
 const pct = (inside: number, total: number) => `${((100 * inside) / total).toFixed(1)}% (${inside}/${total})`;

@@ -28,6 +28,16 @@ function slaCompliance(milestone: string, target: string) {
 
 const ticketBase = { source: TICKETS, dimensions: TICKET_DIMENSIONS, kind: 'QUANTITATIVE' } as const;
 
+/** SQL of a mean duration with its median and p90, attributed by an event. */
+const meanDuration = (event: string, seconds: (ctx: SqlContext) => string) =>
+  ({
+    kind: 'event',
+    event,
+    value: (p: string, ctx: SqlContext) => meanIn(p, seconds(ctx)),
+    sampleSize: (p: string, ctx: SqlContext) => countOf(p, seconds(ctx)),
+    duration: seconds,
+  }) as const;
+
 const resolutionSeconds = (ctx: SqlContext) => ctx.elapsed('f.created_at', 'f.resolved_at');
 const firstResponseSeconds = (ctx: SqlContext) => ctx.elapsed('f.created_at', 'f.first_response_at');
 const responseSeconds = (ctx: SqlContext) => ctx.elapsed('f.wait_start', 'f.sent_at');
@@ -57,13 +67,7 @@ export const TICKET_METRICS: readonly MetricDefinition[] = [
     direction: 'LOWER_IS_BETTER',
     indicator: 'LEADING',
     emptyValue: null,
-    sql: {
-      kind: 'event',
-      event: 'firstResponse',
-      value: (p, ctx) => meanIn(p, firstResponseSeconds(ctx)),
-      sampleSize: (p, ctx) => countOf(p, firstResponseSeconds(ctx)),
-      duration: firstResponseSeconds,
-    },
+    sql: meanDuration('firstResponse', firstResponseSeconds),
   },
   {
     name: 'averageResponseTime',
@@ -79,13 +83,7 @@ export const TICKET_METRICS: readonly MetricDefinition[] = [
     source: AGENT_MESSAGES,
     dimensions: TICKET_DIMENSIONS,
     emptyValue: null,
-    sql: {
-      kind: 'event',
-      event: 'sent',
-      value: (p, ctx) => meanIn(p, responseSeconds(ctx)),
-      sampleSize: (p, ctx) => countOf(p, responseSeconds(ctx)),
-      duration: responseSeconds,
-    },
+    sql: meanDuration('sent', responseSeconds),
   },
   {
     ...ticketBase,
@@ -98,13 +96,7 @@ export const TICKET_METRICS: readonly MetricDefinition[] = [
     direction: 'LOWER_IS_BETTER',
     indicator: 'LAGGING',
     emptyValue: null,
-    sql: {
-      kind: 'event',
-      event: 'resolved',
-      value: (p, ctx) => meanIn(p, resolutionSeconds(ctx)),
-      sampleSize: (p, ctx) => countOf(p, resolutionSeconds(ctx)),
-      duration: resolutionSeconds,
-    },
+    sql: meanDuration('resolved', resolutionSeconds),
   },
   {
     ...ticketBase,
