@@ -90,6 +90,10 @@ export const CONFIG_VARIABLES = {
     schema: z.enum(['partners', 'all', 'off']).default('partners'),
     description: "Whose requests are written to the audit log (auditLog query): partner keys, every key, or none.",
   },
+  PARTNER_MIN_GROUP_SIZE: {
+    schema: z.coerce.number().int().min(0).default(0),
+    description: 'Partner breakdowns leave out segments with fewer records than this, so small groups cannot be singled out (0 = off).',
+  },
   AUDIT_LOG_MAX_ROWS: {
     schema: z.coerce.number().int().min(1).max(100000).default(1000),
     description: 'Most entries one auditLog query returns.',

@@ -100,7 +100,7 @@ async function runGrouped<R extends MetricRequest, T>(
 }
 
 /** The per-request DataLoaders of metric values, series and breakdowns: fields that can share a statement are batched into it. */
-export function createMetricLoaders(sql: SqlExecutor, scope: Scope = null) {
+export function createMetricLoaders(sql: SqlExecutor, scope: Scope = null, minGroupSize = 0) {
   const key = (...parts: unknown[]) => JSON.stringify(parts);
   return {
     values: new DataLoader<MetricRequest, MetricValue, string>(
@@ -134,8 +134,9 @@ export function createMetricLoaders(sql: SqlExecutor, scope: Scope = null) {
           (r, rows, c) =>
             rows
               .map((row) => ({ segment: row.grp === null ? null : String(row.grp), ...readValue(r.metric, row, c) }))
-              // A segment where this metric has no records is left out (the statement may hold other metrics' segments).
-              .filter((row) => row.sampleSize > 0)
+              // A segment where this metric has no records is left out (the statement may hold other metrics' segments),
+              // and so is one smaller than a scoped caller's minimum group size.
+              .filter((row) => row.sampleSize > 0 && row.sampleSize >= minGroupSize)
               .sort((a, b) => (a.segment ?? '\uffff').localeCompare(b.segment ?? '\uffff')),
         ),
       { cacheKeyFn: (r) => key(r.metric.name, r.period, r.filter, r.hours, r.dimension) },
