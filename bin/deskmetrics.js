@@ -7,4 +7,4 @@ if (!existsSync(entry)) {
   console.error('deskmetrics is not built yet: run `npm run build` in ' + join(__dirname, '..'));
   process.exit(1);
 }
-require(entry);
+require(entry).runCli(process.argv);

@@ -68,11 +68,15 @@ export function buildCli(): Command {
   return program;
 }
 
-if (require.main === module) {
-  buildCli()
-    .parseAsync(process.argv)
+/** Runs the command line (used by bin/deskmetrics.js and `node dist/src/cli/main.js`). */
+export function runCli(argv: string[]): Promise<void> {
+  return buildCli()
+    .parseAsync(argv)
+    .then(() => undefined)
     .catch((err: unknown) => {
       console.error(err instanceof ConfigError ? err.message : err instanceof Error ? `error: ${err.message}` : err);
       process.exitCode = 2;
     });
 }
+
+if (require.main === module) void runCli(process.argv);

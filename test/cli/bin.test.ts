@@ -1,0 +1,35 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const BIN = join(__dirname, '..', '..', 'bin', 'deskmetrics.js');
+
+// The installed command runs the compiled CLI (npm ci builds it); this is what `npx deskmetrics …` executes.
+describe('bin/deskmetrics.js', () => {
+  beforeAll(() => {
+    if (!existsSync(join(__dirname, '..', '..', 'dist', 'src', 'cli', 'main.js'))) {
+      throw new Error('dist/ is missing: run `npm run build` (npm ci does it) before the tests');
+    }
+  });
+
+  it('runs the command line: help lists every command', async () => {
+    const { stdout } = await run('node', [BIN, '--help']);
+    for (const command of ['serve', 'import', 'demo', 'schema', 'keys']) expect(stdout).toContain(command);
+  });
+
+  it('reports a bad option with its name and a non-zero exit code', async () => {
+    await expect(run('node', [BIN, 'demo', '--tickets', 'lots'])).rejects.toMatchObject({
+      code: expect.any(Number),
+      stderr: expect.stringContaining('--tickets'),
+    });
+  });
+
+  it('imports a folder from the command line', async () => {
+    const { stdout } = await run('node', [BIN, 'import', join(__dirname, '..', 'fixtures', 'acceptance')], {
+      env: { ...process.env, DATABASE_URL: '', DESKMETRICS_DATA_DIR: 'memory://', NODE_OPTIONS: '' },
+    });
+    expect(stdout).toMatch(/tickets\.csv\s+400\s+400/);
+  }, 60_000);
+});
