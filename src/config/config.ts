@@ -90,6 +90,10 @@ export const CONFIG_VARIABLES = {
     schema: z.enum(['partners', 'all', 'off']).default('partners'),
     description: "Whose requests are written to the audit log (auditLog query): partner keys, every key, or none.",
   },
+  METRIC_ROLLUPS: {
+    schema: z.enum(['on', 'off']).default('on'),
+    description: "Answer metric queries from the hourly rollups whenever their shape allows ('off' reads the raw tables only; the rollups are still kept current).",
+  },
   PARTNER_MIN_GROUP_SIZE: {
     schema: z.coerce.number().int().min(0).default(0),
     description: 'Partner breakdowns leave out segments with fewer records than this, so small groups cannot be singled out (0 = off).',

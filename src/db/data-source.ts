@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { Config } from '../config/config';
 import { ENTITIES } from '../data/entities';
+import { installRollups } from '../metrics/rollups/rollup-refresh';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
 
 /** An open database: the TypeORM DataSource plus what must be stopped with it. */
@@ -104,6 +105,7 @@ export async function openMigratedDatabase(settings: DatabaseSettings): Promise<
   const db = await openDatabase(settings);
   try {
     await db.dataSource.runMigrations({ transaction: 'each' });
+    await installRollups(db.dataSource);
   } catch (err) {
     await db.close();
     throw err;

@@ -5,6 +5,7 @@ import { UnreadableFileError } from './folder-source';
 import { ImportValidationError, type ImportProblem } from './import-problems';
 import { checkHeader, RecordValidator, type RowProblem, type ValidRow } from './record-validator';
 import { defaultReportPath, RejectionReport } from './rejection-report';
+import { DEFER_ROLLUPS_SQL, REFRESH_ROLLUPS_SQL } from '../metrics/rollups/rollup-refresh';
 import { createTempTablesSql, DERIVE_FIRST_RESPONSES_SQL, upsertSql } from './upsert-statements';
 
 /** How a run behaves; every field is optional. */
@@ -320,6 +321,8 @@ export async function importDataset(dataSource: DataSource, source: DatasetSourc
     // The batch statements are cheap but look expensive to the planner; JIT compiling them costs more than running them.
     await runner.query('SET LOCAL jit = off');
     await runner.query('SELECT pg_advisory_xact_lock($1)', [IMPORT_LOCK_KEY]);
+    // Writes only mark the rollup hours they touch; the rollups are rebuilt once, below, before commit.
+    await runner.query(DEFER_ROLLUPS_SQL);
     for (const ddl of createTempTablesSql(present.map((f) => FILE_SPECS[f]))) await runner.query(ddl);
 
     const files: FileSummary[] = [];
@@ -332,6 +335,7 @@ export async function importDataset(dataSource: DataSource, source: DatasetSourc
       throw new ImportValidationError(run.problems, { truncated: true });
     }
     if (run.problems.length) throw new ImportValidationError(run.problems);
+    await runner.query(REFRESH_ROLLUPS_SQL);
 
     const total = totalOf(files, seconds(startedMs));
     const reportPath = run.reportPath;

@@ -1,5 +1,6 @@
 import type { Dimension } from './dimensions';
 import type { FactSource } from './fact-sources';
+import type { RollupSql } from './rollups/rollup-tables';
 
 export const UNITS = ['COUNT', 'SECONDS', 'PERCENT', 'SCORE', 'CURRENCY', 'RATIO'] as const;
 export type Unit = (typeof UNITS)[number];
@@ -76,6 +77,8 @@ export interface MetricDefinition {
   /** True when the metric measures elapsed time and so accepts `hours: BUSINESS`. */
   readonly elapsedTime?: boolean;
   readonly sql: MetricSql;
+  /** The same value and sample size from an hourly rollup, used when a query's shape allows (rollup-eligibility.ts). */
+  readonly rollup?: RollupSql;
 }
 
 /** True for metrics whose result also carries a median and a 90th percentile. */

@@ -40,6 +40,8 @@ export interface MetricRequest {
   filter: SegmentFilter;
   /** Elapsed-time metrics only: calendar or business hours. */
   hours: HoursMode;
+  /** Duration metrics: also compute the exact median and p90 (only when a caller selects them: they need the raw rows). */
+  percentiles?: boolean;
 }
 
 export interface SeriesRequest extends MetricRequest {
@@ -72,6 +74,7 @@ async function runGrouped<R extends MetricRequest, T>(
   requests: readonly R[],
   grouping: (r: R) => Grouping,
   read: (r: R, rows: Record<string, unknown>[], c: MetricColumns) => T,
+  rollups: boolean,
 ): Promise<T[]> {
   const groups = new Map<string, R[]>();
   for (const r of requests) {
@@ -91,7 +94,11 @@ async function runGrouped<R extends MetricRequest, T>(
         const sources = m.sql.kind === 'event' ? [m.source] : (m.sql as PerBucketSql).parts.map((p) => p.source);
         sources.forEach((s) => assertSourceHonoursScope(s, scope));
       }
-      const q = buildMetricQuery(metrics, first.period, effectiveFilter(first.filter, scope), grouping(first), first.hours);
+      const q = buildMetricQuery(metrics, first.period, effectiveFilter(first.filter, scope), grouping(first), first.hours, {
+        // One statement per fact table stays the rule: when any field wants percentiles, the whole group reads the raw rows.
+        percentiles: group.some((r) => r.percentiles),
+        rollups,
+      });
       const rows = await sql.query<Record<string, unknown>>(q.sql, q.params);
       for (const r of group) results.set(r, read(r, rows, q.columns.find((c) => c.metric === r.metric.name)!));
     }),
@@ -100,12 +107,12 @@ async function runGrouped<R extends MetricRequest, T>(
 }
 
 /** The per-request DataLoaders of metric values, series and breakdowns: fields that can share a statement are batched into it. */
-export function createMetricLoaders(sql: SqlExecutor, scope: Scope = null, minGroupSize = 0) {
+export function createMetricLoaders(sql: SqlExecutor, scope: Scope = null, minGroupSize = 0, rollups = true) {
   const key = (...parts: unknown[]) => JSON.stringify(parts);
   return {
     values: new DataLoader<MetricRequest, MetricValue, string>(
-      (requests) => runGrouped(sql, scope, requests, () => ({ kind: 'total' }), (r, rows, c) => readValue(r.metric, rows[0], c)),
-      { cacheKeyFn: (r) => key(r.metric.name, r.period, r.filter, r.hours) },
+      (requests) => runGrouped(sql, scope, requests, () => ({ kind: 'total' }), (r, rows, c) => readValue(r.metric, rows[0], c), rollups),
+      { cacheKeyFn: (r) => key(r.metric.name, r.period, r.filter, r.hours, Boolean(r.percentiles)) },
     ),
     series: new DataLoader<SeriesRequest, SeriesBucket[], string>(
       (requests) =>
@@ -121,8 +128,9 @@ export function createMetricLoaders(sql: SqlExecutor, scope: Scope = null, minGr
               end: new Date(row.bucket_end as string | Date),
               ...readValue(r.metric, row, c),
             })),
+          rollups,
         ),
-      { cacheKeyFn: (r) => key(r.metric.name, r.period, r.filter, r.hours, r.granularity, r.timezone) },
+      { cacheKeyFn: (r) => key(r.metric.name, r.period, r.filter, r.hours, Boolean(r.percentiles), r.granularity, r.timezone) },
     ),
     breakdowns: new DataLoader<BreakdownRequest, BreakdownRow[], string>(
       (requests) =>
@@ -138,8 +146,9 @@ export function createMetricLoaders(sql: SqlExecutor, scope: Scope = null, minGr
               // and so is one smaller than a scoped caller's minimum group size.
               .filter((row) => row.sampleSize > 0 && row.sampleSize >= minGroupSize)
               .sort((a, b) => (a.segment ?? '\uffff').localeCompare(b.segment ?? '\uffff')),
+          rollups,
         ),
-      { cacheKeyFn: (r) => key(r.metric.name, r.period, r.filter, r.hours, r.dimension) },
+      { cacheKeyFn: (r) => key(r.metric.name, r.period, r.filter, r.hours, Boolean(r.percentiles), r.dimension) },
     ),
   };
 }

@@ -4,6 +4,8 @@ import { isDuration, type EventAggregateSql, type HoursMode, type MetricDefiniti
 import { secondsBetween } from './sql-fragments';
 import { GRANULARITY_SQL, type Granularity, type Period } from './period';
 import { SqlParams } from './sql-params';
+import { rollupFor } from './rollups/rollup-eligibility';
+import type { RollupTable } from './rollups/rollup-tables';
 
 /** How the rows of one statement are grouped: one total, one row per time bucket, or one row per segment value. */
 export type Grouping =
@@ -72,6 +74,14 @@ export function sqlContext(source: FactSource, hours: HoursMode): SqlContext {
   return { elapsed: (start, end) => `business_seconds(ticket_calendar(${channel}, ${priority}), ${start}, ${end})` };
 }
 
+/** What a statement computes besides values and sample sizes, and where it may read from. */
+export interface QueryOptions {
+  /** Duration metrics also get their exact median and p90 (from the raw rows). Default true. */
+  percentiles?: boolean;
+  /** Read an hourly rollup when the query's shape allows. Default false. */
+  rollups?: boolean;
+}
+
 /** Builds the one statement answering every given metric of one statement family for a period, filter and grouping. */
 export function buildMetricQuery(
   metrics: readonly MetricDefinition[],
@@ -79,12 +89,66 @@ export function buildMetricQuery(
   filter: SegmentFilter,
   grouping: Grouping,
   hours: HoursMode = 'calendar',
+  options: QueryOptions = {},
 ): MetricQuery {
   const families = new Set(metrics.map(statementFamily));
   if (families.size !== 1) throw new Error(`metrics of different statement families: ${[...families].join(', ')}`);
+  const percentiles = options.percentiles ?? true;
+  if (options.rollups) {
+    const table = rollupFor(metrics, period, filter, grouping, hours, percentiles);
+    if (table) return buildRollupQuery(table, metrics, period, filter, grouping);
+  }
   return metrics[0].sql.kind === 'event'
-    ? buildEventQuery(metrics[0].source, metrics, period, filter, grouping, hours)
+    ? buildEventQuery(metrics[0].source, metrics, period, filter, grouping, hours, percentiles)
     : buildPerBucketQuery(metrics, period, filter, grouping);
+}
+
+/** The aggregate statement (rows keyed by `grp` for a series) wrapped so every bucket of the period is listed. */
+function withEveryBucket(aggregateSql: string, columns: MetricColumns[], params: SqlParams, from: string, to: string, grouping: Grouping, tz: string): string {
+  if (grouping.kind !== 'series') return aggregateSql;
+  // Buckets without data come back with null values and sample size 0.
+  const { cte } = bucketsCte(params, from, to, grouping, tz);
+  return `WITH agg AS (
+${aggregateSql}
+), ${cte}
+SELECT ${bucketColumns(tz, grouping.granularity, 'buckets.grp')},
+       ${columns.map((c) => [c.value, c.sampleSize, c.median, c.p90].filter(Boolean).map((col) => `agg.${col}`).join(', ')).join(', ')}
+FROM buckets LEFT JOIN agg ON agg.grp = buckets.grp
+ORDER BY buckets.grp`;
+}
+
+/**
+ * Metrics read from an hourly rollup: the rows of the period's hours (and the filter's segments) are summed, per local
+ * bucket or segment value; each metric combines its sums as its rollup formula says.
+ */
+function buildRollupQuery(table: RollupTable, metrics: readonly MetricDefinition[], period: Period, filter: SegmentFilter, grouping: Grouping): MetricQuery {
+  const params = new SqlParams();
+  const from = params.add(period.from.toISOString());
+  const to = params.add(period.to.toISOString());
+  const where = [`r.hour >= ${from}::timestamptz`, `r.hour < ${to}::timestamptz`];
+  for (const [dimension, values] of Object.entries(filter) as [Dimension, readonly string[]][]) {
+    where.push(`r.${dimension} = ANY(${params.add(values)}::text[])`);
+  }
+  const sum = (column: string) => `sum(r.${column})`;
+  // Pending SLA deadlines usually all lie in the past (or all in the future); only a mixed row looks at each deadline.
+  const pendingDue = (prefix: string) => `sum(CASE WHEN r.${prefix}_pending_last IS NULL THEN 0
+    WHEN r.${prefix}_pending_last < now() THEN cardinality(r.${prefix}_pending_deadlines)
+    ELSE (SELECT count(*) FROM unnest(r.${prefix}_pending_deadlines) d WHERE d < now()) END)`;
+  const columns: MetricColumns[] = [];
+  const aggregates = metrics.map((m, i) => {
+    const c: MetricColumns = { metric: m.name, value: `m${i}_value`, sampleSize: `m${i}_n` };
+    columns.push(c);
+    const rollup = m.rollup!;
+    return `(${rollup.value(sum, pendingDue)})::float8 AS ${c.value}, (${rollup.sampleSize(sum, pendingDue)})::int8 AS ${c.sampleSize}`;
+  });
+  const tz = grouping.kind === 'series' ? params.add(grouping.timezone) : '';
+  let groupExpr: string | undefined;
+  if (grouping.kind === 'series') groupExpr = `date_trunc('${GRANULARITY_SQL[grouping.granularity].trunc}', r.hour AT TIME ZONE ${tz})`;
+  else if (grouping.kind === 'breakdown') groupExpr = `r.${grouping.dimension}`;
+  const aggregateSql = `SELECT ${groupExpr ? `${groupExpr} AS grp, ` : ''}${aggregates.join(',\n       ')}
+FROM ${table.name} r
+WHERE ${where.join(' AND ')}${groupExpr ? '\nGROUP BY 1' : ''}`;
+  return { sql: withEveryBucket(aggregateSql, columns, params, from, to, grouping, tz), params: params.values, columns };
 }
 
 /** The bucket list of a series, each bucket clipped to the period, as a CTE named `buckets` (columns grp, start_at, end_at). */
@@ -127,6 +191,7 @@ function buildEventQuery(
   filter: SegmentFilter,
   grouping: Grouping,
   hours: HoursMode,
+  percentiles: boolean,
 ): MetricQuery {
   const ctx = sqlContext(source, hours);
   const params = new SqlParams();
@@ -156,7 +221,7 @@ function buildEventQuery(
     const inPeriod = single ? 'TRUE' : `ev.event = '${d.event}'`;
     const c: MetricColumns = { metric: m.name, value: `m${i}_value`, sampleSize: `m${i}_n` };
     const parts = [`(${d.value(inPeriod, ctx)})::float8 AS ${c.value}`, `(${d.sampleSize(inPeriod, ctx)})::int8 AS ${c.sampleSize}`];
-    if (isDuration(m)) {
+    if (percentiles && isDuration(m)) {
       c.median = `m${i}_median`;
       c.p90 = `m${i}_p90`;
       const duration = d.duration!(ctx);
@@ -176,18 +241,8 @@ FROM ${bind(source.from)}
 ${lateral}
 WHERE ${where.join('\n  AND ')}${groupExpr ? '\nGROUP BY 1' : ''}`;
 
-  if (grouping.kind !== 'series') return { sql: aggregateSql, params: params.values, columns };
-
-  // Every bucket of the period is listed, so buckets without data come back with null values and sample size 0.
-  const { cte } = bucketsCte(params, from, to, grouping, tzParam());
-  const sql = `WITH agg AS (
-${aggregateSql}
-), ${cte}
-SELECT ${bucketColumns(tzParam(), grouping.granularity, 'buckets.grp')},
-       ${columns.map((c) => [c.value, c.sampleSize, c.median, c.p90].filter(Boolean).map((col) => `agg.${col}`).join(', ')).join(', ')}
-FROM buckets LEFT JOIN agg ON agg.grp = buckets.grp
-ORDER BY buckets.grp`;
-  return { sql, params: params.values, columns };
+  const tz = grouping.kind === 'series' ? tzParam() : '';
+  return { sql: withEveryBucket(aggregateSql, columns, params, from, to, grouping, tz), params: params.values, columns };
 }
 
 /**

@@ -1,4 +1,6 @@
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Float, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Float, Info, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { PERCENTILE_FIELDS, selectsAny } from './field-selection';
 import type { ApiContext } from '../api/context';
 import { ApiError, ErrorCode } from '../api/errors';
 import { dimensionSetName, normaliseFilter, type Dimension, type DimensionSetName, type SegmentFilter } from './dimensions';
@@ -102,12 +104,14 @@ function createResultType(setName: DimensionSetName, duration: boolean) {
       @Ctx() ctx: ApiContext,
       @Arg('granularity', () => GranularityEnum) granularity: Granularity,
       @Arg('timezone', () => String, { nullable: true, description: "IANA time zone of the buckets (default: the period's)." })
-      timezone?: string | null,
+      timezone: string | null | undefined,
+      @Info() info: GraphQLResolveInfo,
     ): Promise<MetricBucket[]> {
       const zone = timezone ?? root.request.period.timezone;
       validateTimeZone(zone, 'timezone');
       validateBucketCount(root.request.period, granularity, ctx.config);
-      return ctx.loaders.series.load({ ...root.request, granularity, timezone: zone });
+      const percentiles = selectsAny(info, PERCENTILE_FIELDS);
+      return ctx.loaders.series.load({ ...root.request, percentiles, granularity, timezone: zone });
     }
 
     @FieldResolver(() => [MetricBreakdownRow], { description: 'The metric per value of a dimension, within the filters.', complexity: fixedCost(10) })
@@ -115,8 +119,9 @@ function createResultType(setName: DimensionSetName, duration: boolean) {
       @Root() root: MetricHandle,
       @Ctx() ctx: ApiContext,
       @Arg('by', () => DimensionEnum) by: Dimension,
+      @Info() info: GraphQLResolveInfo,
     ): Promise<MetricBreakdownRow[]> {
-      return ctx.loaders.breakdowns.load({ ...root.request, dimension: by });
+      return ctx.loaders.breakdowns.load({ ...root.request, percentiles: selectsAny(info, PERCENTILE_FIELDS), dimension: by });
     }
 
     @FieldResolver(() => Float, { nullable: true, description: 'The target set for this metric and exactly this filter (setMetricTarget); null when none.' })
@@ -145,7 +150,7 @@ function createResultType(setName: DimensionSetName, duration: boolean) {
       const previous: Period[] = [];
       let p = root.request.period;
       for (let i = 0; i < periods; i++) previous.push((p = previousPeriod(p)));
-      const values = await Promise.all(previous.map((period) => ctx.loaders.values.load({ ...root.request, period })));
+      const values = await Promise.all(previous.map((period) => ctx.loaders.values.load({ ...root.request, percentiles: false, period })));
       return baselineOf(values.map((v) => v.value));
     }
 
@@ -159,11 +164,11 @@ function createResultType(setName: DimensionSetName, duration: boolean) {
       const base = comparedTo
         ? validatePeriod({ from: comparedTo.from, to: comparedTo.to, timezone: comparedTo.timezone ?? root.request.period.timezone }, ctx.config, 'comparedTo')
         : previousPeriod(root.request.period);
-      const before = { ...root.request, period: base };
+      const before = { ...root.request, percentiles: false, period: base };
       const [current, previous, currentRows, previousRows] = await Promise.all([
         ctx.loaders.values.load(root.request),
         ctx.loaders.values.load(before),
-        ctx.loaders.breakdowns.load({ ...root.request, dimension: by }),
+        ctx.loaders.breakdowns.load({ ...root.request, percentiles: false, dimension: by }),
         ctx.loaders.breakdowns.load({ ...before, dimension: by }),
       ]);
       const analysis = analyseDrivers(
@@ -186,7 +191,7 @@ function createResultType(setName: DimensionSetName, duration: boolean) {
     ): Promise<AnomalyPoint[]> {
       if (!(threshold > 0 && threshold <= 100)) throw new ApiError(ErrorCode.BAD_USER_INPUT, 'threshold: must be above 0 and at most 100', 'threshold');
       validateBucketCount(root.request.period, 'day', ctx.config);
-      const days = await ctx.loaders.series.load({ ...root.request, granularity: 'day', timezone: root.request.period.timezone });
+      const days = await ctx.loaders.series.load({ ...root.request, percentiles: false, granularity: 'day', timezone: root.request.period.timezone });
       return detectAnomalies(days.map((d) => d.value), { period: 7, threshold }).map((a) => ({
         start: days[a.index].start,
         localStart: days[a.index].localStart,
@@ -202,7 +207,7 @@ function createResultType(setName: DimensionSetName, duration: boolean) {
       const previous = previousPeriod(root.request.period);
       const [current, before] = await Promise.all([
         ctx.loaders.values.load(root.request),
-        ctx.loaders.values.load({ ...root.request, period: previous }),
+        ctx.loaders.values.load({ ...root.request, percentiles: false, period: previous }),
       ]);
       return {
         previousFrom: previous.from,
@@ -249,7 +254,7 @@ function createMetricQuery(metric: MetricDefinition, ResultType: new (r: MetricR
   @Resolver()
   class MetricQuery {
     @Query(() => ResultType, { name: metric.name, description: `${metric.description} ${pascal(metric.formula)}.` })
-    async resolve(@Args(() => ArgsClass) args: MetricArgs, @Ctx() ctx: ApiContext): Promise<MetricHandle> {
+    async resolve(@Args(() => ArgsClass) args: MetricArgs, @Ctx() ctx: ApiContext, @Info() info: GraphQLResolveInfo): Promise<MetricHandle> {
       const period = validatePeriod({ from: args.period.from, to: args.period.to, timezone: args.period.timezone ?? 'UTC' }, ctx.config);
       assertMetricInScope(metric, ctx.caller.scope);
       const filter = filterOf(metric, args);
@@ -258,7 +263,9 @@ function createMetricQuery(metric: MetricDefinition, ResultType: new (r: MetricR
       if (hours === 'business' && !(await ctx.loaders.calendarCount.load('all'))) {
         throw new ApiError(ErrorCode.NO_BUSINESS_CALENDAR, 'hours: BUSINESS needs a business calendar; create one with setBusinessCalendar', 'hours');
       }
-      return new ResultType({ metric, period, filter, hours });
+      // The value and its percentiles come from one statement; percentiles (raw rows only) are computed only when selected.
+      const percentiles = isDuration(metric) && selectsAny(info, PERCENTILE_FIELDS);
+      return new ResultType({ metric, period, filter, hours, percentiles });
     }
   }
   return MetricQuery;

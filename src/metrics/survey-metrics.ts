@@ -2,6 +2,8 @@ import { DIMENSION_SETS, type Dimension } from './dimensions';
 import { SURVEYS } from './fact-sources';
 import type { MetricDefinition } from './metric-definition';
 import { countIn, percentIn } from './sql-fragments';
+import { SURVEY_ROLLUP, rollupRatio as ratio } from './rollups/rollup-tables';
+
 
 export const SURVEY_DIMENSIONS: readonly Dimension[] = DIMENSION_SETS.Survey;
 
@@ -19,6 +21,7 @@ export const SURVEY_METRICS: readonly MetricDefinition[] = [
     unit: 'PERCENT',
     direction: 'HIGHER_IS_BETTER',
     indicator: 'LAGGING',
+    rollup: { table: SURVEY_ROLLUP, value: (s) => `100.0 * ${s('csat_score')} / nullif(5 * ${s('csat_n')}, 0)`, sampleSize: (s) => s('csat_n') },
     sql: {
       kind: 'event',
       event: 'responded',
@@ -35,6 +38,7 @@ export const SURVEY_METRICS: readonly MetricDefinition[] = [
     unit: 'PERCENT',
     direction: 'HIGHER_IS_BETTER',
     indicator: 'LAGGING',
+    rollup: ratio(SURVEY_ROLLUP, 'csat_satisfied_n', 'csat_n', 100),
     sql: {
       kind: 'event',
       event: 'responded',
@@ -51,6 +55,7 @@ export const SURVEY_METRICS: readonly MetricDefinition[] = [
     unit: 'SCORE',
     direction: 'HIGHER_IS_BETTER',
     indicator: 'LAGGING',
+    rollup: { table: SURVEY_ROLLUP, value: (s) => `100.0 * ${s('nps_promoters_n')} / nullif(${s('nps_n')}, 0) - 100.0 * ${s('nps_detractors_n')} / nullif(${s('nps_n')}, 0)`, sampleSize: (s) => s('nps_n') },
     sql: {
       kind: 'event',
       event: 'responded',
@@ -67,6 +72,7 @@ export const SURVEY_METRICS: readonly MetricDefinition[] = [
     unit: 'SCORE',
     direction: 'HIGHER_IS_BETTER',
     indicator: 'LEADING',
+    rollup: ratio(SURVEY_ROLLUP, 'ces_score', 'ces_n'),
     sql: {
       kind: 'event',
       event: 'responded',

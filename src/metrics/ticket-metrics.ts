@@ -2,29 +2,20 @@ import { DIMENSION_SETS, type Dimension } from './dimensions';
 import { AGENT_MESSAGES, TICKETS } from './fact-sources';
 import type { MetricDefinition, SqlContext } from './metric-definition';
 import { countIn, countOf, meanIn, percentIn } from './sql-fragments';
+import { agentMessageCount, conversationCount, FCR_CONDITION, handleSecondsSum, slaCompliance, slaTarget } from './ticket-expressions';
+import { MESSAGE_ROLLUP, TICKET_ROLLUP, rollupRatio as ratio, type RollupSql } from './rollups/rollup-tables';
+
+/** SLA compliance from the ticket rollup: settled outcomes plus the pending tickets whose deadline has passed by now. */
+const slaRollup = (prefix: 'slar' | 'slaf'): RollupSql => {
+  const known = (s: (c: string) => string, due: (p: string) => string) => `(${s(`${prefix}_settled`)} + ${due(prefix)})`;
+  return {
+    table: TICKET_ROLLUP,
+    value: (s, due) => `100.0 * ${s(`${prefix}_met`)} / nullif(${known(s, due)}, 0)`,
+    sampleSize: (s, due) => known(s, due),
+  };
+};
 
 export const TICKET_DIMENSIONS: readonly Dimension[] = DIMENSION_SETS.Ticket;
-
-// Messages other than bots' are the conversation; bots never respond or interact (metrics.md, common rules).
-const agentMessageCount = `(SELECT count(*) FROM messages m WHERE m.ticket_id = f.id AND m.author = 'agent')`;
-const conversationCount = `(SELECT count(*) FROM messages m WHERE m.ticket_id = f.id AND m.author IN ('customer', 'agent'))`;
-const handleSecondsSum = `(SELECT COALESCE(sum(m.handle_seconds), 0) FROM messages m WHERE m.ticket_id = f.id AND m.author <> 'bot')`;
-
-/** The SLA target (seconds) of a ticket: its priority's channel-specific policy row if one exists, else the catch-all row. */
-const slaTarget = (column: 'first_response_minutes' | 'resolution_minutes') =>
-  `((SELECT p.${column} FROM sla_policies p WHERE p.priority = f.priority AND (p.channel = f.channel OR p.channel IS NULL)
-     ORDER BY p.channel NULLS LAST LIMIT 1) * 60)`;
-
-/** SLA compliance on one milestone: met when reached within target; breached when abandoned or overdue; open-and-not-due excluded. */
-function slaCompliance(milestone: string, target: string) {
-  const met = (ctx: SqlContext) => `${milestone} IS NOT NULL AND ${ctx.elapsed('f.created_at', milestone)} <= ${target}`;
-  const known = (ctx: SqlContext) => `${target} IS NOT NULL AND (${milestone} IS NOT NULL OR f.abandoned_at IS NOT NULL
-    OR ${ctx.elapsed('f.created_at', 'now()')} > ${target})`;
-  return {
-    value: (p: string, ctx: SqlContext) => percentIn(p, met(ctx), known(ctx)),
-    sampleSize: (p: string, ctx: SqlContext) => countIn(p, known(ctx)),
-  };
-}
 
 const ticketBase = { source: TICKETS, dimensions: TICKET_DIMENSIONS, kind: 'QUANTITATIVE' } as const;
 
@@ -54,6 +45,7 @@ export const TICKET_METRICS: readonly MetricDefinition[] = [
     direction: 'NEUTRAL',
     indicator: 'LEADING',
     emptyValue: 0,
+    rollup: { table: TICKET_ROLLUP, value: (s) => s('created_n'), sampleSize: (s) => s('created_n') },
     sql: { kind: 'event', event: 'created', value: (p) => countIn(p), sampleSize: (p) => countIn(p) },
   },
   {
@@ -67,6 +59,7 @@ export const TICKET_METRICS: readonly MetricDefinition[] = [
     direction: 'LOWER_IS_BETTER',
     indicator: 'LEADING',
     emptyValue: null,
+    rollup: ratio(TICKET_ROLLUP, 'fr_seconds', 'fr_n'),
     sql: meanDuration('firstResponse', firstResponseSeconds),
   },
   {
@@ -83,6 +76,7 @@ export const TICKET_METRICS: readonly MetricDefinition[] = [
     source: AGENT_MESSAGES,
     dimensions: TICKET_DIMENSIONS,
     emptyValue: null,
+    rollup: ratio(MESSAGE_ROLLUP, 'reply_wait_seconds', 'replies_n'),
     sql: meanDuration('sent', responseSeconds),
   },
   {
@@ -96,6 +90,7 @@ export const TICKET_METRICS: readonly MetricDefinition[] = [
     direction: 'LOWER_IS_BETTER',
     indicator: 'LAGGING',
     emptyValue: null,
+    rollup: ratio(TICKET_ROLLUP, 'res_seconds', 'resolved_n'),
     sql: meanDuration('resolved', resolutionSeconds),
   },
   {
@@ -109,14 +104,12 @@ export const TICKET_METRICS: readonly MetricDefinition[] = [
     direction: 'HIGHER_IS_BETTER',
     indicator: 'LAGGING',
     emptyValue: null,
+    rollup: ratio(TICKET_ROLLUP, 'fcr_n', 'resolved_n', 100),
     sql: {
       kind: 'event',
       event: 'resolved',
       value: (p) =>
-        percentIn(
-          p,
-          `(${agentMessageCount} = 1 OR (f.channel = 'phone' AND ${conversationCount} = 0)) AND f.reopened_count = 0 AND NOT f.escalated`,
-        ),
+percentIn(p, FCR_CONDITION),
       sampleSize: (p) => countIn(p),
     },
   },
@@ -132,6 +125,7 @@ export const TICKET_METRICS: readonly MetricDefinition[] = [
     direction: 'HIGHER_IS_BETTER',
     indicator: 'LAGGING',
     emptyValue: null,
+    rollup: slaRollup('slar'),
     sql: { kind: 'event', event: 'created', ...slaCompliance('f.resolved_at', slaTarget('resolution_minutes')) },
   },
   {
@@ -146,6 +140,7 @@ export const TICKET_METRICS: readonly MetricDefinition[] = [
     direction: 'HIGHER_IS_BETTER',
     indicator: 'LEADING',
     emptyValue: null,
+    rollup: slaRollup('slaf'),
     sql: { kind: 'event', event: 'created', ...slaCompliance('f.first_response_at', slaTarget('first_response_minutes')) },
   },
   {
@@ -158,6 +153,7 @@ export const TICKET_METRICS: readonly MetricDefinition[] = [
     direction: 'LOWER_IS_BETTER',
     indicator: 'LEADING',
     emptyValue: null,
+    rollup: ratio(TICKET_ROLLUP, 'abandoned_n', 'created_n', 100),
     sql: { kind: 'event', event: 'created', value: (p) => percentIn(p, 'f.abandoned_at IS NOT NULL'), sampleSize: (p) => countIn(p) },
   },
   {
@@ -170,6 +166,7 @@ export const TICKET_METRICS: readonly MetricDefinition[] = [
     direction: 'LOWER_IS_BETTER',
     indicator: 'LEADING',
     emptyValue: null,
+    rollup: ratio(TICKET_ROLLUP, 'escalated_n', 'created_n', 100),
     sql: { kind: 'event', event: 'created', value: (p) => percentIn(p, 'f.escalated'), sampleSize: (p) => countIn(p) },
   },
   {
@@ -182,6 +179,7 @@ export const TICKET_METRICS: readonly MetricDefinition[] = [
     direction: 'LOWER_IS_BETTER',
     indicator: 'LAGGING',
     emptyValue: null,
+    rollup: ratio(TICKET_ROLLUP, 'reopened_n', 'resolved_n', 100),
     sql: { kind: 'event', event: 'resolved', value: (p) => percentIn(p, 'f.reopened_count > 0'), sampleSize: (p) => countIn(p) },
   },
   {
@@ -194,6 +192,7 @@ export const TICKET_METRICS: readonly MetricDefinition[] = [
     direction: 'LOWER_IS_BETTER',
     indicator: 'LAGGING',
     emptyValue: null,
+    rollup: ratio(TICKET_ROLLUP, 'conversation_messages', 'resolved_n'),
     sql: { kind: 'event', event: 'resolved', value: (p) => meanIn(p, conversationCount), sampleSize: (p) => countIn(p) },
   },
   {
@@ -208,6 +207,7 @@ export const TICKET_METRICS: readonly MetricDefinition[] = [
     source: AGENT_MESSAGES,
     dimensions: TICKET_DIMENSIONS,
     emptyValue: null,
+    rollup: ratio(MESSAGE_ROLLUP, 'handle_seconds', 'handled_n'),
     sql: {
       kind: 'event',
       event: 'sent',
@@ -225,6 +225,7 @@ export const TICKET_METRICS: readonly MetricDefinition[] = [
     direction: 'LOWER_IS_BETTER',
     indicator: 'LAGGING',
     emptyValue: null,
+    rollup: ratio(TICKET_ROLLUP, 'handle_seconds', 'resolved_n'),
     sql: { kind: 'event', event: 'resolved', value: (p) => meanIn(p, handleSecondsSum), sampleSize: (p) => countIn(p) },
   },
   {

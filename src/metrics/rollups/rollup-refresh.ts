@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+import type { DataSource, EntityManager } from 'typeorm';
+import { ROLLUP_TABLES, type RollupTable } from './rollup-tables';
+
+// Serialises refreshes: two transactions rebuilding the same hour would otherwise both insert its rows.
+const REFRESH_LOCK_KEY = 4_210_774_152;
+// Beyond this many touched tickets, expanding them to hours costs more than rebuilding every rollup row.
+const FULL_REBUILD_TICKETS = 100_000;
+
+const bindPeriod = (sql: string) => sql.replaceAll('{from}', 'lo').replaceAll('{to}', 'hi');
+
+/** The INSERT rebuilding one event's rows of a rollup, for every hour (full) or for the hours listed in rollup_work. */
+function insertSql(table: RollupTable, event: string, full: boolean): string {
+  const at = bindPeriod(table.source.events[event]);
+  const code = table.events.indexOf(event) + 1;
+  const measures = table.measures.filter((m) => m.event === event);
+  const columns = ['hour', 'event', ...table.dimensions, ...measures.map((m) => m.column)];
+  const dims = table.dimensions.map((d) => table.source.dimensions[d]);
+  const where = full
+    ? `${at} IS NOT NULL`
+    : // The range lets PostgreSQL use the event's index before the exact hour test.
+      `${at} >= lo AND ${at} < hi AND date_trunc('hour', ${at}) IN (SELECT hour FROM rollup_work)`;
+  return `INSERT INTO ${table.name} (${columns.map((c) => `"${c}"`).join(', ')})
+    SELECT date_trunc('hour', ${at}), ${code}, ${dims.join(', ')}, ${measures.map((m) => m.aggregate).join(', ')}
+    FROM ${bindPeriod(table.source.from)}
+    WHERE ${where}
+    GROUP BY ${columns.slice(0, 2 + dims.length).map((_, i) => i + 1).join(', ')};`;
+}
+
+function rebuildSql(full: boolean): string {
+  return ROLLUP_TABLES.flatMap((t) => [
+    full ? `DELETE FROM ${t.name};` : `DELETE FROM ${t.name} WHERE hour IN (SELECT hour FROM rollup_work);`,
+    ...t.events.map((e) => insertSql(t, e, full)),
+  ]).join('\n    ');
+}
+
+/**
+ * The SQL installing refresh_rollups(): it consumes the marks the write triggers left (touched hours, and touched tickets,
+ * which it expands to the hours of their events, agent replies and surveys) and rebuilds those hours of every rollup
+ * from the raw tables, or every hour after a change that can move any ticket (an SLA policy, a TRUNCATE).
+ */
+export function refreshFunctionSql(): string {
+  return `CREATE OR REPLACE FUNCTION refresh_rollups() RETURNS void LANGUAGE plpgsql AS $fn$
+DECLARE
+  lo timestamptz;
+  hi timestamptz;
+BEGIN
+  PERFORM pg_advisory_xact_lock(${REFRESH_LOCK_KEY});
+  IF NOT EXISTS (SELECT 1 FROM rollup_dirty_hours) AND NOT EXISTS (SELECT 1 FROM rollup_dirty_tickets) THEN
+    RETURN;
+  END IF;
+  IF EXISTS (SELECT 1 FROM rollup_dirty_hours WHERE hour = '-infinity')
+     OR (SELECT count(*) FROM (SELECT 1 FROM rollup_dirty_tickets LIMIT ${FULL_REBUILD_TICKETS + 1}) x) > ${FULL_REBUILD_TICKETS} THEN
+    DELETE FROM rollup_dirty_tickets;
+    DELETE FROM rollup_dirty_hours;
+    lo := '-infinity';
+    hi := 'infinity';
+    ${rebuildSql(true)}
+  ELSE
+    INSERT INTO rollup_dirty_hours (hour)
+      SELECT date_trunc('hour', e.at) FROM rollup_dirty_tickets d JOIN tickets t ON t.id = d.ticket_id
+        CROSS JOIN LATERAL (VALUES (t.created_at), (t.first_response_at), (t.resolved_at)) e(at) WHERE e.at IS NOT NULL
+      UNION SELECT date_trunc('hour', m.sent_at) FROM rollup_dirty_tickets d JOIN messages m ON m.ticket_id = d.ticket_id WHERE m.author = 'agent'
+      UNION SELECT date_trunc('hour', s.responded_at) FROM rollup_dirty_tickets d JOIN surveys s ON s.ticket_id = d.ticket_id
+      ON CONFLICT DO NOTHING;
+    DELETE FROM rollup_dirty_tickets;
+    DELETE FROM rollup_work;
+    WITH consumed AS (DELETE FROM rollup_dirty_hours RETURNING hour) INSERT INTO rollup_work (hour) SELECT hour FROM consumed;
+    SELECT min(hour), max(hour) + interval '1 hour' INTO lo, hi FROM rollup_work;
+    ${rebuildSql(false)}
+    DELETE FROM rollup_work;
+  END IF;
+  UPDATE rollup_state SET refreshed_at = now();
+END $fn$`;
+}
+
+/** Hash of the rollup definitions: rows built under another definition are rebuilt. */
+export function rollupDefinitionHash(): string {
+  return createHash('sha256').update(refreshFunctionSql()).digest('hex').slice(0, 32);
+}
+
+/**
+ * Installs the refresh function generated from the registry (after migrations), rebuilds every rollup row when the
+ * definitions changed since the rows were built, and applies any marks left behind.
+ */
+export async function installRollups(dataSource: DataSource): Promise<void> {
+  const hash = rollupDefinitionHash();
+  await dataSource.transaction(async (m: EntityManager) => {
+    await m.query('SELECT pg_advisory_xact_lock($1)', [REFRESH_LOCK_KEY + 1]);
+    const [state]: { definition_hash: string }[] = await m.query('SELECT definition_hash FROM rollup_state WHERE id = 1');
+    if (state?.definition_hash !== hash) {
+      await m.query(refreshFunctionSql());
+      await m.query(`INSERT INTO rollup_dirty_hours (hour) VALUES ('-infinity') ON CONFLICT DO NOTHING`);
+      await m.query(
+        `INSERT INTO rollup_state (id, definition_hash, refreshed_at) VALUES (1, $1, now())
+         ON CONFLICT (id) DO UPDATE SET definition_hash = EXCLUDED.definition_hash`,
+        [hash],
+      );
+    }
+    await m.query('SELECT refresh_rollups()');
+  });
+}
+
+/** Statements an import runs first in its transaction: writes only mark the rollups, refreshed once before commit. */
+export const DEFER_ROLLUPS_SQL = `SET LOCAL deskmetrics.defer_rollups = 'on'`;
+/** The statement an import runs just before it commits. */
+export const REFRESH_ROLLUPS_SQL = `SELECT refresh_rollups()`;
