@@ -27,13 +27,16 @@ BEGIN
   RETURN NULL;
 END $fn$`;
 
+// Transition tables have no statistics: set operations (never a nested loop over two of them) find the changed rows.
+const CHANGED_TIER = `SELECT DISTINCT id FROM (SELECT id, tier FROM new_rows EXCEPT SELECT id, tier FROM old_rows) x`;
+
 const TRIGGERS: [table: string, event: 'INSERT' | 'UPDATE' | 'DELETE', fn: string, body: string][] = [
   ['tickets', 'INSERT', 'rollup_mark_tickets_insert', ticketHours('new_rows')],
   // Old and new hours of changed rows; tickets whose segment or creation changed also move their messages and surveys.
   ['tickets', 'UPDATE', 'rollup_mark_tickets_update', `${ticketHours('(SELECT o.* FROM old_rows o UNION ALL SELECT n.* FROM new_rows n)')}
   INSERT INTO rollup_dirty_tickets (ticket_id)
-      SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
-      WHERE (n.created_at, n.channel, n.product, n.priority, n.customer_id) IS DISTINCT FROM (o.created_at, o.channel, o.product, o.priority, o.customer_id)
+      SELECT DISTINCT c.id FROM (SELECT id, created_at, channel, product, priority, customer_id FROM new_rows
+                                 EXCEPT SELECT id, created_at, channel, product, priority, customer_id FROM old_rows) c
       ON CONFLICT DO NOTHING;`],
   ['tickets', 'DELETE', 'rollup_mark_tickets_delete', ticketHours('old_rows')],
   // A message changes its own hour, the wait of its ticket's later replies and its ticket's resolution-time measures.
@@ -50,11 +53,10 @@ const TRIGGERS: [table: string, event: 'INSERT' | 'UPDATE' | 'DELETE', fn: strin
   }),
   // A customer's tier is a segment of its tickets (and their messages and surveys) and of its own surveys.
   ['customers', 'UPDATE', 'rollup_mark_customers_update', `INSERT INTO rollup_dirty_tickets (ticket_id)
-      SELECT t.id FROM new_rows n JOIN old_rows o ON o.id = n.id JOIN tickets t ON t.customer_id = n.id
-      WHERE n.tier IS DISTINCT FROM o.tier ON CONFLICT DO NOTHING;
+      SELECT t.id FROM (${CHANGED_TIER}) c JOIN tickets t ON t.customer_id = c.id ON CONFLICT DO NOTHING;
   INSERT INTO rollup_dirty_hours (hour)
-      SELECT DISTINCT date_trunc('hour', s.responded_at) FROM new_rows n JOIN old_rows o ON o.id = n.id JOIN surveys s ON s.customer_id = n.id
-      WHERE n.tier IS DISTINCT FROM o.tier ON CONFLICT DO NOTHING;`],
+      SELECT DISTINCT date_trunc('hour', s.responded_at) FROM (${CHANGED_TIER}) c JOIN surveys s ON s.customer_id = c.id
+      ON CONFLICT DO NOTHING;`],
 ];
 
 const TRUNCATED = ['tickets', 'messages', 'surveys', 'customers'];
