@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { isValidTimeZone } from '../metrics/period';
+import { hasWholeHourOffsets } from '../metrics/rollups/rollup-eligibility';
 
 /** Every setting deskmetrics reads from the environment, with its default and meaning (the README table is generated from this). */
 export const CONFIG_VARIABLES = {
@@ -90,9 +92,18 @@ export const CONFIG_VARIABLES = {
     schema: z.enum(['partners', 'all', 'off']).default('partners'),
     description: "Whose requests are written to the audit log (auditLog query): partner keys, every key, or none.",
   },
+  ROLLUP_TIMEZONE: {
+    schema: z
+      .string()
+      .default('UTC')
+      .refine(isValidTimeZone, 'must be an IANA time zone, e.g. America/New_York')
+      .refine(hasWholeHourOffsets, 'must be a time zone whose UTC offsets are whole hours (the daily rollups are summed from UTC hours)'),
+    description:
+      "Time zone of the daily rollups' days: daily series in this zone, and periods from one of its midnights to another, read one row per day and segment instead of one per hour. Changing it rebuilds the rollups at start.",
+  },
   METRIC_ROLLUPS: {
     schema: z.enum(['on', 'off']).default('on'),
-    description: "Answer metric queries from the hourly rollups whenever their shape allows ('off' reads the raw tables only; the rollups are still kept current).",
+    description: "Answer metric queries from the hourly and daily rollups whenever their shape allows ('off' reads the raw tables only; the rollups are still kept current).",
   },
   PARTNER_MIN_GROUP_SIZE: {
     schema: z.coerce.number().int().min(0).default(0),

@@ -17,7 +17,7 @@ export interface Database {
 
 export type DatabaseSettings = Pick<
   Config,
-  'DATABASE_URL' | 'DESKMETRICS_DATA_DIR' | 'DATABASE_SCHEMA' | 'DATABASE_POOL_SIZE' | 'DATABASE_STATEMENT_TIMEOUT_MS'
+  'DATABASE_URL' | 'DESKMETRICS_DATA_DIR' | 'DATABASE_SCHEMA' | 'DATABASE_POOL_SIZE' | 'DATABASE_STATEMENT_TIMEOUT_MS' | 'ROLLUP_TIMEZONE'
 >;
 
 // Compiled migrations sit next to this file's compiled tree; under ts-jest the .ts sources are loaded instead.
@@ -105,7 +105,7 @@ export async function openMigratedDatabase(settings: DatabaseSettings): Promise<
   const db = await openDatabase(settings);
   try {
     await db.dataSource.runMigrations({ transaction: 'each' });
-    await installRollups(db.dataSource);
+    await installRollups(db.dataSource, settings.ROLLUP_TIMEZONE ?? 'UTC');
   } catch (err) {
     await db.close();
     throw err;

@@ -67,6 +67,12 @@ function readValue(metric: MetricDefinition, row: Record<string, unknown> | unde
   return out;
 }
 
+/** Whether metric queries may read the rollups (METRIC_ROLLUPS), and the zone of the daily rollups (ROLLUP_TIMEZONE). */
+export interface RollupSettings {
+  enabled: boolean;
+  timezone: string;
+}
+
 /** Runs the batch: requests that one statement can answer (same family, period, filter, grouping) share it. */
 async function runGrouped<R extends MetricRequest, T>(
   sql: SqlExecutor,
@@ -74,7 +80,7 @@ async function runGrouped<R extends MetricRequest, T>(
   requests: readonly R[],
   grouping: (r: R) => Grouping,
   read: (r: R, rows: Record<string, unknown>[], c: MetricColumns) => T,
-  rollups: boolean,
+  rollups: RollupSettings,
 ): Promise<T[]> {
   const groups = new Map<string, R[]>();
   for (const r of requests) {
@@ -97,7 +103,8 @@ async function runGrouped<R extends MetricRequest, T>(
       const q = buildMetricQuery(metrics, first.period, effectiveFilter(first.filter, scope), grouping(first), first.hours, {
         // One statement per fact table stays the rule: when any field wants percentiles, the whole group reads the raw rows.
         percentiles: group.some((r) => r.percentiles),
-        rollups,
+        rollups: rollups.enabled,
+        rollupTimezone: rollups.timezone,
       });
       const rows = await sql.query<Record<string, unknown>>(q.sql, q.params);
       for (const r of group) results.set(r, read(r, rows, q.columns.find((c) => c.metric === r.metric.name)!));
@@ -107,7 +114,12 @@ async function runGrouped<R extends MetricRequest, T>(
 }
 
 /** The per-request DataLoaders of metric values, series and breakdowns: fields that can share a statement are batched into it. */
-export function createMetricLoaders(sql: SqlExecutor, scope: Scope = null, minGroupSize = 0, rollups = true) {
+export function createMetricLoaders(
+  sql: SqlExecutor,
+  scope: Scope = null,
+  minGroupSize = 0,
+  rollups: RollupSettings = { enabled: true, timezone: 'UTC' },
+) {
   const key = (...parts: unknown[]) => JSON.stringify(parts);
   return {
     values: new DataLoader<MetricRequest, MetricValue, string>(

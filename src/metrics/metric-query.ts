@@ -5,7 +5,7 @@ import { secondsBetween } from './sql-fragments';
 import { GRANULARITY_SQL, type Granularity, type Period } from './period';
 import { SqlParams } from './sql-params';
 import { rollupFor } from './rollups/rollup-eligibility';
-import type { RollupTable } from './rollups/rollup-tables';
+import type { RollupChoice } from './rollups/rollup-eligibility';
 
 /** How the rows of one statement are grouped: one total, one row per time bucket, or one row per segment value. */
 export type Grouping =
@@ -78,8 +78,10 @@ export function sqlContext(source: FactSource, hours: HoursMode): SqlContext {
 export interface QueryOptions {
   /** Duration metrics also get their exact median and p90 (from the raw rows). Default true. */
   percentiles?: boolean;
-  /** Read an hourly rollup when the query's shape allows. Default false. */
+  /** Read a rollup when the query's shape allows. Default false. */
   rollups?: boolean;
+  /** The zone of the daily rollups' days (ROLLUP_TIMEZONE). Default UTC. */
+  rollupTimezone?: string;
 }
 
 /** Builds the one statement answering every given metric of one statement family for a period, filter and grouping. */
@@ -95,8 +97,8 @@ export function buildMetricQuery(
   if (families.size !== 1) throw new Error(`metrics of different statement families: ${[...families].join(', ')}`);
   const percentiles = options.percentiles ?? true;
   if (options.rollups) {
-    const table = rollupFor(metrics, period, filter, grouping, hours, percentiles);
-    if (table) return buildRollupQuery(table, metrics, period, filter, grouping);
+    const choice = rollupFor(metrics, period, filter, grouping, hours, percentiles, options.rollupTimezone);
+    if (choice) return buildRollupQuery(choice, metrics, period, filter, grouping, options.rollupTimezone ?? 'UTC');
   }
   return metrics[0].sql.kind === 'event'
     ? buildEventQuery(metrics[0].source, metrics, period, filter, grouping, hours, percentiles)
@@ -121,11 +123,23 @@ ORDER BY buckets.grp`;
  * Metrics read from an hourly rollup: the rows of the period's hours (and the filter's segments) are summed, per local
  * bucket or segment value; each metric combines its sums as its rollup formula says.
  */
-function buildRollupQuery(table: RollupTable, metrics: readonly MetricDefinition[], period: Period, filter: SegmentFilter, grouping: Grouping): MetricQuery {
+function buildRollupQuery(
+  { table, grain }: RollupChoice,
+  metrics: readonly MetricDefinition[],
+  period: Period,
+  filter: SegmentFilter,
+  grouping: Grouping,
+  rollupTimezone: string,
+): MetricQuery {
   const params = new SqlParams();
   const from = params.add(period.from.toISOString());
   const to = params.add(period.to.toISOString());
-  const where = [`r.hour >= ${from}::timestamptz`, `r.hour < ${to}::timestamptz`];
+  // Daily rows are keyed by their local midnight in the rollup zone, which a daily choice guarantees the series uses.
+  const daily = grain === 'day';
+  const dayZone = daily ? params.add(rollupTimezone) : '';
+  const where = daily
+    ? [`r.day >= (${from}::timestamptz AT TIME ZONE ${dayZone})`, `r.day < (${to}::timestamptz AT TIME ZONE ${dayZone})`]
+    : [`r.hour >= ${from}::timestamptz`, `r.hour < ${to}::timestamptz`];
   for (const [dimension, values] of Object.entries(filter) as [Dimension, readonly string[]][]) {
     where.push(`r.${dimension} = ANY(${params.add(values)}::text[])`);
   }
@@ -141,12 +155,14 @@ function buildRollupQuery(table: RollupTable, metrics: readonly MetricDefinition
     const rollup = m.rollup!;
     return `(${rollup.value(sum, pendingDue)})::float8 AS ${c.value}, (${rollup.sampleSize(sum, pendingDue)})::int8 AS ${c.sampleSize}`;
   });
-  const tz = grouping.kind === 'series' ? params.add(grouping.timezone) : '';
+  const tz = grouping.kind === 'series' ? (daily ? dayZone : params.add(grouping.timezone)) : '';
   let groupExpr: string | undefined;
-  if (grouping.kind === 'series') groupExpr = `date_trunc('${GRANULARITY_SQL[grouping.granularity].trunc}', r.hour AT TIME ZONE ${tz})`;
-  else if (grouping.kind === 'breakdown') groupExpr = `r.${grouping.dimension}`;
+  if (grouping.kind === 'series') {
+    const trunc = GRANULARITY_SQL[grouping.granularity].trunc;
+    groupExpr = daily ? `date_trunc('${trunc}', r.day)` : `date_trunc('${trunc}', r.hour AT TIME ZONE ${tz})`;
+  } else if (grouping.kind === 'breakdown') groupExpr = `r.${grouping.dimension}`;
   const aggregateSql = `SELECT ${groupExpr ? `${groupExpr} AS grp, ` : ''}${aggregates.join(',\n       ')}
-FROM ${table.name} r
+FROM ${table.name}${daily ? '_daily' : ''} r
 WHERE ${where.join(' AND ')}${groupExpr ? '\nGROUP BY 1' : ''}`;
   return { sql: withEveryBucket(aggregateSql, columns, params, from, to, grouping, tz), params: params.values, columns };
 }

@@ -21,12 +21,12 @@ const ROLLED_UP = METRICS.filter((m) => m.rollup);
 const FAMILIES = ROLLUP_TABLES.map((t) => ROLLED_UP.filter((m) => m.rollup!.table === t));
 
 const period = (from: string, to: string, timezone = 'UTC'): Period => ({ from: new Date(from), to: new Date(to), timezone });
-const PERIODS = [period('2024-12-01T00:00:00Z', '2025-06-01T00:00:00Z'), period('2025-03-09T05:00:00Z', '2025-03-20T13:00:00Z')];
 const GROUPINGS: Grouping[] = [
   { kind: 'total' },
   { kind: 'series', granularity: 'day', timezone: 'America/New_York' },
   { kind: 'series', granularity: 'hour', timezone: 'Europe/Berlin' },
   { kind: 'series', granularity: 'week', timezone: 'UTC' },
+  { kind: 'series', granularity: 'month', timezone: 'America/New_York' },
   { kind: 'breakdown', dimension: 'channel' },
   { kind: 'breakdown', dimension: 'product' },
   { kind: 'breakdown', dimension: 'tier' },
@@ -35,16 +35,30 @@ const FILTERS: SegmentFilter[] = [{}, { product: ['billing'] }, { channel: ['ema
 
 type Row = Record<string, unknown>;
 
-describe('rollup answers equal raw answers', () => {
+// Daily rows are local days of ROLLUP_TIMEZONE: checked in UTC and in a zone with daylight saving time (23- and
+// 25-hour days); each zone's periods include local midnights (daily rows) and other whole hours (hourly rows).
+const ZONES = [
+  {
+    zone: 'UTC',
+    periods: [period('2024-12-01T00:00:00Z', '2025-06-01T00:00:00Z'), period('2025-03-09T05:00:00Z', '2025-03-20T13:00:00Z')],
+  },
+  {
+    zone: 'America/New_York',
+    periods: [period('2025-03-01T05:00:00Z', '2025-04-01T04:00:00Z'), period('2024-12-01T00:00:00Z', '2025-06-01T00:00:00Z')],
+  },
+];
+
+describe.each(ZONES)('rollup answers equal raw answers (ROLLUP_TIMEZONE=$zone)', ({ zone, periods: PERIODS }) => {
   let db: TestDatabase;
+  const grains = new Set<string>();
   beforeAll(async () => {
-    db = await createTestDatabase();
+    db = await createTestDatabase({ ROLLUP_TIMEZONE: zone });
     await importDataset(db.dataSource, folderSource(ACCEPTANCE_DIR), { sourceName: 'acceptance' });
   });
   afterAll(async () => db?.destroy());
 
   async function run(metrics: readonly MetricDefinition[], p: Period, filter: SegmentFilter, grouping: Grouping, rollups: boolean) {
-    const q = buildMetricQuery(metrics, p, filter, grouping, 'calendar', { percentiles: false, rollups });
+    const q = buildMetricQuery(metrics, p, filter, grouping, 'calendar', { percentiles: false, rollups, rollupTimezone: zone });
     const rows: Row[] = await db.dataSource.query(q.sql, q.params);
     return { q, rows };
   }
@@ -59,7 +73,9 @@ describe('rollup answers equal raw answers', () => {
           for (const filter of FILTERS) {
             const rolled = await run(family, p, filter, grouping, true);
             const raw = await run(family, p, filter, grouping, false);
-            expect(rolled.q.sql).toContain(`FROM ${family[0].rollup!.table.name} r`);
+            const table = family[0].rollup!.table.name;
+            expect(rolled.q.sql).toMatch(new RegExp(`FROM ${table}(_daily)? r`));
+            grains.add(rolled.q.sql.includes(`FROM ${table}_daily r`) ? 'day' : 'hour');
             expect(raw.q.sql).not.toContain('_rollup');
             const key = (row: Row) => String(row.grp ?? row.bucket_local ?? '');
             const rawByKey = new Map(raw.rows.map((r) => [key(r), r]));
@@ -89,6 +105,7 @@ describe('rollup answers equal raw answers', () => {
       expect.arrayContaining(['ticketVolume', 'firstResponseTime', 'slaComplianceResolution', 'averageHandleTime', 'csat', 'nps']),
     );
     expect(await compareAll()).toBeGreaterThan(1000);
+    expect([...grains].sort()).toEqual(['day', 'hour']);
   });
 
   it('after writes that move rows between hours and segments, imported or direct', async () => {

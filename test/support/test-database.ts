@@ -9,8 +9,8 @@ export interface TestDatabase extends Database {
 }
 
 /** Opens a throwaway, fully migrated database; runs on whichever database the environment selects. */
-export async function createTestDatabase(): Promise<TestDatabase> {
-  const base = loadConfig({ ...process.env, DESKMETRICS_DATA_DIR: 'memory://' });
+export async function createTestDatabase(env: Record<string, string> = {}): Promise<TestDatabase> {
+  const base = loadConfig({ ...process.env, DESKMETRICS_DATA_DIR: 'memory://', ...env });
   const schema = base.DATABASE_URL ? `test_${process.pid}_${randomBytes(4).toString('hex')}` : undefined;
   const db = await openMigratedDatabase({ ...base, DATABASE_SCHEMA: schema, DATABASE_POOL_SIZE: 4 });
   return Object.assign(db, {

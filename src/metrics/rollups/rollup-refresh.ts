@@ -27,10 +27,27 @@ function insertSql(table: RollupTable, event: string, full: boolean): string {
     GROUP BY ${columns.slice(0, 2 + dims.length).map((_, i) => i + 1).join(', ')};`;
 }
 
-function rebuildSql(full: boolean): string {
+const MERGE = { sum: (c: string) => `sum(r."${c}")`, max: (c: string) => `max(r."${c}")`, concat: (c: string) => `rollup_array_cat(r."${c}")` };
+
+/** The INSERT summing the hourly rows of a rollup into its daily rows, for every day (full) or the days rollup_work touches. */
+function dailyInsertSql(table: RollupTable, zone: string, full: boolean): string {
+  const day = `date_trunc('day', r.hour AT TIME ZONE ${zone})`;
+  const columns = ['day', 'event', ...table.dimensions, ...table.measures.map((m) => m.column)];
+  const where = full ? '' : `\n    WHERE r.hour >= dlo AND r.hour < dhi AND ${day} IN (SELECT date_trunc('day', w.hour AT TIME ZONE ${zone}) FROM rollup_work w)`;
+  return `INSERT INTO ${table.name}_daily (${columns.map((c) => `"${c}"`).join(', ')})
+    SELECT ${day}, r.event, ${table.dimensions.map((d) => `r."${d}"`).join(', ')}, ${table.measures.map((m) => MERGE[m.merge ?? 'sum'](m.column)).join(', ')}
+    FROM ${table.name} r${where}
+    GROUP BY ${columns.slice(0, 2 + table.dimensions.length).map((_, i) => i + 1).join(', ')};`;
+}
+
+function rebuildSql(full: boolean, zone: string): string {
   return ROLLUP_TABLES.flatMap((t) => [
     full ? `DELETE FROM ${t.name};` : `DELETE FROM ${t.name} WHERE hour IN (SELECT hour FROM rollup_work);`,
     ...t.events.map((e) => insertSql(t, e, full)),
+    full
+      ? `DELETE FROM ${t.name}_daily;`
+      : `DELETE FROM ${t.name}_daily WHERE day IN (SELECT date_trunc('day', w.hour AT TIME ZONE ${zone}) FROM rollup_work w);`,
+    dailyInsertSql(t, zone, full),
   ]).join('\n    ');
 }
 
@@ -39,11 +56,14 @@ function rebuildSql(full: boolean): string {
  * which it expands to the hours of their events, agent replies and surveys) and rebuilds those hours of every rollup
  * from the raw tables, or every hour after a change that can move any ticket (an SLA policy, a TRUNCATE).
  */
-export function refreshFunctionSql(): string {
+export function refreshFunctionSql(timezone: string): string {
+  const zone = `'${timezone.replaceAll("'", "''")}'`;
   return `CREATE OR REPLACE FUNCTION refresh_rollups() RETURNS void LANGUAGE plpgsql AS $fn$
 DECLARE
   lo timestamptz;
   hi timestamptz;
+  dlo timestamptz;
+  dhi timestamptz;
 BEGIN
   PERFORM pg_advisory_xact_lock(${REFRESH_LOCK_KEY});
   IF NOT EXISTS (SELECT 1 FROM rollup_dirty_hours) AND NOT EXISTS (SELECT 1 FROM rollup_dirty_tickets) THEN
@@ -55,7 +75,9 @@ BEGIN
     DELETE FROM rollup_dirty_hours;
     lo := '-infinity';
     hi := 'infinity';
-    ${rebuildSql(true)}
+    ${rebuildSql(true, zone)}
+    -- Fresh statistics, or the planner misjudges the rebuilt tables (e.g. sorts on disk for a series).
+    ANALYZE ${ROLLUP_TABLES.flatMap((t) => [t.name, `${t.name}_daily`]).join(', ')};
   ELSE
     INSERT INTO rollup_dirty_hours (hour)
       SELECT date_trunc('hour', e.at) FROM rollup_dirty_tickets d JOIN tickets t ON t.id = d.ticket_id
@@ -67,7 +89,10 @@ BEGIN
     DELETE FROM rollup_work;
     WITH consumed AS (DELETE FROM rollup_dirty_hours RETURNING hour) INSERT INTO rollup_work (hour) SELECT hour FROM consumed;
     SELECT min(hour), max(hour) + interval '1 hour' INTO lo, hi FROM rollup_work;
-    ${rebuildSql(false)}
+    -- The local days (of the daily rollups' zone) that hold those hours.
+    dlo := date_trunc('day', lo AT TIME ZONE ${zone}) AT TIME ZONE ${zone};
+    dhi := (date_trunc('day', (hi - interval '1 microsecond') AT TIME ZONE ${zone}) + interval '1 day') AT TIME ZONE ${zone};
+    ${rebuildSql(false, zone)}
     DELETE FROM rollup_work;
   END IF;
   UPDATE rollup_state SET refreshed_at = now();
@@ -75,21 +100,21 @@ END $fn$`;
 }
 
 /** Hash of the rollup definitions: rows built under another definition are rebuilt. */
-export function rollupDefinitionHash(): string {
-  return createHash('sha256').update(refreshFunctionSql()).digest('hex').slice(0, 32);
+export function rollupDefinitionHash(timezone: string): string {
+  return createHash('sha256').update(refreshFunctionSql(timezone)).digest('hex').slice(0, 32);
 }
 
 /**
  * Installs the refresh function generated from the registry (after migrations), rebuilds every rollup row when the
  * definitions changed since the rows were built, and applies any marks left behind.
  */
-export async function installRollups(dataSource: DataSource): Promise<void> {
-  const hash = rollupDefinitionHash();
+export async function installRollups(dataSource: DataSource, timezone: string): Promise<void> {
+  const hash = rollupDefinitionHash(timezone);
   await dataSource.transaction(async (m: EntityManager) => {
     await m.query('SELECT pg_advisory_xact_lock($1)', [REFRESH_LOCK_KEY + 1]);
     const [state]: { definition_hash: string }[] = await m.query('SELECT definition_hash FROM rollup_state WHERE id = 1');
     if (state?.definition_hash !== hash) {
-      await m.query(refreshFunctionSql());
+      await m.query(refreshFunctionSql(timezone));
       await m.query(`INSERT INTO rollup_dirty_hours (hour) VALUES ('-infinity') ON CONFLICT DO NOTHING`);
       await m.query(
         `INSERT INTO rollup_state (id, definition_hash, refreshed_at) VALUES (1, $1, now())

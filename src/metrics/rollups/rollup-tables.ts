@@ -18,11 +18,14 @@ export interface RollupMeasure {
   readonly column: string;
   readonly event: string;
   readonly aggregate: string;
+  /** How the hours of a day combine into the daily row (default sum). */
+  readonly merge?: 'sum' | 'max' | 'concat';
 }
 
 /**
  * An hourly rollup of one fact source: per UTC hour, attribution event and combination of segment values, the sums and
  * counts its metrics combine. Rows are rebuilt from the raw tables for the hours a write touches (see rollup-refresh.ts).
+ * Its daily twin (`<name>_daily`, column `day`: local midnight in ROLLUP_TIMEZONE) sums those hours per local day.
  */
 export interface RollupTable {
   readonly name: string;
@@ -44,8 +47,8 @@ function slaMeasures(prefix: string, milestone: SlaMilestone, targetColumn: SlaT
   return [
     { column: `${prefix}_met`, event: 'created', aggregate: `count(*) FILTER (WHERE ${target} IS NOT NULL AND ${slaMet(milestone, target, { elapsed })})` },
     { column: `${prefix}_settled`, event: 'created', aggregate: `count(*) FILTER (WHERE ${slaSettled(milestone, target)})` },
-    { column: `${prefix}_pending_deadlines`, event: 'created', aggregate: `array_agg(${deadline}) FILTER (WHERE ${pending})` },
-    { column: `${prefix}_pending_last`, event: 'created', aggregate: `max(${deadline}) FILTER (WHERE ${pending})` },
+    { column: `${prefix}_pending_deadlines`, event: 'created', aggregate: `array_agg(${deadline}) FILTER (WHERE ${pending})`, merge: 'concat' },
+    { column: `${prefix}_pending_last`, event: 'created', aggregate: `max(${deadline}) FILTER (WHERE ${pending})`, merge: 'max' },
   ];
 }
 
