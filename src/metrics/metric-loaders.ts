@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Dimension, SegmentFilter } from './dimensions';
 import type { HoursMode, MetricDefinition } from './metric-definition';
-import { buildMetricQuery, statementFamily, type Grouping, type MetricColumns } from './metric-query';
+import { buildMetricQueries, statementFamily, type Grouping, type MetricColumns } from './metric-query';
 import { assertMetricInScope, assertSourceHonoursScope, effectiveFilter, type Scope } from './scope';
 import type { PerBucketSql } from './metric-definition';
 import type { Granularity, Period } from './period';
@@ -73,23 +73,28 @@ export interface RollupSettings {
   timezone: string;
 }
 
-/** Runs the batch: requests that one statement can answer (same family, period, filter, grouping) share it. */
-async function runGrouped<R extends MetricRequest, T>(
-  sql: SqlExecutor,
-  scope: Scope,
-  requests: readonly R[],
-  grouping: (r: R) => Grouping,
-  read: (r: R, rows: Record<string, unknown>[], c: MetricColumns) => T,
-  rollups: RollupSettings,
-): Promise<T[]> {
-  const groups = new Map<string, R[]>();
+/** One metric in one grouping: what the statement loader batches. */
+type GroupedRequest = MetricRequest & { grouping: Grouping };
+
+/** The result rows of a grouped request's grouping and the columns of its metric in them. */
+interface GroupedResult {
+  rows: Record<string, unknown>[];
+  columns: MetricColumns;
+}
+
+/**
+ * Runs the batch: requests of one statement family, period, filter and hours share statements whatever their grouping
+ * (a total, series, breakdowns), computed together by GROUPING SETS.
+ */
+async function runBatch(sql: SqlExecutor, scope: Scope, requests: readonly GroupedRequest[], rollups: RollupSettings): Promise<GroupedResult[]> {
+  const groups = new Map<string, GroupedRequest[]>();
   for (const r of requests) {
-    const key = JSON.stringify([statementFamily(r.metric), r.period, r.filter, r.hours, grouping(r)]);
+    const key = JSON.stringify([statementFamily(r.metric), r.period, r.filter, r.hours]);
     const list = groups.get(key);
     if (list) list.push(r);
     else groups.set(key, [r]);
   }
-  const results = new Map<R, T>();
+  const results = new Map<GroupedRequest, GroupedResult>();
   await Promise.all(
     [...groups.values()].map(async (group) => {
       const first = group[0];
@@ -100,14 +105,24 @@ async function runGrouped<R extends MetricRequest, T>(
         const sources = m.sql.kind === 'event' ? [m.source] : (m.sql as PerBucketSql).parts.map((p) => p.source);
         sources.forEach((s) => assertSourceHonoursScope(s, scope));
       }
-      const q = buildMetricQuery(metrics, first.period, effectiveFilter(first.filter, scope), grouping(first), first.hours, {
+      const groupings = [...new Map(group.map((r) => [JSON.stringify(r.grouping), r.grouping])).values()];
+      const queries = buildMetricQueries(metrics, first.period, effectiveFilter(first.filter, scope), groupings, first.hours, {
         // One statement per fact table stays the rule: when any field wants percentiles, the whole group reads the raw rows.
         percentiles: group.some((r) => r.percentiles),
         rollups: rollups.enabled,
         rollupTimezone: rollups.timezone,
       });
-      const rows = await sql.query<Record<string, unknown>>(q.sql, q.params);
-      for (const r of group) results.set(r, read(r, rows, q.columns.find((c) => c.metric === r.metric.name)!));
+      await Promise.all(
+        queries.map(async (q) => {
+          const rows = await sql.query<Record<string, unknown>>(q.sql, q.params);
+          const keys = q.groupings.map((g) => JSON.stringify(g));
+          for (const r of group) {
+            const gi = keys.indexOf(JSON.stringify(r.grouping));
+            if (gi < 0) continue;
+            results.set(r, { rows: rows.filter((row) => Number(row.gi ?? 0) === gi), columns: q.columns.find((c) => c.metric === r.metric.name)! });
+          }
+        }),
+      );
     }),
   );
   return requests.map((r) => results.get(r)!);
@@ -121,47 +136,40 @@ export function createMetricLoaders(
   rollups: RollupSettings = { enabled: true, timezone: 'UTC' },
 ) {
   const key = (...parts: unknown[]) => JSON.stringify(parts);
+  const statements = new DataLoader<GroupedRequest, GroupedResult, string>((requests) => runBatch(sql, scope, requests, rollups), {
+    cacheKeyFn: (r) => key(r.metric.name, r.period, r.filter, r.hours, Boolean(r.percentiles), r.grouping),
+  });
   return {
-    values: new DataLoader<MetricRequest, MetricValue, string>(
-      (requests) => runGrouped(sql, scope, requests, () => ({ kind: 'total' }), (r, rows, c) => readValue(r.metric, rows[0], c), rollups),
-      { cacheKeyFn: (r) => key(r.metric.name, r.period, r.filter, r.hours, Boolean(r.percentiles)) },
-    ),
-    series: new DataLoader<SeriesRequest, SeriesBucket[], string>(
-      (requests) =>
-        runGrouped(
-          sql,
-          scope,
-          requests,
-          (r) => ({ kind: 'series', granularity: r.granularity, timezone: r.timezone }),
-          (r, rows, c) =>
-            rows.map((row) => ({
-              localStart: String(row.bucket_local),
-              start: new Date(row.bucket_start as string | Date),
-              end: new Date(row.bucket_end as string | Date),
-              ...readValue(r.metric, row, c),
-            })),
-          rollups,
-        ),
-      { cacheKeyFn: (r) => key(r.metric.name, r.period, r.filter, r.hours, Boolean(r.percentiles), r.granularity, r.timezone) },
-    ),
-    breakdowns: new DataLoader<BreakdownRequest, BreakdownRow[], string>(
-      (requests) =>
-        runGrouped(
-          sql,
-          scope,
-          requests,
-          (r) => ({ kind: 'breakdown', dimension: r.dimension }),
-          (r, rows, c) =>
-            rows
-              .map((row) => ({ segment: row.grp === null ? null : String(row.grp), ...readValue(r.metric, row, c) }))
-              // A segment where this metric has no records is left out (the statement may hold other metrics' segments),
-              // and so is one smaller than a scoped caller's minimum group size.
-              .filter((row) => row.sampleSize > 0 && row.sampleSize >= minGroupSize)
-              .sort((a, b) => (a.segment ?? '\uffff').localeCompare(b.segment ?? '\uffff')),
-          rollups,
-        ),
-      { cacheKeyFn: (r) => key(r.metric.name, r.period, r.filter, r.hours, Boolean(r.percentiles), r.dimension) },
-    ),
+    values: {
+      async load(r: MetricRequest): Promise<MetricValue> {
+        const { rows, columns } = await statements.load({ ...r, grouping: { kind: 'total' } });
+        return readValue(r.metric, rows[0], columns);
+      },
+    },
+    series: {
+      async load(r: SeriesRequest): Promise<SeriesBucket[]> {
+        const { rows, columns } = await statements.load({ ...r, grouping: { kind: 'series', granularity: r.granularity, timezone: r.timezone } });
+        return rows.map((row) => ({
+          localStart: String(row.bucket_local),
+          start: new Date(row.bucket_start as string | Date),
+          end: new Date(row.bucket_end as string | Date),
+          ...readValue(r.metric, row, columns),
+        }));
+      },
+    },
+    breakdowns: {
+      async load(r: BreakdownRequest): Promise<BreakdownRow[]> {
+        const { rows, columns } = await statements.load({ ...r, grouping: { kind: 'breakdown', dimension: r.dimension } });
+        return (
+          rows
+            .map((row) => ({ segment: row.grp === null ? null : String(row.grp), ...readValue(r.metric, row, columns) }))
+            // A segment where this metric has no records is left out (the statement may hold other metrics' segments),
+            // and so is one smaller than a scoped caller's minimum group size.
+            .filter((row) => row.sampleSize > 0 && row.sampleSize >= minGroupSize)
+            .sort((a, b) => (a.segment ?? '\uffff').localeCompare(b.segment ?? '\uffff'))
+        );
+      },
+    },
   };
 }
 

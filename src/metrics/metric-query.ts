@@ -93,48 +93,158 @@ export function buildMetricQuery(
   hours: HoursMode = 'calendar',
   options: QueryOptions = {},
 ): MetricQuery {
-  const families = new Set(metrics.map(statementFamily));
-  if (families.size !== 1) throw new Error(`metrics of different statement families: ${[...families].join(', ')}`);
-  const percentiles = options.percentiles ?? true;
-  if (options.rollups) {
-    const choice = rollupFor(metrics, period, filter, grouping, hours, percentiles, options.rollupTimezone);
-    if (choice) return buildRollupQuery(choice, metrics, period, filter, grouping, options.rollupTimezone ?? 'UTC');
-  }
-  return metrics[0].sql.kind === 'event'
-    ? buildEventQuery(metrics[0].source, metrics, period, filter, grouping, hours, percentiles)
-    : buildPerBucketQuery(metrics, period, filter, grouping);
+  const [query] = buildMetricQueries(metrics, period, filter, [grouping], hours, options);
+  return query;
 }
 
-/** The aggregate statement (rows keyed by `grp` for a series) wrapped so every bucket of the period is listed. */
-function withEveryBucket(aggregateSql: string, columns: MetricColumns[], params: SqlParams, from: string, to: string, grouping: Grouping, tz: string): string {
-  if (grouping.kind !== 'series') return aggregateSql;
-  // Buckets without data come back with null values and sample size 0.
-  const { cte } = bucketsCte(params, from, to, grouping, tz);
-  return `WITH agg AS (
-${aggregateSql}
-), ${cte}
-SELECT ${bucketColumns(tz, grouping.granularity, 'buckets.grp')},
-       ${columns.map((c) => [c.value, c.sampleSize, c.median, c.p90].filter(Boolean).map((col) => `agg.${col}`).join(', ')).join(', ')}
-FROM buckets LEFT JOIN agg ON agg.grp = buckets.grp
-ORDER BY buckets.grp`;
+/** The bucket list of a series, each bucket clipped to the period, as a CTE named `buckets` (columns grp, start_at, end_at). */
+function bucketsCte(params: SqlParams, from: string, to: string, grouping: Grouping, tzPlaceholder?: string, name = 'buckets'): { cte: string; tz?: string } {
+  if (grouping.kind !== 'series') {
+    return { cte: `${name} AS (SELECT NULL::timestamp AS grp, ${from}::timestamptz AS start_at, ${to}::timestamptz AS end_at)` };
+  }
+  const tz = tzPlaceholder ?? params.add(grouping.timezone);
+  const g = GRANULARITY_SQL[grouping.granularity];
+  return {
+    tz,
+    cte: `${name} AS (
+  SELECT b AS grp,
+         greatest(b AT TIME ZONE ${tz}, ${from}::timestamptz) AS start_at,
+         least((b + interval '${g.step}') AT TIME ZONE ${tz}, ${to}::timestamptz) AS end_at
+  FROM generate_series(
+    date_trunc('${g.trunc}', ${from}::timestamptz AT TIME ZONE ${tz}),
+    (${to}::timestamptz AT TIME ZONE ${tz}) - interval '1 microsecond',
+    interval '${g.step}') b
+)`,
+  };
+}
+
+
+/** The columns of a series row: the bucket's local start and its unclipped bounds. */
+function bucketColumns(tz: string, granularity: Granularity, grp: string): string {
+  const step = GRANULARITY_SQL[granularity].step;
+  return `to_char(${grp}, 'YYYY-MM-DD"T"HH24:MI:SS') AS bucket_local,
+       (${grp} AT TIME ZONE ${tz}) AS bucket_start,
+       ((${grp} + interval '${step}') AT TIME ZONE ${tz}) AS bucket_end`;
+}
+
+
+/** A statement answering several groupings; its rows carry `gi`, the index (in `groupings`) of the grouping they belong to. */
+export interface GroupedMetricQuery extends MetricQuery {
+  groupings: Grouping[];
 }
 
 /**
- * Metrics read from an hourly rollup: the rows of the period's hours (and the filter's segments) are summed, per local
- * bucket or segment value; each metric combines its sums as its rollup formula says.
+ * The statements answering every given metric of one statement family for a period and filter, in each of several
+ * groupings (a total, series, breakdowns): usually one statement, whose GROUPING SETS compute every grouping in one
+ * pass over the rows. Groupings that must read different rows (a rollup for some, the raw tables for others; another
+ * time zone for a source that depends on it) get statements of their own; per-bucket metrics get one per grouping.
  */
-function buildRollupQuery(
+export function buildMetricQueries(
+  metrics: readonly MetricDefinition[],
+  period: Period,
+  filter: SegmentFilter,
+  groupings: readonly Grouping[],
+  hours: HoursMode = 'calendar',
+  options: QueryOptions = {},
+): GroupedMetricQuery[] {
+  const families = new Set(metrics.map(statementFamily));
+  if (families.size !== 1) throw new Error(`metrics of different statement families: ${[...families].join(', ')}`);
+  const percentiles = options.percentiles ?? true;
+  if (metrics[0].sql.kind !== 'event') {
+    return groupings.map((g) => ({ ...buildPerBucketQuery(metrics, period, filter, g), groupings: [g] }));
+  }
+  const source = metrics[0].source;
+  const usesZone = [source.from, ...Object.values(source.events)].some((sql) => sql.includes('{tz}'));
+  // Groupings that can share a statement: the same rollup choice (or raw), and for zone-dependent sources the same zone.
+  const parts = new Map<string, { choice: RollupChoice | null; zone: string; groupings: Grouping[] }>();
+  for (const g of groupings) {
+    const choice = options.rollups ? rollupFor(metrics, period, filter, g, hours, percentiles, options.rollupTimezone) : null;
+    const zone = usesZone && g.kind === 'series' ? g.timezone : period.timezone;
+    const key = JSON.stringify([choice?.table.name ?? null, choice?.grain ?? null, usesZone ? zone : null]);
+    const part = parts.get(key) ?? { choice, zone, groupings: [] };
+    part.groupings.push(g);
+    parts.set(key, part);
+  }
+  return [...parts.values()].map(({ choice, zone, groupings: gs }) => {
+    const spec = choice
+      ? rollupAggregates(choice, metrics, period, filter, options.rollupTimezone ?? 'UTC')
+      : eventAggregates(source, metrics, period, filter, hours, percentiles, zone);
+    return { ...combineGroupings(spec, gs), groupings: gs };
+  });
+}
+
+/** What a grouped statement aggregates: its FROM … WHERE, its aggregate select list, and how each grouping groups. */
+interface AggregateSpec {
+  params: SqlParams;
+  from: string;
+  to: string;
+  /** FROM, joins and WHERE of the aggregated rows. */
+  body: string;
+  aggregates: string[];
+  columns: MetricColumns[];
+  /** The GROUP BY expression of a series (per local bucket) or breakdown; null for the total. */
+  groupExpr(grouping: Grouping): string | null;
+  /** The placeholder of a series' time zone, as its bucket expression uses it. */
+  zoneOf(grouping: Grouping & { kind: 'series' }): string;
+}
+
+/**
+ * One statement computing every grouping of a spec: GROUPING SETS over the rows (GROUPING() says which set a row
+ * belongs to), then a row per total, a row per bucket of each series (every bucket listed, empty ones with null
+ * values and sample size 0) and a row per segment of each breakdown, tagged with the grouping's index `gi`.
+ */
+function combineGroupings(spec: AggregateSpec, groupings: readonly Grouping[]): MetricQuery {
+  const { params, from, to, columns } = spec;
+  const exprs = groupings.map((g) => spec.groupExpr(g));
+  const keyed = exprs.map((e, i) => ({ e, i })).filter((x): x is { e: string; i: number } => x.e !== null);
+  const bit = new Map(keyed.map(({ i }, k) => [i, 1 << (keyed.length - 1 - k)]));
+  const full = (1 << keyed.length) - 1;
+  const select = [
+    ...keyed.map(({ e, i }) => `${e} AS g${i}`),
+    keyed.length ? `GROUPING(${keyed.map(({ e }) => e).join(', ')}) AS gid` : '0 AS gid',
+    ...spec.aggregates,
+  ];
+  const sets = groupings.map((_, i) => (exprs[i] === null ? '()' : `(${exprs[i]})`));
+  const aggregateSql = `SELECT ${select.join(',\n       ')}
+${spec.body}${keyed.length ? `\nGROUP BY GROUPING SETS (${[...new Set(sets)].join(', ')})` : ''}`;
+
+  const valueColumns = columns.flatMap((c) => [c.value, c.sampleSize, c.median, c.p90].filter((x): x is string => Boolean(x)));
+  const ctes = [`agg AS (\n${aggregateSql}\n)`];
+  const selects = groupings.map((g, i) => {
+    const values = valueColumns.map((col) => `agg.${col}`).join(', ');
+    const gid = full ^ (bit.get(i) ?? 0);
+    if (g.kind === 'series') {
+      const name = `b${i}`;
+      const tz = spec.zoneOf(g);
+      ctes.push(bucketsCte(params, from, to, g, tz, name).cte);
+      return `SELECT ${i} AS gi, NULL::text AS grp, ${bucketColumns(tz, g.granularity, `${name}.grp`)}, ${values}
+FROM ${name} LEFT JOIN agg ON agg.gid = ${gid} AND agg.g${i} = ${name}.grp`;
+    }
+    const grp = g.kind === 'breakdown' ? `agg.g${i}::text` : 'NULL::text';
+    return `SELECT ${i} AS gi, ${grp} AS grp, NULL::text AS bucket_local, NULL::timestamptz AS bucket_start, NULL::timestamptz AS bucket_end, ${values}
+FROM agg WHERE agg.gid = ${gid}`;
+  });
+  const sql = `WITH ${ctes.join(',\n')}
+${selects.join('\nUNION ALL\n')}
+ORDER BY 1, 4`;
+  return { sql, params: params.values, columns };
+}
+
+/**
+ * Metrics read from a rollup (hourly or daily rows): the rows of the period (and the filter's segments) are summed per
+ * local bucket or segment value; each metric combines its sums as its rollup formula says.
+ */
+function rollupAggregates(
   { table, grain }: RollupChoice,
   metrics: readonly MetricDefinition[],
   period: Period,
   filter: SegmentFilter,
-  grouping: Grouping,
   rollupTimezone: string,
-): MetricQuery {
+): AggregateSpec {
   const params = new SqlParams();
   const from = params.add(period.from.toISOString());
   const to = params.add(period.to.toISOString());
-  // Daily rows are keyed by their local midnight in the rollup zone, which a daily choice guarantees the series uses.
+  // Daily rows are keyed by their local midnight in the rollup zone, which a daily choice guarantees the series use.
   const daily = grain === 'day';
   const dayZone = daily ? params.add(rollupTimezone) : '';
   const where = daily
@@ -155,66 +265,55 @@ function buildRollupQuery(
     const rollup = m.rollup!;
     return `(${rollup.value(sum, pendingDue)})::float8 AS ${c.value}, (${rollup.sampleSize(sum, pendingDue)})::int8 AS ${c.sampleSize}`;
   });
-  const tz = grouping.kind === 'series' ? (daily ? dayZone : params.add(grouping.timezone)) : '';
-  let groupExpr: string | undefined;
-  if (grouping.kind === 'series') {
-    const trunc = GRANULARITY_SQL[grouping.granularity].trunc;
-    groupExpr = daily ? `date_trunc('${trunc}', r.day)` : `date_trunc('${trunc}', r.hour AT TIME ZONE ${tz})`;
-  } else if (grouping.kind === 'breakdown') groupExpr = `r.${grouping.dimension}`;
-  const aggregateSql = `SELECT ${groupExpr ? `${groupExpr} AS grp, ` : ''}${aggregates.join(',\n       ')}
-FROM ${table.name}${daily ? '_daily' : ''} r
-WHERE ${where.join(' AND ')}${groupExpr ? '\nGROUP BY 1' : ''}`;
-  return { sql: withEveryBucket(aggregateSql, columns, params, from, to, grouping, tz), params: params.values, columns };
-}
-
-/** The bucket list of a series, each bucket clipped to the period, as a CTE named `buckets` (columns grp, start_at, end_at). */
-function bucketsCte(params: SqlParams, from: string, to: string, grouping: Grouping, tzPlaceholder?: string): { cte: string; tz?: string } {
-  if (grouping.kind !== 'series') {
-    return { cte: `buckets AS (SELECT NULL::timestamp AS grp, ${from}::timestamptz AS start_at, ${to}::timestamptz AS end_at)` };
-  }
-  const tz = tzPlaceholder ?? params.add(grouping.timezone);
-  const g = GRANULARITY_SQL[grouping.granularity];
+  const zones = new Map<string, string>();
+  const zoneOf = (g: Grouping & { kind: 'series' }) => {
+    if (daily) return dayZone;
+    let placeholder = zones.get(g.timezone);
+    if (!placeholder) zones.set(g.timezone, (placeholder = params.add(g.timezone)));
+    return placeholder;
+  };
   return {
-    tz,
-    cte: `buckets AS (
-  SELECT b AS grp,
-         greatest(b AT TIME ZONE ${tz}, ${from}::timestamptz) AS start_at,
-         least((b + interval '${g.step}') AT TIME ZONE ${tz}, ${to}::timestamptz) AS end_at
-  FROM generate_series(
-    date_trunc('${g.trunc}', ${from}::timestamptz AT TIME ZONE ${tz}),
-    (${to}::timestamptz AT TIME ZONE ${tz}) - interval '1 microsecond',
-    interval '${g.step}') b
-)`,
+    params,
+    from,
+    to,
+    body: `FROM ${table.name}${daily ? '_daily' : ''} r\nWHERE ${where.join(' AND ')}`,
+    aggregates,
+    columns,
+    zoneOf,
+    groupExpr: (g) => {
+      if (g.kind === 'breakdown') return `r.${g.dimension}`;
+      if (g.kind !== 'series') return null;
+      const trunc = GRANULARITY_SQL[g.granularity].trunc;
+      return daily ? `date_trunc('${trunc}', r.day)` : `date_trunc('${trunc}', r.hour AT TIME ZONE ${zoneOf(g)})`;
+    },
   };
 }
 
-/** The columns of a series row: the bucket's local start and its unclipped bounds. */
-function bucketColumns(tz: string, granularity: Granularity, grp: string): string {
-  const step = GRANULARITY_SQL[granularity].step;
-  return `to_char(${grp}, 'YYYY-MM-DD"T"HH24:MI:SS') AS bucket_local,
-       (${grp} AT TIME ZONE ${tz}) AS bucket_start,
-       ((${grp} + interval '${step}') AT TIME ZONE ${tz}) AS bucket_end`;
-}
-
 /**
- * Event-attributed metrics: rows are attributed by each metric's event; when the metrics use several events, each fact
- * row is expanded once per event (a LATERAL VALUES list) so every metric still sees each row at most once.
+ * Event-attributed metrics from the raw rows: rows are attributed by each metric's event; when the metrics use several
+ * events, each fact row is expanded once per event (a LATERAL VALUES list) so every metric still sees each row at most
+ * once. `zone` binds the source's `{tz}` placeholder.
  */
-function buildEventQuery(
+function eventAggregates(
   source: FactSource,
   metrics: readonly MetricDefinition[],
   period: Period,
   filter: SegmentFilter,
-  grouping: Grouping,
   hours: HoursMode,
   percentiles: boolean,
-): MetricQuery {
+  zone: string,
+): AggregateSpec {
   const ctx = sqlContext(source, hours);
   const params = new SqlParams();
   const from = params.add(period.from.toISOString());
   const to = params.add(period.to.toISOString());
-  const tzParam = lazyParam(params, grouping.kind === 'series' ? grouping.timezone : period.timezone);
-  const bind = (sql: string) => bindPlaceholders(sql, { from, to, tz: tzParam });
+  const zones = new Map<string, () => string>();
+  const zoneParam = (name: string) => {
+    let placeholder = zones.get(name);
+    if (!placeholder) zones.set(name, (placeholder = lazyParam(params, name)));
+    return placeholder();
+  };
+  const bind = (sql: string) => bindPlaceholders(sql, { from, to, tz: () => zoneParam(zone) });
   const defs = metrics.map((m) => m.sql as EventAggregateSql);
   const events = [...new Set(defs.map((d) => d.event))];
   for (const e of events) if (!source.events[e]) throw new Error(`fact source ${source.name} has no event ${e}`);
@@ -247,18 +346,23 @@ function buildEventQuery(
     columns.push(c);
     return parts.join(', ');
   });
-
-  let groupExpr: string | undefined;
-  if (grouping.kind === 'series') groupExpr = `date_trunc('${GRANULARITY_SQL[grouping.granularity].trunc}', ${at} AT TIME ZONE ${tzParam()})`;
-  else if (grouping.kind === 'breakdown') groupExpr = dimensionExpr(source, grouping.dimension);
-
-  const aggregateSql = `SELECT ${groupExpr ? `${groupExpr} AS grp, ` : ''}${aggregates.join(',\n       ')}
-FROM ${bind(source.from)}
+  const zoneOf = (g: Grouping & { kind: 'series' }) => zoneParam(g.timezone);
+  return {
+    params,
+    from,
+    to,
+    body: `FROM ${bind(source.from)}
 ${lateral}
-WHERE ${where.join('\n  AND ')}${groupExpr ? '\nGROUP BY 1' : ''}`;
-
-  const tz = grouping.kind === 'series' ? tzParam() : '';
-  return { sql: withEveryBucket(aggregateSql, columns, params, from, to, grouping, tz), params: params.values, columns };
+WHERE ${where.join('\n  AND ')}`,
+    aggregates,
+    columns,
+    zoneOf,
+    groupExpr: (g) => {
+      if (g.kind === 'breakdown') return dimensionExpr(source, g.dimension);
+      if (g.kind !== 'series') return null;
+      return `date_trunc('${GRANULARITY_SQL[g.granularity].trunc}', ${at} AT TIME ZONE ${zoneOf(g)})`;
+    },
+  };
 }
 
 /**

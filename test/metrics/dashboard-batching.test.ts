@@ -23,13 +23,13 @@ describe('a 12-metric dashboard request', () => {
   });
   afterAll(async () => api?.close());
 
-  it('issues one statement per fact table, plus one per series granularity, breakdown dimension and compared period', async () => {
+  it('issues one statement per fact table and period, whatever the series and breakdowns', async () => {
     api.statements.length = 0;
     const res = await api.graphql(DASHBOARD, { p: { from: '2025-02-01T00:00:00Z', to: '2025-05-01T00:00:00Z' }, product: ['api'] });
     expect(res.errors).toBeUndefined();
-    // tickets, agent messages, surveys (values); tickets per day (series); tickets per channel (breakdowns);
-    // tickets over the previous period (comparisons).
-    expect(api.statements).toHaveLength(6);
+    // tickets (values, daily series and channel breakdowns, by GROUPING SETS), agent messages, surveys; tickets over
+    // the previous period (comparisons).
+    expect(api.statements).toHaveLength(4);
   });
 
   it('does not issue more statements when the same dashboard asks for more metrics of the same fact tables', async () => {
@@ -43,6 +43,6 @@ describe('a 12-metric dashboard request', () => {
     );
     const res = await api.graphql(more, { p: { from: '2025-02-01T00:00:00Z', to: '2025-05-01T00:00:00Z' }, product: ['api'] });
     expect(res.errors).toBeUndefined();
-    expect(api.statements).toHaveLength(6);
+    expect(api.statements).toHaveLength(4);
   });
 });

@@ -2,8 +2,10 @@ import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ROLLUP_TABLES, type RollupTable } from './rollup-tables';
 
-// Serialises refreshes: two transactions rebuilding the same hour would otherwise both insert its rows.
-const REFRESH_LOCK_KEY = 4_210_774_152;
+// Serialises refreshes: two transactions rebuilding the same hour would otherwise both insert its rows. Advisory locks
+// are per database, so the schema is part of the key (schemas of one database must not wait on each other).
+const REFRESH_LOCK = `42107, hashtext(current_schema())`;
+const INSTALL_LOCK = `42108, hashtext(current_schema())`;
 // Beyond this many touched tickets, expanding them to hours costs more than rebuilding every rollup row.
 const FULL_REBUILD_TICKETS = 100_000;
 
@@ -24,7 +26,8 @@ function insertSql(table: RollupTable, event: string, full: boolean): string {
     SELECT date_trunc('hour', ${at}), ${code}, ${dims.join(', ')}, ${measures.map((m) => m.aggregate).join(', ')}
     FROM ${bindPeriod(table.source.from)}
     WHERE ${where}
-    GROUP BY ${columns.slice(0, 2 + dims.length).map((_, i) => i + 1).join(', ')};`;
+    GROUP BY ${columns.slice(0, 2 + dims.length).map((_, i) => i + 1).join(', ')}
+    ORDER BY 1;`;
 }
 
 const MERGE = { sum: (c: string) => `sum(r."${c}")`, max: (c: string) => `max(r."${c}")`, concat: (c: string) => `rollup_array_cat(r."${c}")` };
@@ -37,7 +40,9 @@ function dailyInsertSql(table: RollupTable, zone: string, full: boolean): string
   return `INSERT INTO ${table.name}_daily (${columns.map((c) => `"${c}"`).join(', ')})
     SELECT ${day}, r.event, ${table.dimensions.map((d) => `r."${d}"`).join(', ')}, ${table.measures.map((m) => MERGE[m.merge ?? 'sum'](m.column)).join(', ')}
     FROM ${table.name} r${where}
-    GROUP BY ${columns.slice(0, 2 + table.dimensions.length).map((_, i) => i + 1).join(', ')};`;
+    GROUP BY ${columns.slice(0, 2 + table.dimensions.length).map((_, i) => i + 1).join(', ')}
+    -- Rows stored in time order: a period's rows then sit on few pages.
+    ORDER BY 1;`;
 }
 
 function rebuildSql(full: boolean, zone: string): string {
@@ -65,7 +70,7 @@ DECLARE
   dlo timestamptz;
   dhi timestamptz;
 BEGIN
-  PERFORM pg_advisory_xact_lock(${REFRESH_LOCK_KEY});
+  PERFORM pg_advisory_xact_lock(${REFRESH_LOCK});
   IF NOT EXISTS (SELECT 1 FROM rollup_dirty_hours) AND NOT EXISTS (SELECT 1 FROM rollup_dirty_tickets) THEN
     RETURN;
   END IF;
@@ -111,7 +116,9 @@ export function rollupDefinitionHash(timezone: string): string {
 export async function installRollups(dataSource: DataSource, timezone: string): Promise<void> {
   const hash = rollupDefinitionHash(timezone);
   await dataSource.transaction(async (m: EntityManager) => {
-    await m.query('SELECT pg_advisory_xact_lock($1)', [REFRESH_LOCK_KEY + 1]);
+    // A rebuild reads every ticket: the API's statement timeout is for queries, not for this.
+    await m.query('SET LOCAL statement_timeout = 0');
+    await m.query(`SELECT pg_advisory_xact_lock(${INSTALL_LOCK})`);
     const [state]: { definition_hash: string }[] = await m.query('SELECT definition_hash FROM rollup_state WHERE id = 1');
     if (state?.definition_hash !== hash) {
       await m.query(refreshFunctionSql(timezone));
