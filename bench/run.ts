@@ -1,0 +1,505 @@
+/**
+ * `npm run bench`: loads the demo dataset at a given size into PostgreSQL, then measures on that data, in one run:
+ * the import (tickets/s with their messages, peak memory), a 12-metric dashboard through the HTTP API (latency
+ * percentiles, throughput under concurrent clients), the same dashboard from hand-written SQL (the floor, and a
+ * cross-check of the API's numbers), the dashboard with exact medians, forecast speed, and the plan of the slowest
+ * statement. Prints a table and writes it as JSON (--out) so results can be compared between commits (--compare).
+ *
+ *   npm run bench -- --tickets 1000000            # loads bench_1000000 (dropped and reloaded unless --reuse)
+ *   npm run bench -- --tickets 1000000 --reuse    # reuses an earlier load of the same dataset
+ */
+import 'reflect-metadata';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { Pool } from 'pg';
+import { loadConfig } from '../src/config/config';
+import { projectRoot } from '../src/config/project-root';
+import { redactUrl } from '../src/db/data-source';
+import { DEFAULT_DEMO_DAYS, DEFAULT_DEMO_END } from '../src/demo/demo-source';
+import { CLI, runCli, startServer, type ServerProcess } from './children';
+import {
+  compareNumbers,
+  dashboardDocument,
+  dashboardParams,
+  dashboardVariables,
+  numbersFromResponse,
+  type DashboardNumbers,
+  type Difference,
+} from './dashboard';
+import { runSqlVariant, SQL_VARIANTS } from './dashboard-sql';
+import { timeForecasts, type ForecastTiming } from './forecast-timing';
+import { analyzeSchema, holdsDemoData, loadDemo, prepareEmptySchema, type ImportMeasurement } from './load';
+import { sequentialRuns, throughput, type Latency, type Throughput } from './measure';
+import { formatTable, type Row } from './report';
+import { captureApiStatements, explain, statementHeadline, timeStatements, type CapturedStatement, type TimedStatement } from './statements';
+
+const LOCAL_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
+/** Session settings of the hand-written SQL's connections. */
+const SQL_SESSION = '-c jit=off';
+const MB = 1024 * 1024;
+
+/** Settings every bench server runs with: no throttling by rate or cost limits, no demo load, quiet logs. */
+const SERVER_ENV: Record<string, string> = {
+  NODE_ENV: 'production',
+  LOG_LEVEL: 'warn',
+  DESKMETRICS_DEMO: 'off',
+  MAX_QUERY_COST: '1000000',
+  RATE_LIMIT_BURST_COST: '1000000000',
+  RATE_LIMIT_COST_PER_SECOND: '1000000000',
+};
+
+/** Targets of the issue (reported, not asserted). */
+const TARGETS = { dashboardP95Ms: 50, dashboardTargetTickets: 1_000_000, forecast500Seconds: 2, importTicketsPerSecond: 50_000 };
+
+interface Options {
+  tickets: number;
+  seed: number;
+  runs: number;
+  warmup: number;
+  concurrency: number;
+  throughputSeconds: number;
+  databaseUrl: string;
+  schema?: string;
+  reuse: boolean;
+  product: string;
+  days: number;
+  timezone: string;
+  mediansRuns?: number;
+  rawApiRuns: number;
+  serverEnv: string[];
+  forecastSeries: number;
+  forecast: boolean;
+  explainRuns: number;
+  out: string;
+  compare?: string;
+}
+
+function positiveInt(name: string) {
+  return (raw: string): number => {
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive whole number`);
+    return n;
+  };
+}
+
+function nonNegativeInt(name: string) {
+  return (raw: string): number => {
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a whole number ≥ 0`);
+    return n;
+  };
+}
+
+function parseOptions(argv: string[]): Options {
+  const program = new Command('npm run bench --')
+    .description('Loads the demo dataset into PostgreSQL and measures import, dashboard (API and hand-written SQL) and forecasts.')
+    .option('--tickets <n>', 'tickets in the demo dataset', positiveInt('--tickets'), 1_000_000)
+    .option('--seed <n>', 'demo seed', (v) => Number.parseInt(v, 10), 42)
+    .option('--runs <n>', 'timed sequential dashboard runs (after the warm-up)', positiveInt('--runs'), 50)
+    .option('--warmup <n>', 'untimed runs before timing', nonNegativeInt('--warmup'), 5)
+    .option('--concurrency <n>', 'concurrent clients of the throughput measurement', positiveInt('--concurrency'), 8)
+    .option('--throughput-seconds <s>', 'how long the throughput measurement runs', positiveInt('--throughput-seconds'), 15)
+    .option('--database-url <url>', 'PostgreSQL (default: DATABASE_URL, else the local server)', process.env.DATABASE_URL || LOCAL_DATABASE_URL)
+    .option('--schema <name>', 'schema of the bench data (default bench_<tickets>); a bench_… schema is dropped before a load')
+    .option('--reuse', 'skip the load when the schema already holds this demo dataset (no import figures then)', false)
+    .option('--product <name>', 'the product the dashboard is filtered to', 'web-app')
+    .option('--days <n>', "length of the dashboard's period in days (the last whole days of the data)", positiveInt('--days'), 90)
+    .option('--timezone <zone>', "time zone of the dashboard's days", 'America/New_York')
+    .option('--medians-runs <n>', 'timed runs of the dashboard with medians (default: --runs)', positiveInt('--medians-runs'))
+    .option('--raw-api-runs <n>', 'also time the dashboard from a server with METRIC_ROLLUPS=off (raw tables); 0 skips', nonNegativeInt('--raw-api-runs'), 0)
+    .option('--server-env <KEY=VALUE>', 'extra setting of the bench servers, e.g. ROLLUP_TIMEZONE=America/New_York (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
+    .option('--forecast-series <n>', 'segment series of the forecast measurement', positiveInt('--forecast-series'), 500)
+    .option('--no-forecast', 'skip the forecast measurement')
+    .option('--explain-runs <n>', 'serial runs per statement when looking for the slowest', positiveInt('--explain-runs'), 3)
+    .option('--out <file>', 'where the JSON result goes', join(projectRoot(), 'bench', 'results', 'latest.json'))
+    .option('--compare <file>', 'an earlier result JSON to show beside this one')
+    .showHelpAfterError();
+  program.parse(argv);
+  const o = program.opts<Options>();
+  for (const kv of o.serverEnv) if (!/^[A-Z_][A-Z0-9_]*=/.test(kv)) throw new InvalidArgumentError(`--server-env ${kv}: expected KEY=VALUE`);
+  if (o.schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(o.schema)) throw new InvalidArgumentError('--schema must be a lower-case SQL identifier');
+  return o;
+}
+
+const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+
+function git(args: string[]): string | null {
+  try {
+    return execFileSync('git', args, { cwd: projectRoot(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return null;
+  }
+}
+
+/** POSTs the operation as an API client would; resolves to its data, throws on an HTTP or GraphQL error. */
+function graphqlClient(url: string, key: string, body: string): () => Promise<Record<string, unknown>> {
+  return async () => {
+    const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body });
+    const json = (await res.json()) as { data?: Record<string, unknown>; errors?: { message: string }[] };
+    if (res.status !== 200 || json.errors?.length || !json.data) {
+      throw new Error(`dashboard request failed (HTTP ${res.status}): ${json.errors?.map((e) => e.message).join('; ') ?? 'no data'}`);
+    }
+    return json.data;
+  };
+}
+
+interface ApiMeasurement {
+  dashboard: Latency;
+  throughput: Throughput;
+  medians: Latency;
+  numbers: DashboardNumbers;
+  mediansNumbers: DashboardNumbers;
+  serverPeakRssBytes: number | null;
+}
+
+interface SqlMeasurement {
+  variant: string;
+  description: string;
+  latency: Latency;
+  throughput: Throughput;
+  statementMs: Record<string, number>;
+  numbers: DashboardNumbers;
+}
+
+interface Check {
+  what: string;
+  numbers: number;
+  differences: number;
+  /** The first differences (at most 20). */
+  first: Difference[];
+}
+
+interface SlowestStatement {
+  source: string;
+  ms: number;
+  sql: string;
+  params: unknown[];
+  plan: string;
+}
+
+/** Counts the numbers a dashboard holds (values and sample sizes of totals, previous periods, buckets and segments). */
+const countNumbers = (n: DashboardNumbers) => Object.values(n).reduce((sum, m) => sum + 4 + 2 * m.series.length + 2 * m.breakdown.length, 0);
+
+function check(what: string, expected: DashboardNumbers, actual: DashboardNumbers): Check {
+  const differences = compareNumbers(expected, actual);
+  return { what, numbers: countNumbers(expected), differences: differences.length, first: differences.slice(0, 20) };
+}
+
+async function measureApi(server: ServerProcess, key: string, o: Options, variables: Record<string, unknown>): Promise<Omit<ApiMeasurement, 'serverPeakRssBytes'>> {
+  const dashboard = graphqlClient(server.url, key, JSON.stringify({ query: dashboardDocument({ medians: false }), variables }));
+  const withMedians = graphqlClient(server.url, key, JSON.stringify({ query: dashboardDocument({ medians: true }), variables }));
+  log(`dashboard through the API: ${o.warmup} warm-up, ${o.runs} timed runs`);
+  const numbers = numbersFromResponse(await dashboard());
+  const latency = await sequentialRuns(dashboard, o.warmup, o.runs);
+  log(`dashboard p50 ${latency.p50.toFixed(1)} ms, p95 ${latency.p95.toFixed(1)} ms; throughput: ${o.concurrency} clients for ${o.throughputSeconds} s`);
+  const load = await throughput(dashboard, o.concurrency, o.throughputSeconds);
+  log(`${load.perSecond.toFixed(1)} dashboards/s; dashboard with medians: ${o.mediansRuns ?? o.runs} timed runs`);
+  const mediansNumbers = numbersFromResponse(await withMedians());
+  const medians = await sequentialRuns(withMedians, Math.min(o.warmup, 2), o.mediansRuns ?? o.runs);
+  return { dashboard: latency, throughput: load, medians, numbers, mediansNumbers };
+}
+
+async function main(): Promise<void> {
+  const o = parseOptions(process.argv);
+  const schema = o.schema ?? `bench_${o.tickets}`;
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first (npm run bench does)`);
+  const searchPath = `-c search_path=${schema}`;
+  const admin = new Pool({ connectionString: o.databaseUrl, max: 2 });
+  const serverEnvExtra = Object.fromEntries(o.serverEnv.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+  const cliEnv = { DATABASE_URL: o.databaseUrl, DATABASE_SCHEMA: schema, LOG_LEVEL: 'warn' };
+  const serverEnv = { ...SERVER_ENV, ...serverEnvExtra, ...cliEnv, LOG_LEVEL: serverEnvExtra.LOG_LEVEL ?? SERVER_ENV.LOG_LEVEL };
+  let pool: Pool | undefined;
+  let sqlPool: Pool | undefined;
+  const servers: ServerProcess[] = [];
+  try {
+    const pgVersion = (await admin.query('SHOW server_version')).rows[0].server_version as string;
+    const pgSettings = Object.fromEntries(
+      (
+        await admin.query(
+          `SELECT name, setting || coalesce(unit, '') AS value FROM pg_settings
+           WHERE name IN ('shared_buffers', 'work_mem', 'effective_cache_size', 'max_parallel_workers_per_gather', 'jit', 'random_page_cost', 'max_connections')`,
+        )
+      ).rows.map((r: { name: string; value: string }) => [r.name, r.value]),
+    );
+    const gitStatus = git(['status', '--porcelain', '--untracked-files=no']);
+    const meta = {
+      date: new Date().toISOString(),
+      gitCommit: git(['rev-parse', 'HEAD']),
+      gitDirty: gitStatus === null ? null : gitStatus.length > 0,
+      cores: cpus().length,
+      cpu: cpus()[0]?.model ?? null,
+      memoryGb: Math.round(totalmem() / 1024 ** 3),
+      node: process.version,
+      postgres: pgVersion,
+      pgSettings,
+      database: redactUrl(o.databaseUrl),
+      schema,
+      tickets: o.tickets,
+      seed: o.seed,
+      runs: o.runs,
+      warmup: o.warmup,
+      concurrency: o.concurrency,
+      throughputSeconds: o.throughputSeconds,
+      serverEnv: { ...SERVER_ENV, ...serverEnvExtra },
+      reused: false,
+      sqlSession: SQL_SESSION,
+      /** 1-, 5- and 15-minute load averages when the bench started and ended: other work on the machine skews figures. */
+      loadAverage: { start: loadavg(), end: [] as number[] },
+    };
+
+    // 1. The data: a fresh load (the import measurement), or an earlier one of the same dataset.
+    let imported: ImportMeasurement | null = null;
+    if (o.reuse && (await holdsDemoData(admin, schema, o.tickets, o.seed))) {
+      log(`reusing schema ${schema} (${o.tickets.toLocaleString('en-US')} demo tickets, seed ${o.seed}); ANALYZE`);
+      meta.reused = true;
+      await analyzeSchema(admin, schema);
+    } else {
+      await prepareEmptySchema(admin, schema);
+      log(`loading ${o.tickets.toLocaleString('en-US')} demo tickets into schema ${schema} with deskmetrics demo`);
+      imported = await loadDemo(admin, { databaseUrl: o.databaseUrl, schema, tickets: o.tickets, seed: o.seed });
+      log(
+        `loaded in ${imported.seconds.toFixed(1)} s: ${Math.round(imported.ticketsPerSecond).toLocaleString('en-US')} tickets/s, ` +
+          `peak RSS ${imported.peakRssBytes ? Math.round(imported.peakRssBytes / MB) : '?'} MB; VACUUM (ANALYZE) ${imported.vacuumAnalyzeSeconds.toFixed(1)} s`,
+      );
+    }
+
+    const tables = (
+      await admin.query(
+        `SELECT c.relname AS name, c.reltuples::int8 AS rows, pg_total_relation_size(c.oid) AS bytes
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE n.nspname = $1 AND c.relkind = 'r' AND pg_total_relation_size(c.oid) > 1048576
+         ORDER BY pg_total_relation_size(c.oid) DESC`,
+        [schema],
+      )
+    ).rows.map((r: { name: string; rows: string; bytes: string }) => ({ name: r.name, rows: Number(r.rows), bytes: Number(r.bytes) }));
+
+    // 2. The dashboard: the last whole days of the demo window in the dashboard's zone.
+    const dataEnd = new Date(`${DEFAULT_DEMO_END}T00:00:00Z`);
+    const params = dashboardParams(dataEnd, { days: o.days, timezone: o.timezone, product: o.product });
+    const variables = dashboardVariables(params);
+    log(`dashboard period ${params.from.toISOString()} – ${params.to.toISOString()} (${o.timezone}), product ${o.product}`);
+    // The API's statements are replayed with the server's session settings; the hand-written SQL runs without JIT
+    // compilation, which costs more than it saves on these statements (part of making the floor as fast as we can).
+    pool = new Pool({ connectionString: o.databaseUrl, max: 4, options: searchPath });
+    const statementsPerRun = Math.max(...SQL_VARIANTS.map((v) => v.statements(params).length));
+    sqlPool = new Pool({ connectionString: o.databaseUrl, max: Math.max(4, o.concurrency * statementsPerRun), options: `${searchPath} ${SQL_SESSION}` });
+
+    // 3. The API, as a client sees it: deskmetrics serve in a child process, an analyst key.
+    const keyName = `bench-${Date.now()}`;
+    const created = await runCli(['keys', 'create', '--name', keyName, '--role', 'analyst'], cliEnv);
+    const key = created.stdout.trim().split('\n').pop()?.trim();
+    if (created.exitCode !== 0 || !key) throw new Error(`deskmetrics keys create failed:\n${created.stderr}`);
+    log('starting deskmetrics serve');
+    const server = await startServer(serverEnv);
+    servers.push(server);
+    const apiPart = await measureApi(server, key, o, variables);
+    servers.pop();
+    const { peakRssBytes: serverPeakRssBytes } = await server.stop();
+    const api: ApiMeasurement = { ...apiPart, serverPeakRssBytes };
+
+    let rawApi: { latency: Latency; numbers: DashboardNumbers } | null = null;
+    if (o.rawApiRuns > 0) {
+      log(`dashboard from a server reading the raw tables (METRIC_ROLLUPS=off): ${o.rawApiRuns} timed runs`);
+      const rawServer = await startServer({ ...serverEnv, METRIC_ROLLUPS: 'off', DATABASE_STATEMENT_TIMEOUT_MS: '3600000' });
+      servers.push(rawServer);
+      const dashboard = graphqlClient(rawServer.url, key, JSON.stringify({ query: dashboardDocument({ medians: false }), variables }));
+      const numbers = numbersFromResponse(await dashboard());
+      rawApi = { latency: await sequentialRuns(dashboard, 0, o.rawApiRuns), numbers };
+      servers.pop();
+      await rawServer.stop();
+    }
+    await runCli(['keys', 'revoke', keyName], cliEnv);
+
+    // 4. The floor: hand-written SQL, same repetitions, and the cross-check of the API's numbers against it.
+    const sql: SqlMeasurement[] = [];
+    for (const variant of SQL_VARIANTS) {
+      log(`hand-written SQL (${variant.name}): ${o.warmup} warm-up, ${o.runs} timed runs, then ${o.concurrency} clients for ${o.throughputSeconds} s`);
+      const query = async (text: string, values: unknown[]) => (await sqlPool!.query(text, values)).rows;
+      const first = await runSqlVariant(variant, params, query);
+      const latency = await sequentialRuns(() => runSqlVariant(variant, params, query), o.warmup, o.runs);
+      const load = await throughput(() => runSqlVariant(variant, params, query), o.concurrency, o.throughputSeconds);
+      sql.push({ variant: variant.name, description: variant.description, latency, throughput: load, statementMs: first.statementMs, numbers: first.numbers });
+    }
+    const checks: Check[] = [
+      check(`API dashboard = hand-written SQL (${sql[0].variant})`, sql[0].numbers, api.numbers),
+      check(`API dashboard with medians = hand-written SQL (${sql[0].variant})`, sql[0].numbers, api.mediansNumbers),
+      ...sql.slice(1).map((s) => check(`hand-written SQL (${s.variant}) = hand-written SQL (${sql[0].variant})`, sql[0].numbers, s.numbers)),
+      ...(rawApi ? [check(`API dashboard with METRIC_ROLLUPS=off = hand-written SQL (${sql[0].variant})`, sql[0].numbers, rawApi.numbers)] : []),
+    ];
+
+    // 5. The slowest statements, timed alone, and their plans.
+    log('finding the slowest statements (API statements captured in-process, each timed alone)');
+    const config = loadConfig({ ...process.env, ...serverEnv });
+    const captured = await captureApiStatements(pool, config, dashboardDocument({ medians: false }), variables);
+    const capturedMedians = await captureApiStatements(pool, config, dashboardDocument({ medians: true }), variables);
+    const apiTimed = await timeStatements(pool, captured.statements, o.explainRuns);
+    const mediansTimed = await timeStatements(pool, capturedMedians.statements, o.explainRuns);
+    const sqlTimed = await timeStatements(
+      sqlPool,
+      SQL_VARIANTS[0].statements(params).map((s): CapturedStatement => ({ label: s.name, sql: s.sql, params: s.params })),
+      o.explainRuns,
+    );
+    const slowest = async (source: string, timed: TimedStatement[], on: Pool): Promise<SlowestStatement> => ({
+      source,
+      ms: timed[0].ms,
+      sql: timed[0].sql,
+      params: timed[0].params,
+      plan: await explain(on, timed[0]),
+    });
+    const slow = {
+      api: await slowest('API dashboard', apiTimed, pool),
+      apiWithMedians: await slowest('API dashboard with medians', mediansTimed, pool),
+      sql: await slowest(`hand-written SQL (${SQL_VARIANTS[0].name}): ${sqlTimed[0].label}`, sqlTimed, sqlPool),
+    };
+    const statementList = (timed: TimedStatement[]) => timed.map((t) => ({ ms: t.ms, statement: statementHeadline(t.sql) }));
+
+    // 6. Forecasts.
+    let forecastTiming: ForecastTiming | null = null;
+    if (o.forecast) {
+      log(`forecasts: one daily series, then ${o.forecastSeries} segment series`);
+      forecastTiming = await timeForecasts(pool, dataEnd, DEFAULT_DEMO_DAYS, o.forecastSeries);
+    }
+
+    // 7. The table and the JSON.
+    const floor = sql[0].latency;
+    const dashboardTargetNote = o.tickets === TARGETS.dashboardTargetTickets ? '' : ' (at 1M)';
+    const rows: Row[] = [
+      {
+        key: 'import.ticketsPerSecond',
+        label: 'import: tickets/s (with their messages)',
+        values: [imported?.ticketsPerSecond ?? null],
+        unit: 'tickets/s',
+        target: `≥ ${TARGETS.importTicketsPerSecond.toLocaleString('en-US')}`,
+        met: imported ? imported.ticketsPerSecond >= TARGETS.importTicketsPerSecond : null,
+      },
+      { key: 'import.peakRss', label: 'import: peak RSS', values: [imported?.peakRssBytes ? imported.peakRssBytes / MB : null], unit: 'MB', target: null, met: null },
+      {
+        key: 'api.dashboard',
+        label: 'dashboard via API p50 / p95 / p99',
+        values: [api.dashboard.p50, api.dashboard.p95, api.dashboard.p99],
+        unit: 'ms',
+        target: `p95 ≤ ${TARGETS.dashboardP95Ms}${dashboardTargetNote}`,
+        met: api.dashboard.p95 <= TARGETS.dashboardP95Ms,
+      },
+      { key: 'api.throughput', label: `dashboard via API throughput, ${o.concurrency} clients`, values: [api.throughput.perSecond], unit: 'req/s', target: null, met: null },
+      { key: 'sql.dashboard', label: 'hand-written SQL p50 / p95 / p99', values: [floor.p50, floor.p95, floor.p99], unit: 'ms', target: null, met: null },
+      { key: 'sql.throughput', label: `hand-written SQL throughput, ${o.concurrency} clients`, values: [sql[0].throughput.perSecond], unit: 'req/s', target: null, met: null },
+      { key: 'ratio.apiToSql', label: 'ratio API / SQL at p50 / p95', values: [api.dashboard.p50 / floor.p50, api.dashboard.p95 / floor.p95], unit: '×', target: null, met: null },
+      ...sql.slice(1).map((s): Row => ({
+        key: `sql.${s.variant}`,
+        label: `hand-written SQL (${s.variant}) p50 / p95 / p99`,
+        values: [s.latency.p50, s.latency.p95, s.latency.p99],
+        unit: 'ms',
+        target: null,
+        met: null,
+      })),
+      { key: 'api.medians', label: 'dashboard with medians p50 / p95', values: [api.medians.p50, api.medians.p95], unit: 'ms', target: null, met: null },
+      ...(rawApi
+        ? [{ key: 'api.rawTables', label: 'dashboard, METRIC_ROLLUPS=off, p50 / p95', values: [rawApi.latency.p50, rawApi.latency.p95], unit: 'ms', target: null, met: null }]
+        : []),
+      {
+        key: 'forecast.perSeries',
+        label: `forecast of one daily series (${forecastTiming?.single.points ?? '–'} days)`,
+        values: [forecastTiming?.single.medianMs ?? null],
+        unit: 'ms',
+        target: null,
+        met: null,
+      },
+      {
+        key: 'forecast.segments',
+        label: `forecast of ${o.forecastSeries} daily segment series`,
+        values: [forecastTiming?.segments.totalSeconds ?? null],
+        unit: 's',
+        target: `< ${TARGETS.forecast500Seconds}`,
+        met: forecastTiming ? forecastTiming.segments.totalSeconds < TARGETS.forecast500Seconds : null,
+      },
+      { key: 'api.serverPeakRss', label: 'API server: peak RSS', values: [api.serverPeakRssBytes ? api.serverPeakRssBytes / MB : null], unit: 'MB', target: null, met: null },
+      { key: 'api.statements', label: 'SQL statements per dashboard (API)', values: [captured.statements.length], unit: '', target: null, met: null },
+    ];
+
+    meta.loadAverage.end = loadavg();
+    const result = {
+      meta,
+      tables,
+      period: { from: params.from.toISOString(), to: params.to.toISOString(), previousFrom: params.previousFrom.toISOString(), timezone: params.timezone, product: params.product, days: params.days.length },
+      rows,
+      import: imported,
+      api: {
+        dashboard: api.dashboard,
+        throughput: api.throughput,
+        withMedians: api.medians,
+        rawTables: rawApi?.latency ?? null,
+        serverPeakRssBytes: api.serverPeakRssBytes,
+        statements: statementList(apiTimed),
+        statementsWithMedians: statementList(mediansTimed),
+      },
+      sql: sql.map(({ numbers: _numbers, ...s }) => s),
+      checks,
+      slowest: slow,
+      forecast: forecastTiming,
+    };
+
+    let previous: Row[] | undefined;
+    if (o.compare) previous = (JSON.parse(readFileSync(resolve(o.compare), 'utf8')) as { rows: Row[] }).rows;
+    const out = resolve(o.out);
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+
+    const lines: string[] = [];
+    lines.push(
+      `deskmetrics bench — ${meta.date.slice(0, 10)}, commit ${meta.gitCommit?.slice(0, 10) ?? '?'}${meta.gitDirty ? ' (uncommitted changes)' : ''}, ` +
+        `${meta.cores} cores (${meta.cpu ?? '?'}), ${meta.memoryGb} GB, Node ${meta.node}, PostgreSQL ${meta.postgres}`,
+    );
+    lines.push(
+      `${o.tickets.toLocaleString('en-US')} demo tickets (seed ${o.seed}) in schema ${schema}${meta.reused ? ' (reused: no import figures)' : ''}; ` +
+        `dashboard: ${params.days.length} days ${params.from.toISOString()} – ${params.to.toISOString()} (${params.timezone}), product ${params.product}; ` +
+        `${o.runs} runs after ${o.warmup} warm-up`,
+    );
+    lines.push(`load average at start ${meta.loadAverage.start.map((l) => l.toFixed(1)).join(' ')}, at end ${meta.loadAverage.end.map((l) => l.toFixed(1)).join(' ')}`);
+    lines.push(`tables (rows, with indexes): ${tables.map((t) => `${t.name} ${t.rows.toLocaleString('en-US')} ${Math.round(t.bytes / MB).toLocaleString('en-US')} MB`).join('; ')}`);
+    lines.push('');
+    lines.push(formatTable(rows, previous));
+    lines.push('');
+    for (const c of checks) {
+      lines.push(
+        c.differences === 0
+          ? `check: ${c.what}: all ${c.numbers.toLocaleString('en-US')} numbers equal`
+          : `WARNING: ${c.what}: ${c.differences} of ${c.numbers.toLocaleString('en-US')} numbers differ, e.g.\n` +
+              c.first.slice(0, 10).map((d) => `  ${d.metric} ${d.where}: SQL ${JSON.stringify(d.expected)}, other ${JSON.stringify(d.actual)}`).join('\n'),
+      );
+    }
+    if (forecastTiming?.segments.note) lines.push(`note: forecast: ${forecastTiming.segments.note}`);
+    if (imported) {
+      lines.push(
+        `note: import: ${imported.tickets.toLocaleString('en-US')} tickets, ${imported.messages.toLocaleString('en-US')} messages, ${imported.rows.toLocaleString('en-US')} records in ` +
+          `${imported.seconds.toFixed(1)} s wall (importer's own total ${imported.importerSeconds?.toFixed(1) ?? '?'} s; tickets + messages files ${imported.ticketsAndMessagesSeconds?.toFixed(1) ?? '?'} s); ` +
+          `VACUUM (ANALYZE) afterwards ${imported.vacuumAnalyzeSeconds.toFixed(1)} s`,
+      );
+    }
+    lines.push('');
+    lines.push(`API statements of one dashboard, each timed alone (median of ${o.explainRuns}):`);
+    for (const t of apiTimed) lines.push(`  ${t.ms.toFixed(1).padStart(8)} ms  ${statementHeadline(t.sql, 120)}`);
+    for (const s of [slow.api, slow.sql]) {
+      lines.push('');
+      lines.push(`Slowest statement of the ${s.source} (${s.ms.toFixed(1)} ms alone), EXPLAIN (ANALYZE, BUFFERS):`);
+      lines.push(s.plan);
+    }
+    lines.push('');
+    lines.push(`Slowest statement of the ${slow.apiWithMedians.source}: ${slow.apiWithMedians.ms.toFixed(1)} ms alone (plan in the JSON).`);
+    lines.push(`Written to ${out}`);
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } finally {
+    for (const s of servers) await s.stop().catch(() => undefined);
+    await pool?.end();
+    await sqlPool?.end();
+    await admin.end();
+  }
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+  process.exitCode = 1;
+});
