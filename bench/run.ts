@@ -227,7 +227,8 @@ async function main(): Promise<void> {
     const gitStatus = git(['status', '--porcelain', '--untracked-files=no']);
     const meta = {
       date: new Date().toISOString(),
-      gitCommit: git(['rev-parse', 'HEAD']),
+      // BENCH_GIT_COMMIT names the commit when the bench runs from an exported tree (git archive) rather than a checkout.
+      gitCommit: git(['rev-parse', 'HEAD']) ?? process.env.BENCH_GIT_COMMIT ?? null,
       gitDirty: gitStatus === null ? null : gitStatus.length > 0,
       cores: cpus().length,
       cpu: cpus()[0]?.model ?? null,
