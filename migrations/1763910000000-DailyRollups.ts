@@ -18,6 +18,10 @@ export class DailyRollups1763910000000 implements MigrationInterface {
             await queryRunner.query(`ALTER TABLE "${t}_daily" RENAME COLUMN "hour" TO "day"`);
             await queryRunner.query(`ALTER TABLE "${t}_daily" ALTER COLUMN "day" TYPE timestamp without time zone`);
             await queryRunner.query(`CREATE INDEX "${t}_daily_day_idx" ON "${t}_daily" ("day")`);
+            // A segment filter then reads only its segment's rows of the period (the rows of a day are interleaved).
+            for (const d of t === 'survey_rollup' ? ['channel', 'product', 'tier'] : ['channel', 'product', 'tier', 'priority']) {
+                await queryRunner.query(`CREATE INDEX "${t}_daily_${d}_day_idx" ON "${t}_daily" ("${d}", "day")`);
+            }
         }
     }
 
