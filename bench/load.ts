@@ -66,11 +66,11 @@ export async function prepareEmptySchema(pool: Pool, schema: string): Promise<vo
 /** Runs `deskmetrics demo` into the (empty) schema, timed, then VACUUM (ANALYZE)s what it loaded. */
 export async function loadDemo(
   pool: Pool,
-  options: { databaseUrl: string; schema: string; tickets: number; seed: number },
+  options: { databaseUrl: string; schema: string; tickets: number; seed: number; env?: Record<string, string> },
 ): Promise<ImportMeasurement> {
   const run = await runCli(
     ['demo', '--tickets', String(options.tickets), '--seed', String(options.seed)],
-    { DATABASE_URL: options.databaseUrl, DATABASE_SCHEMA: options.schema, LOG_LEVEL: 'warn' },
+    { ...options.env, DATABASE_URL: options.databaseUrl, DATABASE_SCHEMA: options.schema, LOG_LEVEL: 'warn' },
     { echoStderr: true },
   );
   if (run.exitCode !== 0) throw new Error(`deskmetrics demo failed (exit code ${run.exitCode}):\n${run.stderr.slice(-4000)}`);

@@ -110,7 +110,7 @@ function parseOptions(argv: string[]): Options {
     .option('--timezone <zone>', "time zone of the dashboard's days", 'America/New_York')
     .option('--medians-runs <n>', 'timed runs of the dashboard with medians (default: --runs)', positiveInt('--medians-runs'))
     .option('--raw-api-runs <n>', 'also time the dashboard from a server with METRIC_ROLLUPS=off (raw tables); 0 skips', nonNegativeInt('--raw-api-runs'), 0)
-    .option('--server-env <KEY=VALUE>', 'extra setting of the bench servers, e.g. ROLLUP_TIMEZONE=America/New_York (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
+    .option('--server-env <KEY=VALUE>', 'a setting of every deskmetrics process the bench starts, e.g. ROLLUP_TIMEZONE=America/New_York (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
     .option('--forecast-series <n>', 'segment series of the forecast measurement', positiveInt('--forecast-series'), 500)
     .option('--no-forecast', 'skip the forecast measurement')
     .option('--explain-runs <n>', 'serial runs per statement when looking for the slowest', positiveInt('--explain-runs'), 3)
@@ -209,7 +209,9 @@ async function main(): Promise<void> {
   const searchPath = `-c search_path=${schema}`;
   const admin = new Pool({ connectionString: o.databaseUrl, max: 2 });
   const serverEnvExtra = Object.fromEntries(o.serverEnv.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
-  const cliEnv = { DATABASE_URL: o.databaseUrl, DATABASE_SCHEMA: schema, LOG_LEVEL: 'warn' };
+  // Settings given with --server-env reach every deskmetrics process the bench starts: some shape the database itself
+  // (ROLLUP_TIMEZONE rebuilds the rollups when it changes), so the load, the CLI and the servers must agree on them.
+  const cliEnv = { ...serverEnvExtra, DATABASE_URL: o.databaseUrl, DATABASE_SCHEMA: schema, LOG_LEVEL: 'warn' };
   const serverEnv = { ...SERVER_ENV, ...serverEnvExtra, ...cliEnv, LOG_LEVEL: serverEnvExtra.LOG_LEVEL ?? SERVER_ENV.LOG_LEVEL };
   let pool: Pool | undefined;
   let sqlPool: Pool | undefined;
@@ -260,7 +262,7 @@ async function main(): Promise<void> {
     } else {
       await prepareEmptySchema(admin, schema);
       log(`loading ${o.tickets.toLocaleString('en-US')} demo tickets into schema ${schema} with deskmetrics demo`);
-      imported = await loadDemo(admin, { databaseUrl: o.databaseUrl, schema, tickets: o.tickets, seed: o.seed });
+      imported = await loadDemo(admin, { databaseUrl: o.databaseUrl, schema, tickets: o.tickets, seed: o.seed, env: serverEnvExtra });
       log(
         `loaded in ${imported.seconds.toFixed(1)} s: ${Math.round(imported.ticketsPerSecond).toLocaleString('en-US')} tickets/s, ` +
           `peak RSS ${imported.peakRssBytes ? Math.round(imported.peakRssBytes / MB) : '?'} MB; VACUUM (ANALYZE) ${imported.vacuumAnalyzeSeconds.toFixed(1)} s`,
