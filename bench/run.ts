@@ -110,7 +110,7 @@ function parseOptions(argv: string[]): Options {
     .option('--timezone <zone>', "time zone of the dashboard's days", 'America/New_York')
     .option('--medians-runs <n>', 'timed runs of the dashboard with medians (default: --runs)', positiveInt('--medians-runs'))
     .option('--raw-api-runs <n>', 'also time the dashboard from a server with METRIC_ROLLUPS=off (raw tables); 0 skips', nonNegativeInt('--raw-api-runs'), 0)
-    .option('--server-env <KEY=VALUE>', 'a setting of every deskmetrics process the bench starts, e.g. ROLLUP_TIMEZONE=America/New_York (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
+    .option('--server-env <KEY=VALUE>', 'a setting of every deskmetrics process the bench starts, e.g. METRIC_ROLLUPS=off (repeatable; ROLLUP_TIMEZONE defaults to --timezone)', (v: string, all: string[]) => [...all, v], [] as string[])
     .option('--forecast-series <n>', 'segment series of the forecast measurement', positiveInt('--forecast-series'), 500)
     .option('--no-forecast', 'skip the forecast measurement')
     .option('--explain-runs <n>', 'serial runs per statement when looking for the slowest', positiveInt('--explain-runs'), 3)
@@ -208,7 +208,11 @@ async function main(): Promise<void> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first (npm run bench does)`);
   const searchPath = `-c search_path=${schema}`;
   const admin = new Pool({ connectionString: o.databaseUrl, max: 2 });
-  const serverEnvExtra = Object.fromEntries(o.serverEnv.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+  const serverEnvExtra: Record<string, string> = {
+    // A deployment sets ROLLUP_TIMEZONE to the zone its dashboards report in; the bench's dashboard reports in --timezone.
+    ROLLUP_TIMEZONE: o.timezone,
+    ...Object.fromEntries(o.serverEnv.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])),
+  };
   // Settings given with --server-env reach every deskmetrics process the bench starts: some shape the database itself
   // (ROLLUP_TIMEZONE rebuilds the rollups when it changes), so the load, the CLI and the servers must agree on them.
   const cliEnv = { ...serverEnvExtra, DATABASE_URL: o.databaseUrl, DATABASE_SCHEMA: schema, LOG_LEVEL: 'warn' };

@@ -67,6 +67,9 @@ export async function createApiServer(options: {
   const httpServer = createServer(app);
   const apollo = new ApolloServer<ApiContext>({
     schema,
+    // serve-command stops the server on SIGINT/SIGTERM itself (drain, close the pool, flush the audit log); Apollo's own
+    // handler would re-send the signal and end the process before that finishes.
+    stopOnTerminationSignals: false,
     formatError: (formatted, error) => {
       const out = formatError(formatted, error);
       if (out.extensions?.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: error }, 'GraphQL resolver failed');
