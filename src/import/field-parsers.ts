@@ -38,7 +38,7 @@ export function daysFromCivil(year: number, month: number, day: number): number 
 
 function daysInMonth(year: number, month: number): number {
   if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 function checkDate(y: number, m: number, d: number): string | undefined {
@@ -53,9 +53,50 @@ const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1
 const LOCAL_TIMESTAMP = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/** Two ASCII digits at `i` as a number, or -1. */
+function twoDigits(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+/**
+ * The common shapes `YYYY-MM-DDTHH:MM:SS` + `Z` or `±hh:mm`, without fraction, read without a regular expression
+ * (most of an import's cells are timestamps like these). Anything else, including every invalid value, returns
+ * undefined and takes the general path, so results and reasons are the same either way.
+ */
+function parseCommonTimestamp(raw: string): ParsedCell | undefined {
+  const n = raw.length;
+  if ((n !== 20 && n !== 25) || raw.charCodeAt(4) !== 45 || raw.charCodeAt(7) !== 45 || raw.charCodeAt(10) !== 84) return undefined;
+  if (raw.charCodeAt(13) !== 58 || raw.charCodeAt(16) !== 58) return undefined;
+  const yh = twoDigits(raw, 0);
+  const yl = twoDigits(raw, 2);
+  const mo = twoDigits(raw, 5);
+  const d = twoDigits(raw, 8);
+  const h = twoDigits(raw, 11);
+  const mi = twoDigits(raw, 14);
+  const sec = twoDigits(raw, 17);
+  if (yh < 0 || yl < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59) return undefined;
+  const y = yh * 100 + yl;
+  if (y < 1 || d > daysInMonth(y, mo)) return undefined;
+  let offsetSeconds = 0;
+  if (n === 20) {
+    if (raw.charCodeAt(19) !== 90) return undefined;
+  } else {
+    const sign = raw.charCodeAt(19);
+    const oh = twoDigits(raw, 20);
+    const om = twoDigits(raw, 23);
+    if ((sign !== 43 && sign !== 45) || raw.charCodeAt(22) !== 58 || oh < 0 || oh > 15 || om < 0 || om > 59) return undefined;
+    offsetSeconds = (sign === 45 ? -1 : 1) * (oh * 3600 + om * 60);
+  }
+  return cell(raw, daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - offsetSeconds, 0);
+}
+
 /** An ISO-8601 timestamp with an offset or Z; a timestamp without offset is an error (its instant would be a guess). */
 export const parseTimestamp: CellParser = (raw) => {
   if (typeof raw !== 'string') return fail(`${show(raw)} is not a timestamp (expected text like 2026-03-01T09:15:00Z)`);
+  const common = parseCommonTimestamp(raw);
+  if (common) return common;
   const m = TIMESTAMP.exec(raw);
   if (!m) {
     if (LOCAL_TIMESTAMP.test(raw)) return fail(`timestamp "${raw}" has no UTC offset (add Z or an offset like +01:00)`);

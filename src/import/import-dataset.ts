@@ -1,3 +1,5 @@
+import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { DATASET_FILES, type DatasetFile, type DatasetSource, type RawRecord } from './dataset-source';
 import { FILE_SPECS, type FileSpec } from './file-specs';
@@ -6,7 +8,19 @@ import { ImportValidationError, type ImportProblem } from './import-problems';
 import { checkHeader, RecordValidator, type RowProblem, type ValidRow } from './record-validator';
 import { defaultReportPath, RejectionReport } from './rejection-report';
 import { DEFER_ROLLUPS_SQL, REFRESH_ROLLUPS_SQL } from '../metrics/rollups/rollup-refresh';
-import { createTempTablesSql, DERIVE_FIRST_RESPONSES_SQL, upsertSql } from './upsert-statements';
+import {
+  copyStageSql,
+  createTempTablesSql,
+  deriveFirstResponsesSql,
+  DROPPABLE_DEFINITIONS_SQL,
+  dropSql,
+  fillStageSql,
+  restoreSql,
+  stageTableName,
+  upsertSql,
+  type DroppedDefinitions,
+} from './upsert-statements';
+import { copyRow } from './copy-text';
 
 /** How a run behaves; every field is optional. */
 export interface ImportOptions {
@@ -57,13 +71,26 @@ export interface ImportSummary {
   derivedFirstResponses: number;
   /** The --skip-invalid report, when rows were rejected. */
   reportPath?: string;
+  /** Seconds spent after the files were read: deriving first responses, rebuilding what a bulk load dropped, refreshing the rollups. */
+  finishing: FinishingTimes;
+}
+
+/** Seconds of the steps that run once per import, after every file was written. */
+export interface FinishingTimes {
+  firstResponses: number;
+  indexes: number;
+  rollups: number;
 }
 
 const DEFAULT_BATCH_SIZE = 5000;
 const DEFAULT_MAX_ERRORS = 50;
+// A table that took this many rows in a run is ANALYZEd before the run ends.
+const LARGE_LOAD_ROWS = 100_000;
 const PROGRESS_INTERVAL_MS = 500;
 // Serialises imports into one database: two concurrent runs would otherwise interleave their upserts and counts.
-const IMPORT_LOCK_KEY = 4_210_774_151;
+// Advisory locks are per PostgreSQL database, so the schema is part of the key: imports into different schemas
+// (different deskmetrics databases) do not wait for each other.
+const IMPORT_LOCK = `42109, hashtext(current_schema())`;
 
 const REFERENCED_FILE: Record<string, DatasetFile> = { customers: 'customers', agents: 'agents', tickets: 'tickets' };
 
@@ -83,6 +110,20 @@ interface BatchResultRow {
   updated: string | null;
 }
 
+// Rows read between turns of the event loop (a power of two).
+const YIELD_EVERY_ROWS = 64;
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Sends one buffer of COPY text through COPY FROM STDIN and waits until the server has taken it. */
+function copyInto(client: PoolClient, sql: string, data: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const stream = client.query(copyFrom(sql));
+    stream.on('error', reject);
+    stream.on('finish', () => resolve());
+    stream.end(data);
+  });
+}
+
 const rate = (rows: number, seconds: number) => (seconds > 0 ? Math.round(rows / seconds) : rows);
 const seconds = (fromMs: number) => (performance.now() - fromMs) / 1000;
 
@@ -95,10 +136,23 @@ class ImportRun {
   private readonly batchSize: number;
   private readonly maxErrors: number;
 
+  /** Tables loaded in bulk in this run: what was dropped from them, to rebuild before commit. */
+  private readonly bulkLoaded: DroppedDefinitions[] = [];
+  /** Tables that received many rows in this run: ANALYZEd before the run ends. */
+  private readonly largeLoads = new Set<string>();
+  /** First responses are re-derived for every ticket (after a bulk load), so touched tickets need not be tracked. */
+  deriveAll = false;
+  /** The database work of the last batch sent: the next batch's starts when it is done. */
+  private lastWrite: Promise<unknown> = Promise.resolve();
+
   constructor(
     private readonly runner: QueryRunner,
     private readonly source: DatasetSource,
     private readonly options: ImportOptions,
+    /** The pg client under the runner: batches go to it directly (COPY needs it), each as soon as the one before is done. */
+    private readonly client: PoolClient,
+    /** COPY FROM STDIN is available (not on PGlite); otherwise batches reach staging as array parameters. */
+    private readonly useCopy: boolean,
   ) {
     this.report = options.skipInvalid ? new RejectionReport(options.reportPath ?? defaultReportPath()) : undefined;
     this.batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
@@ -129,16 +183,21 @@ class ImportRun {
     const columns = await this.readColumns(spec, name);
     if (columns === null) return summary;
     const validator = new RecordValidator(spec, columns);
-    const sql = upsertSql(spec);
+    let sql: string | undefined;
 
     let batch: Batch = { rows: [], records: [] };
+    // Two batches at most are in flight: the database works on one while the next waits, prepared, for its turn, and
+    // this loop reads and checks the one after.
     let pending: Promise<void> | undefined;
-    const flush = async () => {
-      if (pending) await pending;
+    let previous: Promise<void> | undefined;
+    const flush = async (last: boolean) => {
+      if (previous) await previous;
       if (batch.rows.length === 0) return;
+      if (sql === undefined) sql = await this.prepareFile(spec, !last);
       const current = batch;
       batch = { rows: [], records: [] };
-      pending = this.writeBatch(spec, name, sql, current, summary, reject);
+      previous = pending;
+      pending = this.writeBatch(spec, name, sql, current, summary, reject, previous);
       pending.catch(() => undefined);
     };
 
@@ -148,6 +207,8 @@ class ImportRun {
       try {
         for await (const record of this.source.records(spec.file)) {
           summary.read++;
+          // A source that never waits (the demo generator) would otherwise keep the database's replies unread.
+          if ((summary.read & (YIELD_EVERY_ROWS - 1)) === 0) await yieldToEventLoop();
           bytesRead = record.bytesRead ?? bytesRead;
           if (record.problem) {
             await reject(record, [{ reason: record.problem }]);
@@ -161,7 +222,7 @@ class ImportRun {
           batch.rows.push(result.row);
           batch.records.push(record);
           if (batch.rows.length >= this.batchSize) {
-            await flush();
+            await flush(false);
             const now = performance.now();
             if (this.options.onProgress && now - lastProgressMs >= PROGRESS_INTERVAL_MS) {
               lastProgressMs = now;
@@ -174,13 +235,16 @@ class ImportRun {
         if (!(err instanceof UnreadableFileError)) throw err;
         await this.problem({ file: name, line: err.line, reason: err.message }, undefined, true);
       }
-      await flush();
+      await flush(true);
       if (pending) await pending;
+      await this.finishFile(spec);
     } finally {
       // Never leave a batch statement running unobserved when the loop stops early.
+      await previous?.catch(() => undefined);
       await pending?.catch(() => undefined);
     }
 
+    if (summary.inserted + summary.updated >= LARGE_LOAD_ROWS) this.largeLoads.add(spec.table);
     summary.unchanged = summary.read - summary.rejected - summary.inserted - summary.updated;
     summary.seconds = seconds(startedMs);
     summary.rowsPerSecond = rate(summary.read, summary.seconds);
@@ -208,7 +272,69 @@ class ImportRun {
     return problems.length ? null : columns;
   }
 
-  /** Sends one batch statement and books its counts and the rows the database rejected. */
+  /**
+   * Decides how the file is written, before its first batch, and returns the batch statement. A file with more than one
+   * batch going into an empty table is a bulk load: the table's plain indexes and foreign keys are dropped and rebuilt
+   * once before commit (the batch statements check every reference themselves), and rows are plainly inserted.
+   */
+  private async prepareFile(spec: FileSpec, large: boolean): Promise<string> {
+    let insertOnly = false;
+    if (large && spec.idColumn) {
+      const [{ empty }] = await this.runner.query(`SELECT NOT EXISTS (SELECT 1 FROM "${spec.table}") AS empty`);
+      if (empty) {
+        insertOnly = true;
+        const rows: { kind: string; name: string; definition: string }[] = await this.runner.query(DROPPABLE_DEFINITIONS_SQL, [spec.table]);
+        const dropped: DroppedDefinitions = {
+          table: spec.table,
+          uniqueIndexes: rows.filter((r) => r.kind === 'unique').map(({ name, definition }) => ({ name, definition })),
+          indexes: rows.filter((r) => r.kind === 'index').map(({ name, definition }) => ({ name, definition })),
+          foreignKeys: rows.filter((r) => r.kind === 'fk').map(({ name, definition }) => ({ name, definition })),
+        };
+        for (const ddl of dropSql(dropped)) await this.runner.query(ddl);
+        this.bulkLoaded.push(dropped);
+        if (spec.file === 'tickets' || spec.file === 'messages') this.deriveAll = true;
+      }
+    }
+    return upsertSql(spec, { insertOnly, trackTouched: !this.deriveAll });
+  }
+
+  /** After a bulk-loaded file: rebuilds its unique indexes, which later files' lookups and re-imports need. */
+  private async finishFile(spec: FileSpec): Promise<void> {
+    const dropped = this.bulkLoaded.find((d) => d.table === spec.table);
+    if (!dropped?.uniqueIndexes.length) return;
+    await this.withMaintenanceMemory(async () => {
+      for (const index of dropped.uniqueIndexes.splice(0)) await this.runner.query(index.definition);
+    });
+    // Statistics for the lookups of the files that follow.
+    await this.runner.query(`ANALYZE "${spec.table}"`);
+  }
+
+  /** Runs index builds with room to sort in memory (the session default is small); for this transaction only. */
+  private async withMaintenanceMemory(build: () => Promise<void>): Promise<void> {
+    const [{ previous }] = await this.runner.query(`SELECT current_setting('maintenance_work_mem') AS previous`);
+    await this.runner.query(`SELECT set_config('maintenance_work_mem', '256MB', true)`);
+    await build();
+    await this.runner.query(`SELECT set_config('maintenance_work_mem', $1, true)`, [previous]);
+  }
+
+  /** Rebuilds what bulk loads dropped, then refreshes the planner statistics of every table that took many rows. */
+  async finishBulkLoads(): Promise<void> {
+    if (this.bulkLoaded.length) {
+      await this.withMaintenanceMemory(async () => {
+        for (const dropped of this.bulkLoaded.splice(0)) {
+          for (const ddl of restoreSql(dropped)) await this.runner.query(ddl);
+          this.largeLoads.add(dropped.table);
+        }
+      });
+    }
+    // Later statements of this run (and the rollup refresh) plan with the new row counts.
+    if (this.largeLoads.size) await this.runner.query(`ANALYZE ${[...this.largeLoads].map((t) => `"${t}"`).join(', ')}`);
+  }
+
+  /**
+   * Copies one batch into the file's staging table and runs the batch statement, as soon as the database is done with
+   * the batch before; then, once that batch is booked, books its counts and the rows the database rejected.
+   */
   private async writeBatch(
     spec: FileSpec,
     name: string,
@@ -216,27 +342,75 @@ class ImportRun {
     batch: Batch,
     summary: FileSummary,
     reject: (record: RawRecord, problems: RowProblem[]) => Promise<void>,
+    before: Promise<void> | undefined,
   ): Promise<void> {
-    const { rows, records } = batch;
-    const params: unknown[] = [records.map((r) => r.line), rows.map((r) => r.key)];
-    for (let c = 0; c < spec.columns.length; c++) params.push(rows.map((r) => r.values[c]));
-    params.push(rows.map((r) => r.attributes));
+    // A key repeated within the batch is a duplicate of its first occurrence here; the statement checks earlier batches.
+    const firstLine = new Map<string, number>();
+    const repeats: { index: number; first: number }[] = [];
+    let rows = batch.rows;
+    let records = batch.records;
+    for (let i = 0; i < rows.length; i++) {
+      const first = firstLine.get(rows[i].key);
+      if (first === undefined) firstLine.set(rows[i].key, records[i].line);
+      else repeats.push({ index: i, first });
+    }
+    if (repeats.length) {
+      const skip = new Set(repeats.map((r) => r.index));
+      rows = rows.filter((_, i) => !skip.has(i));
+      records = records.filter((_, i) => !skip.has(i));
+    }
+
+    // The staging rows are prepared now, while the database works on the batch before; they are sent the moment it
+    // is done (and the statement leaves the staging table empty for the next batch).
+    let fill: () => Promise<unknown>;
+    if (this.useCopy) {
+      const parts: string[] = new Array(rows.length);
+      for (let i = 0; i < rows.length; i++) parts[i] = copyRow(records[i].line, rows[i].key, rows[i].values, rows[i].attributes);
+      const data = Buffer.from(parts.join(''));
+      fill = () => copyInto(this.client, copyStageSql(spec), data);
+    } else {
+      const params: unknown[] = [records.map((r) => r.line), rows.map((r) => r.key)];
+      for (let c = 0; c < spec.columns.length; c++) params.push(rows.map((r) => r.values[c]));
+      params.push(rows.map((r) => r.attributes));
+      fill = () => this.client.query(fillStageSql(spec), params);
+    }
+    const written = this.lastWrite.then(async () => {
+      await fill();
+      // Without parameters, both statements travel in one round trip.
+      const results = (await this.client.query(`${sql};\nTRUNCATE ${stageTableName(spec)}`)) as unknown as { rows: BatchResultRow[] }[];
+      return results[0].rows;
+    });
+    this.lastWrite = written;
+    written.catch(() => undefined);
+    // Booked in file order: the batch before first (its failure is the run's).
+    if (before) await before;
+
     let result: BatchResultRow[];
     try {
-      result = await this.runner.query(sql, params);
+      result = await written;
     } catch (err) {
       throw new Error(`${name}: the database refused the batch of lines ${records[0].line}–${records[records.length - 1].line}: ${(err as Error).message}`, {
         cause: err,
       });
     }
+    const rejected: { record: RawRecord; problem: RowProblem }[] = [];
+    const earlierOf = new Map<number, string>();
     const problemRows = result.filter((r) => r.problem !== null);
     if (problemRows.length) {
       const byLine = new Map(records.map((r, i) => [r.line, i]));
-      for (const p of problemRows.sort((a, b) => (a.line as number) - (b.line as number))) {
+      for (const p of problemRows) {
         const i = byLine.get(p.line as number) as number;
-        await reject(records[i], [this.describeDatabaseProblem(spec, rows[i], p)]);
+        if (p.problem === 'duplicate') earlierOf.set(p.line as number, p.detail as string);
+        rejected.push({ record: records[i], problem: this.describeDatabaseProblem(spec, rows[i], p) });
       }
     }
+    // A repeat names the key's first line in the file: an earlier batch's, when its first occurrence here was one too.
+    for (const { index, first } of repeats) {
+      const detail = earlierOf.get(first) ?? String(first);
+      const record = batch.records[index];
+      rejected.push({ record, problem: this.describeDatabaseProblem(spec, batch.rows[index], { line: record.line, problem: 'duplicate', detail, inserted: null, updated: null }) });
+    }
+    for (const r of rejected.sort((a, b) => a.record.line - b.record.line)) await reject(r.record, [r.problem]);
     const counts = result.find((r) => r.problem === null);
     summary.inserted += Number(counts?.inserted ?? 0);
     summary.updated += Number(counts?.updated ?? 0);
@@ -263,9 +437,9 @@ class ImportRun {
     return { reason: code };
   }
 
-  /** Fills first_response_at from messages where the file left it empty. */
+  /** Fills first_response_at from messages where the file left it empty (for every ticket after a bulk load). */
   async deriveFirstResponses(): Promise<number> {
-    const [row] = await this.runner.query(DERIVE_FIRST_RESPONSES_SQL);
+    const [row] = await this.runner.query(deriveFirstResponsesSql(this.deriveAll));
     return Number(row.changed);
   }
 
@@ -312,44 +486,57 @@ export async function importDataset(dataSource: DataSource, source: DatasetSourc
   if (!present.includes('tickets')) throw new ImportValidationError([{ file: 'tickets.csv', reason: 'required file is missing' }]);
 
   const runner = dataSource.createQueryRunner();
-  const run = new ImportRun(runner, source, options);
+  let run: ImportRun | undefined;
   try {
-    await runner.connect();
+    const client = (await runner.connect()) as PoolClient;
+    // COPY FROM STDIN does not pass through PGlite's socket server; there batches reach staging as array parameters.
+    const [{ version }] = await runner.query('SELECT version() AS version');
+    run = new ImportRun(runner, source, options, client, !/PGlite/i.test(version));
     await runner.startTransaction();
     // The configured statement timeout guards API queries; a large import's statements may legitimately run longer.
     await runner.query('SET LOCAL statement_timeout = 0');
     // The batch statements are cheap but look expensive to the planner; JIT compiling them costs more than running them.
     await runner.query('SET LOCAL jit = off');
-    await runner.query('SELECT pg_advisory_xact_lock($1)', [IMPORT_LOCK_KEY]);
+    // Sorts and hashes of the batch statements and of the derivation stay in memory instead of spilling to disk.
+    await runner.query(`SET LOCAL work_mem = '64MB'`);
+    await runner.query(`SELECT pg_advisory_xact_lock(${IMPORT_LOCK})`);
     // Writes only mark the rollup hours they touch; the rollups are rebuilt once, below, before commit.
     await runner.query(DEFER_ROLLUPS_SQL);
     for (const ddl of createTempTablesSql(present.map((f) => FILE_SPECS[f]))) await runner.query(ddl);
 
     const files: FileSummary[] = [];
     let derivedFirstResponses = 0;
+    const finishing: FinishingTimes = { firstResponses: 0, indexes: 0, rollups: 0 };
     try {
       for (const file of present) files.push(await run.loadFile(FILE_SPECS[file], source.describe(file) as string));
+      const derivingMs = performance.now();
       derivedFirstResponses = await run.deriveFirstResponses();
+      finishing.firstResponses = seconds(derivingMs);
     } catch (err) {
       if (!(err instanceof TooManyProblems)) throw err;
       throw new ImportValidationError(run.problems, { truncated: true });
     }
     if (run.problems.length) throw new ImportValidationError(run.problems);
+    const indexesMs = performance.now();
+    await run.finishBulkLoads();
+    finishing.indexes = seconds(indexesMs);
+    const rollupsMs = performance.now();
     await runner.query(REFRESH_ROLLUPS_SQL);
+    finishing.rollups = seconds(rollupsMs);
 
     const total = totalOf(files, seconds(startedMs));
     const reportPath = run.reportPath;
-    const summary = { files, total, derivedFirstResponses, skipInvalid: options.skipInvalid ?? false, reportPath: reportPath ?? null };
+    const summary = { files, total, derivedFirstResponses, finishing, skipInvalid: options.skipInvalid ?? false, reportPath: reportPath ?? null };
     const [{ id }] = await runner.query(
       'INSERT INTO import_runs (source, started_at, finished_at, summary) VALUES ($1, $2, now(), $3::jsonb) RETURNING id',
       [options.sourceName ?? 'dataset', startedAt.toISOString(), JSON.stringify(summary)],
     );
     await runner.commitTransaction();
     await run.finishReport();
-    return { runId: String(id), files, total, derivedFirstResponses, reportPath };
+    return { runId: String(id), files, total, derivedFirstResponses, reportPath, finishing };
   } catch (err) {
     if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-    await run.discardReport();
+    await run?.discardReport();
     throw err;
   } finally {
     await runner.release();

@@ -59,6 +59,10 @@ export function formatSummary(summary: ImportSummary): string {
     `Imported ${int(t.read)} rows in ${t.seconds.toFixed(1)} s (${int(t.rowsPerSecond)} rows/s); ` +
       `${int(summary.derivedFirstResponses)} first responses derived from messages; import run ${summary.runId}.`,
   );
+  const f = summary.finishing;
+  if (f.firstResponses + f.indexes + f.rollups >= 1) {
+    out.push(`After the files: ${f.firstResponses.toFixed(1)} s deriving first responses, ${f.indexes.toFixed(1)} s rebuilding indexes, ${f.rollups.toFixed(1)} s refreshing rollups.`);
+  }
   if (summary.reportPath) out.push(`${int(t.rejected)} rejected rows are listed with their reasons in ${summary.reportPath}`);
   return out.join('\n');
 }

@@ -5,37 +5,81 @@ export function seenTableName(spec: FileSpec): string {
   return `import_seen_${spec.file}`;
 }
 
+/** Temporary table one batch of a file is copied into before the set-based statement reads it. */
+export function stageTableName(spec: FileSpec): string {
+  return `import_stage_${spec.file}`;
+}
+
 /** Temporary table of tickets whose derived first response may have changed in this run. */
 export const TOUCHED_TICKETS_TABLE = 'import_touched_tickets';
+
+const q = (name: string) => `"${name}"`;
+
+/** The staging columns of a file in order: line, key, one per spec column (references as text), attributes. */
+export function stageColumns(spec: FileSpec): { name: string; type: string }[] {
+  return [
+    { name: 'line', type: 'integer' },
+    { name: 'key', type: 'text' },
+    ...spec.columns.map((c) => ({ name: `in_${c.name}`, type: c.references ? 'text' : c.sqlType })),
+    { name: 'in_attributes', type: 'jsonb' },
+  ];
+}
 
 /** DDL of the per-run temporary tables; they vanish at commit or rollback. */
 export function createTempTablesSql(specs: FileSpec[]): string[] {
   return [
     `CREATE TEMP TABLE IF NOT EXISTS ${TOUCHED_TICKETS_TABLE} (id bigint PRIMARY KEY) ON COMMIT DROP`,
-    ...specs.map((s) => `CREATE TEMP TABLE IF NOT EXISTS ${seenTableName(s)} (key text PRIMARY KEY, line integer NOT NULL) ON COMMIT DROP`),
+    // Keys compare bytewise: they are only tested for equality, and "C" skips the locale's collation routines.
+    ...specs.map((s) => `CREATE TEMP TABLE IF NOT EXISTS ${seenTableName(s)} (key text COLLATE "C" PRIMARY KEY, line integer NOT NULL) ON COMMIT DROP`),
+    ...specs.map(
+      (s) => `CREATE TEMP TABLE IF NOT EXISTS ${stageTableName(s)} (${stageColumns(s).map((c) => `${c.name} ${c.type}`).join(', ')}) ON COMMIT DROP`,
+    ),
   ];
 }
 
-const q = (name: string) => `"${name}"`;
+/** `COPY … FROM STDIN` (text format) into the file's staging table, in stageColumns order. */
+export function copyStageSql(spec: FileSpec): string {
+  return `COPY ${stageTableName(spec)} (${stageColumns(spec).map((c) => c.name).join(', ')}) FROM STDIN`;
+}
 
 /**
- * One statement per batch that checks what needs the database and writes the rest:
- * duplicates within the file (via the seen table), references by source id (to this run's or earlier rows),
+ * Fills the staging table from one array parameter per staging column, for databases where COPY FROM STDIN is not
+ * available (PGlite behind pglite-socket).
+ */
+export function fillStageSql(spec: FileSpec): string {
+  const cols = stageColumns(spec);
+  return `INSERT INTO ${stageTableName(spec)} (${cols.map((c) => c.name).join(', ')})
+    SELECT * FROM unnest(${cols.map((c, i) => `$${i + 1}::${c.type}[]`).join(', ')})`;
+}
+
+/** How the batch statement of a file writes. */
+export interface UpsertMode {
+  /**
+   * The target table was empty when the file started (and only this run writes to it, under the import lock), so a
+   * row that passed the duplicate check cannot conflict: plain INSERT, every row counts as inserted.
+   */
+  insertOnly: boolean;
+  /** Record the tickets whose derived first response may change (not needed when the run re-derives every ticket). */
+  trackTouched: boolean;
+}
+
+/**
+ * One statement per batch, reading the staging table, that checks what needs the database and writes the rest:
+ * duplicates of earlier batches of the file (via the seen table), references by source id (to this run's or earlier rows),
  * a message sent before its ticket; then `INSERT … ON CONFLICT DO UPDATE` only where a value differs.
  *
- * Parameters: $1 lines int[], $2 keys text[], one array per spec column, then attributes jsonb[].
  * Result rows: (line, problem, detail) per rejected record, and one (inserted, updated) row of counts.
  * Problem codes: 'duplicate' (detail = first line), 'missing:<column>', 'sent_before_ticket' (detail = the ticket's created_at).
  */
-export function upsertSql(spec: FileSpec): string {
+export function upsertSql(spec: FileSpec, mode: UpsertMode = { insertOnly: false, trackTouched: true }): string {
   const cols = spec.columns;
-  const unnestArgs = ['$1::int[]', '$2::text[]', ...cols.map((c, i) => `$${i + 3}::${c.references ? 'text' : c.sqlType}[]`), `$${cols.length + 3}::jsonb[]`];
-  const aliases = ['line', 'key', ...cols.map((c) => `in_${c.name}`), 'in_attributes'];
   const refs = cols.filter((c) => c.references);
   const seen = seenTableName(spec);
 
+  // A batch holds each key once (the importer rejects repeats within a batch before staging it), so a key is a
+  // duplicate exactly when an earlier batch registered it in the seen table.
   const problems: [condition: string, code: string, detail: string][] = [
-    ['fs.line IS NULL', 'duplicate', `coalesce(earlier.line, (SELECT min(f.line) FROM first_seen f WHERE f.key = i.key))::text`],
+    ['earlier.line IS NOT NULL', 'duplicate', 'earlier.line::text'],
     ...refs.map((c): [string, string, string] => [`i.in_${c.name} IS NOT NULL AND r_${c.name}.id IS NULL`, `missing:${c.name}`, 'NULL']),
   ];
   if (spec.file === 'messages') problems.push(['i.in_sent_at < r_ticket_id.created_at', 'sent_before_ticket', 'r_ticket_id.created_at::text']);
@@ -63,45 +107,58 @@ export function upsertSql(spec: FileSpec): string {
         AND (t.first_response_at, t.first_response_derived) IS DISTINCT FROM (EXCLUDED.first_response_at, false))`;
   }
 
-  const returning = ['(t.xmax = 0) AS inserted', ...(isTickets ? ['t.id'] : []), ...(spec.file === 'messages' ? ['t.external_id', 't.ticket_id'] : [])];
-  const touched = isTickets
-    ? `, touched AS (INSERT INTO ${TOUCHED_TICKETS_TABLE} (id) SELECT id FROM upserted ON CONFLICT DO NOTHING)`
-    : spec.file === 'messages'
-      ? `, previous AS (
+  const track = mode.trackTouched && (isTickets || spec.file === 'messages');
+  const returning = [
+    mode.insertOnly ? 'true AS inserted' : '(t.xmax = 0) AS inserted',
+    ...(track && isTickets ? ['t.id'] : []),
+    ...(track && spec.file === 'messages' ? ['t.external_id', 't.ticket_id'] : []),
+  ];
+  const touched = !track
+    ? ''
+    : isTickets
+      ? `, touched AS (INSERT INTO ${TOUCHED_TICKETS_TABLE} (id) SELECT id FROM upserted ON CONFLICT DO NOTHING)`
+      : `, previous AS (
            SELECT m.external_id, m.ticket_id FROM messages m JOIN checked c ON m.external_id = c.in_message_id WHERE c.problem IS NULL
          ),
          touched AS (
            INSERT INTO ${TOUCHED_TICKETS_TABLE} (id)
            SELECT ticket_id FROM upserted UNION SELECT p.ticket_id FROM previous p JOIN upserted u USING (external_id)
            ON CONFLICT DO NOTHING
-         )`
-      : '';
+         )`;
+  const conflict = mode.insertOnly
+    ? ''
+    : `ON CONFLICT (${conflictColumns.map(q).join(', ')}) DO UPDATE SET ${set.join(', ')}
+      WHERE ${distinct}`;
 
+  const stage = stageTableName(spec);
+  // References are resolved once per distinct source id of the batch (messages of one ticket share it), each an index
+  // probe; lookups are LATERAL … OFFSET 0 so they stay probes: a hash join would scan the whole seen or referenced
+  // table for every batch, making a large import quadratic.
+  const lookups = refs.map((c) => {
+    const needed = c.name === 'ticket_id' && spec.file === 'messages' ? 'r.id, r.created_at' : 'r.id';
+    return `r_${c.name} AS MATERIALIZED (
+      SELECT k.v, r.* FROM (SELECT DISTINCT in_${c.name} AS v FROM ${stage} WHERE in_${c.name} IS NOT NULL) k
+      CROSS JOIN LATERAL (SELECT ${needed} FROM ${q(c.references as string)} r WHERE r.external_id = k.v OFFSET 0) r
+    ),`;
+  });
   return `
-    WITH input AS (
-      SELECT * FROM unnest(${unnestArgs.join(', ')}) AS i(${aliases.join(', ')})
-    ),
-    first_seen AS (
-      INSERT INTO ${seen} (key, line) SELECT key, line FROM input ORDER BY line
-      ON CONFLICT (key) DO NOTHING
-      RETURNING key, line
-    ),
-    -- Lookups by source id are LATERAL … OFFSET 0 so they stay index probes per batch row: a hash join would scan the
-    -- whole referenced table for every batch, making a large import quadratic.
+    WITH ${lookups.join('\n    ')}
     checked AS (
-      SELECT i.*, ${refs.map((c) => `r_${c.name}.id AS ref_${c.name}`).concat('NULL AS _').join(', ')},
+      SELECT i.*, earlier.line AS earlier_line, ${refs.map((c) => `r_${c.name}.id AS ref_${c.name}`).concat('NULL AS _').join(', ')},
         CASE ${problems.map(([cond, code]) => `WHEN ${cond} THEN '${code}'`).join(' ')} END AS problem,
         CASE ${problems.map(([cond, , detail]) => `WHEN ${cond} THEN ${detail}`).join(' ')} END AS detail
-      FROM input i
-      LEFT JOIN first_seen fs ON fs.key = i.key AND fs.line = i.line
+      FROM ${stage} i
       LEFT JOIN LATERAL (SELECT s.line FROM ${seen} s WHERE s.key = i.key OFFSET 0) earlier ON true
-      ${refs.map((c) => `LEFT JOIN LATERAL (SELECT r.* FROM ${q(c.references as string)} r WHERE r.external_id = i.in_${c.name} OFFSET 0) r_${c.name} ON true`).join('\n      ')}
+      ${refs.map((c) => `LEFT JOIN r_${c.name} ON r_${c.name}.v = i.in_${c.name}`).join('\n      ')}
+    ),
+    -- Every key met for the first time is registered, also when its record is rejected below.
+    registered AS (
+      INSERT INTO ${seen} (key, line) SELECT key, line FROM checked WHERE earlier_line IS NULL
     ),
     upserted AS (
       INSERT INTO ${q(spec.table)} AS t (${target.map(([c]) => q(c)).join(', ')})
       SELECT ${target.map(([, s]) => s).join(', ')} FROM checked WHERE problem IS NULL
-      ON CONFLICT (${conflictColumns.map(q).join(', ')}) DO UPDATE SET ${set.join(', ')}
-      WHERE ${distinct}
+      ${conflict}
       RETURNING ${returning.join(', ')}
     )${touched}
     SELECT line, problem, detail, NULL::bigint AS inserted, NULL::bigint AS updated FROM checked WHERE problem IS NOT NULL
@@ -109,18 +166,28 @@ export function upsertSql(spec: FileSpec): string {
     SELECT NULL, NULL, NULL, count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM upserted`;
 }
 
+/** The set-based part of first responses: the earliest agent message at or after creation (bots never count). */
+const FIRST_AGENT_MESSAGE = `min(m.sent_at) FILTER (WHERE m.author = 'agent' AND m.sent_at >= t.created_at)`;
+
 /**
- * Sets first_response_at from the earliest agent message (bots never count) on touched tickets whose file left it empty;
- * a given value always wins. Returns the number of tickets whose derived value changed.
+ * Sets first_response_at from the earliest agent message (bots never count) on the tickets whose file left it empty —
+ * the touched ones, or (`all`, after a bulk load) every ticket; a given value always wins.
+ * Returns the number of tickets whose derived value changed.
  */
-export const DERIVE_FIRST_RESPONSES_SQL = `
-  WITH derived AS (
-    SELECT t.id,
-      (SELECT min(m.sent_at) FROM messages m
-        WHERE m.ticket_id = t.id AND m.author = 'agent' AND m.sent_at >= t.created_at) AS first_at
-    FROM ${TOUCHED_TICKETS_TABLE} x JOIN tickets t ON t.id = x.id
-    WHERE t.first_response_at IS NULL OR t.first_response_derived
-  ),
+export function deriveFirstResponsesSql(all: boolean): string {
+  // For a few touched tickets, one index probe each; for all of them, one pass over messages grouped by ticket.
+  const derived = all
+    ? `SELECT t.id, ${FIRST_AGENT_MESSAGE} AS first_at
+       FROM tickets t LEFT JOIN messages m ON m.ticket_id = t.id
+       WHERE t.first_response_at IS NULL OR t.first_response_derived
+       GROUP BY t.id`
+    : `SELECT t.id,
+         (SELECT min(m.sent_at) FROM messages m
+           WHERE m.ticket_id = t.id AND m.author = 'agent' AND m.sent_at >= t.created_at) AS first_at
+       FROM ${TOUCHED_TICKETS_TABLE} x JOIN tickets t ON t.id = x.id
+       WHERE t.first_response_at IS NULL OR t.first_response_derived`;
+  return `
+  WITH derived AS (${derived}),
   changed AS (
     UPDATE tickets t SET first_response_at = d.first_at, first_response_derived = d.first_at IS NOT NULL
     FROM derived d
@@ -128,3 +195,42 @@ export const DERIVE_FIRST_RESPONSES_SQL = `
     RETURNING 1
   )
   SELECT count(*) AS changed FROM changed`;
+}
+
+/** DDL to put back what a bulk load dropped from a table: its indexes and its foreign keys, as they were. */
+export interface DroppedDefinitions {
+  table: string;
+  /** Unique indexes (not the primary key): rebuilt as soon as the file is loaded, since later files look rows up by them. */
+  uniqueIndexes: { name: string; definition: string }[];
+  /** Plain indexes: rebuilt once before commit. */
+  indexes: { name: string; definition: string }[];
+  /** Outgoing foreign keys: added back (and so validated in one pass) before commit. */
+  foreignKeys: { name: string; definition: string }[];
+}
+
+/**
+ * Indexes other than the primary key and outgoing foreign keys of a table in the current schema (those that do not
+ * back a constraint): a bulk load drops them and rebuilds them once, which costs far less than maintaining them row by
+ * row. The batch statements check duplicates and references themselves.
+ */
+export const DROPPABLE_DEFINITIONS_SQL = `
+  SELECT CASE WHEN i.indisunique THEN 'unique' ELSE 'index' END AS kind, c.relname AS name, pg_get_indexdef(i.indexrelid) AS definition
+    FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+   WHERE i.indrelid = $1::regclass AND NOT i.indisprimary
+     AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
+  UNION ALL
+  SELECT 'fk', k.conname, pg_get_constraintdef(k.oid)
+    FROM pg_constraint k
+   WHERE k.conrelid = $1::regclass AND k.contype = 'f'
+  ORDER BY 1, 2`;
+
+export function dropSql(d: DroppedDefinitions): string[] {
+  return [
+    ...d.foreignKeys.map((f) => `ALTER TABLE ${q(d.table)} DROP CONSTRAINT ${q(f.name)}`),
+    ...[...d.uniqueIndexes, ...d.indexes].map((i) => `DROP INDEX ${q(i.name)}`),
+  ];
+}
+
+export function restoreSql(d: DroppedDefinitions): string[] {
+  return [...d.indexes.map((i) => i.definition), ...d.foreignKeys.map((f) => `ALTER TABLE ${q(d.table)} ADD CONSTRAINT ${q(f.name)} ${f.definition}`)];
+}

@@ -1,0 +1,151 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import type { DataSource } from 'typeorm';
+import { folderSource } from '../../src/import/folder-source';
+import { importDataset } from '../../src/import/import-dataset';
+import { ImportValidationError } from '../../src/import/import-problems';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { BASE_DATASET, counts, removeDatasets, TABLES, writeDataset } from './dataset-helpers';
+
+// A load whose first batch is full going into an empty table is a bulk load: indexes and foreign keys are dropped
+// and rebuilt, rows are plainly inserted, first responses are derived for every ticket. Small batches make these
+// small files bulk loads.
+
+afterAll(() => removeDatasets());
+
+/** The base dataset plus `n` more tickets, each with a customer message and (for most) an agent reply. */
+function largerDataset(n: number): Record<string, string> {
+  const tickets: string[] = [];
+  const messages: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const day = String(1 + (i % 28)).padStart(2, '0');
+    const given = i % 4 === 0 ? `2025-03-${day}T09:30:00Z` : '';
+    tickets.push(`X${i},C${1 + (i % 2)},${['email', 'chat', 'web'][i % 3]},,,2025-03-${day}T09:00:00Z,${given},,,,,A${1 + (i % 2)}`);
+    messages.push(`XM${i}-1,X${i},customer,,2025-03-${day}T09:00:00Z,`);
+    if (i % 5 !== 0) messages.push(`XM${i}-2,X${i},agent,A${1 + (i % 2)},2025-03-${day}T09:${String(10 + (i % 40)).padStart(2, '0')}:00Z,12.5`);
+  }
+  return {
+    ...BASE_DATASET,
+    'tickets.csv': `${BASE_DATASET['tickets.csv']}${tickets.join('\n')}\n`,
+    'messages.csv': `${BASE_DATASET['messages.csv']}${messages.join('\n')}\n`,
+  };
+}
+
+/** Every index and constraint of the imported tables, as PostgreSQL would recreate them. */
+async function definitions(dataSource: DataSource): Promise<string[]> {
+  const rows: { d: string }[] = await dataSource.query(
+    `SELECT c.relname || ': ' || pg_get_indexdef(i.indexrelid) AS d
+       FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
+      WHERE c.relnamespace = current_schema()::regnamespace AND c.relname = ANY($1)
+     UNION ALL
+     SELECT c.relname || ': ' || k.conname || ' ' || pg_get_constraintdef(k.oid)
+       FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
+      WHERE c.relnamespace = current_schema()::regnamespace AND c.relname = ANY($1)
+     ORDER BY 1`,
+    [TABLES],
+  );
+  return rows.map((r) => r.d);
+}
+
+/** Every imported row as text, without the run log (its times differ between runs). */
+async function rowsOf(dataSource: DataSource): Promise<Record<string, string[]>> {
+  const out: Record<string, string[]> = {};
+  for (const table of TABLES.filter((t) => t !== 'import_runs')) {
+    const rows: { row: string }[] = await dataSource.query(`SELECT to_jsonb(t)::text AS row FROM "${table}" t ORDER BY id`);
+    out[table] = rows.map((r) => r.row);
+  }
+  return out;
+}
+
+describe('bulk load into empty tables', () => {
+  let bulk: TestDatabase;
+  let batched: TestDatabase;
+  beforeAll(async () => {
+    bulk = await createTestDatabase();
+    batched = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await bulk?.destroy();
+    await batched?.destroy();
+  });
+
+  it('stores what batched upserts store, derives the same first responses and puts every index and foreign key back', async () => {
+    const dir = writeDataset(largerDataset(40));
+    const before = await definitions(bulk.dataSource);
+    expect(before.length).toBeGreaterThan(20);
+
+    const viaBulk = await importDataset(bulk.dataSource, folderSource(dir), { batchSize: 3 });
+    const viaBatches = await importDataset(batched.dataSource, folderSource(dir), { batchSize: 100_000 });
+
+    expect(await definitions(bulk.dataSource)).toEqual(before);
+    expect(await rowsOf(bulk.dataSource)).toEqual(await rowsOf(batched.dataSource));
+    expect(viaBulk.derivedFirstResponses).toBe(viaBatches.derivedFirstResponses);
+    expect(viaBulk.derivedFirstResponses).toBeGreaterThan(20);
+    const countsOf = (s: typeof viaBulk) => s.files.map(({ file, read, inserted, updated, unchanged, rejected }) => ({ file, read, inserted, updated, unchanged, rejected }));
+    expect(countsOf(viaBulk)).toEqual(countsOf(viaBatches));
+
+    // A second import of the same files (now into full tables) changes nothing.
+    const again = await importDataset(bulk.dataSource, folderSource(dir), { batchSize: 3 });
+    expect(again.total).toMatchObject({ inserted: 0, updated: 0, rejected: 0 });
+    expect(again.derivedFirstResponses).toBe(0);
+    expect(await rowsOf(bulk.dataSource)).toEqual(await rowsOf(batched.dataSource));
+    expect(await definitions(bulk.dataSource)).toEqual(before);
+  });
+});
+
+describe('a failing bulk load', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => db?.destroy());
+
+  it('leaves the tables, their indexes and their foreign keys as they were', async () => {
+    const files = largerDataset(20);
+    files['messages.csv'] += 'XM-late,X7,customer,,2025-03-08T08:00:00Z,\n'; // sent before its ticket was created
+    const before = await definitions(db.dataSource);
+    const err = (await importDataset(db.dataSource, folderSource(writeDataset(files)), { batchSize: 4 }).catch((e: unknown) => e)) as ImportValidationError;
+    expect(err).toBeInstanceOf(ImportValidationError);
+    expect(err.problems).toEqual([
+      expect.objectContaining({ file: 'messages.csv', column: 'sent_at', reason: expect.stringMatching(/before the ticket's created_at/) }),
+    ]);
+    expect(await definitions(db.dataSource)).toEqual(before);
+    expect(Object.values(await counts(db.dataSource)).every((n) => n === 0)).toBe(true);
+  });
+});
+
+describe('duplicates and odd characters in a bulk load', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => db?.destroy());
+
+  it('rejects repeats within a batch and across batches, naming the first line, and keeps text exactly', async () => {
+    const files = largerDataset(12);
+    // In batches of 3: line 17 repeats X2 (line 7), lines 18 and 19 repeat X0 (line 5), the second within its batch.
+    files['tickets.csv'] += 'X2,C1,email,,,2025-03-20T09:00:00Z,,,,,,\nX0,C1,email,,,2025-03-20T09:00:00Z,,,,,,\nX0,C2,chat,,,2025-03-21T09:00:00Z,,,,,,\n';
+    files['agents.csv'] = 'agent_id,name,team,x_note\nA1,"Ann\ttab \\back\\slash","line\nbreak",\\N\nA2,"Bob\r\nCR",,"{""json"": ""\\u00e9\t""}"\n';
+    const dir = writeDataset(files);
+    const reportPath = join(dir, 'report.csv');
+    const summary = await importDataset(db.dataSource, folderSource(dir), { batchSize: 3, skipInvalid: true, reportPath });
+
+    const tickets = summary.files.find((f) => f.file === 'tickets.csv');
+    expect(tickets).toMatchObject({ read: 18, inserted: 15, rejected: 3 });
+    const report = parse(readFileSync(reportPath), { columns: true }) as Record<string, string>[];
+    expect(report.map(({ line, reason }) => ({ line, reason }))).toEqual([
+      { line: '17', reason: 'duplicate ticket_id "X2": already on line 7 of this file' },
+      { line: '18', reason: 'duplicate ticket_id "X0": already on line 5 of this file' },
+      { line: '19', reason: 'duplicate ticket_id "X0": already on line 5 of this file' },
+    ]);
+
+    const agents: { name: string; team: string | null; attributes: Record<string, string> }[] = await db.dataSource.query(
+      `SELECT name, team, attributes FROM agents ORDER BY external_id`,
+    );
+    expect(agents).toEqual([
+      { name: 'Ann\ttab \\back\\slash', team: 'line\nbreak', attributes: { x_note: '\\N' } },
+      { name: 'Bob\r\nCR', team: null, attributes: { x_note: '{"json": "\\u00e9\t"}' } },
+    ]);
+  });
+});
