@@ -8,6 +8,7 @@ const REFRESH_LOCK = `42107, hashtext(current_schema())`;
 const INSTALL_LOCK = `42108, hashtext(current_schema())`;
 // Beyond this many touched tickets, expanding them to hours costs more than rebuilding every rollup row.
 const FULL_REBUILD_TICKETS = 100_000;
+const REFRESH_WORK_MEM = '64MB';
 
 const bindPeriod = (sql: string) => sql.replaceAll('{from}', 'lo').replaceAll('{to}', 'hi');
 
@@ -18,13 +19,14 @@ function insertSql(table: RollupTable, event: string, full: boolean): string {
   const measures = table.measures.filter((m) => m.event === event);
   const columns = ['hour', 'event', ...table.dimensions, ...measures.map((m) => m.column)];
   const dims = table.dimensions.map((d) => table.source.dimensions[d]);
+  const join = table.eventJoins?.[event];
   const where = full
     ? `${at} IS NOT NULL`
     : // The range lets PostgreSQL use the event's index before the exact hour test.
       `${at} >= lo AND ${at} < hi AND date_trunc('hour', ${at}) IN (SELECT hour FROM rollup_work)`;
   return `INSERT INTO ${table.name} (${columns.map((c) => `"${c}"`).join(', ')})
     SELECT date_trunc('hour', ${at}), ${code}, ${dims.join(', ')}, ${measures.map((m) => m.aggregate).join(', ')}
-    FROM ${bindPeriod(table.source.from)}
+    FROM ${bindPeriod(table.source.from)}${join ? `\n    ${join(full)}` : ''}
     WHERE ${where}
     GROUP BY ${columns.slice(0, 2 + dims.length).map((_, i) => i + 1).join(', ')}
     ORDER BY 1;`;
@@ -63,7 +65,8 @@ function rebuildSql(full: boolean, zone: string): string {
  */
 export function refreshFunctionSql(timezone: string): string {
   const zone = `'${timezone.replaceAll("'", "''")}'`;
-  return `CREATE OR REPLACE FUNCTION refresh_rollups() RETURNS void LANGUAGE plpgsql AS $fn$
+  // A full rebuild groups every fact row: with the session's default work_mem its sorts would spill to disk.
+  return `CREATE OR REPLACE FUNCTION refresh_rollups() RETURNS void LANGUAGE plpgsql SET work_mem = '${REFRESH_WORK_MEM}' AS $fn$
 DECLARE
   lo timestamptz;
   hi timestamptz;

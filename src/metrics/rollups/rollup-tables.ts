@@ -2,13 +2,13 @@ import type { Dimension } from '../dimensions';
 import { AGENT_MESSAGES, SURVEYS, TICKETS, type FactSource } from '../fact-sources';
 import { secondsBetween } from '../sql-fragments';
 import {
-  conversationCount,
-  FCR_CONDITION,
-  handleSecondsSum,
+  fcrCondition,
+  SLA_TARGETS_JOIN,
   slaMet,
   slaPending,
   slaSettled,
-  slaTarget,
+  TICKET_MESSAGES,
+  ticketMessagesJoin,
   type SlaMilestone,
   type SlaTargetColumn,
 } from '../ticket-expressions';
@@ -35,13 +35,18 @@ export interface RollupTable {
   /** Attribution events of the source; a row's `event` column is the event's position in this list. */
   readonly events: readonly string[];
   readonly measures: readonly RollupMeasure[];
+  /**
+   * Joins added to the source for one event's rows, computing per-fact values the measures share once per row (the
+   * same values as the metrics' own expressions, which the rollup-equals-raw test holds them to).
+   */
+  readonly eventJoins?: Readonly<Record<string, (everyRow: boolean) => string>>;
 }
 
 const elapsed = secondsBetween;
 
 /** The four SLA columns of one milestone: met, settled, and the deadlines of the still-pending tickets (with the latest). */
 function slaMeasures(prefix: string, milestone: SlaMilestone, targetColumn: SlaTargetColumn): RollupMeasure[] {
-  const target = slaTarget(targetColumn);
+  const target = `sla.${targetColumn}`;
   const pending = slaPending(milestone, target);
   const deadline = `f.created_at + ${target} * interval '1 second'`;
   return [
@@ -58,6 +63,7 @@ export const TICKET_ROLLUP: RollupTable = {
   source: TICKETS,
   dimensions: ['channel', 'product', 'tier', 'priority'],
   events: ['created', 'firstResponse', 'resolved'],
+  eventJoins: { created: () => SLA_TARGETS_JOIN, resolved: ticketMessagesJoin },
   measures: [
     { column: 'created_n', event: 'created', aggregate: 'count(*)' },
     { column: 'abandoned_n', event: 'created', aggregate: 'count(*) FILTER (WHERE f.abandoned_at IS NOT NULL)' },
@@ -68,10 +74,10 @@ export const TICKET_ROLLUP: RollupTable = {
     { column: 'fr_seconds', event: 'firstResponse', aggregate: `sum(${elapsed('f.created_at', 'f.first_response_at')})` },
     { column: 'resolved_n', event: 'resolved', aggregate: 'count(*)' },
     { column: 'res_seconds', event: 'resolved', aggregate: `sum(${elapsed('f.created_at', 'f.resolved_at')})` },
-    { column: 'fcr_n', event: 'resolved', aggregate: `count(*) FILTER (WHERE ${FCR_CONDITION})` },
+    { column: 'fcr_n', event: 'resolved', aggregate: `count(*) FILTER (WHERE ${fcrCondition(TICKET_MESSAGES.agent, TICKET_MESSAGES.conversation)})` },
     { column: 'reopened_n', event: 'resolved', aggregate: 'count(*) FILTER (WHERE f.reopened_count > 0)' },
-    { column: 'conversation_messages', event: 'resolved', aggregate: `sum(${conversationCount})` },
-    { column: 'handle_seconds', event: 'resolved', aggregate: `sum(${handleSecondsSum})` },
+    { column: 'conversation_messages', event: 'resolved', aggregate: `sum(${TICKET_MESSAGES.conversation})` },
+    { column: 'handle_seconds', event: 'resolved', aggregate: `sum(${TICKET_MESSAGES.handleSeconds})` },
   ],
 };
 
