@@ -1,19 +1,21 @@
 /**
- * The dashboard's numbers computed by hand-written SQL: the floor the API is measured against, and a cross-check of
+ * The dashboard's numbers computed by hand-written SQL: the floors the API is measured against, and a cross-check of
  * its numbers. Each variant is a list of statements (run concurrently, one connection each) that together return the
  * whole dashboard in the long format of LongRow (dashboard.ts); `assembleNumbers` turns the rows into the API's shape.
  *
- * To add a variant (e.g. the same dashboard from the rollup tables), append an entry to SQL_VARIANTS: the bench times
- * and cross-checks every entry; the first is the floor the API/SQL ratios are computed against. The bench runs them on
- * connections with `jit = off` (JIT compilation costs more than it saves on these statements).
+ * SQL_VARIANTS lists them: RAW_TABLES over the raw tables (the first, the reference the others are checked against)
+ * and ROLLUP_TABLES over the daily rollups. The bench times and cross-checks every entry and reports the API/SQL ratio
+ * against each, with each variant's own target. The bench runs them on connections with `jit = off` (JIT compilation
+ * costs more than it saves on these statements).
  *
  * The definitions followed are docs/metrics.md and src/metrics/*-metrics.ts:
  * - ticket metrics are attributed by created_at (volume, SLA compliance, abandonment, escalation), first_response_at
  *   (first response time) or resolved_at (resolution time, first contact resolution, reopen rate);
  * - average handle time: agent messages sent in the period, segmented by their ticket's channel and product;
  * - CSAT and NPS: surveys answered in the period; channel and product from the surveyed ticket, else the survey's own.
+ * The rollup variant combines the rollup columns as the registry's `rollup` formulas do (docs/rollups.md).
  */
-import { assembleNumbers, type DashboardNumbers, type DashboardParams, type LongRow } from './dashboard';
+import { addDays, assembleNumbers, localDate, localMidnight, type DashboardNumbers, type DashboardParams, type LongRow } from './dashboard';
 
 /** One statement of a variant; the bench times each and explains the slowest. */
 export interface SqlStatement {
@@ -25,8 +27,17 @@ export interface SqlStatement {
 /** A way of computing the whole dashboard with SQL. */
 export interface SqlVariant {
   name: string;
+  /** Stable identifier, for the keys of the bench's result rows. */
+  key: string;
   description: string;
+  /** The issue's target for the ratio of the API's latency to this variant's (at p50 and p95). */
+  apiRatioTarget: number;
   statements(p: DashboardParams): SqlStatement[];
+  /**
+   * Why the variant cannot compute this dashboard on a database whose daily rollups are in `rollupTimezone`
+   * (ROLLUP_TIMEZONE), or null when it can.
+   */
+  unavailable(p: DashboardParams, rollupTimezone: string): string | null;
 }
 
 /** Runs one statement and resolves to its rows (pg's Pool.query, a DataSource's query, …). */
@@ -51,7 +62,7 @@ const ratio = (numerator: string, denominator: string, scale = '') => ({
 });
 
 /**
- * The common tail of every raw statement. The statement defines `agg`: its sums per (cur: current period or not, day:
+ * The common tail of every statement. The statement defines `agg`: its sums per (cur: current period or not, day:
  * local day, segment: channel) — a few thousand rows. The period totals, the daily series of the current period and
  * its channel breakdown are summed from those, then unpivoted into one row per metric and part.
  */
@@ -219,7 +230,10 @@ function rawSurveyStatement(): string {
 /** The floor: the raw tables, one statement per fact table, each reading both periods in one pass. */
 export const RAW_TABLES: SqlVariant = {
   name: 'raw tables',
+  key: 'rawTables',
   description: 'hand-written SQL over tickets, messages and surveys: one pass per fact table for both periods',
+  apiRatioTarget: 0.5,
+  unavailable: () => null,
   statements: (p) => {
     const params = rawParams(p);
     return [
@@ -230,8 +244,142 @@ export const RAW_TABLES: SqlVariant = {
   },
 };
 
-/** Every hand-written variant the bench runs; the first is the floor of the API/SQL ratios. */
-export const SQL_VARIANTS: readonly SqlVariant[] = [RAW_TABLES];
+// ---------------------------------------------------------------------------------------------------------------
+// The same dashboard from the daily rollups
+
+/**
+ * Parameters of every rollup statement. The daily rows are keyed by local day (`day`, timestamp), so the bounds are
+ * passed as local days: $3 the first local day wholly inside the previous period, $4 the period's first day, $5 the
+ * day after its last, $6 the product. The previous period has the period's length in hours, so across a daylight-saving
+ * change it starts off a local midnight: its hours before the first local midnight, [$1, $2), come from the hourly
+ * rows (none when $1 is a midnight, $1 = $2).
+ */
+function rollupParams(p: DashboardParams): unknown[] {
+  let firstDay = localDate(p.timezone, p.previousFrom);
+  if (localMidnight(p.timezone, firstDay).getTime() < p.previousFrom.getTime()) firstDay = addDays(firstDay, 1);
+  const firstMidnight = localMidnight(p.timezone, firstDay);
+  return [p.previousFrom.toISOString(), firstMidnight.toISOString(), firstDay, localDate(p.timezone, p.from), localDate(p.timezone, p.to), p.product];
+}
+
+/** A sum of a rollup column over the rows `r`. */
+const summed = (column: string): Measure => ({ column, aggregate: `sum(r.${column})` });
+
+/**
+ * The pending SLA tickets of the rows `r` whose deadline has passed by now(), as the registry's rollup formula counts
+ * them (rollupAggregates in src/metrics/metric-query.ts): a row whose latest pending deadline has passed counts all of
+ * its pending tickets, a row with none counts nothing, only a row with deadlines on both sides of now looks at each.
+ */
+const pendingDue = (prefix: string): Measure => ({
+  column: `${prefix}_due`,
+  aggregate: `sum(CASE WHEN r.${prefix}_pending_last IS NULL THEN 0
+           WHEN r.${prefix}_pending_last < now() THEN cardinality(r.${prefix}_pending_deadlines)
+           ELSE (SELECT count(*) FROM unnest(r.${prefix}_pending_deadlines) d WHERE d < now()) END)`,
+});
+
+/** SLA compliance: met among the known outcomes (settled, or pending and overdue now). */
+const slaFromRollup = (metric: string, prefix: string): Formula => ({
+  metric,
+  value: (s) => `100.0 * ${s(`${prefix}_met`)} / nullif(${s(`${prefix}_settled`)} + ${s(`${prefix}_due`)}, 0)`,
+  sampleSize: (s) => `${s(`${prefix}_settled`)} + ${s(`${prefix}_due`)}`,
+});
+
+/**
+ * One statement per rollup: the product's daily rows of both periods (index on (product, day)), summed per (cur, day,
+ * channel), plus the hourly rows at the previous period's start that no whole local day covers; then the common tail.
+ * Every column is summed over all rows: a row holds the measures of its own event (`event`) and zero (or null) in the
+ * others.
+ */
+function rollupStatement(table: string, measures: readonly Measure[], formulas: readonly Formula[]): string {
+  const aggregates = measures.map((m) => `${m.aggregate} AS ${m.column}`).join(',\n         ');
+  return `WITH agg AS (
+  SELECT r.day >= $4::timestamp AS cur, r.day, r.channel AS segment,
+         ${aggregates}
+  FROM ${table}_daily r
+  WHERE r.product = $6::text AND r.day >= $3::timestamp AND r.day < $5::timestamp
+  GROUP BY 1, 2, 3
+  UNION ALL
+  SELECT false, NULL, r.channel,
+         ${aggregates}
+  FROM ${table} r
+  WHERE r.product = $6::text AND r.hour >= $1::timestamptz AND r.hour < $2::timestamptz
+  GROUP BY 3
+), ${dashboardTail(
+    measures.map((m) => m.column),
+    formulas,
+  )}`;
+}
+
+/** The nine ticket metrics from ticket_rollup(_daily). */
+function rollupTicketStatement(): string {
+  const measures = [
+    ...['created_n', 'abandoned_n', 'escalated_n', 'slar_met', 'slar_settled', 'slaf_met', 'slaf_settled'].map(summed),
+    pendingDue('slar'),
+    pendingDue('slaf'),
+    ...['fr_n', 'fr_seconds', 'resolved_n', 'res_seconds', 'fcr_n', 'reopened_n'].map(summed),
+  ];
+  return rollupStatement('ticket_rollup', measures, [
+    { metric: 'ticketVolume', value: (s) => s('created_n'), sampleSize: (s) => s('created_n') },
+    { metric: 'firstResponseTime', ...ratio('fr_seconds', 'fr_n') },
+    { metric: 'averageResolutionTime', ...ratio('res_seconds', 'resolved_n') },
+    { metric: 'firstContactResolutionRate', ...ratio('fcr_n', 'resolved_n', '100.0 * ') },
+    slaFromRollup('slaComplianceResolution', 'slar'),
+    slaFromRollup('slaComplianceFirstResponse', 'slaf'),
+    { metric: 'abandonmentRate', ...ratio('abandoned_n', 'created_n', '100.0 * ') },
+    { metric: 'escalationRate', ...ratio('escalated_n', 'created_n', '100.0 * ') },
+    { metric: 'reopenRate', ...ratio('reopened_n', 'resolved_n', '100.0 * ') },
+  ]);
+}
+
+/** Average handle time from message_rollup(_daily). */
+function rollupMessageStatement(): string {
+  return rollupStatement('message_rollup', ['handled_n', 'handle_seconds'].map(summed), [{ metric: 'averageHandleTime', ...ratio('handle_seconds', 'handled_n') }]);
+}
+
+/** CSAT and NPS from survey_rollup(_daily). */
+function rollupSurveyStatement(): string {
+  return rollupStatement('survey_rollup', ['csat_n', 'csat_score', 'nps_n', 'nps_promoters_n', 'nps_detractors_n'].map(summed), [
+    { metric: 'csat', value: (s) => `100.0 * ${s('csat_score')} / nullif(5 * ${s('csat_n')}, 0)`, sampleSize: (s) => s('csat_n') },
+    {
+      metric: 'nps',
+      value: (s) => `100.0 * ${s('nps_promoters_n')} / nullif(${s('nps_n')}, 0) - 100.0 * ${s('nps_detractors_n')} / nullif(${s('nps_n')}, 0)`,
+      sampleSize: (s) => s('nps_n'),
+    },
+  ]);
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * The same dashboard from the daily rollups (ROLLUP_TIMEZONE must be the dashboard's zone), as the API reads them when
+ * it can: one statement per rollup for both periods. Every metric of this dashboard has a rollup formula and the
+ * dashboard asks for no median or percentile, so nothing here reads the raw tables (the API too reads only rollups for
+ * it; with medians, the API's ticket statements read the raw tickets, which this variant does not time).
+ */
+export const ROLLUP_TABLES: SqlVariant = {
+  name: 'rollup tables',
+  key: 'rollupTables',
+  description:
+    'hand-written SQL over ticket_rollup_daily, message_rollup_daily and survey_rollup_daily (the product\'s rows of both periods, ' +
+    'one statement per rollup; the hourly rollups only for hours of the previous period before its first local midnight); ' +
+    'no raw table is read: the dashboard has no medians',
+  apiRatioTarget: 1.2,
+  unavailable: (p, rollupTimezone) => {
+    if (rollupTimezone !== p.timezone) return `the daily rollups are in ${rollupTimezone}, the dashboard's days in ${p.timezone}`;
+    if (p.previousFrom.getTime() % HOUR_MS !== 0) return 'the previous period does not start on a whole UTC hour';
+    return null;
+  },
+  statements: (p) => {
+    const params = rollupParams(p);
+    return [
+      { name: 'ticket rollup', sql: rollupTicketStatement(), params },
+      { name: 'message rollup', sql: rollupMessageStatement(), params },
+      { name: 'survey rollup', sql: rollupSurveyStatement(), params },
+    ];
+  },
+};
+
+/** Every hand-written variant the bench runs; the first (the raw tables) is the reference the others are checked against. */
+export const SQL_VARIANTS: readonly SqlVariant[] = [RAW_TABLES, ROLLUP_TABLES];
 
 /** Runs a variant's statements concurrently and assembles the dashboard; also returns each statement's time (ms). */
 export async function runSqlVariant(

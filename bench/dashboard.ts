@@ -81,7 +81,8 @@ export function localMidnight(timezone: string, date: string): Date {
   return new Date(at);
 }
 
-const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+/** The calendar date `days` after a date (YYYY-MM-DD). */
+export const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 
 /**
  * The last `days` whole local days before `dataEnd` (the exclusive end of the data), from local midnight to local
