@@ -15,6 +15,7 @@
  * - CSAT and NPS: surveys answered in the period; channel and product from the surveyed ticket, else the survey's own.
  * The rollup variant combines the rollup columns as the registry's `rollup` formulas do (docs/rollups.md).
  */
+import { dimsMask, ROLLUP_TABLES as ROLLUPS } from '../src/metrics/rollups/rollup-tables';
 import { addDays, assembleNumbers, localDate, localMidnight, type DashboardNumbers, type DashboardParams, type LongRow } from './dashboard';
 
 /** One statement of a variant; the bench times each and explains the slowest. */
@@ -284,18 +285,20 @@ const slaFromRollup = (metric: string, prefix: string): Formula => ({
 });
 
 /**
- * One statement per rollup: the product's daily rows of both periods (index on (product, day)), summed per (cur, day,
+ * One statement per rollup: the product's daily rows of both periods (index on (dims, product, day)), summed per (cur, day,
  * channel), plus the hourly rows at the previous period's start that no whole local day covers; then the common tail.
  * Every column is summed over all rows: a row holds the measures of its own event (`event`) and zero (or null) in the
  * others.
  */
 function rollupStatement(table: string, measures: readonly Measure[], formulas: readonly Formula[]): string {
+  // The daily rows holding channel and product only (the other segment columns summed away): see dimsMask.
+  const channelAndProduct = dimsMask(ROLLUPS.find((t) => t.name === table)!, ['channel', 'product']);
   const aggregates = measures.map((m) => `${m.aggregate} AS ${m.column}`).join(',\n         ');
   return `WITH agg AS (
   SELECT r.day >= $4::timestamp AS cur, r.day, r.channel AS segment,
          ${aggregates}
   FROM ${table}_daily r
-  WHERE r.product = $6::text AND r.day >= $3::timestamp AND r.day < $5::timestamp
+  WHERE r.dims = ${channelAndProduct} AND r.product = $6::text AND r.day >= $3::timestamp AND r.day < $5::timestamp
   GROUP BY 1, 2, 3
   UNION ALL
   SELECT false, NULL, r.channel,

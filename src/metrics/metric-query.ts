@@ -6,6 +6,7 @@ import { GRANULARITY_SQL, type Granularity, type Period } from './period';
 import { SqlParams } from './sql-params';
 import { rollupFor } from './rollups/rollup-eligibility';
 import type { RollupChoice } from './rollups/rollup-eligibility';
+import { dimsMask } from './rollups/rollup-tables';
 
 /** How the rows of one statement are grouped: one total, one row per time bucket, or one row per segment value. */
 export type Grouping =
@@ -167,7 +168,7 @@ export function buildMetricQueries(
   }
   return [...parts.values()].map(({ choice, zone, groupings: gs }) => {
     const spec = choice
-      ? rollupAggregates(choice, metrics, period, filter, options.rollupTimezone ?? 'UTC')
+      ? rollupAggregates(choice, metrics, period, filter, gs, options.rollupTimezone ?? 'UTC')
       : eventAggregates(source, metrics, period, filter, hours, percentiles, zone);
     return { ...combineGroupings(spec, gs), groupings: gs };
   });
@@ -239,6 +240,7 @@ function rollupAggregates(
   metrics: readonly MetricDefinition[],
   period: Period,
   filter: SegmentFilter,
+  groupings: readonly Grouping[],
   rollupTimezone: string,
 ): AggregateSpec {
   const params = new SqlParams();
@@ -252,6 +254,11 @@ function rollupAggregates(
     : [`r.hour >= ${from}::timestamptz`, `r.hour < ${to}::timestamptz`];
   for (const [dimension, values] of Object.entries(filter) as [Dimension, readonly string[]][]) {
     where.push(`r.${dimension} = ANY(${params.add(values)}::text[])`);
+  }
+  if (daily) {
+    // The subtotal rows holding just the segment columns filtered on or broken down by: every grouping sums the same rows.
+    const held = new Set([...(Object.keys(filter) as Dimension[]), ...groupings.flatMap((g) => (g.kind === 'breakdown' ? [g.dimension] : []))]);
+    where.unshift(`r.dims = ${dimsMask(table, held)}`);
   }
   const sum = (column: string) => `sum(r.${column})`;
   // Pending SLA deadlines usually all lie in the past (or all in the future); only a mixed row looks at each deadline.

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import { ROLLUP_TABLES, type RollupTable } from './rollup-tables';
+import { allDims, ROLLUP_TABLES, type RollupTable } from './rollup-tables';
 
 // Serialises refreshes: two transactions rebuilding the same hour would otherwise both insert its rows. Advisory locks
 // are per database, so the schema is part of the key (schemas of one database must not wait on each other).
@@ -34,18 +34,44 @@ function insertSql(table: RollupTable, event: string, full: boolean): string {
 
 const MERGE = { sum: (c: string) => `sum(r."${c}")`, max: (c: string) => `max(r."${c}")`, concat: (c: string) => `rollup_array_cat(r."${c}")` };
 
-/** The INSERT summing the hourly rows of a rollup into its daily rows, for every day (full) or the days rollup_work touches. */
+/**
+ * The INSERT summing the hourly rows of a rollup into its daily rows holding every segment column, for every day (full)
+ * or the days rollup_work touches.
+ */
 function dailyInsertSql(table: RollupTable, zone: string, full: boolean): string {
   const day = `date_trunc('day', r.hour AT TIME ZONE ${zone})`;
-  const columns = ['day', 'event', ...table.dimensions, ...table.measures.map((m) => m.column)];
-  const where = full ? '' : `\n    WHERE r.hour >= dlo AND r.hour < dhi AND ${day} IN (SELECT date_trunc('day', w.hour AT TIME ZONE ${zone}) FROM rollup_work w)`;
+  const columns = ['day', 'event', 'dims', ...table.dimensions, ...table.measures.map((m) => m.column)];
+  const where = full ? '' : `\n    WHERE r.hour >= dlo AND r.hour < dhi AND ${day} IN ${workDays(zone)}`;
   return `INSERT INTO ${table.name}_daily (${columns.map((c) => `"${c}"`).join(', ')})
-    SELECT ${day}, r.event, ${table.dimensions.map((d) => `r."${d}"`).join(', ')}, ${table.measures.map((m) => MERGE[m.merge ?? 'sum'](m.column)).join(', ')}
+    SELECT ${day}, r.event, ${allDims(table)}, ${table.dimensions.map((d) => `r."${d}"`).join(', ')}, ${merged(table)}
     FROM ${table.name} r${where}
-    GROUP BY ${columns.slice(0, 2 + table.dimensions.length).map((_, i) => i + 1).join(', ')}
-    -- Rows stored in time order: a period's rows then sit on few pages.
+    GROUP BY 1, 2, ${table.dimensions.map((_, i) => i + 4).join(', ')}
+    -- Rows stored in the order queries read them (one mask, a range of days): a period's rows then sit on few pages.
     ORDER BY 1;`;
 }
+
+/**
+ * The INSERT adding the subtotal rows of the same days: per combination of every proper subset of the segment columns
+ * (the others null), summed from the rows holding them all.
+ */
+function subtotalInsertSql(table: RollupTable, zone: string, full: boolean): string {
+  const n = table.dimensions.length;
+  const dims = table.dimensions.map((d) => `r."${d}"`);
+  const subsets: string[] = [];
+  for (let mask = 0; mask < allDims(table); mask++) subsets.push(`(${dims.filter((_, i) => mask & (1 << (n - 1 - i))).join(', ')})`);
+  const columns = ['day', 'event', 'dims', ...table.dimensions, ...table.measures.map((m) => m.column)];
+  const where = `r.dims = ${allDims(table)}${full ? '' : ` AND r.day IN ${workDays(zone)}`}`;
+  return `INSERT INTO ${table.name}_daily (${columns.map((c) => `"${c}"`).join(', ')})
+    SELECT r.day, r.event, ${allDims(table)} - GROUPING(${dims.join(', ')}), ${dims.join(', ')}, ${merged(table)}
+    FROM ${table.name}_daily r
+    WHERE ${where}
+    GROUP BY r.day, r.event, GROUPING SETS (${subsets.join(', ')})
+    ORDER BY 3, 1;`;
+}
+
+const merged = (table: RollupTable) => table.measures.map((m) => MERGE[m.merge ?? 'sum'](m.column)).join(', ');
+/** The local days (as the daily rows key them) holding the hours in rollup_work. */
+const workDays = (zone: string) => `(SELECT date_trunc('day', w.hour AT TIME ZONE ${zone}) FROM rollup_work w)`;
 
 function rebuildSql(full: boolean, zone: string): string {
   return ROLLUP_TABLES.flatMap((t) => [
@@ -53,8 +79,9 @@ function rebuildSql(full: boolean, zone: string): string {
     ...t.events.map((e) => insertSql(t, e, full)),
     full
       ? `DELETE FROM ${t.name}_daily;`
-      : `DELETE FROM ${t.name}_daily WHERE day IN (SELECT date_trunc('day', w.hour AT TIME ZONE ${zone}) FROM rollup_work w);`,
+      : `DELETE FROM ${t.name}_daily WHERE day IN ${workDays(zone)};`,
     dailyInsertSql(t, zone, full),
+    subtotalInsertSql(t, zone, full),
   ]).join('\n    ');
 }
 

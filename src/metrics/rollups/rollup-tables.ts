@@ -118,6 +118,24 @@ export const SURVEY_ROLLUP: RollupTable = {
 export const ROLLUP_TABLES: readonly RollupTable[] = [TICKET_ROLLUP, MESSAGE_ROLLUP, SURVEY_ROLLUP];
 
 /**
+ * The `dims` mask of the daily rows holding exactly these segment columns (the others summed away): of n dimensions, bit
+ * n−1−i stands for the table's i-th, as GROUPING() numbers its arguments.
+ */
+export function dimsMask(table: RollupTable, held: Iterable<Dimension>): number {
+  const n = table.dimensions.length;
+  let mask = 0;
+  for (const d of held) {
+    const i = table.dimensions.indexOf(d);
+    if (i < 0) throw new Error(`${table.name} has no dimension ${d}`);
+    mask |= 1 << (n - 1 - i);
+  }
+  return mask;
+}
+
+/** The mask of the daily rows holding every segment column. */
+export const allDims = (table: RollupTable) => (1 << table.dimensions.length) - 1;
+
+/**
  * How a metric is computed from a rollup: value and sample size from the rollup's summed columns. `sum(column)` is the
  * column's sum over the selected rows; `pendingDue(prefix)` counts an SLA's pending tickets whose deadline has passed.
  */
