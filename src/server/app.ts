@@ -64,6 +64,8 @@ export async function createApiServer(options: {
   const schema = buildApiSchema();
   const app = express();
   app.disable('x-powered-by');
+  // GraphQL answers are POST responses computed per request: an ETag (a hash of every body) would never be used.
+  app.set('etag', false);
   const httpServer = createServer(app);
   const apollo = new ApolloServer<ApiContext>({
     schema,

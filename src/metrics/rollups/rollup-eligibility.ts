@@ -45,10 +45,20 @@ export function hasWholeHourOffsets(timezone: string): boolean {
   }
 }
 
+const midnightCache = new Map<string, boolean>();
+
 /** True when the instant is a midnight in the zone. */
 export function isLocalMidnight(timezone: string, at: Date): boolean {
-  const offsetMs = offsetMinutes(timezone, at) * 60_000;
-  return (at.getTime() + offsetMs) % DAY_MS === 0;
+  // Every grouping of every metric asks about the same few instants; Intl's offset lookup is the expensive part.
+  const key = `${timezone}|${at.getTime()}`;
+  let midnight = midnightCache.get(key);
+  if (midnight === undefined) {
+    const offsetMs = offsetMinutes(timezone, at) * 60_000;
+    midnight = (at.getTime() + offsetMs) % DAY_MS === 0;
+    if (midnightCache.size > 10_000) midnightCache.clear();
+    midnightCache.set(key, midnight);
+  }
+  return midnight;
 }
 
 /** A rollup and the grain a query reads it at. */
