@@ -62,17 +62,16 @@ export function etsName(spec: EtsSpec): string {
 }
 
 /**
- * Runs the filter from initial state x0 = [level, slope, s_0..s_{m-1}] over y (or zeros when
- * y is null), returns the SSE and optionally writes errors and the final state.
+ * Runs the filter from initial state x0 = [level, slope, s_0..s_{m-1}] over y,
+ * returns the SSE and optionally writes the final state.
  */
 function runFilter(
-  y: ArrayLike<number> | null,
+  y: Float64Array,
   n: number,
   p: Params,
   hasTrend: boolean,
   m: number,
   x0: Float64Array,
-  errors: Float64Array | null,
   finalState: Float64Array | null,
   seasonScratch: Float64Array,
 ): number {
@@ -87,7 +86,7 @@ function runFilter(
   for (let t = 0; t < n; t++) {
     const s = m > 0 ? seasonScratch[j] : 0;
     const pb = phi * b;
-    const e = (y === null ? 0 : y[t]) - (l + pb + s);
+    const e = y[t] - (l + pb + s);
     l = l + pb + alpha * e;
     b = pb + beta * e;
     if (m > 0) {
@@ -95,7 +94,6 @@ function runFilter(
       j = j + 1 === m ? 0 : j + 1;
     }
     sse += e * e;
-    if (errors !== null) errors[t] = e;
   }
   if (finalState !== null) {
     finalState[0] = l;
@@ -138,10 +136,18 @@ function solveSymmetric(a: Float64Array[], r: Float64Array): Float64Array {
 
 /** Reusable buffers for one series length and model shape. */
 class FilterBuffers {
+  /** Basis initial states: the least-squares initial state is a combination of them. */
   readonly bases: Float64Array[];
-  readonly errors: Float64Array[];
   readonly x0: Float64Array;
   readonly seasons: Float64Array;
+  /** State of the data filter and of one filter per basis, run side by side by optimalInitialStates. */
+  readonly levels: Float64Array;
+  readonly slopes: Float64Array;
+  readonly filterSeasons: Float64Array;
+  readonly filterErrors: Float64Array;
+  /** Normal equations of the initial-state least squares. */
+  readonly gram: Float64Array[];
+  readonly rhs: Float64Array;
   constructor(readonly n: number, readonly hasTrend: boolean, readonly m: number) {
     const size = 2 + m;
     this.bases = [];
@@ -158,56 +164,80 @@ class FilterBuffers {
       v[2 + m - 1] = -1;
       this.bases.push(v);
     }
-    this.errors = [];
-    for (let k = 0; k <= this.bases.length; k++) this.errors.push(new Float64Array(n));
     this.x0 = new Float64Array(size);
     this.seasons = new Float64Array(Math.max(m, 1));
+    const q = this.bases.length;
+    this.levels = new Float64Array(q + 1);
+    this.slopes = new Float64Array(q + 1);
+    this.filterSeasons = new Float64Array((q + 1) * m);
+    this.filterErrors = new Float64Array(q + 1);
+    this.gram = Array.from({ length: q }, () => new Float64Array(q));
+    this.rhs = new Float64Array(q);
   }
 }
 
-/** Least-squares initial states for fixed smoothing parameters; returns the SSE and fills buf.x0. */
-function optimalInitialStates(y: ArrayLike<number>, p: Params, buf: FilterBuffers): number {
-  const { n, hasTrend, m, bases, errors } = buf;
-  const zero = new Float64Array(2 + m);
-  runFilter(y, n, p, hasTrend, m, zero, errors[0], null, buf.seasons);
-  for (let k = 0; k < bases.length; k++) runFilter(null, n, p, hasTrend, m, bases[k], errors[k + 1], null, buf.seasons);
+/**
+ * Least-squares initial states for fixed smoothing parameters; fills buf.x0.
+ * The one-step errors are linear in the initial state: e = e0 + sum_k c_k e_k, where e0 comes from
+ * the data filtered from a zero state and e_k from zero data filtered from basis state k. All these
+ * filters run in one pass, side by side, so the CPU overlaps their recursions (one after the other,
+ * each would wait on its own at every step), and the normal equations are summed as they go,
+ * in the same order as separate dot products would.
+ */
+function optimalInitialStates(y: Float64Array, p: Params, buf: FilterBuffers): void {
+  const { n, hasTrend, m, bases, levels, slopes, filterSeasons: seasons, filterErrors: errs, gram, rhs } = buf;
   const q = bases.length;
-  const gram = Array.from({ length: q }, () => new Float64Array(q));
-  const rhs = new Float64Array(q);
-  const e0 = errors[0];
-  for (let i = 0; i < q; i++) {
-    const ei = errors[i + 1];
-    let s = 0;
-    for (let t = 0; t < n; t++) s += ei[t] * e0[t];
-    rhs[i] = -s;
-    for (let j = 0; j <= i; j++) {
-      const ej = errors[j + 1];
-      let g = 0;
-      for (let t = 0; t < n; t++) g += ei[t] * ej[t];
-      gram[i][j] = g;
-      gram[j][i] = g;
+  const phi = hasTrend ? p.phi : 0;
+  const beta = hasTrend ? p.beta : 0;
+  const { alpha, gamma } = p;
+  levels[0] = 0;
+  slopes[0] = 0;
+  seasons.fill(0, 0, m);
+  for (let k = 0; k < q; k++) {
+    levels[k + 1] = bases[k][0];
+    slopes[k + 1] = hasTrend ? bases[k][1] : 0;
+    for (let j = 0; j < m; j++) seasons[(k + 1) * m + j] = bases[k][2 + j];
+  }
+  for (const row of gram) row.fill(0);
+  rhs.fill(0);
+  let j = 0;
+  for (let t = 0; t < n; t++) {
+    // Filter 0 sees the data, the others zeros; the arithmetic is runFilter's.
+    for (let k = 0, at = j; k <= q; k++, at += m) {
+      const s = seasons[at];
+      const pb = phi * slopes[k];
+      const l = levels[k];
+      const e = (k === 0 ? y[t] : 0) - (l + pb + s);
+      levels[k] = l + pb + alpha * e;
+      slopes[k] = pb + beta * e;
+      seasons[at] = s + gamma * e;
+      errs[k] = e;
     }
+    j = j + 1 === m ? 0 : j + 1;
+    const e0 = errs[0];
+    for (let i = 0; i < q; i++) {
+      const ei = errs[i + 1];
+      const row = gram[i];
+      rhs[i] += ei * e0;
+      for (let c = 0; c <= i; c++) row[c] += ei * errs[c + 1];
+    }
+  }
+  for (let i = 0; i < q; i++) {
+    rhs[i] = -rhs[i];
+    for (let c = 0; c < i; c++) gram[c][i] = gram[i][c];
   }
   const c = solveSymmetric(gram, rhs);
   buf.x0.fill(0);
   for (let k = 0; k < q; k++) for (let i = 0; i < buf.x0.length; i++) buf.x0[i] += c[k] * bases[k][i];
-  let sse = 0;
-  for (let t = 0; t < n; t++) {
-    let e = e0[t];
-    for (let k = 0; k < q; k++) e += c[k] * errors[k + 1][t];
-    sse += e * e;
-  }
-  return sse;
 }
 
 /**
  * Non-seasonal special case of optimalInitialStates in a single fused pass (no buffers):
  * the data filter and the two unit-state filters run side by side, accumulating their Gram matrix.
  */
-function nonseasonalSse(y: ArrayLike<number>, n: number, p: Params, hasTrend: boolean, x0: Float64Array): number {
-  const { alpha } = p;
-  const beta = hasTrend ? p.beta : 0;
-  const phi = hasTrend ? p.phi : 0;
+function nonseasonalSse(y: Float64Array, n: number, p: Params, hasTrend: boolean, x0: Float64Array): number {
+  if (!hasTrend) return levelSse(y, n, p.alpha, x0);
+  const { alpha, beta, phi } = p;
   let l0 = 0, b0 = 0; // data, zero initial state
   let l1 = 1, b1 = 0; // zero data, unit level
   let l2 = 0, b2 = 1; // zero data, unit slope
@@ -223,21 +253,14 @@ function nonseasonalSse(y: ArrayLike<number>, n: number, p: Params, hasTrend: bo
     s00 += e0 * e0;
     s01 -= e0 * f1;
     s11 += f1 * f1;
-    if (hasTrend) {
-      const f2 = l2 + phi * b2;
-      l2 = (1 - alpha) * f2;
-      b2 = phi * b2 - beta * f2;
-      s02 -= e0 * f2;
-      s12 += f1 * f2;
-      s22 += f2 * f2;
-    }
+    const f2 = l2 + phi * b2;
+    l2 = (1 - alpha) * f2;
+    b2 = phi * b2 - beta * f2;
+    s02 -= e0 * f2;
+    s12 += f1 * f2;
+    s22 += f2 * f2;
   }
   x0.fill(0);
-  if (!hasTrend) {
-    const c = s11 > 0 ? -s01 / s11 : 0;
-    x0[0] = c;
-    return Math.max(0, s00 + c * s01);
-  }
   const ridge = 1e-10 * ((s11 + s22) / 2 + 1e-300);
   const a = s11 + ridge;
   const d = s22 + ridge;
@@ -252,6 +275,29 @@ function nonseasonalSse(y: ArrayLike<number>, n: number, p: Params, hasTrend: bo
   x0[0] = c1;
   x0[1] = c2;
   return Math.max(0, s00 + c1 * s01 + c2 * s02);
+}
+
+/**
+ * nonseasonalSse without a trend: only the data filter and the unit-level filter. Dropping the
+ * zero slope terms (0 * b added at every step) shortens the recursion without changing any value.
+ */
+function levelSse(y: Float64Array, n: number, alpha: number, x0: Float64Array): number {
+  let l0 = 0; // data, zero initial state
+  let l1 = 1; // zero data, unit level
+  let s00 = 0, s01 = 0, s11 = 0;
+  for (let t = 0; t < n; t++) {
+    const f1 = l1;
+    const e0 = y[t] - l0;
+    l0 = l0 + alpha * e0;
+    l1 = (1 - alpha) * f1;
+    s00 += e0 * e0;
+    s01 -= e0 * f1;
+    s11 += f1 * f1;
+  }
+  x0.fill(0);
+  const c = s11 > 0 ? -s01 / s11 : 0;
+  x0[0] = c;
+  return Math.max(0, s00 + c * s01);
 }
 
 /** Rough initial states from the first cycles (classical decomposition, then a line). */
@@ -324,7 +370,9 @@ function searchBox(spec: EtsSpec): { start: number[]; lower: number[]; upper: nu
 }
 
 /** Fits one ETS specification to y; `warmStart` (a previous optimum) shortens the search. */
-export function fitEts(y: ArrayLike<number>, spec: EtsSpec, warmStart?: number[]): EtsFit {
+export function fitEts(series: ArrayLike<number>, spec: EtsSpec, warmStart?: number[]): EtsFit {
+  // One element type in the filters' hot loops, whatever array the caller passed.
+  const y = series instanceof Float64Array ? series : Float64Array.from(series);
   const n = y.length;
   const m = spec.period;
   const hasTrend = spec.trend !== 'N';
@@ -363,7 +411,7 @@ export function fitEts(y: ArrayLike<number>, spec: EtsSpec, warmStart?: number[]
     heuristicInitialStates(y, buf);
     const fixedStart = Float64Array.from(buf.x0);
     const withStates = (x0: Float64Array) => (v: number[]) =>
-      runFilter(y, n, decode(v, spec), hasTrend, m, x0, null, null, buf.seasons);
+      runFilter(y, n, decode(v, spec), hasTrend, m, x0, null, buf.seasons);
     const first = nelderMead(withStates(fixedStart), pickStart(withStates(fixedStart)), lower, upper,
       Math.round(budget * (30 + 20 * start.length)));
     optimalInitialStates(y, decode(first.x, spec), buf);
@@ -375,7 +423,7 @@ export function fitEts(y: ArrayLike<number>, spec: EtsSpec, warmStart?: number[]
   }
 
   const finalState = new Float64Array(2 + m);
-  runFilter(y, n, params, hasTrend, m, buf.x0, null, finalState, buf.seasons);
+  runFilter(y, n, params, hasTrend, m, buf.x0, finalState, buf.seasons);
   // Parameters as R counts them: smoothing parameters + initial states (+1 for the variance in AICc).
   const k = start.length + buf.bases.length;
   const sigma2 = sse / Math.max(1, n - k);
