@@ -2,7 +2,7 @@ import { MigrationInterface, QueryRunner } from "typeorm";
 
 /**
  * Subtotal rows in the daily rollups: besides the row per combination of every segment column, rows per combination of
- * any subset of them (the others null), marked by `dims`, the bitmask of the segment columns a row holds (of n dimensions,
+ * subsets of them (the others null; which subsets: `subtotalDimensions` in rollup-tables.ts), marked by `dims`, the bitmask of the segment columns a row holds (of n dimensions,
  * bit n−1−i stands for the i-th of the rollup's, src/metrics/rollups/rollup-tables.ts, as GROUPING() numbers them). A query filtered on product and broken down by
  * channel then reads the (channel, product) rows only, a fraction of the full rows. Rows are rebuilt by refresh_rollups()
  * (its definition changed, so the server rebuilds them at start). Written by hand: the rollups have no entities.

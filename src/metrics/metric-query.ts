@@ -6,7 +6,7 @@ import { GRANULARITY_SQL, type Granularity, type Period } from './period';
 import { SqlParams } from './sql-params';
 import { rollupFor } from './rollups/rollup-eligibility';
 import type { RollupChoice } from './rollups/rollup-eligibility';
-import { dimsMask } from './rollups/rollup-tables';
+import { dailyRowsFor } from './rollups/rollup-tables';
 
 /** How the rows of one statement are grouped: one total, one row per time bucket, or one row per segment value. */
 export type Grouping =
@@ -256,9 +256,10 @@ function rollupAggregates(
     where.push(`r.${dimension} = ANY(${params.add(values)}::text[])`);
   }
   if (daily) {
-    // The subtotal rows holding just the segment columns filtered on or broken down by: every grouping sums the same rows.
+    // The subtotal rows holding just the segment columns filtered on or broken down by (the finest rows when there are
+    // no such subtotals): every grouping sums the same rows.
     const held = new Set([...(Object.keys(filter) as Dimension[]), ...groupings.flatMap((g) => (g.kind === 'breakdown' ? [g.dimension] : []))]);
-    where.unshift(`r.dims = ${dimsMask(table, held)}`);
+    where.unshift(`r.dims = ${dailyRowsFor(table, held)}`);
   }
   const sum = (column: string) => `sum(r.${column})`;
   // Pending SLA deadlines usually all lie in the past (or all in the future); only a mixed row looks at each deadline.

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import { allDims, ROLLUP_TABLES, type RollupTable } from './rollup-tables';
+import { allDims, ROLLUP_TABLES, subtotalMasks, type RollupTable } from './rollup-tables';
 
 // Serialises refreshes: two transactions rebuilding the same hour would otherwise both insert its rows. Advisory locks
 // are per database, so the schema is part of the key (schemas of one database must not wait on each other).
@@ -51,18 +51,21 @@ function dailyInsertSql(table: RollupTable, zone: string, full: boolean): string
 }
 
 /**
- * The INSERT adding the subtotal rows of the same days: per combination of every proper subset of the segment columns
- * (the others null), summed from the rows holding them all.
+ * The INSERT adding the subtotal rows of the same days: per combination of each subset of the subtotal dimensions (the
+ * other segment columns null), summed from the rows holding them all.
  */
 function subtotalInsertSql(table: RollupTable, zone: string, full: boolean): string {
   const n = table.dimensions.length;
-  const dims = table.dimensions.map((d) => `r."${d}"`);
-  const subsets: string[] = [];
-  for (let mask = 0; mask < allDims(table); mask++) subsets.push(`(${dims.filter((_, i) => mask & (1 << (n - 1 - i))).join(', ')})`);
+  const bit = (d: string) => 1 << (n - 1 - table.dimensions.indexOf(d as (typeof table.dimensions)[number]));
+  const col = (d: string) => `r."${d}"`;
+  const subsets = subtotalMasks(table).map((mask) => `(${table.subtotalDimensions.filter((d) => mask & bit(d)).map(col).join(', ')})`);
+  // The mask of a row: the bits of the subtotal dimensions its grouping set holds (GROUPING(x) is 1 where x is summed away).
+  const mask = table.subtotalDimensions.map((d) => `(1 - GROUPING(${col(d)})) * ${bit(d)}`).join(' + ');
+  const values = table.dimensions.map((d) => (table.subtotalDimensions.includes(d) ? col(d) : 'NULL'));
   const columns = ['day', 'event', 'dims', ...table.dimensions, ...table.measures.map((m) => m.column)];
   const where = `r.dims = ${allDims(table)}${full ? '' : ` AND r.day IN ${workDays(zone)}`}`;
   return `INSERT INTO ${table.name}_daily (${columns.map((c) => `"${c}"`).join(', ')})
-    SELECT r.day, r.event, ${allDims(table)} - GROUPING(${dims.join(', ')}), ${dims.join(', ')}, ${merged(table)}
+    SELECT r.day, r.event, ${mask}, ${values.join(', ')}, ${merged(table)}
     FROM ${table.name}_daily r
     WHERE ${where}
     GROUP BY r.day, r.event, GROUPING SETS (${subsets.join(', ')})

@@ -32,6 +32,11 @@ export interface RollupTable {
   readonly source: FactSource;
   /** Segment dimensions held as columns named after them; queries filtering or grouping on others read the raw tables. */
   readonly dimensions: readonly Dimension[];
+  /**
+   * The dimensions the daily subtotal rows are formed over (every subset of them): a query on others reads the rows
+   * holding every dimension. Fewer subtotals, a cheaper refresh: each subset's rows are written and indexed.
+   */
+  readonly subtotalDimensions: readonly Dimension[];
   /** Attribution events of the source; a row's `event` column is the event's position in this list. */
   readonly events: readonly string[];
   readonly measures: readonly RollupMeasure[];
@@ -62,6 +67,8 @@ export const TICKET_ROLLUP: RollupTable = {
   name: 'ticket_rollup',
   source: TICKETS,
   dimensions: ['channel', 'product', 'tier', 'priority'],
+  // Dashboards slice by channel, product and tier; priority filters are rarer and read the finest rows.
+  subtotalDimensions: ['channel', 'product', 'tier'],
   events: ['created', 'firstResponse', 'resolved'],
   eventJoins: { created: () => SLA_TARGETS_JOIN, resolved: ticketMessagesJoin },
   measures: [
@@ -86,6 +93,7 @@ export const MESSAGE_ROLLUP: RollupTable = {
   name: 'message_rollup',
   source: AGENT_MESSAGES,
   dimensions: ['channel', 'product', 'tier', 'priority'],
+  subtotalDimensions: ['channel', 'product', 'tier'],
   events: ['sent'],
   measures: [
     { column: 'replies_n', event: 'sent', aggregate: `count(${elapsed('f.wait_start', 'f.sent_at')})` },
@@ -102,6 +110,7 @@ export const SURVEY_ROLLUP: RollupTable = {
   name: 'survey_rollup',
   source: SURVEYS,
   dimensions: ['channel', 'product', 'tier'],
+  subtotalDimensions: ['channel', 'product', 'tier'],
   events: ['responded'],
   measures: [
     { column: 'csat_n', event: 'responded', aggregate: ofKind('csat') },
@@ -134,6 +143,20 @@ export function dimsMask(table: RollupTable, held: Iterable<Dimension>): number 
 
 /** The mask of the daily rows holding every segment column. */
 export const allDims = (table: RollupTable) => (1 << table.dimensions.length) - 1;
+
+/** The masks of the daily subtotal rows: every subset of the subtotal dimensions (the full rows excepted). */
+export function subtotalMasks(table: RollupTable): number[] {
+  const within = dimsMask(table, table.subtotalDimensions);
+  const masks: number[] = [];
+  for (let mask = 0; mask < allDims(table); mask++) if ((mask & within) === mask) masks.push(mask);
+  return masks;
+}
+
+/** The mask of the daily rows a statement holding these dimensions (filtered or broken down) reads: the fewest rows. */
+export function dailyRowsFor(table: RollupTable, held: Iterable<Dimension>): number {
+  const mask = dimsMask(table, held);
+  return subtotalMasks(table).includes(mask) ? mask : allDims(table);
+}
 
 /**
  * How a metric is computed from a rollup: value and sample size from the rollup's summed columns. `sum(column)` is the
