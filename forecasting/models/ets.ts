@@ -9,7 +9,7 @@
  * (for fixed smoothing parameters the one-step errors are linear in the initial states).
  * Model choice among trend types uses AICc, as R's ets() does.
  */
-import { nelderMead } from '../optimize';
+import { nelderMead, type PairObjective } from '../optimize';
 import type { ModelForecast } from './types';
 
 export type EtsTrend = 'N' | 'A' | 'Ad';
@@ -77,18 +77,18 @@ function runFilter(
 ): number {
   let l = x0[0];
   let b = hasTrend ? x0[1] : 0;
-  const phi = hasTrend ? p.phi : 0;
-  const beta = hasTrend ? p.beta : 0;
-  const { alpha, gamma } = p;
+  const { alpha, beta, gamma, phi } = p;
   for (let j = 0; j < m; j++) seasonScratch[j] = x0[2 + j];
   let sse = 0;
   let j = 0;
   for (let t = 0; t < n; t++) {
     const s = m > 0 ? seasonScratch[j] : 0;
-    const pb = phi * b;
-    const e = y[t] - (l + pb + s);
-    l = l + pb + alpha * e;
-    b = pb + beta * e;
+    // Without a trend the slope terms are exact zeros: leaving them out shortens the recursion.
+    const pb = hasTrend ? phi * b : 0;
+    const lp = hasTrend ? l + pb : l;
+    const e = y[t] - (lp + s);
+    l = lp + alpha * e;
+    if (hasTrend) b = pb + beta * e;
     if (m > 0) {
       seasonScratch[j] = s + gamma * e;
       j = j + 1 === m ? 0 : j + 1;
@@ -102,6 +102,55 @@ function runFilter(
     for (let k = 0; k < m; k++) finalState[2 + k] = seasonScratch[(n + k) % m];
   }
   return sse;
+}
+
+/**
+ * The SSEs runFilter would return for two parameter sets (same data, initial state and m > 0),
+ * in one pass: each recursion waits on its own previous step, so two side by side take about
+ * the time of one. The arithmetic of each is runFilter's, so the values are identical.
+ */
+function runFilterPair(
+  y: Float64Array,
+  n: number,
+  p: Params,
+  q: Params,
+  hasTrend: boolean,
+  m: number,
+  x0: Float64Array,
+  seasons: Float64Array,
+  out: Float64Array,
+): void {
+  let l1 = x0[0];
+  let b1 = hasTrend ? x0[1] : 0;
+  let l2 = l1;
+  let b2 = b1;
+  const { alpha: alpha1, beta: beta1, gamma: gamma1, phi: phi1 } = p;
+  const { alpha: alpha2, beta: beta2, gamma: gamma2, phi: phi2 } = q;
+  for (let j = 0; j < m; j++) seasons[j] = seasons[m + j] = x0[2 + j];
+  let sse1 = 0;
+  let sse2 = 0;
+  for (let t = 0, j = 0; t < n; t++) {
+    const yt = y[t];
+    const s1 = seasons[j];
+    const pb1 = hasTrend ? phi1 * b1 : 0;
+    const lp1 = hasTrend ? l1 + pb1 : l1;
+    const e1 = yt - (lp1 + s1);
+    l1 = lp1 + alpha1 * e1;
+    if (hasTrend) b1 = pb1 + beta1 * e1;
+    seasons[j] = s1 + gamma1 * e1;
+    sse1 += e1 * e1;
+    const s2 = seasons[m + j];
+    const pb2 = hasTrend ? phi2 * b2 : 0;
+    const lp2 = hasTrend ? l2 + pb2 : l2;
+    const e2 = yt - (lp2 + s2);
+    l2 = lp2 + alpha2 * e2;
+    if (hasTrend) b2 = pb2 + beta2 * e2;
+    seasons[m + j] = s2 + gamma2 * e2;
+    sse2 += e2 * e2;
+    j = j + 1 === m ? 0 : j + 1;
+  }
+  out[0] = sse1;
+  out[1] = sse2;
 }
 
 /** Solves the symmetric positive (semi)definite system A x = r by Cholesky with a tiny ridge. */
@@ -140,6 +189,8 @@ class FilterBuffers {
   readonly bases: Float64Array[];
   readonly x0: Float64Array;
   readonly seasons: Float64Array;
+  /** Seasonal states of runFilterPair's two filters. */
+  readonly pairSeasons: Float64Array;
   /** State of the data filter and of one filter per basis, run side by side by optimalInitialStates. */
   readonly levels: Float64Array;
   readonly slopes: Float64Array;
@@ -166,6 +217,7 @@ class FilterBuffers {
     }
     this.x0 = new Float64Array(size);
     this.seasons = new Float64Array(Math.max(m, 1));
+    this.pairSeasons = new Float64Array(2 * m);
     const q = this.bases.length;
     this.levels = new Float64Array(q + 1);
     this.slopes = new Float64Array(q + 1);
@@ -372,7 +424,7 @@ function searchBox(spec: EtsSpec): { start: number[]; lower: number[]; upper: nu
 /** Fits one ETS specification to y; `warmStart` (a previous optimum) shortens the search. */
 export function fitEts(series: ArrayLike<number>, spec: EtsSpec, warmStart?: number[]): EtsFit {
   // One element type in the filters' hot loops, whatever array the caller passed.
-  const y = series instanceof Float64Array ? series : Float64Array.from(series);
+  const y = series instanceof Float64Array ? series : new Float64Array(series);
   const n = y.length;
   const m = spec.period;
   const hasTrend = spec.trend !== 'N';
@@ -384,19 +436,30 @@ export function fitEts(series: ArrayLike<number>, spec: EtsSpec, warmStart?: num
 
   // A coarse look at alpha first keeps Nelder-Mead out of poor basins.
   const budget = warmStart ? 0.5 : 1;
-  const pickStart = (objective: (v: number[]) => number) => {
+  const pickStart = (objective: (v: number[]) => number, pair?: PairObjective) => {
     if (warmStart && warmStart.length === start.length) return warmStart;
-    let best = start;
-    let bestValue = Number.POSITIVE_INFINITY;
-    for (const a of [0.05, 0.2, 0.5, 0.8]) {
+    const tries = [0.05, 0.2, 0.5, 0.8].map((a) => {
       const v = start.slice();
       v[0] = a;
-      const value = objective(v);
-      if (value < bestValue) {
-        bestValue = value;
-        best = v;
+      return v;
+    });
+    const values = new Float64Array(tries.length);
+    for (let i = 0; i < tries.length; i++) {
+      if (pair && i + 1 < tries.length) {
+        pair(tries[i], tries[i + 1], values.subarray(i, i + 2));
+        i++;
+      } else {
+        values[i] = objective(tries[i]);
       }
     }
+    let best = start;
+    let bestValue = Number.POSITIVE_INFINITY;
+    tries.forEach((v, i) => {
+      if (values[i] < bestValue) {
+        bestValue = values[i];
+        best = v;
+      }
+    });
     return best;
   };
 
@@ -409,14 +472,17 @@ export function fitEts(series: ArrayLike<number>, spec: EtsSpec, warmStart?: num
     sse = nonseasonalSse(y, n, params, hasTrend, buf.x0);
   } else {
     heuristicInitialStates(y, buf);
-    const fixedStart = Float64Array.from(buf.x0);
+    const fixedStart = buf.x0.slice();
     const withStates = (x0: Float64Array) => (v: number[]) =>
       runFilter(y, n, decode(v, spec), hasTrend, m, x0, null, buf.seasons);
-    const first = nelderMead(withStates(fixedStart), pickStart(withStates(fixedStart)), lower, upper,
-      Math.round(budget * (30 + 20 * start.length)));
+    const pairWithStates = (x0: Float64Array): PairObjective => (a, b, out) =>
+      runFilterPair(y, n, decode(a, spec), decode(b, spec), hasTrend, m, x0, buf.pairSeasons, out);
+    const first = nelderMead(withStates(fixedStart), pickStart(withStates(fixedStart), pairWithStates(fixedStart)),
+      lower, upper, Math.round(budget * (30 + 20 * start.length)), undefined, pairWithStates(fixedStart));
     optimalInitialStates(y, decode(first.x, spec), buf);
     // Re-tune the smoothing parameters for the least-squares initial states; keep those states.
-    const second = nelderMead(withStates(buf.x0), first.x, lower, upper, Math.round(budget * (15 + 10 * start.length)));
+    const second = nelderMead(withStates(buf.x0), first.x, lower, upper, Math.round(budget * (15 + 10 * start.length)),
+      undefined, pairWithStates(buf.x0));
     unit = second.x;
     params = decode(unit, spec);
     sse = second.value;
