@@ -79,7 +79,7 @@ export function mstlCore(
   robust = false,
 ): MstlArrays {
   const n = series.length;
-  const deseasoned = Float64Array.from(series);
+  const deseasoned = new Float64Array(series);
   const seasonals = periods.map(() => new Float64Array(n));
   // A single period gives the same answer on every sweep, so R stops after one.
   const sweeps = periods.length === 1 ? 1 : iterations;

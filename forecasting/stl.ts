@@ -4,7 +4,7 @@
  * The one deliberate difference: robustness weights use the true median of |remainder|
  * (R's partial sort can pick a wrong order statistic; statsmodels uses the true median).
  */
-import { loessEstimate, loessSmooth } from './loess';
+import { loessEstimate, LoessRow, loessSmooth, LoessWeights } from './loess';
 import { assertDegree, assertInteger, assertOddWindow, assertSeries } from './validate';
 
 export interface StlOptions {
@@ -123,11 +123,11 @@ export interface StlArrays {
 export function stlCore(series: ArrayLike<number>, p: StlParameters): StlArrays {
   const n = series.length;
   const np = p.period;
-  const y = Float64Array.from(series);
+  const y = new Float64Array(series);
   const season = new Float64Array(n);
   const trend = new Float64Array(n);
   const rw = new Float64Array(n).fill(1);
-  const work = new Workspace(n, np);
+  const work = workspaceFor(n, np);
 
   let useWeights = false;
   for (let k = 0; ; k++) {
@@ -154,7 +154,47 @@ export function stlCore(series: ArrayLike<number>, p: StlParameters): StlArrays 
   return { seasonal: season, trend, remainder, weights: rw };
 }
 
-/** Scratch arrays sized like the Fortran's work(n + 2*np, 5). */
+/** Loess weights of a cycle-subseries smoother, with the estimates one step beyond each end. */
+interface SubseriesSmoother {
+  smoother: LoessWeights;
+  before: LoessRow;
+  after: LoessRow;
+}
+
+/**
+ * Non-robust loess weights depend only on the length and the smoother's settings. Recent ones are
+ * kept: every inner pass and every cycle-subseries (of at most two lengths) reuses them, and so do
+ * forecasts of many series over one date range. A bounded memo of immutable values.
+ */
+const MAX_CACHED_SMOOTHERS = 64;
+const smoothers = new Map<string, LoessWeights>();
+const subseriesSmoothers = new Map<string, SubseriesSmoother>();
+
+function remember<T>(cache: Map<string, T>, key: string, make: () => T): T {
+  let value = cache.get(key);
+  if (value === undefined) {
+    if (cache.size >= MAX_CACHED_SMOOTHERS) cache.delete(cache.keys().next().value as string);
+    value = make();
+    cache.set(key, value);
+  }
+  return value;
+}
+
+/** Loess weights for smoothing series of length n without robustness weights. */
+function smootherFor(n: number, span: number, degree: number): LoessWeights {
+  return remember(smoothers, `${n},${span},${degree}`, () => new LoessWeights(n, span, degree));
+}
+
+/** The same for a cycle-subseries of length k, with its two end extensions (stlss). */
+function subseriesSmootherFor(k: number, span: number, degree: number): SubseriesSmoother {
+  return remember(subseriesSmoothers, `${k},${span},${degree}`, () => ({
+    smoother: smootherFor(k, span, degree),
+    before: new LoessRow(k, span, degree, 0, 1, Math.min(span, k)),
+    after: new LoessRow(k, span, degree, k + 1, Math.max(1, k - span + 1), k),
+  }));
+}
+
+/** Scratch arrays sized like the Fortran's work(n + 2*np, 5); every value is written before it is read. */
 class Workspace {
   readonly detrended: Float64Array;
   readonly cycle: Float64Array;
@@ -176,6 +216,23 @@ class Workspace {
     this.subWeights = new Float64Array(k);
     this.subSmooth = new Float64Array(k + 2);
   }
+
+  /** Whether this workspace is large enough for a series of n values with period np. */
+  fits(n: number, np: number): boolean {
+    return this.cycle.length >= n + 2 * np && this.subseries.length >= Math.ceil(n / np) + 2;
+  }
+}
+
+/**
+ * One workspace serves every call, replaced by a larger one when a call needs more room:
+ * allocating large typed arrays costs more than a short series' whole decomposition, and
+ * STL runs synchronously without nesting, so calls never share it at the same time.
+ */
+let sharedWorkspace: Workspace | null = null;
+
+function workspaceFor(n: number, np: number): Workspace {
+  if (sharedWorkspace === null || !sharedWorkspace.fits(n, np)) sharedWorkspace = new Workspace(n, np);
+  return sharedWorkspace;
 }
 
 /** One run of the inner loop (stlstp): seasonal smoothing, low-pass removal, trend smoothing. */
@@ -196,10 +253,11 @@ function innerLoop(
     movingAverage(w.cycle, n + 2 * np, np, w.lowPass);
     movingAverage(w.lowPass, n + np + 1, np, w.detrended);
     movingAverage(w.detrended, n + 2, 3, w.lowPass);
-    loessSmooth(w.lowPass, n, p.lowPassWindow, p.lowPassDegree, null, w.smoothed, 0, w.scratch);
+    smootherFor(n, p.lowPassWindow, p.lowPassDegree).smooth(w.lowPass, w.smoothed, 0);
     for (let i = 0; i < n; i++) season[i] = w.cycle[np + i] - w.smoothed[i];
     for (let i = 0; i < n; i++) w.detrended[i] = y[i] - season[i];
-    loessSmooth(w.detrended, n, p.trendWindow, p.trendDegree, rw, trend, 0, w.scratch);
+    if (rw === null) smootherFor(n, p.trendWindow, p.trendDegree).smooth(w.detrended, trend, 0);
+    else loessSmooth(w.detrended, n, p.trendWindow, p.trendDegree, rw, trend, 0, w.scratch);
   }
 }
 
@@ -226,10 +284,19 @@ function cycleSubseriesSmooth(
     if (rw !== null && subRw !== null) {
       for (let i = 1; i <= k; i++) subRw[i - 1] = rw[(i - 1) * np + j - 1];
     }
-    loessSmooth(sub, k, ns, p.seasonalDegree, subRw, smooth, 1, w.scratch);
-    const first = loessEstimate(sub, k, ns, p.seasonalDegree, 0, 1, Math.min(ns, k), w.scratch, subRw);
+    let first: number;
+    let last: number;
+    if (subRw === null) {
+      const { smoother, before, after } = subseriesSmootherFor(k, ns, p.seasonalDegree);
+      smoother.smooth(sub, smooth, 1);
+      first = before.estimate(sub);
+      last = after.estimate(sub);
+    } else {
+      loessSmooth(sub, k, ns, p.seasonalDegree, subRw, smooth, 1, w.scratch);
+      first = loessEstimate(sub, k, ns, p.seasonalDegree, 0, 1, Math.min(ns, k), w.scratch, subRw);
+      last = loessEstimate(sub, k, ns, p.seasonalDegree, k + 1, Math.max(1, k - ns + 1), k, w.scratch, subRw);
+    }
     smooth[0] = Number.isNaN(first) ? smooth[1] : first;
-    const last = loessEstimate(sub, k, ns, p.seasonalDegree, k + 1, Math.max(1, k - ns + 1), k, w.scratch, subRw);
     smooth[k + 1] = Number.isNaN(last) ? smooth[k] : last;
     for (let m = 1; m <= k + 2; m++) out[(m - 1) * np + j - 1] = smooth[m - 1];
   }

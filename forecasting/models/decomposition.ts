@@ -31,7 +31,7 @@ function decompose(y: ArrayLike<number>, periods: number[]): Decomposition {
   const n = y.length;
   const windows = periods.map((_, i) => defaultSeasonalWindow(i));
   const { seasonals } = mstlCore(y, periods, windows, 2);
-  const adjusted = Float64Array.from(y);
+  const adjusted = new Float64Array(y);
   for (const { values } of seasonals) for (let t = 0; t < n; t++) adjusted[t] -= values[t];
   const result = { adjusted, seasonals };
   if (!perSeries) {
