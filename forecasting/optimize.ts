@@ -16,7 +16,7 @@ export interface MinimizeResult {
  * equal what the single-point objective returns. Worth it when one evaluation is a long recursion
  * that leaves the CPU idle between steps: two side by side cost about as much as one.
  */
-export type PairObjective = (a: number[], b: number[], out: Float64Array) => void;
+export type PairObjective = (a: number[], b: number[], out: number[]) => void;
 
 interface Vertex {
   x: number[];
@@ -48,7 +48,7 @@ export function nelderMead(
     evaluations++;
     return finiteOrInfinity(f(x));
   };
-  const pairValues = new Float64Array(2);
+  const pairValues = [0, 0];
   /** Sets the value of every vertex in `list`, two at a time when possible. */
   const evaluateVertices = (list: Vertex[]) => {
     let k = 0;

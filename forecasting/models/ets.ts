@@ -77,18 +77,19 @@ function runFilter(
 ): number {
   let l = x0[0];
   let b = hasTrend ? x0[1] : 0;
-  const { alpha, beta, gamma, phi } = p;
+  // Without a trend, phi = beta = 0 keep the slope at zero (branches in this loop would cost more).
+  const phi = hasTrend ? p.phi : 0;
+  const beta = hasTrend ? p.beta : 0;
+  const { alpha, gamma } = p;
   for (let j = 0; j < m; j++) seasonScratch[j] = x0[2 + j];
   let sse = 0;
   let j = 0;
   for (let t = 0; t < n; t++) {
     const s = m > 0 ? seasonScratch[j] : 0;
-    // Without a trend the slope terms are exact zeros: leaving them out shortens the recursion.
-    const pb = hasTrend ? phi * b : 0;
-    const lp = hasTrend ? l + pb : l;
-    const e = y[t] - (lp + s);
-    l = lp + alpha * e;
-    if (hasTrend) b = pb + beta * e;
+    const pb = phi * b;
+    const e = y[t] - (l + pb + s);
+    l = l + pb + alpha * e;
+    b = pb + beta * e;
     if (m > 0) {
       seasonScratch[j] = s + gamma * e;
       j = j + 1 === m ? 0 : j + 1;
@@ -118,33 +119,35 @@ function runFilterPair(
   m: number,
   x0: Float64Array,
   seasons: Float64Array,
-  out: Float64Array,
+  out: number[],
 ): void {
   let l1 = x0[0];
   let b1 = hasTrend ? x0[1] : 0;
   let l2 = l1;
   let b2 = b1;
-  const { alpha: alpha1, beta: beta1, gamma: gamma1, phi: phi1 } = p;
-  const { alpha: alpha2, beta: beta2, gamma: gamma2, phi: phi2 } = q;
+  const { alpha: alpha1, gamma: gamma1 } = p;
+  const { alpha: alpha2, gamma: gamma2 } = q;
+  const phi1 = hasTrend ? p.phi : 0;
+  const beta1 = hasTrend ? p.beta : 0;
+  const phi2 = hasTrend ? q.phi : 0;
+  const beta2 = hasTrend ? q.beta : 0;
   for (let j = 0; j < m; j++) seasons[j] = seasons[m + j] = x0[2 + j];
   let sse1 = 0;
   let sse2 = 0;
   for (let t = 0, j = 0; t < n; t++) {
     const yt = y[t];
     const s1 = seasons[j];
-    const pb1 = hasTrend ? phi1 * b1 : 0;
-    const lp1 = hasTrend ? l1 + pb1 : l1;
-    const e1 = yt - (lp1 + s1);
-    l1 = lp1 + alpha1 * e1;
-    if (hasTrend) b1 = pb1 + beta1 * e1;
+    const pb1 = phi1 * b1;
+    const e1 = yt - (l1 + pb1 + s1);
+    l1 = l1 + pb1 + alpha1 * e1;
+    b1 = pb1 + beta1 * e1;
     seasons[j] = s1 + gamma1 * e1;
     sse1 += e1 * e1;
     const s2 = seasons[m + j];
-    const pb2 = hasTrend ? phi2 * b2 : 0;
-    const lp2 = hasTrend ? l2 + pb2 : l2;
-    const e2 = yt - (lp2 + s2);
-    l2 = lp2 + alpha2 * e2;
-    if (hasTrend) b2 = pb2 + beta2 * e2;
+    const pb2 = phi2 * b2;
+    const e2 = yt - (l2 + pb2 + s2);
+    l2 = l2 + pb2 + alpha2 * e2;
+    b2 = pb2 + beta2 * e2;
     seasons[m + j] = s2 + gamma2 * e2;
     sse2 += e2 * e2;
     j = j + 1 === m ? 0 : j + 1;
@@ -154,12 +157,13 @@ function runFilterPair(
 }
 
 /** Solves the symmetric positive (semi)definite system A x = r by Cholesky with a tiny ridge. */
-function solveSymmetric(a: Float64Array[], r: Float64Array): Float64Array {
+function solveSymmetric(a: Float64Array[], r: Float64Array): number[] {
   const p = r.length;
   let trace = 0;
   for (let i = 0; i < p; i++) trace += a[i][i];
   const ridge = 1e-10 * (trace / p + 1e-300);
-  const l = a.map(() => new Float64Array(p));
+  // Plain arrays: a handful of numbers, and typed arrays are slow to allocate.
+  const l = a.map(() => new Array<number>(p).fill(0));
   for (let i = 0; i < p; i++) {
     for (let j = 0; j <= i; j++) {
       let s = a[i][j] + (i === j ? ridge : 0);
@@ -168,13 +172,13 @@ function solveSymmetric(a: Float64Array[], r: Float64Array): Float64Array {
       else l[i][j] = s / l[j][j];
     }
   }
-  const z = new Float64Array(p);
+  const z = new Array<number>(p).fill(0);
   for (let i = 0; i < p; i++) {
     let s = r[i];
     for (let k = 0; k < i; k++) s -= l[i][k] * z[k];
     z[i] = s / l[i][i];
   }
-  const x = new Float64Array(p);
+  const x = new Array<number>(p).fill(0);
   for (let i = p - 1; i >= 0; i--) {
     let s = z[i];
     for (let k = i + 1; k < p; k++) s -= l[k][i] * x[k];
@@ -183,11 +187,14 @@ function solveSymmetric(a: Float64Array[], r: Float64Array): Float64Array {
   return x;
 }
 
-/** Reusable buffers for one series length and model shape. */
+/** Scratch buffers for one model shape (trend or not, seasonal period), whatever the series length. */
 class FilterBuffers {
   /** Basis initial states: the least-squares initial state is a combination of them. */
   readonly bases: Float64Array[];
   readonly x0: Float64Array;
+  /** Heuristic initial states, kept while x0 is overwritten. */
+  readonly fixedStart: Float64Array;
+  readonly finalState: Float64Array;
   readonly seasons: Float64Array;
   /** Seasonal states of runFilterPair's two filters. */
   readonly pairSeasons: Float64Array;
@@ -199,7 +206,7 @@ class FilterBuffers {
   /** Normal equations of the initial-state least squares. */
   readonly gram: Float64Array[];
   readonly rhs: Float64Array;
-  constructor(readonly n: number, readonly hasTrend: boolean, readonly m: number) {
+  constructor(readonly hasTrend: boolean, readonly m: number) {
     const size = 2 + m;
     this.bases = [];
     const unit = (k: number) => {
@@ -216,6 +223,8 @@ class FilterBuffers {
       this.bases.push(v);
     }
     this.x0 = new Float64Array(size);
+    this.fixedStart = new Float64Array(size);
+    this.finalState = new Float64Array(size);
     this.seasons = new Float64Array(Math.max(m, 1));
     this.pairSeasons = new Float64Array(2 * m);
     const q = this.bases.length;
@@ -229,6 +238,19 @@ class FilterBuffers {
 }
 
 /**
+ * Buffers are reused by every fit of the same shape: a fit allocates a few dozen small typed arrays
+ * otherwise, which costs about as much as a filter pass. Fits run synchronously, one at a time.
+ */
+const buffersByShape = new Map<string, FilterBuffers>();
+
+function buffersFor(hasTrend: boolean, m: number): FilterBuffers {
+  const key = `${hasTrend ? 'T' : 'N'}${m}`;
+  let buf = buffersByShape.get(key);
+  if (!buf) buffersByShape.set(key, (buf = new FilterBuffers(hasTrend, m)));
+  return buf;
+}
+
+/**
  * Least-squares initial states for fixed smoothing parameters; fills buf.x0.
  * The one-step errors are linear in the initial state: e = e0 + sum_k c_k e_k, where e0 comes from
  * the data filtered from a zero state and e_k from zero data filtered from basis state k. All these
@@ -237,7 +259,8 @@ class FilterBuffers {
  * in the same order as separate dot products would.
  */
 function optimalInitialStates(y: Float64Array, p: Params, buf: FilterBuffers): void {
-  const { n, hasTrend, m, bases, levels, slopes, filterSeasons: seasons, filterErrors: errs, gram, rhs } = buf;
+  const n = y.length;
+  const { hasTrend, m, bases, levels, slopes, filterSeasons: seasons, filterErrors: errs, gram, rhs } = buf;
   const q = bases.length;
   const phi = hasTrend ? p.phi : 0;
   const beta = hasTrend ? p.beta : 0;
@@ -428,7 +451,7 @@ export function fitEts(series: ArrayLike<number>, spec: EtsSpec, warmStart?: num
   const n = y.length;
   const m = spec.period;
   const hasTrend = spec.trend !== 'N';
-  const buf = new FilterBuffers(n, hasTrend, m);
+  const buf = buffersFor(hasTrend, m);
   const { start, lower, upper } = searchBox(spec);
   let params: Params;
   let sse: number;
@@ -443,13 +466,14 @@ export function fitEts(series: ArrayLike<number>, spec: EtsSpec, warmStart?: num
       v[0] = a;
       return v;
     });
-    const values = new Float64Array(tries.length);
+    const values: number[] = [];
+    const two = [0, 0];
     for (let i = 0; i < tries.length; i++) {
       if (pair && i + 1 < tries.length) {
-        pair(tries[i], tries[i + 1], values.subarray(i, i + 2));
-        i++;
+        pair(tries[i], tries[++i], two);
+        values.push(two[0], two[1]);
       } else {
-        values[i] = objective(tries[i]);
+        values.push(objective(tries[i]));
       }
     }
     let best = start;
@@ -472,7 +496,8 @@ export function fitEts(series: ArrayLike<number>, spec: EtsSpec, warmStart?: num
     sse = nonseasonalSse(y, n, params, hasTrend, buf.x0);
   } else {
     heuristicInitialStates(y, buf);
-    const fixedStart = buf.x0.slice();
+    const fixedStart = buf.fixedStart;
+    fixedStart.set(buf.x0);
     const withStates = (x0: Float64Array) => (v: number[]) =>
       runFilter(y, n, decode(v, spec), hasTrend, m, x0, null, buf.seasons);
     const pairWithStates = (x0: Float64Array): PairObjective => (a, b, out) =>
@@ -488,7 +513,7 @@ export function fitEts(series: ArrayLike<number>, spec: EtsSpec, warmStart?: num
     sse = second.value;
   }
 
-  const finalState = new Float64Array(2 + m);
+  const finalState = buf.finalState;
   runFilter(y, n, params, hasTrend, m, buf.x0, finalState, buf.seasons);
   // Parameters as R counts them: smoothing parameters + initial states (+1 for the variance in AICc).
   const k = start.length + buf.bases.length;
@@ -503,7 +528,7 @@ export function fitEts(series: ArrayLike<number>, spec: EtsSpec, warmStart?: num
     phi: hasTrend ? params.phi : 1,
     level: finalState[0],
     slope: finalState[1],
-    seasonal: Array.from(finalState.subarray(2)),
+    seasonal: Array.from({ length: m }, (_, i) => finalState[2 + i]),
     sse,
     sigma2,
     aicc,
