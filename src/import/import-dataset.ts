@@ -7,7 +7,7 @@ import { UnreadableFileError } from './folder-source';
 import { ImportValidationError, type ImportProblem } from './import-problems';
 import { checkHeader, RecordValidator, type RowProblem, type ValidRow } from './record-validator';
 import { defaultReportPath, RejectionReport } from './rejection-report';
-import { DEFER_ROLLUPS_SQL, REFRESH_ROLLUPS_SQL } from '../metrics/rollups/rollup-refresh';
+import { DEFER_ROLLUPS_SQL, ENABLED_MARKING_TRIGGERS_SQL, REBUILD_ALL_ROLLUPS_SQL, REFRESH_ROLLUPS_SQL } from '../metrics/rollups/rollup-refresh';
 import {
   copyStageSql,
   createTempTablesSql,
@@ -138,6 +138,8 @@ class ImportRun {
 
   /** Tables loaded in bulk in this run: what was dropped from them, to rebuild before commit. */
   private readonly bulkLoaded: DroppedDefinitions[] = [];
+  /** Rollup-marking triggers suspended during bulk loads: enabled again before commit. */
+  private readonly suspendedTriggers: { table: string; name: string }[] = [];
   /** Tables that received many rows in this run: ANALYZEd before the run ends. */
   private readonly largeLoads = new Set<string>();
   /** First responses are re-derived for every ticket (after a bulk load), so touched tickets need not be tracked. */
@@ -292,10 +294,26 @@ class ImportRun {
         };
         for (const ddl of dropSql(dropped)) await this.runner.query(ddl);
         this.bulkLoaded.push(dropped);
+        await this.suspendRollupMarking(spec.table);
         if (spec.file === 'tickets' || spec.file === 'messages') this.deriveAll = true;
       }
     }
     return upsertSql(spec, { insertOnly, trackTouched: !this.deriveAll });
+  }
+
+  /**
+   * A bulk load rebuilds every rollup before commit instead of marking the hours and tickets of each batch (work that
+   * would only say "everything"): the table's marking triggers are off until finishBulkLoads. The table is locked by the
+   * dropped indexes already, and the change, like the rest of the run, is seen by no one before commit.
+   */
+  private async suspendRollupMarking(table: string): Promise<void> {
+    const triggers: { name: string }[] = await this.runner.query(ENABLED_MARKING_TRIGGERS_SQL, [table]);
+    if (!triggers.length) return;
+    await this.runner.query(REBUILD_ALL_ROLLUPS_SQL);
+    for (const { name } of triggers) {
+      await this.runner.query(`ALTER TABLE "${table}" DISABLE TRIGGER "${name}"`);
+      this.suspendedTriggers.push({ table, name });
+    }
   }
 
   /** After a bulk-loaded file: rebuilds its unique indexes, which later files' lookups and re-imports need. */
@@ -319,6 +337,7 @@ class ImportRun {
 
   /** Rebuilds what bulk loads dropped, then refreshes the planner statistics of every table that took many rows. */
   async finishBulkLoads(): Promise<void> {
+    for (const { table, name } of this.suspendedTriggers.splice(0)) await this.runner.query(`ALTER TABLE "${table}" ENABLE TRIGGER "${name}"`);
     if (this.bulkLoaded.length) {
       await this.withMaintenanceMemory(async () => {
         for (const dropped of this.bulkLoaded.splice(0)) {

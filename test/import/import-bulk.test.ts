@@ -48,6 +48,21 @@ async function definitions(dataSource: DataSource): Promise<string[]> {
   return rows.map((r) => r.d);
 }
 
+/** Every rollup row as text, and whether each rollup-marking trigger is enabled. */
+async function rollupsOf(dataSource: DataSource): Promise<Record<string, string[]>> {
+  const out: Record<string, string[]> = {};
+  for (const table of ['ticket_rollup', 'message_rollup', 'survey_rollup'].flatMap((t) => [t, `${t}_daily`])) {
+    const rows: { row: string }[] = await dataSource.query(`SELECT to_jsonb(r)::text AS row FROM "${table}" r ORDER BY 1`);
+    out[table] = rows.map((r) => r.row);
+  }
+  const triggers: { t: string }[] = await dataSource.query(
+    `SELECT c.relname || '.' || g.tgname || ' ' || g.tgenabled::text AS t FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid
+      WHERE c.relnamespace = current_schema()::regnamespace AND g.tgname LIKE 'rollup%' ORDER BY 1`,
+  );
+  out.triggers = triggers.map((r) => r.t);
+  return out;
+}
+
 /** Every imported row as text, without the run log (its times differ between runs). */
 async function rowsOf(dataSource: DataSource): Promise<Record<string, string[]>> {
   const out: Record<string, string[]> = {};
@@ -71,7 +86,9 @@ describe('bulk load into empty tables', () => {
   });
 
   it('stores what batched upserts store, derives the same first responses and puts every index and foreign key back', async () => {
-    const dir = writeDataset(largerDataset(40));
+    // Without SLA policies, whose import alone would rebuild every rollup (and hide a bulk load that failed to ask for it).
+    const { 'sla_policies.csv': _policies, ...files } = largerDataset(40);
+    const dir = writeDataset(files);
     const before = await definitions(bulk.dataSource);
     expect(before.length).toBeGreaterThan(20);
 
@@ -80,6 +97,12 @@ describe('bulk load into empty tables', () => {
 
     expect(await definitions(bulk.dataSource)).toEqual(before);
     expect(await rowsOf(bulk.dataSource)).toEqual(await rowsOf(batched.dataSource));
+    // The bulk load rebuilt the rollups instead of marking its rows; its marking triggers are on again.
+    const rollups = await rollupsOf(bulk.dataSource);
+    expect(rollups).toEqual(await rollupsOf(batched.dataSource));
+    expect(rollups.ticket_rollup_daily.length).toBeGreaterThan(20);
+    expect(rollups.triggers.length).toBeGreaterThan(10);
+    expect(rollups.triggers.every((t) => t.endsWith(' O'))).toBe(true);
     expect(viaBulk.derivedFirstResponses).toBe(viaBatches.derivedFirstResponses);
     expect(viaBulk.derivedFirstResponses).toBeGreaterThan(20);
     const countsOf = (s: typeof viaBulk) => s.files.map(({ file, read, inserted, updated, unchanged, rejected }) => ({ file, read, inserted, updated, unchanged, rejected }));

@@ -170,3 +170,10 @@ export async function installRollups(dataSource: DataSource, timezone: string): 
 export const DEFER_ROLLUPS_SQL = `SET LOCAL deskmetrics.defer_rollups = 'on'`;
 /** The statement an import runs just before it commits. */
 export const REFRESH_ROLLUPS_SQL = `SELECT refresh_rollups()`;
+
+/** The rollup-marking triggers of a table that are enabled (for a bulk load to suspend). Parameter: the table name. */
+export const ENABLED_MARKING_TRIGGERS_SQL = `SELECT tgname AS name FROM pg_trigger
+  WHERE tgrelid = $1::regclass AND NOT tgisinternal AND tgname LIKE 'rollup\\_mark\\_%' AND tgenabled <> 'D' ORDER BY 1`;
+/** Marks every rollup for a rebuild at the next refresh (what a bulk load asks for instead of marking its rows). */
+export const REBUILD_ALL_ROLLUPS_SQL = `INSERT INTO rollup_dirty_hours (hour) VALUES ('-infinity') ON CONFLICT DO NOTHING`;
+
