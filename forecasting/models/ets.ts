@@ -198,11 +198,11 @@ class FilterBuffers {
   readonly seasons: Float64Array;
   /** Seasonal states of runFilterPair's two filters. */
   readonly pairSeasons: Float64Array;
-  /** State of the data filter and of one filter per basis, run side by side by optimalInitialStates. */
-  readonly levels: Float64Array;
-  readonly slopes: Float64Array;
-  readonly filterSeasons: Float64Array;
-  readonly filterErrors: Float64Array;
+  readonly zeroState: Float64Array;
+  /** One-step errors of optimalInitialStates' filters, one row of n per filter; grown as needed. */
+  private errors = new Float64Array(0);
+  /** Zero data for the basis filters; grown as needed, never written. */
+  private zeros = new Float64Array(0);
   /** Normal equations of the initial-state least squares. */
   readonly gram: Float64Array[];
   readonly rhs: Float64Array;
@@ -227,13 +227,23 @@ class FilterBuffers {
     this.finalState = new Float64Array(size);
     this.seasons = new Float64Array(Math.max(m, 1));
     this.pairSeasons = new Float64Array(2 * m);
+    this.zeroState = new Float64Array(size);
     const q = this.bases.length;
-    this.levels = new Float64Array(q + 1);
-    this.slopes = new Float64Array(q + 1);
-    this.filterSeasons = new Float64Array((q + 1) * m);
-    this.filterErrors = new Float64Array(q + 1);
     this.gram = Array.from({ length: q }, () => new Float64Array(q));
     this.rhs = new Float64Array(q);
+  }
+
+  /** Room for the error rows of all optimalInitialStates' filters over n values. */
+  errorRows(n: number): Float64Array {
+    const size = (this.bases.length + 1) * n;
+    if (this.errors.length < size) this.errors = new Float64Array(size);
+    return this.errors;
+  }
+
+  /** At least n zeros. */
+  zeroData(n: number): Float64Array {
+    if (this.zeros.length < n) this.zeros = new Float64Array(n);
+    return this.zeros;
   }
 }
 
@@ -253,57 +263,120 @@ function buffersFor(hasTrend: boolean, m: number): FilterBuffers {
 /**
  * Least-squares initial states for fixed smoothing parameters; fills buf.x0.
  * The one-step errors are linear in the initial state: e = e0 + sum_k c_k e_k, where e0 comes from
- * the data filtered from a zero state and e_k from zero data filtered from basis state k. All these
- * filters run in one pass, side by side, so the CPU overlaps their recursions (one after the other,
- * each would wait on its own at every step), and the normal equations are summed as they go,
- * in the same order as separate dot products would.
+ * the data filtered from a zero state and e_k from zero data filtered from basis state k.
+ * The filters run two at a time (runFilterPair's reason), then the normal equations are summed.
  */
 function optimalInitialStates(y: Float64Array, p: Params, buf: FilterBuffers): void {
   const n = y.length;
-  const { hasTrend, m, bases, levels, slopes, filterSeasons: seasons, filterErrors: errs, gram, rhs } = buf;
+  const { hasTrend, m, bases, gram, rhs } = buf;
   const q = bases.length;
-  const phi = hasTrend ? p.phi : 0;
-  const beta = hasTrend ? p.beta : 0;
-  const { alpha, gamma } = p;
-  levels[0] = 0;
-  slopes[0] = 0;
-  seasons.fill(0, 0, m);
-  for (let k = 0; k < q; k++) {
-    levels[k + 1] = bases[k][0];
-    slopes[k + 1] = hasTrend ? bases[k][1] : 0;
-    for (let j = 0; j < m; j++) seasons[(k + 1) * m + j] = bases[k][2 + j];
+  const errors = buf.errorRows(n);
+  const zeros = buf.zeroData(n);
+  // Row 0: the data from a zero state; row k: zero data from basis state k - 1.
+  const input = (k: number) => (k === 0 ? y : zeros);
+  const start = (k: number) => (k === 0 ? buf.zeroState : bases[k - 1]);
+  for (let k = 0; k <= q; k += 2) {
+    // With an odd number of filters the last one runs twice, into the same row.
+    const other = Math.min(k + 1, q);
+    filterErrorsPair(input(k), start(k), k * n, input(other), start(other), other * n, p, hasTrend, m, n, buf.pairSeasons, errors);
   }
-  for (const row of gram) row.fill(0);
-  rhs.fill(0);
-  let j = 0;
-  for (let t = 0; t < n; t++) {
-    // Filter 0 sees the data, the others zeros; the arithmetic is runFilter's.
-    for (let k = 0, at = j; k <= q; k++, at += m) {
-      const s = seasons[at];
-      const pb = phi * slopes[k];
-      const l = levels[k];
-      const e = (k === 0 ? y[t] : 0) - (l + pb + s);
-      levels[k] = l + pb + alpha * e;
-      slopes[k] = pb + beta * e;
-      seasons[at] = s + gamma * e;
-      errs[k] = e;
-    }
-    j = j + 1 === m ? 0 : j + 1;
-    const e0 = errs[0];
-    for (let i = 0; i < q; i++) {
-      const ei = errs[i + 1];
-      const row = gram[i];
-      rhs[i] += ei * e0;
-      for (let c = 0; c <= i; c++) row[c] += ei * errs[c + 1];
-    }
-  }
-  for (let i = 0; i < q; i++) {
-    rhs[i] = -rhs[i];
-    for (let c = 0; c < i; c++) gram[c][i] = gram[i][c];
-  }
+  normalEquations(errors, n, q, gram, rhs);
   const c = solveSymmetric(gram, rhs);
   buf.x0.fill(0);
   for (let k = 0; k < q; k++) for (let i = 0; i < buf.x0.length; i++) buf.x0[i] += c[k] * bases[k][i];
+}
+
+/**
+ * runFilter's one-step errors for two (data, initial state) pairs under the same parameters,
+ * written to errors[atA + t] and errors[atB + t]; the arithmetic of each is runFilter's.
+ */
+function filterErrorsPair(
+  ya: Float64Array,
+  x0a: Float64Array,
+  atA: number,
+  yb: Float64Array,
+  x0b: Float64Array,
+  atB: number,
+  p: Params,
+  hasTrend: boolean,
+  m: number,
+  n: number,
+  seasons: Float64Array,
+  errors: Float64Array,
+): void {
+  const phi = hasTrend ? p.phi : 0;
+  const beta = hasTrend ? p.beta : 0;
+  const { alpha, gamma } = p;
+  let l1 = x0a[0];
+  let b1 = hasTrend ? x0a[1] : 0;
+  let l2 = x0b[0];
+  let b2 = hasTrend ? x0b[1] : 0;
+  for (let j = 0; j < m; j++) {
+    seasons[j] = x0a[2 + j];
+    seasons[m + j] = x0b[2 + j];
+  }
+  for (let t = 0, j = 0; t < n; t++) {
+    const s1 = seasons[j];
+    const pb1 = phi * b1;
+    const e1 = ya[t] - (l1 + pb1 + s1);
+    l1 = l1 + pb1 + alpha * e1;
+    b1 = pb1 + beta * e1;
+    seasons[j] = s1 + gamma * e1;
+    errors[atA + t] = e1;
+    const s2 = seasons[m + j];
+    const pb2 = phi * b2;
+    const e2 = yb[t] - (l2 + pb2 + s2);
+    l2 = l2 + pb2 + alpha * e2;
+    b2 = pb2 + beta * e2;
+    seasons[m + j] = s2 + gamma * e2;
+    errors[atB + t] = e2;
+    j = j + 1 === m ? 0 : j + 1;
+  }
+}
+
+/**
+ * Normal equations of the initial-state least squares from the error rows (row 0: data filter,
+ * row k: basis k - 1): gram[i][j] = sum_t e_{i+1} e_{j+1} and rhs[i] = -sum_t e_{i+1} e_0.
+ * Each sum runs over t in order as a plain dot product would; four of them share a pass over the
+ * rows so that their additions overlap.
+ */
+function normalEquations(errors: Float64Array, n: number, q: number, gram: Float64Array[], rhs: Float64Array): void {
+  // Entry (i, c) for 1 <= i <= q and 0 <= c <= i: the product of rows i and c.
+  const store = (i: number, c: number, v: number) => {
+    if (c === 0) rhs[i - 1] = -v;
+    else gram[i - 1][c - 1] = gram[c - 1][i - 1] = v;
+  };
+  for (let i = 1; i <= q; i++) {
+    const ri = i * n;
+    let c = 0;
+    for (; c + 3 <= i; c += 4) {
+      const r0 = c * n;
+      const r1 = r0 + n;
+      const r2 = r1 + n;
+      const r3 = r2 + n;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let t = 0; t < n; t++) {
+        const e = errors[ri + t];
+        s0 += e * errors[r0 + t];
+        s1 += e * errors[r1 + t];
+        s2 += e * errors[r2 + t];
+        s3 += e * errors[r3 + t];
+      }
+      store(i, c, s0);
+      store(i, c + 1, s1);
+      store(i, c + 2, s2);
+      store(i, c + 3, s3);
+    }
+    for (; c <= i; c++) {
+      const rc = c * n;
+      let s = 0;
+      for (let t = 0; t < n; t++) s += errors[ri + t] * errors[rc + t];
+      store(i, c, s);
+    }
+  }
 }
 
 /**
