@@ -90,12 +90,19 @@ function weightedSum(w: Float64Array, wFrom: number, y: ArrayLike<number>, yFrom
 }
 
 /**
- * out[outFrom + c] = weightedSum(kernel, 0, y, yFrom + c, kernel.length) for c < count.
+ * out[outFrom + c] = weightedSum(kernel, 0, y, yFrom + c, span) for c < count (kernel = its first span values).
  * Four outputs at a time: each is still summed in kernel order (same values), but four independent
  * sums keep the CPU busy where one waits on its previous addition.
  */
-function convolve(kernel: Float64Array, y: ArrayLike<number>, yFrom: number, out: Float64Array, outFrom: number, count: number): void {
-  const span = kernel.length;
+function convolve(
+  kernel: Float64Array,
+  span: number,
+  y: ArrayLike<number>,
+  yFrom: number,
+  out: Float64Array,
+  outFrom: number,
+  count: number,
+): void {
   let c = 0;
   for (; c + 4 <= count; c += 4) {
     let v0 = 0;
@@ -126,42 +133,39 @@ function convolve(kernel: Float64Array, y: ArrayLike<number>, yFrom: number, out
 export class LoessWeights {
   /** Points per window: the span, or n when the span covers the whole series. */
   private readonly width: number;
-  /** Weights shared by the symmetric interior windows, positions kernelFrom..kernelTo (null: none). */
-  private readonly kernel: Float64Array | null;
+  /** Positions kernelFrom..kernelTo share the kernel, the weights of a symmetric interior window. */
   private readonly kernelFrom: number;
   private readonly kernelTo: number;
   /**
-   * Weights of every other position, one window after another in order of position; a window
-   * whose weights are all zero starts with NaN, so its estimate is NaN as loessEstimate's.
+   * The kernel (when there is one), then the weights of every other position, one window after
+   * another in order of position. A window whose weights are all zero starts with NaN, so its
+   * estimate is NaN as loessEstimate's.
    */
-  private readonly rows: Float64Array;
+  private readonly weights: Float64Array;
+  private readonly rowsFrom: number;
 
   constructor(readonly n: number, readonly span: number, readonly degree: number) {
     const wide = span >= n;
     this.width = wide ? n : span;
-    // loessSmooth's kernel: the fit at the middle of the first window, used wherever a window is symmetric.
-    const half = (span + 1) >> 1;
-    let kernel: Float64Array | null = null;
-    if (n >= 2 && !wide) {
-      kernel = new Float64Array(span);
-      if (!loessWeights(n, span, degree, half, 1, span, kernel, 0, null)) kernel = null;
-    }
-    this.kernel = kernel;
     // Windows are symmetric around i from the middle of the first one to the middle of the last one
-    // (odd spans; an even span has none).
-    this.kernelFrom = kernel !== null && span % 2 === 1 ? half : n + 1;
-    this.kernelTo = kernel !== null && span % 2 === 1 ? n - half + 1 : n;
+    // (odd spans; an even span has none). Their common weights are never all zero: the centre has weight 1.
+    const half = (span + 1) >> 1;
+    const hasKernel = n >= 2 && !wide && span % 2 === 1;
+    this.kernelFrom = hasKernel ? half : n + 1;
+    this.kernelTo = hasKernel ? n - half + 1 : n;
+    this.rowsFrom = hasKernel ? span : 0;
     const edgeCount = n - (this.kernelTo - this.kernelFrom + 1);
-    this.rows = new Float64Array(Math.max(0, edgeCount) * this.width);
+    this.weights = new Float64Array(this.rowsFrom + edgeCount * this.width);
     if (n < 2) return;
-    let row = 0;
+    // loessSmooth's kernel: the fit at the middle of the first window.
+    if (hasKernel) loessWeights(n, span, degree, half, 1, span, this.weights, 0, null);
+    let at = this.rowsFrom;
     for (let i = 1; i <= n; i++) {
       if (i === this.kernelFrom) i = this.kernelTo + 1;
       if (i > n) break;
       const nleft = this.windowStart(i);
-      const at = row * this.width;
-      if (!loessWeights(n, span, degree, i, nleft, nleft + this.width - 1, this.rows, at, null)) this.rows[at] = NaN;
-      row++;
+      if (!loessWeights(n, span, degree, i, nleft, nleft + this.width - 1, this.weights, at, null)) this.weights[at] = NaN;
+      at += this.width;
     }
   }
 
@@ -174,22 +178,22 @@ export class LoessWeights {
 
   /** Same values as loessSmooth(y, n, span, degree, null, out, offset, scratch). */
   smooth(y: ArrayLike<number>, out: Float64Array, offset: number): void {
-    const { n, width, kernel, kernelFrom, kernelTo } = this;
+    const { n, width, weights, kernelFrom, kernelTo } = this;
     if (n < 2) {
       out[offset] = y[0];
       return;
     }
-    let row = 0;
+    let at = this.rowsFrom;
     for (let i = 1; i <= n; i++) {
-      if (i === kernelFrom && kernel !== null) {
-        convolve(kernel, y, this.windowStart(i) - 1, out, offset + i - 1, kernelTo - kernelFrom + 1);
+      if (i === kernelFrom) {
+        convolve(weights, width, y, this.windowStart(i) - 1, out, offset + i - 1, kernelTo - kernelFrom + 1);
         i = kernelTo;
         continue;
       }
       // As in loessSmooth, a fitted window whose estimate is NaN falls back to the point itself.
-      const v = weightedSum(this.rows, row * width, y, this.windowStart(i) - 1, width);
+      const v = weightedSum(weights, at, y, this.windowStart(i) - 1, width);
       out[offset + i - 1] = Number.isNaN(v) ? y[i - 1] : v;
-      row++;
+      at += width;
     }
   }
 }

@@ -83,7 +83,7 @@ export function mstlCore(
   const seasonals = periods.map(() => new Float64Array(n));
   // A single period gives the same answer on every sweep, so R stops after one.
   const sweeps = periods.length === 1 ? 1 : iterations;
-  let trend: Float64Array = new Float64Array(n);
+  let trend: Float64Array | null = null;
   for (let sweep = 0; sweep < sweeps; sweep++) {
     periods.forEach((period, i) => {
       const seasonal = seasonals[i];
@@ -96,7 +96,8 @@ export function mstlCore(
       trend = fit.trend;
     });
   }
+  const fitted = trend ?? new Float64Array(n);
   const remainder = new Float64Array(n);
-  for (let t = 0; t < n; t++) remainder[t] = deseasoned[t] - trend[t];
-  return { trend, seasonals: periods.map((period, i) => ({ period, values: seasonals[i] })), remainder };
+  for (let t = 0; t < n; t++) remainder[t] = deseasoned[t] - fitted[t];
+  return { trend: fitted, seasonals: periods.map((period, i) => ({ period, values: seasonals[i] })), remainder };
 }

@@ -123,7 +123,8 @@ export interface StlArrays {
 export function stlCore(series: ArrayLike<number>, p: StlParameters): StlArrays {
   const n = series.length;
   const np = p.period;
-  const y = new Float64Array(series);
+  // Only read: a typed array (mstl's deseasoned series) needs no copy.
+  const y = series instanceof Float64Array ? series : new Float64Array(series);
   const season = new Float64Array(n);
   const trend = new Float64Array(n);
   const rw = new Float64Array(n).fill(1);
@@ -278,6 +279,7 @@ function cycleSubseriesSmooth(
   const sub = w.subseries;
   const subRw = rw === null ? null : w.subWeights;
   const smooth = w.subSmooth;
+  let ends: SubseriesSmoother | null = null;
   for (let j = 1; j <= np; j++) {
     const k = Math.floor((n - j) / np) + 1;
     for (let i = 1; i <= k; i++) sub[i - 1] = x[(i - 1) * np + j - 1];
@@ -287,7 +289,9 @@ function cycleSubseriesSmooth(
     let first: number;
     let last: number;
     if (subRw === null) {
-      const { smoother, before, after } = subseriesSmootherFor(k, ns, p.seasonalDegree);
+      // Subseries have at most two lengths: look the weights up only when the length changes.
+      if (ends === null || ends.smoother.n !== k) ends = subseriesSmootherFor(k, ns, p.seasonalDegree);
+      const { smoother, before, after } = ends;
       smoother.smooth(sub, smooth, 1);
       first = before.estimate(sub);
       last = after.estimate(sub);
