@@ -4,7 +4,6 @@
  * adjusted series, and the last cycle of each seasonal component is carried forward (seasonal naive).
  * As in stlf, the intervals come from the non-seasonal model only (seasonal uncertainty is ignored).
  */
-import { linearRegression } from 'simple-statistics';
 import { defaultSeasonalWindow, mstlCore } from '../mstl';
 import { autoEts, forecastEts } from './ets';
 import type { ModelForecast, SeasonalContext } from './types';
@@ -69,9 +68,7 @@ export function stlEtsForecast(y: ArrayLike<number>, horizon: number, context: S
 export function stlLinearForecast(y: ArrayLike<number>, horizon: number, context: SeasonalContext): ModelForecast {
   const { adjusted, futureSeasonal } = seasonallyAdjust(y, horizon, context.periods);
   const n = adjusted.length;
-  const points: [number, number][] = [];
-  for (let t = 0; t < n; t++) points.push([t, adjusted[t]]);
-  const { m: slope, b: intercept } = linearRegression(points);
+  const { slope, intercept } = leastSquaresLine(adjusted);
   let rss = 0;
   for (let t = 0; t < n; t++) rss += (adjusted[t] - (intercept + slope * t)) ** 2;
   const s = Math.sqrt(rss / Math.max(1, n - 2));
@@ -85,4 +82,31 @@ export function stlLinearForecast(y: ArrayLike<number>, horizon: number, context
     sd.push(s * Math.sqrt(1 + 1 / n + ((x - xbar) * (x - xbar)) / sxx));
   }
   return { mean, sd, description: 'STL + linear trend' };
+}
+
+/**
+ * Least-squares line through (t, y[t]), t = 0..n-1, computed as simple-statistics' linearRegression
+ * does (means first, then centred sums; slope 0 through a single point), so the fitted values stay the
+ * same, without building n point pairs.
+ */
+function leastSquaresLine(y: ArrayLike<number>): { slope: number; intercept: number } {
+  const n = y.length;
+  if (n === 1) return { slope: 0, intercept: y[0] };
+  let sumX = 0;
+  let sumY = 0;
+  for (let t = 0; t < n; t++) {
+    sumX += t;
+    sumY += y[t];
+  }
+  const meanX = sumX / n;
+  const meanY = sumY / n;
+  let sumXY = 0;
+  let sumXX = 0;
+  for (let t = 0; t < n; t++) {
+    const dx = t - meanX;
+    sumXY += dx * (y[t] - meanY);
+    sumXX += dx * dx;
+  }
+  const slope = sumXY / sumXX;
+  return { slope, intercept: meanY - slope * meanX };
 }
