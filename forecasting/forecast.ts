@@ -59,8 +59,9 @@ const DEFAULT_ORIGINS = 3;
 /** Forecasts `horizon` steps of a non-negative series with intervals, choosing the model by backtest. */
 export function forecast(input: number[], options: ForecastOptions): ForecastResult {
   assertSeries(input, 'series', 1);
-  // Work on a private copy: fitted decompositions are cached per array object.
-  const series = input.slice();
+  // Work on a private copy: fitted decompositions are cached per array object. A typed array gives
+  // the models' loops one element type, and backtest training windows are views instead of copies.
+  const series = new Float64Array(input);
   if (options === null || typeof options !== 'object') throw new TypeError('options must be an object');
   for (let i = 0; i < series.length; i++) {
     if (series[i] < 0) throw new RangeError(`series[${i}] must be >= 0: forecast() models volumes (got ${series[i]})`);

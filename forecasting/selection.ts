@@ -137,6 +137,13 @@ export function scaleLagFor(context: SeasonalContext): number {
   return context.periods.length > 0 ? context.periods[context.periods.length - 1] : 1;
 }
 
+/** series[from..to): a view of a typed array (models never modify their input), else a copy. */
+function valuesBetween(series: ArrayLike<number>, from: number, to: number): ArrayLike<number> {
+  return series instanceof Float64Array
+    ? series.subarray(from, to)
+    : (Array.prototype.slice.call(series, from, to) as number[]);
+}
+
 /** Fits every candidate at every origin of `plan` and scores it on the values that followed. */
 export function evaluateCandidates(
   series: ArrayLike<number>,
@@ -148,8 +155,8 @@ export function evaluateCandidates(
   const perModel = new Map<ModelName, OriginMeasures[] | null>(candidates.map((c) => [c.name, []]));
   const lag = scaleLagFor(context);
   for (const origin of plan.origins) {
-    const training = Array.prototype.slice.call(series, 0, origin) as number[];
-    const actual = Array.prototype.slice.call(series, origin, origin + plan.horizon) as number[];
+    const training = valuesBetween(series, 0, origin);
+    const actual = valuesBetween(series, origin, origin + plan.horizon);
     const fits = runCandidates(candidates, training, plan.horizon, context);
     for (const c of candidates) {
       const list = perModel.get(c.name);
