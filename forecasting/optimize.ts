@@ -73,7 +73,7 @@ export function nelderMead(
   }
   evaluateVertices(simplex);
 
-  // This runs once per ETS fit inside every backtest: trial points go to spare arrays, and an
+  // The search runs for every ETS fit at every backtest origin: trial points go to spare arrays, and an
   // accepted one trades arrays with the vertex it replaces, so the search allocates nothing per step.
   const centroid = new Array<number>(dim).fill(0);
   let reflected = centroid.slice();

@@ -63,7 +63,8 @@ export function etsName(spec: EtsSpec): string {
 
 /**
  * Runs the filter from initial state x0 = [level, slope, s_0..s_{m-1}] over y,
- * returns the SSE and optionally writes the final state.
+ * returns the SSE and optionally writes the final state. Once per fit, for the final state:
+ * the searches use the faster runFilterPair (seasonal) and nonseasonalSse.
  */
 function runFilter(
   y: Float64Array,
@@ -77,7 +78,7 @@ function runFilter(
 ): number {
   let l = x0[0];
   let b = hasTrend ? x0[1] : 0;
-  // Without a trend, phi = beta = 0 keep the slope at zero (branches in this loop would cost more).
+  // Without a trend, phi = beta = 0 keep the slope at zero.
   const phi = hasTrend ? p.phi : 0;
   const beta = hasTrend ? p.beta : 0;
   const { alpha, gamma } = p;
