@@ -7,18 +7,22 @@ import { countIn, percentIn } from './sql-fragments';
  */
 
 // Messages other than bots' are the conversation; bots never respond or interact (metrics.md, common rules).
-export const agentMessageCount = `(SELECT count(*) FROM messages m WHERE m.ticket_id = f.id AND m.author = 'agent')`;
-export const conversationCount = `(SELECT count(*) FROM messages m WHERE m.ticket_id = f.id AND m.author IN ('customer', 'agent'))`;
-export const handleSecondsSum = `(SELECT COALESCE(sum(m.handle_seconds), 0) FROM messages m WHERE m.ticket_id = f.id AND m.author <> 'bot')`;
+const AGENT_MESSAGE = `m.author = 'agent'`;
+const CONVERSATION_MESSAGE = `m.author IN ('customer', 'agent')`;
+const HANDLED_MESSAGE = `m.author <> 'bot'`;
+
+export const agentMessageCount = `(SELECT count(*) FROM messages m WHERE m.ticket_id = f.id AND ${AGENT_MESSAGE})`;
+export const conversationCount = `(SELECT count(*) FROM messages m WHERE m.ticket_id = f.id AND ${CONVERSATION_MESSAGE})`;
+export const handleSecondsSum = `(SELECT COALESCE(sum(m.handle_seconds), 0) FROM messages m WHERE m.ticket_id = f.id AND ${HANDLED_MESSAGE})`;
 
 /** Resolved in one agent contact: exactly one agent message (or a phone ticket without messages), never reopened, not escalated. */
 export const fcrCondition = (agentMessages: string, conversation: string) =>
   `(${agentMessages} = 1 OR (f.channel = 'phone' AND ${conversation} = 0)) AND f.reopened_count = 0 AND NOT f.escalated`;
 export const FCR_CONDITION = fcrCondition(agentMessageCount, conversationCount);
 
-const TICKET_MESSAGE_COUNTS = `count(*) FILTER (WHERE m.author = 'agent') AS agent_n,
-        count(*) FILTER (WHERE m.author IN ('customer', 'agent')) AS conversation_n,
-        COALESCE(sum(m.handle_seconds) FILTER (WHERE m.author <> 'bot'), 0) AS handle_seconds`;
+const TICKET_MESSAGE_COUNTS = `count(*) FILTER (WHERE ${AGENT_MESSAGE}) AS agent_n,
+        count(*) FILTER (WHERE ${CONVERSATION_MESSAGE}) AS conversation_n,
+        COALESCE(sum(m.handle_seconds) FILTER (WHERE ${HANDLED_MESSAGE}), 0) AS handle_seconds`;
 
 /** The counts of ticketMessagesJoin; a ticket without messages has no row in the grouped form, hence the zeros. */
 export const TICKET_MESSAGES = {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import { allDims, ROLLUP_TABLES, subtotalMasks, type RollupTable } from './rollup-tables';
+import type { Dimension } from '../dimensions';
+import { allDims, dimsMask, ROLLUP_TABLES, subtotalMasks, type RollupTable } from './rollup-tables';
 
 // Serialises refreshes: two transactions rebuilding the same hour would otherwise both insert its rows. Advisory locks
 // are per database, so the schema is part of the key (schemas of one database must not wait on each other).
@@ -55,8 +56,7 @@ function dailyInsertSql(table: RollupTable, zone: string, full: boolean): string
  * other segment columns null), summed from the rows holding them all.
  */
 function subtotalInsertSql(table: RollupTable, zone: string, full: boolean): string {
-  const n = table.dimensions.length;
-  const bit = (d: string) => 1 << (n - 1 - table.dimensions.indexOf(d as (typeof table.dimensions)[number]));
+  const bit = (d: Dimension) => dimsMask(table, [d]);
   const col = (d: string) => `r."${d}"`;
   const subsets = subtotalMasks(table).map((mask) => `(${table.subtotalDimensions.filter((d) => mask & bit(d)).map(col).join(', ')})`);
   // The mask of a row: the bits of the subtotal dimensions its grouping set holds (GROUPING(x) is 1 where x is summed away).
