@@ -16,8 +16,11 @@ import {
   dropSql,
   fillStageSql,
   restoreSql,
+  STAGED_PROBLEMS_TABLE,
   stageTableName,
   upsertSql,
+  wholeFileFastInsertSql,
+  wholeFileInsertSql,
   type DroppedDefinitions,
 } from './upsert-statements';
 import { copyRow } from './copy-text';
@@ -92,6 +95,9 @@ const PROGRESS_INTERVAL_MS = 500;
 // (different deskmetrics databases) do not wait for each other.
 const IMPORT_LOCK = `42109, hashtext(current_schema())`;
 
+// SQLSTATE of a unique index that the rows break.
+const UNIQUE_VIOLATION = '23505';
+
 const REFERENCED_FILE: Record<string, DatasetFile> = { customers: 'customers', agents: 'agents', tickets: 'tickets' };
 
 /** Stops a failing run once maxErrors problems are collected. */
@@ -101,6 +107,22 @@ interface Batch {
   rows: ValidRow[];
   records: RawRecord[];
 }
+
+/**
+ * How a file's batches reach its table: each through the batch statement (upserts), or, for a bulk load, all into the
+ * staging table first and then through one statement for the whole file.
+ */
+type FileWrite = { wholeFile: false; sql: string } | { wholeFile: true };
+
+/** A problem the whole-file statement found. */
+interface StagedProblem {
+  line: number;
+  problem: string;
+  detail: string | null;
+}
+
+// Staged problems read back per query, in line order (memory stays flat however many records are rejected).
+const STAGED_PROBLEMS_PAGE = 5000;
 
 interface BatchResultRow {
   line: number | null;
@@ -185,7 +207,8 @@ class ImportRun {
     const columns = await this.readColumns(spec, name);
     if (columns === null) return summary;
     const validator = new RecordValidator(spec, columns);
-    let sql: string | undefined;
+    let write: FileWrite | undefined;
+    let staged = 0;
 
     let batch: Batch = { rows: [], records: [] };
     // Two batches at most are in flight: the database works on one while the next waits, prepared, for its turn, and
@@ -195,11 +218,12 @@ class ImportRun {
     const flush = async (last: boolean) => {
       if (previous) await previous;
       if (batch.rows.length === 0) return;
-      if (sql === undefined) sql = await this.prepareFile(spec, !last);
+      write ??= await this.prepareFile(spec, !last);
       const current = batch;
       batch = { rows: [], records: [] };
       previous = pending;
-      pending = this.writeBatch(spec, name, sql, current, summary, reject, previous);
+      if (write.wholeFile) staged += current.rows.length;
+      pending = write.wholeFile ? this.stageBatch(spec, name, current, previous) : this.writeBatch(spec, name, write.sql, current, summary, reject, previous);
       pending.catch(() => undefined);
     };
 
@@ -239,6 +263,7 @@ class ImportRun {
       }
       await flush(true);
       if (pending) await pending;
+      if (write?.wholeFile) await this.loadStagedFile(spec, name, staged, validator, summary, reject);
       await this.finishFile(spec);
     } finally {
       // Never leave a batch statement running unobserved when the loop stops early.
@@ -275,16 +300,15 @@ class ImportRun {
   }
 
   /**
-   * Decides how the file is written, before its first batch, and returns the batch statement. A file with more than one
-   * batch going into an empty table is a bulk load: the table's plain indexes and foreign keys are dropped and rebuilt
-   * once before commit (the batch statements check every reference themselves), and rows are plainly inserted.
+   * Decides how the file is written, before its first batch. A file with more than one batch going into an empty table is
+   * a bulk load: the table's plain indexes and foreign keys are dropped and rebuilt once before commit (the load checks
+   * every reference itself), and the whole file is staged, then checked and inserted by one statement. Other files go
+   * through the batch statement, batch by batch.
    */
-  private async prepareFile(spec: FileSpec, large: boolean): Promise<string> {
-    let insertOnly = false;
+  private async prepareFile(spec: FileSpec, large: boolean): Promise<FileWrite> {
     if (large && spec.idColumn) {
       const [{ empty }] = await this.runner.query(`SELECT NOT EXISTS (SELECT 1 FROM "${spec.table}") AS empty`);
       if (empty) {
-        insertOnly = true;
         const rows: { kind: string; name: string; definition: string }[] = await this.runner.query(DROPPABLE_DEFINITIONS_SQL, [spec.table]);
         const dropped: DroppedDefinitions = {
           table: spec.table,
@@ -296,9 +320,10 @@ class ImportRun {
         this.bulkLoaded.push(dropped);
         await this.suspendRollupMarking(spec.table);
         if (spec.file === 'tickets' || spec.file === 'messages') this.deriveAll = true;
+        return { wholeFile: true };
       }
     }
-    return upsertSql(spec, { insertOnly, trackTouched: !this.deriveAll });
+    return { wholeFile: false, sql: upsertSql(spec, { trackTouched: !this.deriveAll }) };
   }
 
   /**
@@ -316,15 +341,37 @@ class ImportRun {
     }
   }
 
-  /** After a bulk-loaded file: rebuilds its unique indexes, which later files' lookups and re-imports need. */
+  /** After a bulk-loaded file: rebuilds its unique indexes (unless loadStagedFile did), which later files' lookups and re-imports need. */
   private async finishFile(spec: FileSpec): Promise<void> {
     const dropped = this.bulkLoaded.find((d) => d.table === spec.table);
-    if (!dropped?.uniqueIndexes.length) return;
-    await this.withMaintenanceMemory(async () => {
-      for (const index of dropped.uniqueIndexes.splice(0)) await this.runner.query(index.definition);
-    });
+    if (!dropped) return;
+    if (dropped.uniqueIndexes.length) {
+      await this.withMaintenanceMemory(async () => {
+        for (const index of dropped.uniqueIndexes.splice(0)) await this.runner.query(index.definition);
+      });
+    }
     // Statistics for the lookups of the files that follow.
     await this.runner.query(`ANALYZE "${spec.table}"`);
+  }
+
+  /**
+   * Builds the unique indexes a bulk load dropped from the table; false, leaving the transaction aborted for the caller's
+   * savepoint to undo, when the rows break one of them (a duplicate id).
+   */
+  private async buildUniqueIndexes(spec: FileSpec): Promise<boolean> {
+    const dropped = this.bulkLoaded.find((d) => d.table === spec.table);
+    if (!dropped?.uniqueIndexes.length) return true;
+    try {
+      await this.withMaintenanceMemory(async () => {
+        for (const index of dropped.uniqueIndexes) await this.runner.query(index.definition);
+      });
+    } catch (err) {
+      const code = (err as { code?: string; driverError?: { code?: string } }).driverError?.code ?? (err as { code?: string }).code;
+      if (code === UNIQUE_VIOLATION) return false;
+      throw err;
+    }
+    dropped.uniqueIndexes.splice(0);
+    return true;
   }
 
   /** Runs index builds with room to sort in memory (the session default is small); for this transaction only. */
@@ -381,18 +428,7 @@ class ImportRun {
 
     // The staging rows are prepared now, while the database works on the batch before; they are sent the moment it
     // is done (and the statement leaves the staging table empty for the next batch).
-    let fill: () => Promise<unknown>;
-    if (this.useCopy) {
-      const parts: string[] = new Array(rows.length);
-      for (let i = 0; i < rows.length; i++) parts[i] = copyRow(records[i].line, rows[i].key, rows[i].values, rows[i].attributes);
-      const data = Buffer.from(parts.join(''));
-      fill = () => copyInto(this.client, copyStageSql(spec), data);
-    } else {
-      const params: unknown[] = [records.map((r) => r.line), rows.map((r) => r.key)];
-      for (let c = 0; c < spec.columns.length; c++) params.push(rows.map((r) => r.values[c]));
-      params.push(rows.map((r) => r.attributes));
-      fill = () => this.client.query(fillStageSql(spec), params);
-    }
+    const fill = this.stagingFill(spec, rows, records);
     const written = this.lastWrite.then(async () => {
       await fill();
       // Without parameters, both statements travel in one round trip.
@@ -433,6 +469,113 @@ class ImportRun {
     const counts = result.find((r) => r.problem === null);
     summary.inserted += Number(counts?.inserted ?? 0);
     summary.updated += Number(counts?.updated ?? 0);
+  }
+
+  /** Prepares one batch's staging rows (COPY text, or array parameters on PGlite) and returns the call that sends them. */
+  private stagingFill(spec: FileSpec, rows: ValidRow[], records: RawRecord[]): () => Promise<unknown> {
+    if (this.useCopy) {
+      const parts: string[] = new Array(rows.length);
+      for (let i = 0; i < rows.length; i++) parts[i] = copyRow(records[i].line, rows[i].key, rows[i].values, rows[i].attributes);
+      const data = Buffer.from(parts.join(''));
+      return () => copyInto(this.client, copyStageSql(spec), data);
+    }
+    const params: unknown[] = [records.map((r) => r.line), rows.map((r) => r.key)];
+    for (let c = 0; c < spec.columns.length; c++) params.push(rows.map((r) => r.values[c]));
+    params.push(rows.map((r) => r.attributes));
+    return () => this.client.query(fillStageSql(spec), params);
+  }
+
+  /** Adds one batch of a bulk-loaded file to its staging table, as soon as the database is done with the batch before. */
+  private async stageBatch(spec: FileSpec, name: string, batch: Batch, before: Promise<void> | undefined): Promise<void> {
+    const fill = this.stagingFill(spec, batch.rows, batch.records);
+    const written = this.lastWrite.then(fill);
+    this.lastWrite = written;
+    written.catch(() => undefined);
+    if (before) await before;
+    try {
+      await written;
+    } catch (err) {
+      const { records } = batch;
+      throw new Error(`${name}: the database refused the batch of lines ${records[0].line}–${records[records.length - 1].line}: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+  }
+
+  /**
+   * Checks and inserts a bulk-loaded file staged whole (`staged` records), then books the records it rejected. The fast
+   * statement is tried first, in a savepoint: it is kept when it inserted every record and the table's unique indexes
+   * (which catch duplicate ids) then build. Otherwise it is undone and the checking statement names every problem; the
+   * rejected records are read again from the source for the report and the messages, since the file's records were not kept.
+   */
+  private async loadStagedFile(
+    spec: FileSpec,
+    name: string,
+    staged: number,
+    validator: RecordValidator,
+    summary: FileSummary,
+    reject: (record: RawRecord, problems: RowProblem[]) => Promise<void>,
+  ): Promise<void> {
+    const stage = stageTableName(spec);
+    const refused = (err: unknown) => new Error(`${name}: the database refused the file's records: ${(err as Error).message}`, { cause: err });
+    // Temporary tables have no statistics until analysed; the plans of the statements depend on the staged row count.
+    await this.runner.query(`ANALYZE ${stage}`);
+    // Sequences ignore rollbacks: the id sequence is put back too if the fast statement is undone, so that ids follow the
+    // lines as they would had it never run (the table is this run's alone: the bulk load holds it locked).
+    const [{ sequence }] = await this.runner.query(`SELECT pg_get_serial_sequence($1, 'id') AS sequence`, [`"${spec.table}"`]);
+    const [position] = await this.runner.query(`SELECT last_value, is_called FROM ${sequence}`);
+    await this.runner.query('SAVEPOINT whole_file');
+    let fast: number;
+    try {
+      fast = (await this.client.query(wholeFileFastInsertSql(spec))).rowCount ?? 0;
+    } catch (err) {
+      throw refused(err);
+    }
+    if (fast === staged && (await this.buildUniqueIndexes(spec))) {
+      await this.runner.query('RELEASE SAVEPOINT whole_file');
+      summary.inserted += fast;
+      await this.runner.query(`TRUNCATE ${stage}`);
+      return;
+    }
+    await this.runner.query('ROLLBACK TO SAVEPOINT whole_file');
+    await this.runner.query('RELEASE SAVEPOINT whole_file');
+    await this.runner.query(`SELECT setval($1::regclass, $2, $3)`, [sequence, position.last_value, position.is_called]);
+
+    await this.runner.query(`TRUNCATE ${STAGED_PROBLEMS_TABLE}`);
+    let inserted: string;
+    try {
+      [{ inserted }] = await this.runner.query(wholeFileInsertSql(spec));
+    } catch (err) {
+      throw refused(err);
+    }
+    summary.inserted += Number(inserted);
+    await this.runner.query(`TRUNCATE ${stage}`);
+
+    let page: StagedProblem[] = await this.stagedProblems(0);
+    if (!page.length) return;
+    const records = this.source.records(spec.file)[Symbol.asyncIterator]();
+    try {
+      while (page.length) {
+        for (const p of page) {
+          let next = await records.next();
+          while (!next.done && next.value.line < p.line) next = await records.next();
+          if (next.done || next.value.line !== p.line) throw new Error(`${name} changed while it was imported: line ${p.line} is no longer there`);
+          const result = validator.validate(next.value);
+          if (!result.ok) throw new Error(`${name} changed while it was imported: line ${p.line} is no longer valid`);
+          await reject(next.value, [this.describeDatabaseProblem(spec, result.row, { ...p, inserted: null, updated: null })]);
+        }
+        page = await this.stagedProblems(page[page.length - 1].line);
+      }
+    } finally {
+      await records.return?.();
+    }
+  }
+
+  /** The next page of the whole-file statement's problems, after a line. */
+  private async stagedProblems(afterLine: number): Promise<StagedProblem[]> {
+    return this.runner.query(`SELECT line, problem, detail FROM ${STAGED_PROBLEMS_TABLE} WHERE line > $1 ORDER BY line LIMIT ${STAGED_PROBLEMS_PAGE}`, [
+      afterLine,
+    ]);
   }
 
   /** Turns a problem code of the batch statement into a reason naming the values involved. */

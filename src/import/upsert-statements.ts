@@ -29,6 +29,7 @@ export function stageColumns(spec: FileSpec): { name: string; type: string }[] {
 export function createTempTablesSql(specs: FileSpec[]): string[] {
   return [
     `CREATE TEMP TABLE IF NOT EXISTS ${TOUCHED_TICKETS_TABLE} (id bigint PRIMARY KEY) ON COMMIT DROP`,
+    `CREATE TEMP TABLE IF NOT EXISTS ${STAGED_PROBLEMS_TABLE} (line integer PRIMARY KEY, problem text NOT NULL, detail text) ON COMMIT DROP`,
     // Keys compare bytewise: they are only tested for equality, and "C" skips the locale's collation routines.
     ...specs.map((s) => `CREATE TEMP TABLE IF NOT EXISTS ${seenTableName(s)} (key text COLLATE "C" PRIMARY KEY, line integer NOT NULL) ON COMMIT DROP`),
     ...specs.map(
@@ -54,11 +55,6 @@ export function fillStageSql(spec: FileSpec): string {
 
 /** How the batch statement of a file writes. */
 export interface UpsertMode {
-  /**
-   * The target table was empty when the file started (and only this run writes to it, under the import lock), so a
-   * row that passed the duplicate check cannot conflict: plain INSERT, every row counts as inserted.
-   */
-  insertOnly: boolean;
   /** Record the tickets whose derived first response may change (not needed when the run re-derives every ticket). */
   trackTouched: boolean;
 }
@@ -71,26 +67,44 @@ export interface UpsertMode {
  * Result rows: (line, problem, detail) per rejected record, and one (inserted, updated) row of counts.
  * Problem codes: 'duplicate' (detail = first line), 'missing:<column>', 'sent_before_ticket' (detail = the ticket's created_at).
  */
-export function upsertSql(spec: FileSpec, mode: UpsertMode = { insertOnly: false, trackTouched: true }): string {
+type ProblemRule = [condition: string, code: string, detail: string];
+
+/**
+ * The problems the database finds in a staged record `i`, in order of precedence: a duplicate (the first line of its key
+ * is `earlierLine`, when earlier), a source id not found (the lookup `r_<column>` has no id), a message sent before its ticket.
+ */
+function problemRules(spec: FileSpec, duplicate: ProblemRule): ProblemRule[] {
+  const rules: ProblemRule[] = [
+    duplicate,
+    ...spec.columns.filter((c) => c.references).map((c): ProblemRule => [`i.in_${c.name} IS NOT NULL AND r_${c.name}.id IS NULL`, `missing:${c.name}`, 'NULL']),
+  ];
+  if (spec.file === 'messages') rules.push(['i.in_sent_at < r_ticket_id.created_at', 'sent_before_ticket', 'r_ticket_id.created_at::text']);
+  return rules;
+}
+
+const problemColumns = (rules: ProblemRule[]) => `CASE ${rules.map(([cond, code]) => `WHEN ${cond} THEN '${code}'`).join(' ')} END AS problem,
+        CASE ${rules.map(([cond, , detail]) => `WHEN ${cond} THEN ${detail}`).join(' ')} END AS detail`;
+
+/** The target table's columns and the expression each takes from the checked staging rows. */
+function targetColumns(spec: FileSpec): [column: string, source: string][] {
+  const target: [column: string, source: string][] = spec.columns.map((c) => {
+    if (c.name === spec.idColumn) return ['external_id', `in_${c.name}`];
+    if (c.references) return [c.name, `ref_${c.name}`];
+    return [c.name, `in_${c.name}`];
+  });
+  target.push(['attributes', 'in_attributes']);
+  return target;
+}
+
+export function upsertSql(spec: FileSpec, mode: UpsertMode = { trackTouched: true }): string {
   const cols = spec.columns;
   const refs = cols.filter((c) => c.references);
   const seen = seenTableName(spec);
 
   // A batch holds each key once (the importer rejects repeats within a batch before staging it), so a key is a
   // duplicate exactly when an earlier batch registered it in the seen table.
-  const problems: [condition: string, code: string, detail: string][] = [
-    ['earlier.line IS NOT NULL', 'duplicate', 'earlier.line::text'],
-    ...refs.map((c): [string, string, string] => [`i.in_${c.name} IS NOT NULL AND r_${c.name}.id IS NULL`, `missing:${c.name}`, 'NULL']),
-  ];
-  if (spec.file === 'messages') problems.push(['i.in_sent_at < r_ticket_id.created_at', 'sent_before_ticket', 'r_ticket_id.created_at::text']);
-
-  // Target columns and the expression each takes from `checked`.
-  const target: [column: string, source: string][] = cols.map((c) => {
-    if (c.name === spec.idColumn) return ['external_id', `in_${c.name}`];
-    if (c.references) return [c.name, `ref_${c.name}`];
-    return [c.name, `in_${c.name}`];
-  });
-  target.push(['attributes', 'in_attributes']);
+  const problems = problemRules(spec, ['earlier.line IS NOT NULL', 'duplicate', 'earlier.line::text']);
+  const target = targetColumns(spec);
   const conflictColumns = spec.idColumn ? ['external_id'] : spec.keyColumns;
   const isTickets = spec.file === 'tickets';
   // A derived first response is not in the file; an empty first_response_at must not erase it (or re-imports would rewrite every ticket).
@@ -109,7 +123,7 @@ export function upsertSql(spec: FileSpec, mode: UpsertMode = { insertOnly: false
 
   const track = mode.trackTouched && (isTickets || spec.file === 'messages');
   const returning = [
-    mode.insertOnly ? 'true AS inserted' : '(t.xmax = 0) AS inserted',
+    '(t.xmax = 0) AS inserted',
     ...(track && isTickets ? ['t.id'] : []),
     ...(track && spec.file === 'messages' ? ['t.external_id', 't.ticket_id'] : []),
   ];
@@ -125,9 +139,7 @@ export function upsertSql(spec: FileSpec, mode: UpsertMode = { insertOnly: false
            SELECT ticket_id FROM upserted UNION SELECT p.ticket_id FROM previous p JOIN upserted u USING (external_id)
            ON CONFLICT DO NOTHING
          )`;
-  const conflict = mode.insertOnly
-    ? ''
-    : `ON CONFLICT (${conflictColumns.map(q).join(', ')}) DO UPDATE SET ${set.join(', ')}
+  const conflict = `ON CONFLICT (${conflictColumns.map(q).join(', ')}) DO UPDATE SET ${set.join(', ')}
       WHERE ${distinct}`;
 
   const stage = stageTableName(spec);
@@ -145,8 +157,7 @@ export function upsertSql(spec: FileSpec, mode: UpsertMode = { insertOnly: false
     WITH ${lookups.join('\n    ')}
     checked AS (
       SELECT i.*, earlier.line AS earlier_line, ${refs.map((c) => `r_${c.name}.id AS ref_${c.name}`).concat('NULL AS _').join(', ')},
-        CASE ${problems.map(([cond, code]) => `WHEN ${cond} THEN '${code}'`).join(' ')} END AS problem,
-        CASE ${problems.map(([cond, , detail]) => `WHEN ${cond} THEN ${detail}`).join(' ')} END AS detail
+        ${problemColumns(problems)}
       FROM ${stage} i
       LEFT JOIN LATERAL (SELECT s.line FROM ${seen} s WHERE s.key = i.key OFFSET 0) earlier ON true
       ${refs.map((c) => `LEFT JOIN r_${c.name} ON r_${c.name}.v = i.in_${c.name}`).join('\n      ')}
@@ -164,6 +175,71 @@ export function upsertSql(spec: FileSpec, mode: UpsertMode = { insertOnly: false
     SELECT line, problem, detail, NULL::bigint AS inserted, NULL::bigint AS updated FROM checked WHERE problem IS NOT NULL
     UNION ALL
     SELECT NULL, NULL, NULL, count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM upserted`;
+}
+
+/** Temporary table of the problems the whole-file statement found: (line, problem, detail), read back in line order. */
+export const STAGED_PROBLEMS_TABLE = 'import_staged_problems';
+
+/** Lookups of a whole staged file's source ids: one hash join per referenced table. */
+function wholeFileJoins(spec: FileSpec): string[] {
+  return spec.columns
+    .filter((c) => c.references)
+    .map((c) => {
+      const needed = c.name === 'ticket_id' && spec.file === 'messages' ? 'id, created_at' : 'id';
+      return `LEFT JOIN (SELECT external_id, ${needed} FROM ${q(c.references as string)}) r_${c.name} ON r_${c.name}.external_id = i.in_${c.name}`;
+    });
+}
+
+/**
+ * The fast way to load a whole staged file into its empty table (a bulk load): inserts, in file order, the records whose
+ * source ids resolve (and, for messages, sent no earlier than their ticket), without looking for duplicates. It is right
+ * only when it inserts every staged record and the table's unique index on external_id then builds; otherwise the
+ * importer undoes it and runs wholeFileInsertSql, which finds and names every problem.
+ */
+export function wholeFileFastInsertSql(spec: FileSpec): string {
+  const rules = problemRules(spec, ['false', 'duplicate', 'NULL']).slice(1);
+  const target = targetColumns(spec).map(([column, source]): [string, string] => [column, source.replace(/^ref_(.*)$/, 'r_$1.id')]);
+  return `
+    INSERT INTO ${q(spec.table)} (${target.map(([c]) => q(c)).join(', ')})
+    SELECT ${target.map(([, s]) => (s.startsWith('r_') ? s : `i.${s}`)).join(', ')}
+    FROM ${stageTableName(spec)} i
+    ${wholeFileJoins(spec).join('\n    ')}
+    ${rules.length ? `WHERE NOT (${rules.map(([cond]) => `coalesce(${cond}, false)`).join(' OR ')})` : ''}
+    ORDER BY i.line`.replace(/\n\s*\n/g, '\n');
+}
+
+/**
+ * The statement loading a whole staged file into its empty table when wholeFileFastInsertSql could not: every check of
+ * upsertSql over all the file's rows at once, as hash joins instead of per-batch probes. Rejected records go to
+ * STAGED_PROBLEMS_TABLE (same codes as upsertSql); the others are inserted in file order (ids follow the lines, as
+ * batches would give them). Result: one row, `inserted`.
+ */
+export function wholeFileInsertSql(spec: FileSpec): string {
+  const refs = spec.columns.filter((c) => c.references);
+  const stage = stageTableName(spec);
+  // A key's first line among the staged rows: every later line with it is a duplicate (repeats are rare, so only
+  // repeated keys are kept).
+  const problems = problemRules(spec, ['i.line > repeated.first_line', 'duplicate', 'repeated.first_line::text']);
+  const target = targetColumns(spec);
+  const joins = wholeFileJoins(spec);
+  return `
+    WITH repeated AS MATERIALIZED (SELECT key, min(line) AS first_line FROM ${stage} GROUP BY key HAVING count(*) > 1),
+    checked AS (
+      SELECT i.*, ${refs.map((c) => `r_${c.name}.id AS ref_${c.name}`).concat('NULL AS _').join(', ')},
+        ${problemColumns(problems)}
+      FROM ${stage} i
+      LEFT JOIN repeated ON repeated.key = i.key
+      ${joins.join('\n      ')}
+    ),
+    rejected AS (
+      INSERT INTO ${STAGED_PROBLEMS_TABLE} (line, problem, detail) SELECT line, problem, detail FROM checked WHERE problem IS NOT NULL
+    ),
+    inserted AS (
+      INSERT INTO ${q(spec.table)} (${target.map(([c]) => q(c)).join(', ')})
+      SELECT ${target.map(([, s]) => s).join(', ')} FROM checked WHERE problem IS NULL ORDER BY line
+      RETURNING 1
+    )
+    SELECT count(*) AS inserted FROM inserted`;
 }
 
 /** The set-based part of first responses: the earliest agent message at or after creation (bots never count). */

@@ -172,3 +172,56 @@ describe('duplicates and odd characters in a bulk load', () => {
     ]);
   });
 });
+
+describe('rejected records of a bulk load', () => {
+  let bulk: TestDatabase;
+  let batched: TestDatabase;
+  beforeAll(async () => {
+    bulk = await createTestDatabase();
+    batched = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await bulk?.destroy();
+    await batched?.destroy();
+  });
+
+  it('are found, reported with their records and counted as batched upserts would, and the rest loads', async () => {
+    const files = largerDataset(15);
+    files['messages.csv'] +=
+      'XM-ghost,NOPE,customer,,2025-03-09T09:00:00Z,\n' + // no such ticket
+      'XM-early,X7,customer,,2025-03-08T08:00:00Z,\n' + // sent before its ticket
+      'XM-stranger,X3,agent,A9,2025-03-04T10:00:00Z,\n' + // no such agent
+      'XM-ghost,X3,customer,,2025-03-04T11:00:00Z,\n' + // repeats a rejected record's id: still a duplicate
+      'XM3-1,X3,customer,,2025-03-04T12:00:00Z,\n'; // repeats an accepted record's id
+    const dir = writeDataset(files);
+    const reports = writeDataset({});
+    const run = async (db: TestDatabase, batchSize: number, report: string) => {
+      const summary = await importDataset(db.dataSource, folderSource(dir), { batchSize, skipInvalid: true, reportPath: join(reports, report) });
+      return { summary, report: parse(readFileSync(join(reports, report)), { columns: true }) as Record<string, string>[] };
+    };
+    const viaBulk = await run(bulk, 3, 'bulk.csv');
+    const viaBatches = await run(batched, 100_000, 'batched.csv');
+
+    const messages = (s: typeof viaBulk.summary) => s.files.find((f) => f.file === 'messages.csv');
+    expect(messages(viaBulk.summary)).toMatchObject({ rejected: 5 });
+    expect(messages(viaBulk.summary)).toEqual({ ...messages(viaBatches.summary), seconds: expect.any(Number), rowsPerSecond: expect.any(Number) });
+    expect(viaBulk.report.map(({ reason }) => reason)).toEqual([
+      expect.stringMatching(/^ticket_id "NOPE" not found/),
+      expect.stringMatching(/^sent_at .* is before the ticket's created_at/),
+      expect.stringMatching(/^agent_id "A9" not found/),
+      expect.stringMatching(/^duplicate message_id "XM-ghost": already on line \d+/),
+      expect.stringMatching(/^duplicate message_id "XM3-1": already on line \d+/),
+    ]);
+    expect(viaBulk.report).toEqual(viaBatches.report);
+    expect(JSON.parse(viaBulk.report[0].record)).toMatchObject({ message_id: 'XM-ghost', ticket_id: 'NOPE' });
+    expect(await rowsOf(bulk.dataSource)).toEqual(await rowsOf(batched.dataSource));
+  });
+
+  it('stop a failing run at the problem limit, in line order', async () => {
+    const files = largerDataset(10);
+    for (let i = 0; i < 8; i++) files['messages.csv'] += `XM-bad${i},NOPE${i},customer,,2025-03-09T09:00:00Z,\n`;
+    const err = (await importDataset(bulk.dataSource, folderSource(writeDataset(files)), { batchSize: 3, maxErrors: 5 }).catch((e: unknown) => e)) as ImportValidationError;
+    expect(err).toBeInstanceOf(ImportValidationError);
+    expect(err.problems.map((p) => p.reason)).toEqual([0, 1, 2, 3, 4].map((i) => expect.stringMatching(new RegExp(`^ticket_id "NOPE${i}" not found`))));
+  });
+});
