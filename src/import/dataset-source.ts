@@ -22,7 +22,10 @@ export interface DatasetSource {
   describe(file: DatasetFile): string | undefined;
   /** The file's column names as declared (a CSV header), when known before reading records; used to reject unknown columns once. */
   columns?(file: DatasetFile): Promise<string[] | undefined>;
-  /** Streams the file's records; memory must not grow with the file's size. */
+  /**
+   * Streams the file's records; memory must not grow with the file's size. May be called again for the same file (a bulk
+   * load reads rejected records a second time) and must then give the same records.
+   */
   records(file: DatasetFile): AsyncIterable<RawRecord>;
   /** Total size in bytes when known, for progress output. */
   sizeBytes?(file: DatasetFile): number | undefined;
