@@ -10,6 +10,11 @@ export interface FactSource {
   readonly name: string;
   /** FROM clause; the fact row's alias is `f`. */
   readonly from: string;
+  /**
+   * The FROM clause for a pass over every fact row (a full rollup rebuild), when `from` narrows its rows to the period
+   * itself: the narrowing would only cost time there.
+   */
+  readonly fromEveryRow?: string;
   readonly dimensions: Partial<Record<Dimension, string>>;
   /** Attribution timestamps by event name. */
   readonly events: Readonly<Record<string, string>>;
@@ -36,15 +41,8 @@ export const TICKETS: FactSource = {
   },
 };
 
-/**
- * Agent messages with the start of the wait they answer (wait_start): the earliest customer message after the previous
- * agent message, or the ticket's creation for the first reply; null for a follow-up (nothing pending). Bot messages are
- * left out before ordering, so they neither respond nor end a wait. A customer message at the same instant as an agent
- * message counts as before it. Only tickets with an agent message in the period are windowed.
- */
-export const AGENT_MESSAGES: FactSource = {
-  name: 'agentMessages',
-  from: `(
+/** The agent messages' FROM clause: windowing only the tickets with an agent message in the period, or every ticket. */
+const agentMessagesFrom = (inPeriod: boolean) => `(
       SELECT w.id, w.ticket_id, w.agent_id, w.sent_at, w.handle_seconds,
              CASE WHEN w.seg = 0 THEN w.created_at ELSE w.pending_since END AS wait_start
       FROM (
@@ -56,14 +54,24 @@ export const AGENT_MESSAGES: FactSource = {
                    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS seg
           FROM messages m JOIN tickets t ON t.id = m.ticket_id
           WHERE m.author <> 'bot'
-            AND m.ticket_id IN (SELECT ticket_id FROM messages WHERE author = 'agent' AND sent_at >= {from} AND sent_at < {to})
-        ) s
+${inPeriod ? `            AND m.ticket_id IN (SELECT ticket_id FROM messages WHERE author = 'agent' AND sent_at >= {from} AND sent_at < {to})\n` : ''}        ) s
       ) w
       WHERE w.author = 'agent'
     ) f
     JOIN tickets t ON t.id = f.ticket_id
     LEFT JOIN customers c ON c.id = t.customer_id
-    LEFT JOIN agents a ON a.id = f.agent_id`,
+    LEFT JOIN agents a ON a.id = f.agent_id`;
+
+/**
+ * Agent messages with the start of the wait they answer (wait_start): the earliest customer message after the previous
+ * agent message, or the ticket's creation for the first reply; null for a follow-up (nothing pending). Bot messages are
+ * left out before ordering, so they neither respond nor end a wait. A customer message at the same instant as an agent
+ * message counts as before it. Only tickets with an agent message in the period are windowed.
+ */
+export const AGENT_MESSAGES: FactSource = {
+  name: 'agentMessages',
+  from: agentMessagesFrom(true),
+  fromEveryRow: agentMessagesFrom(false),
   dimensions: {
     channel: 't.channel',
     product: 't.product',

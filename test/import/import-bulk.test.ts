@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import { folderSource } from '../../src/import/folder-source';
 import { importDataset } from '../../src/import/import-dataset';
 import { ImportValidationError } from '../../src/import/import-problems';
+import { ROLLUP_TABLES } from '../../src/metrics/rollups/rollup-tables';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { BASE_DATASET, counts, removeDatasets, TABLES, writeDataset } from './dataset-helpers';
 
@@ -32,7 +33,9 @@ function largerDataset(n: number): Record<string, string> {
   };
 }
 
-/** Every index and constraint of the imported tables, as PostgreSQL would recreate them. */
+const ROLLUP_TABLE_NAMES = ROLLUP_TABLES.flatMap((t) => [t.name, `${t.name}_daily`]);
+
+/** Every index and constraint of the imported tables and of the rollups, as PostgreSQL would recreate them. */
 async function definitions(dataSource: DataSource): Promise<string[]> {
   const rows: { d: string }[] = await dataSource.query(
     `SELECT c.relname || ': ' || pg_get_indexdef(i.indexrelid) AS d
@@ -43,7 +46,7 @@ async function definitions(dataSource: DataSource): Promise<string[]> {
        FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
       WHERE c.relnamespace = current_schema()::regnamespace AND c.relname = ANY($1)
      ORDER BY 1`,
-    [TABLES],
+    [[...TABLES, ...ROLLUP_TABLE_NAMES]],
   );
   return rows.map((r) => r.d);
 }
@@ -91,6 +94,12 @@ describe('bulk load into empty tables', () => {
     const dir = writeDataset(files);
     const before = await definitions(bulk.dataSource);
     expect(before.length).toBeGreaterThan(20);
+    // A full rebuild into empty rollups drops their indexes and builds them again: all are there (the hourly rollups'
+    // index on the hour; the daily rollups' on (dims, day) and one per segment dimension), as the migrations made them.
+    for (const t of ROLLUP_TABLES) {
+      expect(before.filter((d) => d.startsWith(`${t.name}: CREATE INDEX`))).toHaveLength(1);
+      expect(before.filter((d) => d.startsWith(`${t.name}_daily: CREATE INDEX`))).toHaveLength(1 + t.dimensions.length);
+    }
 
     const viaBulk = await importDataset(bulk.dataSource, folderSource(dir), { batchSize: 3 });
     const viaBatches = await importDataset(batched.dataSource, folderSource(dir), { batchSize: 100_000 });

@@ -10,6 +10,8 @@ const INSTALL_LOCK = `42108, hashtext(current_schema())`;
 // Beyond this many touched tickets, expanding them to hours costs more than rebuilding every rollup row.
 const FULL_REBUILD_TICKETS = 100_000;
 const REFRESH_WORK_MEM = '64MB';
+// The index builds of a full rebuild into empty tables sort in memory.
+const REFRESH_MAINTENANCE_WORK_MEM = '256MB';
 
 const bindPeriod = (sql: string) => sql.replaceAll('{from}', 'lo').replaceAll('{to}', 'hi');
 
@@ -27,7 +29,7 @@ function insertSql(table: RollupTable, event: string, full: boolean): string {
       `${at} >= lo AND ${at} < hi AND date_trunc('hour', ${at}) IN (SELECT hour FROM rollup_work)`;
   return `INSERT INTO ${table.name} (${columns.map((c) => `"${c}"`).join(', ')})
     SELECT date_trunc('hour', ${at}), ${code}, ${dims.join(', ')}, ${measures.map((m) => m.aggregate).join(', ')}
-    FROM ${bindPeriod(table.source.from)}${join ? `\n    ${join(full)}` : ''}
+    FROM ${bindPeriod(full ? (table.source.fromEveryRow ?? table.source.from) : table.source.from)}${join ? `\n    ${join(full)}` : ''}
     WHERE ${where}
     GROUP BY ${columns.slice(0, 2 + dims.length).map((_, i) => i + 1).join(', ')}
     ORDER BY 1;`;
@@ -77,15 +79,36 @@ const merged = (table: RollupTable) => table.measures.map((m) => MERGE[m.merge ?
 const workDays = (zone: string) => `(SELECT date_trunc('day', w.hour AT TIME ZONE ${zone}) FROM rollup_work w)`;
 
 function rebuildSql(full: boolean, zone: string): string {
-  return ROLLUP_TABLES.flatMap((t) => [
-    full ? `DELETE FROM ${t.name};` : `DELETE FROM ${t.name} WHERE hour IN (SELECT hour FROM rollup_work);`,
-    ...t.events.map((e) => insertSql(t, e, full)),
-    full
-      ? `DELETE FROM ${t.name}_daily;`
-      : `DELETE FROM ${t.name}_daily WHERE day IN ${workDays(zone)};`,
-    dailyInsertSql(t, zone, full),
-    subtotalInsertSql(t, zone, full),
-  ]).join('\n    ');
+  return ROLLUP_TABLES.flatMap((t) => {
+    const inserts = [...t.events.map((e) => insertSql(t, e, full)), dailyInsertSql(t, zone, full), subtotalInsertSql(t, zone, full)];
+    if (!full) {
+      return [
+        `DELETE FROM ${t.name} WHERE hour IN (SELECT hour FROM rollup_work);`,
+        `DELETE FROM ${t.name}_daily WHERE day IN ${workDays(zone)};`,
+        ...inserts,
+      ];
+    }
+    // Rows of empty tables (the first load) are inserted without indexes, which are then built once: far cheaper than
+    // maintaining five indexes row by row. Dropping an index locks the table until commit; a table with rows is rebuilt
+    // under its indexes instead, so that readers keep its old rows meanwhile.
+    const tables = `ARRAY['${t.name}', '${t.name}_daily']::regclass[]`;
+    return [
+      `IF EXISTS (SELECT 1 FROM ${t.name}) OR EXISTS (SELECT 1 FROM ${t.name}_daily) THEN
+      DELETE FROM ${t.name};
+      DELETE FROM ${t.name}_daily;
+      indexes := '{}';
+    ELSE
+      SELECT coalesce(array_agg(pg_get_indexdef(i.indexrelid) ORDER BY i.indexrelid), '{}') INTO indexes
+        FROM pg_index i WHERE i.indrelid = ANY (${tables}) AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid);
+      FOR index_name IN SELECT i.indexrelid::regclass::text FROM pg_index i
+          WHERE i.indrelid = ANY (${tables}) AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) LOOP
+        EXECUTE 'DROP INDEX ' || index_name;
+      END LOOP;
+    END IF;`,
+      ...inserts,
+      `FOREACH index_definition IN ARRAY indexes LOOP EXECUTE index_definition; END LOOP;`,
+    ];
+  }).join('\n    ');
 }
 
 /**
@@ -96,12 +119,16 @@ function rebuildSql(full: boolean, zone: string): string {
 export function refreshFunctionSql(timezone: string): string {
   const zone = `'${timezone.replaceAll("'", "''")}'`;
   // A full rebuild groups every fact row: with the session's default work_mem its sorts would spill to disk.
-  return `CREATE OR REPLACE FUNCTION refresh_rollups() RETURNS void LANGUAGE plpgsql SET work_mem = '${REFRESH_WORK_MEM}' AS $fn$
+  return `CREATE OR REPLACE FUNCTION refresh_rollups() RETURNS void LANGUAGE plpgsql
+  SET work_mem = '${REFRESH_WORK_MEM}' SET maintenance_work_mem = '${REFRESH_MAINTENANCE_WORK_MEM}' AS $fn$
 DECLARE
   lo timestamptz;
   hi timestamptz;
   dlo timestamptz;
   dhi timestamptz;
+  indexes text[];
+  index_name text;
+  index_definition text;
 BEGIN
   PERFORM pg_advisory_xact_lock(${REFRESH_LOCK});
   IF NOT EXISTS (SELECT 1 FROM rollup_dirty_hours) AND NOT EXISTS (SELECT 1 FROM rollup_dirty_tickets) THEN
