@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Dimension, SegmentFilter } from './dimensions';
 import type { HoursMode, MetricDefinition } from './metric-definition';
-import { buildMetricQueries, statementFamily, type Grouping, type MetricColumns } from './metric-query';
+import { buildMetricQueries, statementFamily, type Grouping, type MetricColumns, type StatementGrouping } from './metric-query';
 import { assertMetricInScope, assertSourceHonoursScope, effectiveFilter, type Scope } from './scope';
 import type { PerBucketSql } from './metric-definition';
 import type { Granularity, Period } from './period';
@@ -103,8 +103,9 @@ function filterKey(filter: SegmentFilter): string {
 const periodKey = (p: Period) => `${p.from.getTime()}/${p.to.getTime()}/${p.timezone}`;
 
 /** A grouping's part of a key (JSON where it holds free text, such as a series' time zone). */
-function groupingKey(g: Grouping): string {
+function groupingKey(g: StatementGrouping): string {
   if (g.kind === 'total') return 'total';
+  if (g.kind === 'periodTotal') return `periodTotal/${periodKey(g.period)}`;
   return g.kind === 'series' ? JSON.stringify(['series', g.granularity, g.timezone]) : JSON.stringify(['breakdown', g.dimension]);
 }
 
@@ -120,11 +121,19 @@ function rowsByGrouping(rows: readonly Record<string, unknown>[]): Map<number, R
   return out;
 }
 
+/** One statement group: requests over its period, and totals over other periods answered in its statements. */
+interface Batch {
+  requests: GroupedRequest[];
+  otherPeriodTotals: GroupedRequest[];
+}
+
 /**
- * Runs the batch: requests of one statement family, period, filter and hours share statements whatever their grouping
- * (a total, series, breakdowns), computed together by GROUPING SETS.
+ * Sorts the requests into statement groups: one per statement family, period, filter and hours, whatever the grouping
+ * (a total, series, breakdowns share statements through GROUPING SETS). With rollups, a group of plain totals over
+ * another period (a comparison's previous period) joins a group of the same family, filter and hours whose metrics
+ * cover its own, so both periods come from one statement instead of two.
  */
-async function runBatch(sql: SqlExecutor, scope: Scope, requests: readonly GroupedRequest[], rollups: RollupSettings): Promise<GroupedResult[]> {
+function batchesOf(requests: readonly GroupedRequest[], rollups: RollupSettings): Batch[] {
   const groups = new Map<string, GroupedRequest[]>();
   for (const r of requests) {
     const key = `${statementFamily(r.metric)}\u0000${periodKey(r.period)}\u0000${filterKey(r.filter)}\u0000${r.hours}`;
@@ -132,9 +141,37 @@ async function runBatch(sql: SqlExecutor, scope: Scope, requests: readonly Group
     if (list) list.push(r);
     else groups.set(key, [r]);
   }
+  const onlyTotals = (group: GroupedRequest[]) => group.every((r) => r.grouping.kind === 'total' && !r.percentiles);
+  const batches: Batch[] = [];
+  const hosts = new Map<string, Batch>();
+  // Groups with series, breakdowns or percentiles first: they are the ones another period's totals join.
+  const ordered = [...groups.values()].sort((a, b) => Number(onlyTotals(a)) - Number(onlyTotals(b)));
+  for (const group of ordered) {
+    const first = group[0];
+    const hostKey = `${statementFamily(first.metric)}\u0000${filterKey(first.filter)}\u0000${first.hours}`;
+    const host = hosts.get(hostKey);
+    if (
+      rollups.enabled &&
+      host &&
+      onlyTotals(group) &&
+      !host.requests.some((r) => r.percentiles) &&
+      group.every((r) => host.requests.some((h) => h.metric.name === r.metric.name))
+    ) {
+      host.otherPeriodTotals.push(...group);
+      continue;
+    }
+    const batch: Batch = { requests: group, otherPeriodTotals: [] };
+    batches.push(batch);
+    if (!host) hosts.set(hostKey, batch);
+  }
+  return batches;
+}
+
+/** Runs the requests' statements, each statement group's concurrently. */
+async function runBatch(sql: SqlExecutor, scope: Scope, requests: readonly GroupedRequest[], rollups: RollupSettings): Promise<GroupedResult[]> {
   const results = new Map<GroupedRequest, GroupedResult>();
   await Promise.all(
-    [...groups.values()].map(async (group) => {
+    batchesOf(requests, rollups).map(async ({ requests: group, otherPeriodTotals }) => {
       const first = group[0];
       const metrics = [...new Map(group.map((r) => [r.metric.name, r.metric])).values()];
       // The scope is applied here, below every resolver, so no field can reach data outside it.
@@ -143,7 +180,12 @@ async function runBatch(sql: SqlExecutor, scope: Scope, requests: readonly Group
         const sources = m.sql.kind === 'event' ? [m.source] : (m.sql as PerBucketSql).parts.map((p) => p.source);
         sources.forEach((s) => assertSourceHonoursScope(s, scope));
       }
-      const groupings = [...new Map(group.map((r) => [groupingKey(r.grouping), r.grouping])).values()];
+      // What each request is answered by in the statements: its grouping, or the total over its own period.
+      const asked = new Map<GroupedRequest, StatementGrouping>([
+        ...group.map((r): [GroupedRequest, StatementGrouping] => [r, r.grouping]),
+        ...otherPeriodTotals.map((r): [GroupedRequest, StatementGrouping] => [r, { kind: 'periodTotal', period: r.period }]),
+      ]);
+      const groupings = [...new Map([...asked.values()].map((g) => [groupingKey(g), g])).values()];
       const queries = buildMetricQueries(metrics, first.period, effectiveFilter(first.filter, scope), groupings, first.hours, {
         // One statement per fact table stays the rule: when any field wants percentiles, the whole group reads the raw rows.
         percentiles: group.some((r) => r.percentiles),
@@ -154,8 +196,8 @@ async function runBatch(sql: SqlExecutor, scope: Scope, requests: readonly Group
         queries.map(async (q) => {
           const rows = rowsByGrouping(await sql.query<Record<string, unknown>>(q.sql, q.params));
           const keys = q.groupings.map(groupingKey);
-          for (const r of group) {
-            const gi = keys.indexOf(groupingKey(r.grouping));
+          for (const [r, g] of asked) {
+            const gi = keys.indexOf(groupingKey(g));
             if (gi < 0) continue;
             results.set(r, { rows: rows.get(gi) ?? [], columns: q.columns.find((c) => c.metric === r.metric.name)! });
           }
