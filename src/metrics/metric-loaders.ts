@@ -53,8 +53,8 @@ export interface BreakdownRequest extends MetricRequest {
   dimension: Dimension;
 }
 
-/** A timestamptz column as a Date (the pg driver has usually parsed it already; the rows are this request's own). */
-const asDate = (v: unknown): Date => (v instanceof Date ? v : new Date(v as string));
+/** A bucket bound read as epoch milliseconds (see bucketColumns). */
+const fromEpochMs = (v: unknown): Date => new Date(Number(v));
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
@@ -231,7 +231,7 @@ export function createMetricLoaders(
       async load(r: SeriesRequest): Promise<SeriesBucket[]> {
         const { rows, columns } = await statements.load({ ...r, grouping: { kind: 'series', granularity: r.granularity, timezone: r.timezone } });
         return rows.map((row) =>
-          readValue(r.metric, row, columns, { localStart: String(row.bucket_local), start: asDate(row.bucket_start), end: asDate(row.bucket_end) }),
+          readValue(r.metric, row, columns, { localStart: String(row.bucket_local), start: fromEpochMs(row.bucket_start_ms), end: fromEpochMs(row.bucket_end_ms) }),
         );
       },
     },
