@@ -4,6 +4,7 @@ import type { ApiContext } from '../api/context';
 import { ApiError, ErrorCode } from '../api/errors';
 import { withHttpStatus } from '../auth/http-error';
 import type { Config } from '../config/config';
+import { CostCache } from './cost-cache';
 import { estimateCost } from './query-cost';
 import { rateLimitHeaders, spend } from './rate-limit';
 import type { TokenBuckets } from './token-bucket';
@@ -21,11 +22,14 @@ export function admitRequest(buckets: TokenBuckets, client: string): void {
  * cost from the client's bucket (RATE_LIMITED when it cannot); every response then carries the RateLimit-* headers.
  */
 export function limitsPlugin(schema: GraphQLSchema, config: Pick<Config, 'MAX_QUERY_COST' | 'MAX_PERIOD_DAYS'>, buckets: TokenBuckets): ApolloServerPlugin<ApiContext> {
+  // The estimate depends only on the document, operation and variables (schema and settings are fixed here).
+  const costs = new CostCache();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, request, operationName, contextValue }) {
-          const cost = estimateCost(schema, document, operationName ?? undefined, request.variables ?? {}, config);
+          const variables = request.variables ?? {};
+          const cost = costs.costOf(document, operationName ?? undefined, variables, () => estimateCost(schema, document, operationName ?? undefined, variables, config));
           if (contextValue.request) contextValue.request.cost = cost;
           if (cost > config.MAX_QUERY_COST) {
             throw withHttpStatus(

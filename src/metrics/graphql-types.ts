@@ -1,6 +1,12 @@
 import { DateTimeResolver } from 'graphql-scalars';
 import { Field, Float, InputType, Int, ObjectType } from 'type-graphql';
 
+/**
+ * The output types below are plain data objects: their fields are read by graphql-js's default resolver rather than
+ * through a type-graphql wrapper per field (a dashboard resolves thousands of bucket fields; they have no middlewares).
+ */
+const PLAIN_DATA = { simpleResolvers: true } as const;
+
 /** A half-open period [from, to); buckets are computed in its time zone unless a series names another. */
 @InputType({ description: 'A half-open period [from, to).' })
 export class PeriodInput {
@@ -15,7 +21,7 @@ export class PeriodInput {
 }
 
 /** One bucket of a metric's series. */
-@ObjectType({ description: 'One bucket of a series; empty buckets are present with sample size 0.' })
+@ObjectType({ description: 'One bucket of a series; empty buckets are present with sample size 0.', ...PLAIN_DATA })
 export class MetricBucket {
   @Field(() => String, { description: "The bucket's start as a local date-time in the series' time zone (YYYY-MM-DDTHH:MM:SS)." })
   localStart: string;
@@ -34,7 +40,7 @@ export class MetricBucket {
 }
 
 /** One segment of a breakdown. */
-@ObjectType({ description: 'The metric within one segment value; segments without records are left out.' })
+@ObjectType({ description: 'The metric within one segment value; segments without records are left out.', ...PLAIN_DATA })
 export class MetricBreakdownRow {
   @Field(() => String, { nullable: true, description: 'The segment value; null for records without one (e.g. no product).' })
   segment: string | null;
@@ -53,7 +59,7 @@ export class MetricBreakdownRow {
 }
 
 /** The same metric over the previous period of equal length. */
-@ObjectType({ description: 'The metric over the previous period of equal length, and the change to the current one.' })
+@ObjectType({ description: 'The metric over the previous period of equal length, and the change to the current one.', ...PLAIN_DATA })
 export class MetricComparison {
   @Field(() => DateTimeResolver)
   previousFrom: Date;
@@ -78,7 +84,7 @@ export class MetricComparison {
 }
 
 /** How one segment value contributed to a change. */
-@ObjectType({ description: "One segment's part in a metric's change: mix (its share moved) and rate (its own value moved)." })
+@ObjectType({ description: "One segment's part in a metric's change: mix (its share moved) and rate (its own value moved).", ...PLAIN_DATA })
 export class SegmentDriverType {
   @Field(() => String, { nullable: true }) segment: string | null;
   @Field(() => Float, { nullable: true }) previousValue: number | null;
@@ -91,7 +97,7 @@ export class SegmentDriverType {
 }
 
 /** The drivers of a metric's change between two periods. */
-@ObjectType({ description: "A metric's change from a compared period, split across a dimension's values (largest contribution first)." })
+@ObjectType({ description: "A metric's change from a compared period, split across a dimension's values (largest contribution first).", ...PLAIN_DATA })
 export class MetricDrivers {
   @Field(() => DateTimeResolver) comparedFrom: Date;
   @Field(() => DateTimeResolver) comparedTo: Date;

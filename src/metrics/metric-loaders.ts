@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Dimension, SegmentFilter } from './dimensions';
 import type { HoursMode, MetricDefinition } from './metric-definition';
-import { buildMetricQueries, statementFamily, type Grouping, type MetricColumns } from './metric-query';
+import { buildMetricQueries, statementFamily, type Grouping, type MetricColumns, type StatementGrouping } from './metric-query';
 import { assertMetricInScope, assertSourceHonoursScope, effectiveFilter, type Scope } from './scope';
 import type { PerBucketSql } from './metric-definition';
 import type { Granularity, Period } from './period';
@@ -53,13 +53,21 @@ export interface BreakdownRequest extends MetricRequest {
   dimension: Dimension;
 }
 
+/** A bucket bound read as epoch milliseconds (see bucketColumns). */
+const fromEpochMs = (v: unknown): Date => new Date(Number(v));
+
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
-/** Reads one metric's columns from a result row, applying the metric's value for "no data". */
-function readValue(metric: MetricDefinition, row: Record<string, unknown> | undefined, c: MetricColumns): MetricValue {
+/**
+ * Reads one metric's columns from a result row, applying the metric's value for "no data", onto `out` (a series bucket or
+ * breakdown row being built: one object per bucket rather than a value object spread into another).
+ */
+function readValue<T extends object>(metric: MetricDefinition, row: Record<string, unknown> | undefined, c: MetricColumns, into: T): T & MetricValue {
   const sampleSize = num(row?.[c.sampleSize]) ?? 0;
   const value = num(row?.[c.value]);
-  const out: MetricValue = { value: value === null && sampleSize === 0 ? metric.emptyValue : value, sampleSize };
+  const out = into as T & MetricValue;
+  out.value = value === null && sampleSize === 0 ? metric.emptyValue : value;
+  out.sampleSize = sampleSize;
   if (c.median) {
     out.median = num(row?.[c.median]);
     out.p90 = num(row?.[c.p90!]);
@@ -82,21 +90,88 @@ interface GroupedResult {
   columns: MetricColumns;
 }
 
+const filterKeys = new WeakMap<SegmentFilter, string>();
+
+/** A filter's part of a batch or cache key; a request's fields share its filter object, so each is stringified once. */
+function filterKey(filter: SegmentFilter): string {
+  let key = filterKeys.get(filter);
+  if (key === undefined) filterKeys.set(filter, (key = JSON.stringify(filter)));
+  return key;
+}
+
+/** A period's part of a batch or cache key (a comparison builds a new period object per field, so it is not memoised). */
+const periodKey = (p: Period) => `${p.from.getTime()}/${p.to.getTime()}/${p.timezone}`;
+
+/** A grouping's part of a key (JSON where it holds free text, such as a series' time zone). */
+function groupingKey(g: StatementGrouping): string {
+  if (g.kind === 'total') return 'total';
+  if (g.kind === 'periodTotal') return `periodTotal/${periodKey(g.period)}`;
+  return g.kind === 'series' ? JSON.stringify(['series', g.granularity, g.timezone]) : JSON.stringify(['breakdown', g.dimension]);
+}
+
+/** The rows of each grouping of a statement's result, by the grouping index `gi` they carry. */
+function rowsByGrouping(rows: readonly Record<string, unknown>[]): Map<number, Record<string, unknown>[]> {
+  const out = new Map<number, Record<string, unknown>[]>();
+  for (const row of rows) {
+    const gi = Number(row.gi ?? 0);
+    const list = out.get(gi);
+    if (list) list.push(row);
+    else out.set(gi, [row]);
+  }
+  return out;
+}
+
+/** One statement group: requests over its period, and totals over other periods answered in its statements. */
+interface Batch {
+  requests: GroupedRequest[];
+  otherPeriodTotals: GroupedRequest[];
+}
+
 /**
- * Runs the batch: requests of one statement family, period, filter and hours share statements whatever their grouping
- * (a total, series, breakdowns), computed together by GROUPING SETS.
+ * Sorts the requests into statement groups: one per statement family, period, filter and hours, whatever the grouping
+ * (a total, series, breakdowns share statements through GROUPING SETS). With rollups, a group of plain totals over
+ * another period (a comparison's previous period) joins a group of the same family, filter and hours whose metrics
+ * cover its own, so both periods come from one statement instead of two.
  */
-async function runBatch(sql: SqlExecutor, scope: Scope, requests: readonly GroupedRequest[], rollups: RollupSettings): Promise<GroupedResult[]> {
+function batchesOf(requests: readonly GroupedRequest[], rollups: RollupSettings): Batch[] {
   const groups = new Map<string, GroupedRequest[]>();
   for (const r of requests) {
-    const key = JSON.stringify([statementFamily(r.metric), r.period, r.filter, r.hours]);
+    const key = `${statementFamily(r.metric)}\u0000${periodKey(r.period)}\u0000${filterKey(r.filter)}\u0000${r.hours}`;
     const list = groups.get(key);
     if (list) list.push(r);
     else groups.set(key, [r]);
   }
+  const onlyTotals = (group: GroupedRequest[]) => group.every((r) => r.grouping.kind === 'total' && !r.percentiles);
+  const batches: Batch[] = [];
+  const hosts = new Map<string, Batch>();
+  // Groups with series, breakdowns or percentiles first: they are the ones another period's totals join.
+  const ordered = [...groups.values()].sort((a, b) => Number(onlyTotals(a)) - Number(onlyTotals(b)));
+  for (const group of ordered) {
+    const first = group[0];
+    const hostKey = `${statementFamily(first.metric)}\u0000${filterKey(first.filter)}\u0000${first.hours}`;
+    const host = hosts.get(hostKey);
+    if (
+      rollups.enabled &&
+      host &&
+      onlyTotals(group) &&
+      !host.requests.some((r) => r.percentiles) &&
+      group.every((r) => host.requests.some((h) => h.metric.name === r.metric.name))
+    ) {
+      host.otherPeriodTotals.push(...group);
+      continue;
+    }
+    const batch: Batch = { requests: group, otherPeriodTotals: [] };
+    batches.push(batch);
+    if (!host) hosts.set(hostKey, batch);
+  }
+  return batches;
+}
+
+/** Runs the requests' statements, each statement group's concurrently. */
+async function runBatch(sql: SqlExecutor, scope: Scope, requests: readonly GroupedRequest[], rollups: RollupSettings): Promise<GroupedResult[]> {
   const results = new Map<GroupedRequest, GroupedResult>();
   await Promise.all(
-    [...groups.values()].map(async (group) => {
+    batchesOf(requests, rollups).map(async ({ requests: group, otherPeriodTotals }) => {
       const first = group[0];
       const metrics = [...new Map(group.map((r) => [r.metric.name, r.metric])).values()];
       // The scope is applied here, below every resolver, so no field can reach data outside it.
@@ -105,7 +180,12 @@ async function runBatch(sql: SqlExecutor, scope: Scope, requests: readonly Group
         const sources = m.sql.kind === 'event' ? [m.source] : (m.sql as PerBucketSql).parts.map((p) => p.source);
         sources.forEach((s) => assertSourceHonoursScope(s, scope));
       }
-      const groupings = [...new Map(group.map((r) => [JSON.stringify(r.grouping), r.grouping])).values()];
+      // What each request is answered by in the statements: its grouping, or the total over its own period.
+      const asked = new Map<GroupedRequest, StatementGrouping>([
+        ...group.map((r): [GroupedRequest, StatementGrouping] => [r, r.grouping]),
+        ...otherPeriodTotals.map((r): [GroupedRequest, StatementGrouping] => [r, { kind: 'periodTotal', period: r.period }]),
+      ]);
+      const groupings = [...new Map([...asked.values()].map((g) => [groupingKey(g), g])).values()];
       const queries = buildMetricQueries(metrics, first.period, effectiveFilter(first.filter, scope), groupings, first.hours, {
         // One statement per fact table stays the rule: when any field wants percentiles, the whole group reads the raw rows.
         percentiles: group.some((r) => r.percentiles),
@@ -114,12 +194,12 @@ async function runBatch(sql: SqlExecutor, scope: Scope, requests: readonly Group
       });
       await Promise.all(
         queries.map(async (q) => {
-          const rows = await sql.query<Record<string, unknown>>(q.sql, q.params);
-          const keys = q.groupings.map((g) => JSON.stringify(g));
-          for (const r of group) {
-            const gi = keys.indexOf(JSON.stringify(r.grouping));
+          const rows = rowsByGrouping(await sql.query<Record<string, unknown>>(q.sql, q.params));
+          const keys = q.groupings.map(groupingKey);
+          for (const [r, g] of asked) {
+            const gi = keys.indexOf(groupingKey(g));
             if (gi < 0) continue;
-            results.set(r, { rows: rows.filter((row) => Number(row.gi ?? 0) === gi), columns: q.columns.find((c) => c.metric === r.metric.name)! });
+            results.set(r, { rows: rows.get(gi) ?? [], columns: q.columns.find((c) => c.metric === r.metric.name)! });
           }
         }),
       );
@@ -135,26 +215,24 @@ export function createMetricLoaders(
   minGroupSize = 0,
   rollups: RollupSettings = { enabled: true, timezone: 'UTC' },
 ) {
-  const key = (...parts: unknown[]) => JSON.stringify(parts);
   const statements = new DataLoader<GroupedRequest, GroupedResult, string>((requests) => runBatch(sql, scope, requests, rollups), {
-    cacheKeyFn: (r) => key(r.metric.name, r.period, r.filter, r.hours, Boolean(r.percentiles), r.grouping),
+    // Built from the parts' own keys: a dashboard loads through here for every field, and JSON of whole requests showed in profiles.
+    cacheKeyFn: (r) =>
+      `${JSON.stringify(r.metric.name)}\u0000${periodKey(r.period)}\u0000${filterKey(r.filter)}\u0000${r.hours}\u0000${Boolean(r.percentiles)}\u0000${groupingKey(r.grouping)}`,
   });
   return {
     values: {
       async load(r: MetricRequest): Promise<MetricValue> {
         const { rows, columns } = await statements.load({ ...r, grouping: { kind: 'total' } });
-        return readValue(r.metric, rows[0], columns);
+        return readValue(r.metric, rows[0], columns, {});
       },
     },
     series: {
       async load(r: SeriesRequest): Promise<SeriesBucket[]> {
         const { rows, columns } = await statements.load({ ...r, grouping: { kind: 'series', granularity: r.granularity, timezone: r.timezone } });
-        return rows.map((row) => ({
-          localStart: String(row.bucket_local),
-          start: new Date(row.bucket_start as string | Date),
-          end: new Date(row.bucket_end as string | Date),
-          ...readValue(r.metric, row, columns),
-        }));
+        return rows.map((row) =>
+          readValue(r.metric, row, columns, { localStart: String(row.bucket_local), start: fromEpochMs(row.bucket_start_ms), end: fromEpochMs(row.bucket_end_ms) }),
+        );
       },
     },
     breakdowns: {
@@ -162,7 +240,7 @@ export function createMetricLoaders(
         const { rows, columns } = await statements.load({ ...r, grouping: { kind: 'breakdown', dimension: r.dimension } });
         return (
           rows
-            .map((row) => ({ segment: row.grp === null ? null : String(row.grp), ...readValue(r.metric, row, columns) }))
+            .map((row) => readValue(r.metric, row, columns, { segment: row.grp === null ? null : String(row.grp) }))
             // A segment where this metric has no records is left out (the statement may hold other metrics' segments),
             // and so is one smaller than a scoped caller's minimum group size.
             .filter((row) => row.sampleSize > 0 && row.sampleSize >= minGroupSize)

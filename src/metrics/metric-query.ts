@@ -25,7 +25,7 @@ export interface MetricColumns {
 
 /**
  * One statement computing several metrics over one period and filter. Rows carry `grp` (the segment value) for a
- * breakdown, and `bucket_local`, `bucket_start`, `bucket_end` for a series.
+ * breakdown, and `bucket_local`, `bucket_start_ms`, `bucket_end_ms` for a series.
  */
 export interface MetricQuery {
   sql: string;
@@ -120,18 +120,34 @@ function bucketsCte(params: SqlParams, from: string, to: string, grouping: Group
 }
 
 
-/** The columns of a series row: the bucket's local start and its unclipped bounds. */
+/**
+ * The columns of a series row: the bucket's local start and its unclipped bounds, the bounds as epoch milliseconds
+ * (whole seconds, so exact in float8): the driver reads a number far faster than it parses a timestamptz's text, and a
+ * 90-day dashboard has over a thousand of them.
+ */
 function bucketColumns(tz: string, granularity: Granularity, grp: string): string {
   const step = GRANULARITY_SQL[granularity].step;
   return `to_char(${grp}, 'YYYY-MM-DD"T"HH24:MI:SS') AS bucket_local,
-       (${grp} AT TIME ZONE ${tz}) AS bucket_start,
-       ((${grp} + interval '${step}') AT TIME ZONE ${tz}) AS bucket_end`;
+       extract(epoch FROM ${grp} AT TIME ZONE ${tz})::float8 * 1000 AS bucket_start_ms,
+       extract(epoch FROM (${grp} + interval '${step}') AT TIME ZONE ${tz})::float8 * 1000 AS bucket_end_ms`;
 }
 
 
+/**
+ * The total over another period than the statement's own (a comparison's previous period): answered inside the
+ * statement of the period when both read rollups, as a second aggregate over its own rows, saving a round trip.
+ */
+export interface PeriodTotal {
+  kind: 'periodTotal';
+  period: Period;
+}
+
+/** What one statement can answer: a grouping over its period, or the total over another period. */
+export type StatementGrouping = Grouping | PeriodTotal;
+
 /** A statement answering several groupings; its rows carry `gi`, the index (in `groupings`) of the grouping they belong to. */
 export interface GroupedMetricQuery extends MetricQuery {
-  groupings: Grouping[];
+  groupings: StatementGrouping[];
 }
 
 /**
@@ -144,34 +160,53 @@ export function buildMetricQueries(
   metrics: readonly MetricDefinition[],
   period: Period,
   filter: SegmentFilter,
-  groupings: readonly Grouping[],
+  groupings: readonly StatementGrouping[],
   hours: HoursMode = 'calendar',
   options: QueryOptions = {},
 ): GroupedMetricQuery[] {
   const families = new Set(metrics.map(statementFamily));
   if (families.size !== 1) throw new Error(`metrics of different statement families: ${[...families].join(', ')}`);
   const percentiles = options.percentiles ?? true;
+  const own = groupings.filter((g): g is Grouping => g.kind !== 'periodTotal');
+  const otherTotals = groupings.filter((g): g is PeriodTotal => g.kind === 'periodTotal');
+  /** A total over another period in a statement of its own, as when it was asked for alone. */
+  const alone = (t: PeriodTotal): GroupedMetricQuery[] =>
+    buildMetricQueries(metrics, t.period, filter, [{ kind: 'total' }], hours, options).map((q) => ({ ...q, groupings: [t] }));
   if (metrics[0].sql.kind !== 'event') {
-    return groupings.map((g) => ({ ...buildPerBucketQuery(metrics, period, filter, g), groupings: [g] }));
+    return [...own.map((g) => ({ ...buildPerBucketQuery(metrics, period, filter, g), groupings: [g] })), ...otherTotals.flatMap(alone)];
   }
   const source = metrics[0].source;
   const usesZone = [source.from, ...Object.values(source.events)].some((sql) => sql.includes('{tz}'));
   // Groupings that can share a statement: the same rollup choice (or raw), and for zone-dependent sources the same zone.
-  const parts = new Map<string, { choice: RollupChoice | null; zone: string; groupings: Grouping[] }>();
-  for (const g of groupings) {
+  const parts = new Map<string, { choice: RollupChoice | null; zone: string; groupings: Grouping[]; otherTotals: { total: PeriodTotal; choice: RollupChoice }[] }>();
+  for (const g of own) {
     const choice = options.rollups ? rollupFor(metrics, period, filter, g, hours, percentiles, options.rollupTimezone) : null;
     const zone = usesZone && g.kind === 'series' ? g.timezone : period.timezone;
     const key = JSON.stringify([choice?.table.name ?? null, choice?.grain ?? null, usesZone ? zone : null]);
-    const part = parts.get(key) ?? { choice, zone, groupings: [] };
+    const part = parts.get(key) ?? { choice, zone, groupings: [], otherTotals: [] };
     part.groupings.push(g);
     parts.set(key, part);
   }
-  return [...parts.values()].map(({ choice, zone, groupings: gs }) => {
-    const spec = choice
-      ? rollupAggregates(choice, metrics, period, filter, gs, options.rollupTimezone ?? 'UTC')
-      : eventAggregates(source, metrics, period, filter, hours, percentiles, zone);
-    return { ...combineGroupings(spec, gs), groupings: gs };
-  });
+  // Only rollup reads share: a raw read of another period can take seconds, and in a statement of its own it runs in
+  // parallel with the rest.
+  const host = [...parts.values()].find((p) => p.choice);
+  const separate: PeriodTotal[] = [];
+  for (const t of otherTotals) {
+    const choice = host && options.rollups ? rollupFor(metrics, t.period, filter, { kind: 'total' }, hours, percentiles, options.rollupTimezone) : null;
+    if (host && choice) host.otherTotals.push({ total: t, choice });
+    else separate.push(t);
+  }
+  const rollupTimezone = options.rollupTimezone ?? 'UTC';
+  return [
+    ...[...parts.values()].map(({ choice, zone, groupings: gs, otherTotals: extra }) => {
+      const spec = choice
+        ? rollupAggregates(choice, metrics, period, filter, gs, rollupTimezone)
+        : eventAggregates(source, metrics, period, filter, hours, percentiles, zone);
+      const extraSpecs = extra.map((e) => rollupAggregates(e.choice, metrics, e.total.period, filter, [{ kind: 'total' }], rollupTimezone, spec.params));
+      return { ...combineGroupings(spec, gs, extraSpecs), groupings: [...gs, ...extra.map((e) => e.total)] };
+    }),
+    ...separate.flatMap(alone),
+  ];
 }
 
 /** What a grouped statement aggregates: its FROM … WHERE, its aggregate select list, and how each grouping groups. */
@@ -192,9 +227,11 @@ interface AggregateSpec {
 /**
  * One statement computing every grouping of a spec: GROUPING SETS over the rows (GROUPING() says which set a row
  * belongs to), then a row per total, a row per bucket of each series (every bucket listed, empty ones with null
- * values and sample size 0) and a row per segment of each breakdown, tagged with the grouping's index `gi`.
+ * values and sample size 0) and a row per segment of each breakdown, tagged with the grouping's index `gi`. Each of
+ * `otherTotals` (the same metrics over other rows, sharing the spec's parameters) adds one total row, its index
+ * following the groupings'.
  */
-function combineGroupings(spec: AggregateSpec, groupings: readonly Grouping[]): MetricQuery {
+function combineGroupings(spec: AggregateSpec, groupings: readonly Grouping[], otherTotals: readonly AggregateSpec[] = []): MetricQuery {
   const { params, from, to, columns } = spec;
   const exprs = groupings.map((g) => spec.groupExpr(g));
   const keyed = exprs.map((e, i) => ({ e, i })).filter((x): x is { e: string; i: number } => x.e !== null);
@@ -222,8 +259,15 @@ ${spec.body}${keyed.length ? `\nGROUP BY GROUPING SETS (${[...new Set(sets)].joi
 FROM ${name} LEFT JOIN agg ON agg.gid = ${gid} AND agg.g${i} = ${name}.grp`;
     }
     const grp = g.kind === 'breakdown' ? `agg.g${i}::text` : 'NULL::text';
-    return `SELECT ${i} AS gi, ${grp} AS grp, NULL::text AS bucket_local, NULL::timestamptz AS bucket_start, NULL::timestamptz AS bucket_end, ${values}
+    return `SELECT ${i} AS gi, ${grp} AS grp, NULL::text AS bucket_local, NULL::float8 AS bucket_start_ms, NULL::float8 AS bucket_end_ms, ${values}
 FROM agg WHERE agg.gid = ${gid}`;
+  });
+  otherTotals.forEach((other, k) => {
+    if (other.params !== params) throw new Error('a total over another period must share the statement\'s parameters');
+    const name = `t${k}`;
+    ctes.push(`${name} AS (\nSELECT ${other.aggregates.join(',\n       ')}\n${other.body}\n)`);
+    selects.push(`SELECT ${groupings.length + k} AS gi, NULL::text AS grp, NULL::text AS bucket_local, NULL::float8 AS bucket_start_ms, NULL::float8 AS bucket_end_ms, ${valueColumns.map((col) => `${name}.${col}`).join(', ')}
+FROM ${name}`);
   });
   const sql = `WITH ${ctes.join(',\n')}
 ${selects.join('\nUNION ALL\n')}
@@ -242,8 +286,8 @@ function rollupAggregates(
   filter: SegmentFilter,
   groupings: readonly Grouping[],
   rollupTimezone: string,
+  params = new SqlParams(),
 ): AggregateSpec {
-  const params = new SqlParams();
   const from = params.add(period.from.toISOString());
   const to = params.add(period.to.toISOString());
   // Daily rows are keyed by their local midnight in the rollup zone, which a daily choice guarantees the series use.

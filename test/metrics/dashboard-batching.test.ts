@@ -45,4 +45,16 @@ describe('a 12-metric dashboard request', () => {
     expect(res.errors).toBeUndefined();
     expect(api.statements).toHaveLength(4);
   });
+
+  it("answers the comparisons' previous period in the statement of the period when both read rollups", async () => {
+    api.statements.length = 0;
+    const withoutPercentiles = DASHBOARD.replace(/ median( p90)?/g, '');
+    const period = { from: '2025-02-01T00:00:00Z', to: '2025-05-01T00:00:00Z' };
+    const res = await api.graphql(withoutPercentiles, { p: period, product: ['api'] });
+    expect(res.errors).toBeUndefined();
+    // tickets (the period's values, series and breakdowns, and the previous period's totals), agent messages, surveys.
+    expect(api.statements).toHaveLength(3);
+    expect(api.statements[0]).toMatch(/ticket_rollup_daily r[\s\S]*ticket_rollup_daily r/);
+    // (rollup-equals-raw checks the numbers of such statements on imported data.)
+  });
 });

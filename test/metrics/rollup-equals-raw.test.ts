@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { folderSource, importDataset } from '../../src/import';
 import type { Dimension, SegmentFilter } from '../../src/metrics/dimensions';
 import type { MetricDefinition } from '../../src/metrics/metric-definition';
-import { buildMetricQueries, type Grouping, type MetricColumns } from '../../src/metrics/metric-query';
+import { buildMetricQueries, type Grouping, type MetricColumns, type StatementGrouping } from '../../src/metrics/metric-query';
+import { previousPeriod } from '../../src/metrics/comparison';
 import type { Period } from '../../src/metrics/period';
 import { METRICS } from '../../src/metrics/registry';
 import { allDims, dimsMask, ROLLUP_TABLES } from '../../src/metrics/rollups/rollup-tables';
@@ -58,7 +59,7 @@ describe.each(ZONES)('rollup answers equal raw answers (ROLLUP_TIMEZONE=$zone)',
   afterAll(async () => db?.destroy());
 
   /** Every grouping of one family, period and filter: rows per grouping index, from the rollups or the raw tables. */
-  async function run(metrics: readonly MetricDefinition[], p: Period, filter: SegmentFilter, groupings: Grouping[], rollups: boolean) {
+  async function run(metrics: readonly MetricDefinition[], p: Period, filter: SegmentFilter, groupings: StatementGrouping[], rollups: boolean) {
     const queries = buildMetricQueries(metrics, p, filter, groupings, 'calendar', { percentiles: false, rollups, rollupTimezone: zone });
     const byGrouping = new Map<string, { sql: string; columns: MetricColumns[]; rows: Row[] }>();
     for (const q of queries) {
@@ -125,6 +126,34 @@ describe.each(ZONES)('rollup answers equal raw answers (ROLLUP_TIMEZONE=$zone)',
     );
     expect(await compareAll()).toBeGreaterThan(1000);
     expect([...grains].sort()).toEqual(['day', 'hour']);
+  }, 300_000);
+
+  it("with totals over other periods in the statement of a period (a comparison's previous period)", async () => {
+    let compared = 0;
+    for (const family of FAMILIES) {
+      for (const filter of [{}, { product: ['billing'] }]) {
+        // The previous period (daily rows, or hourly ones where the zone's midnights do not line up) and a period of hourly rows.
+        const others = [previousPeriod(PERIODS[0]), PERIODS.find((p) => p !== PERIODS[0])!];
+        const groupings: StatementGrouping[] = [{ kind: 'total' }, { kind: 'breakdown', dimension: 'channel' }, ...others.map((p) => ({ kind: 'periodTotal' as const, period: p }))];
+        const rolled = await run(family, PERIODS[0], filter, groupings, true);
+        expect(rolled.statements).toBe(1);
+        for (const other of others) {
+          const a = rolled.byGrouping.get(JSON.stringify({ kind: 'periodTotal', period: other }))!;
+          const b = (await run(family, other, filter, [{ kind: 'total' }], false)).byGrouping.get(JSON.stringify({ kind: 'total' }))!;
+          expect(a.rows).toHaveLength(1);
+          for (const c of a.columns) {
+            const where = `${c.metric} ${other.from.toISOString()} ${JSON.stringify(filter)}`;
+            expect([where, Number(a.rows[0][c.sampleSize] ?? 0)]).toEqual([where, Number(b.rows[0]?.[c.sampleSize] ?? 0)]);
+            const y = (b.rows[0]?.[c.value] ?? null) as number | null;
+            const x = a.rows[0][c.value] as number | null;
+            if (y === null) expect([where, x]).toEqual([where, null]);
+            else expect([where, relativeError(x!, y) <= 1e-9]).toEqual([where, true]);
+            if (Number(a.rows[0][c.sampleSize] ?? 0) > 0) compared++;
+          }
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(20);
   }, 300_000);
 
   it('with each grouping in a statement of its own (the daily subtotal rows of fewer dimensions)', async () => {
