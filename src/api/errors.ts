@@ -20,6 +20,8 @@ export enum ErrorCode {
   TOO_MANY_DIRECTIVES = 'TOO_MANY_DIRECTIVES',
   QUERY_TOO_COSTLY = 'QUERY_TOO_COSTLY',
   RATE_LIMITED = 'RATE_LIMITED',
+  /** The database stopped a statement at DATABASE_STATEMENT_TIMEOUT_MS. */
+  QUERY_TIMEOUT = 'QUERY_TIMEOUT',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
 
@@ -45,6 +47,16 @@ const CLIENT_CODES = new Set<string>([
   'OPERATION_RESOLUTION_FAILURE',
 ]);
 
+// SQLSTATE query_canceled: what PostgreSQL reports when statement_timeout stops a statement.
+const QUERY_CANCELED = '57014';
+
+/** The SQLSTATE of a database error (TypeORM keeps pg's error as driverError), if the error is one. */
+function sqlState(error: unknown): string | undefined {
+  const e = error as { code?: unknown; driverError?: { code?: unknown } } | null;
+  const code = e?.driverError?.code ?? e?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
 /**
  * The one place errors become GraphQL errors: ApiErrors keep their code and argument; validation errors keep theirs;
  * anything else (a database error, a bug) becomes a generic internal error so no SQL or stack trace reaches the caller.
@@ -57,6 +69,16 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
       locations: formatted.locations,
       path: formatted.path,
       extensions: { code: original.code, ...(original.argument ? { argument: original.argument } : {}) },
+    };
+  }
+  if (sqlState(original) === QUERY_CANCELED) {
+    return {
+      message:
+        'the query took longer than the server allows (DATABASE_STATEMENT_TIMEOUT_MS) and was stopped: ask for a shorter period, ' +
+        'a narrower filter or fewer percentiles (medians and p90 read every record), or ask the operator to raise the timeout',
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: ErrorCode.QUERY_TIMEOUT },
     };
   }
   const code = formatted.extensions?.code;

@@ -25,7 +25,7 @@ export const CONFIG_VARIABLES = {
   },
   DATABASE_STATEMENT_TIMEOUT_MS: {
     schema: z.coerce.number().int().min(0).default(30000),
-    description: 'Server-side statement timeout for API queries in milliseconds (0 = none).',
+    description: 'Server-side statement timeout for API queries in milliseconds (0 = none; the embedded PGlite enforces none).',
   },
   PORT: {
     schema: z.coerce.number().int().min(0).max(65535).default(4000),
