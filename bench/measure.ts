@@ -44,6 +44,27 @@ export async function sequentialRuns(op: () => Promise<unknown>, warmup: number,
   return latencyOf(ms);
 }
 
+/**
+ * Runs `a` and `b` `warmup` times each untimed, then `runs` times in turn (a, b, a, b, …); resolves to the latencies of
+ * each. Whatever else loads the machine meanwhile weighs on both alike, so their ratio is steadier than that of two
+ * separate series.
+ */
+export async function interleavedRuns(a: () => Promise<unknown>, b: () => Promise<unknown>, warmup: number, runs: number): Promise<[Latency, Latency]> {
+  for (let i = 0; i < warmup; i++) {
+    await a();
+    await b();
+  }
+  const ms: [number[], number[]] = [[], []];
+  for (let i = 0; i < runs; i++) {
+    for (const [j, op] of [a, b].entries()) {
+      const started = performance.now();
+      await op();
+      ms[j].push(performance.now() - started);
+    }
+  }
+  return [latencyOf(ms[0]), latencyOf(ms[1])];
+}
+
 export interface Throughput {
   clients: number;
   seconds: number;

@@ -33,7 +33,7 @@ import {
 import { runSqlVariant, SQL_VARIANTS, type SqlVariant } from './dashboard-sql';
 import { timeForecasts, type ForecastTiming } from './forecast-timing';
 import { analyzeSchema, holdsDemoData, loadDemo, prepareEmptySchema, type ImportMeasurement } from './load';
-import { sequentialRuns, throughput, type Latency, type Throughput } from './measure';
+import { interleavedRuns, sequentialRuns, throughput, type Latency, type Throughput } from './measure';
 import { formatTable, type Row } from './report';
 import { captureApiStatements, explain, statementHeadline, timeStatements, type CapturedStatement, type TimedStatement } from './statements';
 
@@ -50,6 +50,8 @@ const SERVER_ENV: Record<string, string> = {
   MAX_QUERY_COST: '1000000',
   RATE_LIMIT_BURST_COST: '1000000000',
   RATE_LIMIT_COST_PER_SECOND: '1000000000',
+  // Exact medians over a large database's raw rows outlast a deployment's default timeout (30 s); the bench times them.
+  DATABASE_STATEMENT_TIMEOUT_MS: '3600000',
 };
 
 /** Targets of the issue (reported, not asserted). */
@@ -100,7 +102,8 @@ function parseOptions(argv: string[]): Options {
     .option('--tickets <n>', 'tickets in the demo dataset', positiveInt('--tickets'), 1_000_000)
     .option('--seed <n>', 'demo seed', (v) => Number.parseInt(v, 10), 42)
     .option('--runs <n>', 'timed sequential dashboard runs (after the warm-up)', positiveInt('--runs'), 50)
-    .option('--warmup <n>', 'untimed runs before timing', nonNegativeInt('--warmup'), 5)
+    // The API server compiles its hot paths during its first dozens of requests; timing starts once they are compiled.
+    .option('--warmup <n>', 'untimed runs before timing', nonNegativeInt('--warmup'), 30)
     .option('--concurrency <n>', 'concurrent clients of the throughput measurement', positiveInt('--concurrency'), 8)
     .option('--throughput-seconds <s>', 'how long the throughput measurement runs', positiveInt('--throughput-seconds'), 15)
     .option('--database-url <url>', 'PostgreSQL (default: DATABASE_URL, else the local server)', process.env.DATABASE_URL || LOCAL_DATABASE_URL)
@@ -163,8 +166,11 @@ interface SqlMeasurement {
   latency: Latency;
   throughput: Throughput;
   statementMs: Record<string, number>;
-  /** API latency / this variant's, at p50 and p95; met when both are within the target. */
-  apiRatio: { p50: number; p95: number; target: number; met: boolean };
+  /**
+   * API latency / this variant's, at p50 and p95, from runs taking turns with the API's (both under the same load);
+   * met when both are within the target.
+   */
+  apiRatio: { p50: number; p95: number; target: number; met: boolean; api: Latency };
   numbers: DashboardNumbers;
 }
 
@@ -317,9 +323,6 @@ async function main(): Promise<void> {
     const server = await startServer(serverEnv);
     servers.push(server);
     const apiPart = await measureApi(server, key, o, variables);
-    servers.pop();
-    const { peakRssBytes: serverPeakRssBytes } = await server.stop();
-    const api: ApiMeasurement = { ...apiPart, serverPeakRssBytes };
 
     let rawApi: { latency: Latency; numbers: DashboardNumbers } | null = null;
     if (o.rawApiRuns > 0) {
@@ -332,18 +335,22 @@ async function main(): Promise<void> {
       servers.pop();
       await rawServer.stop();
     }
-    await runCli(['keys', 'revoke', keyName], cliEnv);
 
-    // 4. The floors: hand-written SQL, same repetitions, and the cross-checks of the API's numbers against each.
+    // 4. The floors: hand-written SQL, each run taking turns with one through the API (still serving), then under load;
+    // and the cross-checks of the API's numbers against each.
+    const apiDashboard = graphqlClient(server.url, key, JSON.stringify({ query: dashboardDocument({ medians: false }), variables }));
     const sql: SqlMeasurement[] = [];
     for (const variant of variants) {
-      log(`hand-written SQL (${variant.name}): ${o.warmup} warm-up, ${o.runs} timed runs, then ${o.concurrency} clients for ${o.throughputSeconds} s`);
+      log(
+        `hand-written SQL (${variant.name}): ${o.warmup} warm-up, ${o.runs} timed runs taking turns with the API's, ` +
+          `then ${o.concurrency} clients for ${o.throughputSeconds} s`,
+      );
       const query = async (text: string, values: unknown[]) => (await sqlPool!.query(text, values)).rows;
       const first = await runSqlVariant(variant, params, query);
-      const latency = await sequentialRuns(() => runSqlVariant(variant, params, query), o.warmup, o.runs);
+      const [apiLatency, latency] = await interleavedRuns(apiDashboard, () => runSqlVariant(variant, params, query), o.warmup, o.runs);
       const load = await throughput(() => runSqlVariant(variant, params, query), o.concurrency, o.throughputSeconds);
-      const p50 = api.dashboard.p50 / latency.p50;
-      const p95 = api.dashboard.p95 / latency.p95;
+      const p50 = apiLatency.p50 / latency.p50;
+      const p95 = apiLatency.p95 / latency.p95;
       sql.push({
         variant: variant.name,
         key: variant.key,
@@ -351,10 +358,14 @@ async function main(): Promise<void> {
         latency,
         throughput: load,
         statementMs: first.statementMs,
-        apiRatio: { p50, p95, target: variant.apiRatioTarget, met: Math.max(p50, p95) <= variant.apiRatioTarget },
+        apiRatio: { p50, p95, target: variant.apiRatioTarget, met: Math.max(p50, p95) <= variant.apiRatioTarget, api: apiLatency },
         numbers: first.numbers,
       });
     }
+    servers.pop();
+    const { peakRssBytes: serverPeakRssBytes } = await server.stop();
+    const api: ApiMeasurement = { ...apiPart, serverPeakRssBytes };
+    await runCli(['keys', 'revoke', keyName], cliEnv);
     const checks: Check[] = [
       check(`API dashboard = hand-written SQL (${sql[0].variant})`, sql[0].numbers, api.numbers),
       check(`API dashboard with medians = hand-written SQL (${sql[0].variant})`, sql[0].numbers, api.mediansNumbers),
@@ -436,7 +447,7 @@ async function main(): Promise<void> {
           { key: key('sql.throughput'), label: `hand-written SQL (${s.variant}) throughput, ${o.concurrency} clients`, values: [s.throughput.perSecond], unit: 'req/s', target: null, met: null },
           {
             key: key('ratio.apiToSql'),
-            label: `ratio API / SQL (${s.variant}) at p50 / p95`,
+            label: `ratio API / SQL (${s.variant}) at p50 / p95, runs in turn`,
             values: [s.apiRatio.p50, s.apiRatio.p95],
             unit: '×',
             target: `≤ ${s.apiRatio.target}`,
