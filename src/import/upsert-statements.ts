@@ -1,4 +1,4 @@
-import type { FileSpec } from './file-specs';
+import type { ColumnSpec, FileSpec } from './file-specs';
 
 /** Temporary table holding the keys seen so far in one file, for duplicate detection without keeping them in memory. */
 export function seenTableName(spec: FileSpec): string {
@@ -59,6 +59,46 @@ export interface UpsertMode {
   trackTouched: boolean;
 }
 
+type ProblemRule = [condition: string, code: string, detail: string];
+
+/**
+ * The problems the database finds in a staged record `i` after a duplicate (each statement finds duplicates its own way),
+ * in order of precedence: a source id not found (the lookup `r_<column>` has no id), a message sent before its ticket.
+ */
+function referenceRules(spec: FileSpec): ProblemRule[] {
+  const rules = spec.columns
+    .filter((c) => c.references)
+    .map((c): ProblemRule => [`i.in_${c.name} IS NOT NULL AND r_${c.name}.id IS NULL`, `missing:${c.name}`, 'NULL']);
+  if (spec.file === 'messages') rules.push(['i.in_sent_at < r_ticket_id.created_at', 'sent_before_ticket', 'r_ticket_id.created_at::text']);
+  return rules;
+}
+
+/** What the lookup of a referenced row reads: its id, and for a message's ticket its created_at (for sent_before_ticket). */
+const lookupColumns = (spec: FileSpec, c: ColumnSpec) => (c.name === 'ticket_id' && spec.file === 'messages' ? ['id', 'created_at'] : ['id']);
+
+const problemColumns = (rules: ProblemRule[]) => `CASE ${rules.map(([cond, code]) => `WHEN ${cond} THEN '${code}'`).join(' ')} END AS problem,
+        CASE ${rules.map(([cond, , detail]) => `WHEN ${cond} THEN ${detail}`).join(' ')} END AS detail`;
+
+/** Where a statement reads a staged cell (`in_<column>`) and a resolved reference's id, by column name. */
+interface TargetSources {
+  input: (column: string) => string;
+  reference: (column: string) => string;
+}
+
+/** Columns of the checked staging rows: the cells, and the references' ids as `ref_<column>`. */
+const CHECKED_ROWS: TargetSources = { input: (c) => `in_${c}`, reference: (c) => `ref_${c}` };
+
+/** The target table's columns and the expression each takes from the staging rows. */
+function targetColumns(spec: FileSpec, from: TargetSources = CHECKED_ROWS): [column: string, source: string][] {
+  const target: [column: string, source: string][] = spec.columns.map((c) => {
+    if (c.name === spec.idColumn) return ['external_id', from.input(c.name)];
+    if (c.references) return [c.name, from.reference(c.name)];
+    return [c.name, from.input(c.name)];
+  });
+  target.push(['attributes', from.input('attributes')]);
+  return target;
+}
+
 /**
  * One statement per batch, reading the staging table, that checks what needs the database and writes the rest:
  * duplicates of earlier batches of the file (via the seen table), references by source id (to this run's or earlier rows),
@@ -67,35 +107,6 @@ export interface UpsertMode {
  * Result rows: (line, problem, detail) per rejected record, and one (inserted, updated) row of counts.
  * Problem codes: 'duplicate' (detail = first line), 'missing:<column>', 'sent_before_ticket' (detail = the ticket's created_at).
  */
-type ProblemRule = [condition: string, code: string, detail: string];
-
-/**
- * The problems the database finds in a staged record `i`, in order of precedence: a duplicate (the first line of its key
- * is `earlierLine`, when earlier), a source id not found (the lookup `r_<column>` has no id), a message sent before its ticket.
- */
-function problemRules(spec: FileSpec, duplicate: ProblemRule): ProblemRule[] {
-  const rules: ProblemRule[] = [
-    duplicate,
-    ...spec.columns.filter((c) => c.references).map((c): ProblemRule => [`i.in_${c.name} IS NOT NULL AND r_${c.name}.id IS NULL`, `missing:${c.name}`, 'NULL']),
-  ];
-  if (spec.file === 'messages') rules.push(['i.in_sent_at < r_ticket_id.created_at', 'sent_before_ticket', 'r_ticket_id.created_at::text']);
-  return rules;
-}
-
-const problemColumns = (rules: ProblemRule[]) => `CASE ${rules.map(([cond, code]) => `WHEN ${cond} THEN '${code}'`).join(' ')} END AS problem,
-        CASE ${rules.map(([cond, , detail]) => `WHEN ${cond} THEN ${detail}`).join(' ')} END AS detail`;
-
-/** The target table's columns and the expression each takes from the checked staging rows. */
-function targetColumns(spec: FileSpec): [column: string, source: string][] {
-  const target: [column: string, source: string][] = spec.columns.map((c) => {
-    if (c.name === spec.idColumn) return ['external_id', `in_${c.name}`];
-    if (c.references) return [c.name, `ref_${c.name}`];
-    return [c.name, `in_${c.name}`];
-  });
-  target.push(['attributes', 'in_attributes']);
-  return target;
-}
-
 export function upsertSql(spec: FileSpec, mode: UpsertMode = { trackTouched: true }): string {
   const cols = spec.columns;
   const refs = cols.filter((c) => c.references);
@@ -103,7 +114,7 @@ export function upsertSql(spec: FileSpec, mode: UpsertMode = { trackTouched: tru
 
   // A batch holds each key once (the importer rejects repeats within a batch before staging it), so a key is a
   // duplicate exactly when an earlier batch registered it in the seen table.
-  const problems = problemRules(spec, ['earlier.line IS NOT NULL', 'duplicate', 'earlier.line::text']);
+  const problems: ProblemRule[] = [['earlier.line IS NOT NULL', 'duplicate', 'earlier.line::text'], ...referenceRules(spec)];
   const target = targetColumns(spec);
   const conflictColumns = spec.idColumn ? ['external_id'] : spec.keyColumns;
   const isTickets = spec.file === 'tickets';
@@ -147,7 +158,7 @@ export function upsertSql(spec: FileSpec, mode: UpsertMode = { trackTouched: tru
   // probe; lookups are LATERAL … OFFSET 0 so they stay probes: a hash join would scan the whole seen or referenced
   // table for every batch, making a large import quadratic.
   const lookups = refs.map((c) => {
-    const needed = c.name === 'ticket_id' && spec.file === 'messages' ? 'r.id, r.created_at' : 'r.id';
+    const needed = lookupColumns(spec, c).map((x) => `r.${x}`).join(', ');
     return `r_${c.name} AS MATERIALIZED (
       SELECT k.v, r.* FROM (SELECT DISTINCT in_${c.name} AS v FROM ${stage} WHERE in_${c.name} IS NOT NULL) k
       CROSS JOIN LATERAL (SELECT ${needed} FROM ${q(c.references as string)} r WHERE r.external_id = k.v OFFSET 0) r
@@ -185,7 +196,7 @@ function wholeFileJoins(spec: FileSpec): string[] {
   return spec.columns
     .filter((c) => c.references)
     .map((c) => {
-      const needed = c.name === 'ticket_id' && spec.file === 'messages' ? 'id, created_at' : 'id';
+      const needed = lookupColumns(spec, c).join(', ');
       return `LEFT JOIN (SELECT external_id, ${needed} FROM ${q(c.references as string)}) r_${c.name} ON r_${c.name}.external_id = i.in_${c.name}`;
     });
 }
@@ -197,11 +208,11 @@ function wholeFileJoins(spec: FileSpec): string[] {
  * importer undoes it and runs wholeFileInsertSql, which finds and names every problem.
  */
 export function wholeFileFastInsertSql(spec: FileSpec): string {
-  const rules = problemRules(spec, ['false', 'duplicate', 'NULL']).slice(1);
-  const target = targetColumns(spec).map(([column, source]): [string, string] => [column, source.replace(/^ref_(.*)$/, 'r_$1.id')]);
+  const rules = referenceRules(spec);
+  const target = targetColumns(spec, { input: (c) => `i.in_${c}`, reference: (c) => `r_${c}.id` });
   return `
     INSERT INTO ${q(spec.table)} (${target.map(([c]) => q(c)).join(', ')})
-    SELECT ${target.map(([, s]) => (s.startsWith('r_') ? s : `i.${s}`)).join(', ')}
+    SELECT ${target.map(([, s]) => s).join(', ')}
     FROM ${stageTableName(spec)} i
     ${wholeFileJoins(spec).join('\n    ')}
     ${rules.length ? `WHERE NOT (${rules.map(([cond]) => `coalesce(${cond}, false)`).join(' OR ')})` : ''}
@@ -219,7 +230,7 @@ export function wholeFileInsertSql(spec: FileSpec): string {
   const stage = stageTableName(spec);
   // A key's first line among the staged rows: every later line with it is a duplicate (repeats are rare, so only
   // repeated keys are kept).
-  const problems = problemRules(spec, ['i.line > repeated.first_line', 'duplicate', 'repeated.first_line::text']);
+  const problems: ProblemRule[] = [['i.line > repeated.first_line', 'duplicate', 'repeated.first_line::text'], ...referenceRules(spec)];
   const target = targetColumns(spec);
   const joins = wholeFileJoins(spec);
   return `
