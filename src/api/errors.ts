@@ -1,4 +1,5 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { SqlState, sqlState } from '../db/sql-state';
 
 /** Stable error codes clients can switch on (extensions.code). */
 export enum ErrorCode {
@@ -47,16 +48,6 @@ const CLIENT_CODES = new Set<string>([
   'OPERATION_RESOLUTION_FAILURE',
 ]);
 
-// SQLSTATE query_canceled: what PostgreSQL reports when statement_timeout stops a statement.
-const QUERY_CANCELED = '57014';
-
-/** The SQLSTATE of a database error (TypeORM keeps pg's error as driverError), if the error is one. */
-function sqlState(error: unknown): string | undefined {
-  const e = error as { code?: unknown; driverError?: { code?: unknown } } | null;
-  const code = e?.driverError?.code ?? e?.code;
-  return typeof code === 'string' ? code : undefined;
-}
-
 /**
  * The one place errors become GraphQL errors: ApiErrors keep their code and argument; validation errors keep theirs;
  * anything else (a database error, a bug) becomes a generic internal error so no SQL or stack trace reaches the caller.
@@ -71,7 +62,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
       extensions: { code: original.code, ...(original.argument ? { argument: original.argument } : {}) },
     };
   }
-  if (sqlState(original) === QUERY_CANCELED) {
+  if (sqlState(original) === SqlState.QUERY_CANCELED) {
     return {
       message:
         'the query took longer than the server allows (DATABASE_STATEMENT_TIMEOUT_MS) and was stopped: ask for a shorter period, ' +

@@ -4,6 +4,7 @@ import type { SqlExecutor } from '../metrics/metric-loaders';
 import { generateKey, publicIdOf, tokenMatches } from './api-key-token';
 import { ROLES, type Caller, type Role } from './caller';
 import { validateScope } from './scope-input';
+import { SqlState, sqlState } from '../db/sql-state';
 
 /** A key as it is listed: everything but the secret (which is never stored). */
 export interface ApiKeyRecord {
@@ -48,10 +49,9 @@ const unauthenticated = (message: string) => new ApiError(ErrorCode.UNAUTHENTICA
 
 /** True for a unique violation of the named constraint (pg error 23505, as TypeORM passes it on). */
 function isUniqueViolation(err: unknown, constraint: string): boolean {
-  const e = err as { code?: string; constraint?: string; driverError?: { code?: string; constraint?: string } };
-  const code = e?.code ?? e?.driverError?.code;
+  const e = err as { constraint?: string; driverError?: { constraint?: string } };
   const name = e?.constraint ?? e?.driverError?.constraint;
-  return code === '23505' && (!name || name === constraint);
+  return sqlState(err) === SqlState.UNIQUE_VIOLATION && (!name || name === constraint);
 }
 
 /** The API keys in the database: creating (secret returned once), listing, revoking, and authenticating presented keys. */

@@ -1,6 +1,7 @@
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { DataSource, QueryRunner } from 'typeorm';
+import { SqlState, sqlState } from '../db/sql-state';
 import { DATASET_FILES, type DatasetFile, type DatasetSource, type RawRecord } from './dataset-source';
 import { FILE_SPECS, type FileSpec } from './file-specs';
 import { UnreadableFileError } from './folder-source';
@@ -95,9 +96,6 @@ const PROGRESS_INTERVAL_MS = 500;
 // (different deskmetrics databases) do not wait for each other.
 const IMPORT_LOCK = `42109, hashtext(current_schema())`;
 
-// SQLSTATE of a unique index that the rows break.
-const UNIQUE_VIOLATION = '23505';
-
 const REFERENCED_FILE: Record<string, DatasetFile> = { customers: 'customers', agents: 'agents', tickets: 'tickets' };
 
 /** Stops a failing run once maxErrors problems are collected. */
@@ -145,6 +143,10 @@ function copyInto(client: PoolClient, sql: string, data: Buffer): Promise<void> 
     stream.end(data);
   });
 }
+
+/** The error of a batch the database refused, naming the file and the batch's lines. */
+const refusedBatch = (name: string, records: RawRecord[], err: unknown) =>
+  new Error(`${name}: the database refused the batch of lines ${records[0].line}–${records[records.length - 1].line}: ${(err as Error).message}`, { cause: err });
 
 const rate = (rows: number, seconds: number) => (seconds > 0 ? Math.round(rows / seconds) : rows);
 const seconds = (fromMs: number) => (performance.now() - fromMs) / 1000;
@@ -366,8 +368,7 @@ class ImportRun {
         for (const index of dropped.uniqueIndexes) await this.runner.query(index.definition);
       });
     } catch (err) {
-      const code = (err as { code?: string; driverError?: { code?: string } }).driverError?.code ?? (err as { code?: string }).code;
-      if (code === UNIQUE_VIOLATION) return false;
+      if (sqlState(err) === SqlState.UNIQUE_VIOLATION) return false;
       throw err;
     }
     dropped.uniqueIndexes.splice(0);
@@ -444,9 +445,7 @@ class ImportRun {
     try {
       result = await written;
     } catch (err) {
-      throw new Error(`${name}: the database refused the batch of lines ${records[0].line}–${records[records.length - 1].line}: ${(err as Error).message}`, {
-        cause: err,
-      });
+      throw refusedBatch(name, records, err);
     }
     const rejected: { record: RawRecord; problem: RowProblem }[] = [];
     const earlierOf = new Map<number, string>();
@@ -495,10 +494,7 @@ class ImportRun {
     try {
       await written;
     } catch (err) {
-      const { records } = batch;
-      throw new Error(`${name}: the database refused the batch of lines ${records[0].line}–${records[records.length - 1].line}: ${(err as Error).message}`, {
-        cause: err,
-      });
+      throw refusedBatch(name, batch.records, err);
     }
   }
 
