@@ -91,17 +91,16 @@ function rebuildSql(full: boolean, zone: string): string {
     // Rows of empty tables (the first load) are inserted without indexes, which are then built once: far cheaper than
     // maintaining five indexes row by row. Dropping an index locks the table until commit; a table with rows is rebuilt
     // under its indexes instead, so that readers keep its old rows meanwhile.
-    const tables = `ARRAY['${t.name}', '${t.name}_daily']::regclass[]`;
     return [
-      `IF EXISTS (SELECT 1 FROM ${t.name}) OR EXISTS (SELECT 1 FROM ${t.name}_daily) THEN
+      `indexes := '{}';
+    IF EXISTS (SELECT 1 FROM ${t.name}) OR EXISTS (SELECT 1 FROM ${t.name}_daily) THEN
       DELETE FROM ${t.name};
       DELETE FROM ${t.name}_daily;
-      indexes := '{}';
     ELSE
-      SELECT coalesce(array_agg(pg_get_indexdef(i.indexrelid) ORDER BY i.indexrelid), '{}') INTO indexes
-        FROM pg_index i WHERE i.indrelid = ANY (${tables}) AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid);
-      FOR index_name IN SELECT i.indexrelid::regclass::text FROM pg_index i
-          WHERE i.indrelid = ANY (${tables}) AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) LOOP
+      FOR index_name, index_definition IN SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i
+          WHERE i.indrelid = ANY (ARRAY['${t.name}', '${t.name}_daily']::regclass[])
+            AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) ORDER BY i.indexrelid LOOP
+        indexes := indexes || index_definition;
         EXECUTE 'DROP INDEX ' || index_name;
       END LOOP;
     END IF;`,
