@@ -133,6 +133,9 @@ function bucketColumns(tz: string, granularity: Granularity, grp: string): strin
 }
 
 
+/** bucketColumns of a row that is not a series bucket. */
+const NO_BUCKET = 'NULL::text AS bucket_local, NULL::float8 AS bucket_start_ms, NULL::float8 AS bucket_end_ms';
+
 /**
  * The total over another period than the statement's own (a comparison's previous period): answered inside the
  * statement of the period when both read rollups, as a second aggregate over its own rows, saving a round trip.
@@ -247,9 +250,10 @@ function combineGroupings(spec: AggregateSpec, groupings: readonly Grouping[], o
 ${spec.body}${keyed.length ? `\nGROUP BY GROUPING SETS (${[...new Set(sets)].join(', ')})` : ''}`;
 
   const valueColumns = columns.flatMap((c) => [c.value, c.sampleSize, c.median, c.p90].filter((x): x is string => Boolean(x)));
+  const valuesOf = (relation: string) => valueColumns.map((col) => `${relation}.${col}`).join(', ');
   const ctes = [`agg AS (\n${aggregateSql}\n)`];
   const selects = groupings.map((g, i) => {
-    const values = valueColumns.map((col) => `agg.${col}`).join(', ');
+    const values = valuesOf('agg');
     const gid = full ^ (bit.get(i) ?? 0);
     if (g.kind === 'series') {
       const name = `b${i}`;
@@ -259,14 +263,14 @@ ${spec.body}${keyed.length ? `\nGROUP BY GROUPING SETS (${[...new Set(sets)].joi
 FROM ${name} LEFT JOIN agg ON agg.gid = ${gid} AND agg.g${i} = ${name}.grp`;
     }
     const grp = g.kind === 'breakdown' ? `agg.g${i}::text` : 'NULL::text';
-    return `SELECT ${i} AS gi, ${grp} AS grp, NULL::text AS bucket_local, NULL::float8 AS bucket_start_ms, NULL::float8 AS bucket_end_ms, ${values}
+    return `SELECT ${i} AS gi, ${grp} AS grp, ${NO_BUCKET}, ${values}
 FROM agg WHERE agg.gid = ${gid}`;
   });
   otherTotals.forEach((other, k) => {
     if (other.params !== params) throw new Error('a total over another period must share the statement\'s parameters');
     const name = `t${k}`;
     ctes.push(`${name} AS (\nSELECT ${other.aggregates.join(',\n       ')}\n${other.body}\n)`);
-    selects.push(`SELECT ${groupings.length + k} AS gi, NULL::text AS grp, NULL::text AS bucket_local, NULL::float8 AS bucket_start_ms, NULL::float8 AS bucket_end_ms, ${valueColumns.map((col) => `${name}.${col}`).join(', ')}
+    selects.push(`SELECT ${groupings.length + k} AS gi, NULL::text AS grp, ${NO_BUCKET}, ${valuesOf(name)}
 FROM ${name}`);
   });
   const sql = `WITH ${ctes.join(',\n')}
