@@ -501,8 +501,7 @@ class ImportRun {
   /**
    * Checks and inserts a bulk-loaded file staged whole (`staged` records), then books the records it rejected. The fast
    * statement is tried first, in a savepoint: it is kept when it inserted every record and the table's unique indexes
-   * (which catch duplicate ids) then build. Otherwise it is undone and the checking statement names every problem; the
-   * rejected records are read again from the source for the report and the messages, since the file's records were not kept.
+   * (which catch duplicate ids) then build. Otherwise it is undone and the checking statement names every problem.
    */
   private async loadStagedFile(
     spec: FileSpec,
@@ -546,7 +545,19 @@ class ImportRun {
     }
     summary.inserted += Number(inserted);
     await this.runner.query(`TRUNCATE ${stage}`);
+    await this.rejectStagedProblems(spec, name, validator, reject);
+  }
 
+  /**
+   * Books the problems of the checking statement, in line order, with their records: read again from the source (the
+   * file's records were not kept), and only when there are problems.
+   */
+  private async rejectStagedProblems(
+    spec: FileSpec,
+    name: string,
+    validator: RecordValidator,
+    reject: (record: RawRecord, problems: RowProblem[]) => Promise<void>,
+  ): Promise<void> {
     let page: StagedProblem[] = await this.stagedProblems(0);
     if (!page.length) return;
     const records = this.source.records(spec.file)[Symbol.asyncIterator]();
