@@ -150,6 +150,10 @@ function graphqlClient(url: string, key: string, body: string): () => Promise<Re
   };
 }
 
+/** The bench's dashboard (with or without medians) as a client of the server at `url` requests it. */
+const dashboardClient = (url: string, key: string, variables: Record<string, unknown>, medians: boolean) =>
+  graphqlClient(url, key, JSON.stringify({ query: dashboardDocument({ medians }), variables }));
+
 interface ApiMeasurement {
   dashboard: Latency;
   throughput: Throughput;
@@ -199,8 +203,8 @@ function check(what: string, expected: DashboardNumbers, actual: DashboardNumber
 }
 
 async function measureApi(server: ServerProcess, key: string, o: Options, variables: Record<string, unknown>): Promise<Omit<ApiMeasurement, 'serverPeakRssBytes'>> {
-  const dashboard = graphqlClient(server.url, key, JSON.stringify({ query: dashboardDocument({ medians: false }), variables }));
-  const withMedians = graphqlClient(server.url, key, JSON.stringify({ query: dashboardDocument({ medians: true }), variables }));
+  const dashboard = dashboardClient(server.url, key, variables, false);
+  const withMedians = dashboardClient(server.url, key, variables, true);
   log(`dashboard through the API: ${o.warmup} warm-up, ${o.runs} timed runs`);
   const numbers = numbersFromResponse(await dashboard());
   const latency = await sequentialRuns(dashboard, o.warmup, o.runs);
@@ -329,7 +333,7 @@ async function main(): Promise<void> {
       log(`dashboard from a server reading the raw tables (METRIC_ROLLUPS=off): ${o.rawApiRuns} timed runs`);
       const rawServer = await startServer({ ...serverEnv, METRIC_ROLLUPS: 'off', DATABASE_STATEMENT_TIMEOUT_MS: '3600000' });
       servers.push(rawServer);
-      const dashboard = graphqlClient(rawServer.url, key, JSON.stringify({ query: dashboardDocument({ medians: false }), variables }));
+      const dashboard = dashboardClient(rawServer.url, key, variables, false);
       const numbers = numbersFromResponse(await dashboard());
       rawApi = { latency: await sequentialRuns(dashboard, 0, o.rawApiRuns), numbers };
       servers.pop();
@@ -338,7 +342,7 @@ async function main(): Promise<void> {
 
     // 4. The floors: hand-written SQL, each run taking turns with one through the API (still serving), then under load;
     // and the cross-checks of the API's numbers against each.
-    const apiDashboard = graphqlClient(server.url, key, JSON.stringify({ query: dashboardDocument({ medians: false }), variables }));
+    const apiDashboard = dashboardClient(server.url, key, variables, false);
     const sql: SqlMeasurement[] = [];
     for (const variant of variants) {
       log(
