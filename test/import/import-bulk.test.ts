@@ -132,6 +132,26 @@ describe('bulk load into empty tables', () => {
   });
 });
 
+describe('records imported after a bulk load', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => db?.destroy());
+
+  it('get the ids after the bulk-loaded ones (the bulk load gives ids itself and moves the sequences past them)', async () => {
+    await importDataset(db.dataSource, folderSource(writeDataset(largerDataset(40))), { batchSize: 3 });
+    const [{ max }] = await db.dataSource.query('SELECT max(id)::int AS max FROM tickets');
+    // Only new tickets: each draws an id from the sequence, which must not hand out a bulk-loaded one again.
+    const header = BASE_DATASET['tickets.csv'].split('\n')[0];
+    const rows = [0, 1, 2].map((i) => `NEW${i},C1,email,,,2025-04-0${i + 1}T09:00:00Z,,,,,,A1`);
+    const summary = await importDataset(db.dataSource, folderSource(writeDataset({ 'tickets.csv': `${header}\n${rows.join('\n')}\n` })));
+    expect(summary.files[0]).toMatchObject({ inserted: 3, rejected: 0 });
+    const added: { id: number }[] = await db.dataSource.query(`SELECT id::int FROM tickets WHERE external_id LIKE 'NEW%' ORDER BY external_id`);
+    expect(added.map((r) => r.id)).toEqual([max + 1, max + 2, max + 3]);
+  });
+});
+
 describe('a failing bulk load', () => {
   let db: TestDatabase;
   beforeAll(async () => {
