@@ -319,8 +319,6 @@ class ImportRun {
           foreignKeys: rows.filter((r) => r.kind === 'fk').map(({ name, definition }) => ({ name, definition })),
         };
         for (const ddl of dropSql(dropped)) await this.runner.query(ddl);
-        // The whole-file statement derives ids from ord, counted from 1 for the file.
-        await this.runner.query(`ALTER TABLE ${stageTableName(spec)} ALTER COLUMN ord RESTART WITH 1`);
         this.bulkLoaded.push(dropped);
         await this.suspendRollupMarking(spec.table);
         if (spec.file === 'tickets' || spec.file === 'messages') this.deriveAll = true;
@@ -521,17 +519,14 @@ class ImportRun {
     // lines as they would had it never run (the table is this run's alone: the bulk load holds it locked).
     const [{ sequence }] = await this.runner.query(`SELECT pg_get_serial_sequence($1, 'id') AS sequence`, [`"${spec.table}"`]);
     const [position] = await this.runner.query(`SELECT last_value, is_called FROM ${sequence}`);
-    // The id before the first one the sequence would give.
-    const idBase = BigInt(position.last_value) - (position.is_called ? 0n : 1n);
     await this.runner.query('SAVEPOINT whole_file');
     let fast: number;
     try {
-      fast = (await this.client.query(wholeFileFastInsertSql(spec), [idBase.toString()])).rowCount ?? 0;
+      fast = (await this.client.query(wholeFileFastInsertSql(spec))).rowCount ?? 0;
     } catch (err) {
       throw refused(err);
     }
     if (fast === staged && (await this.buildUniqueIndexes(spec))) {
-      await this.runner.query(`SELECT setval($1::regclass, $2, true)`, [sequence, (idBase + BigInt(fast)).toString()]);
       await this.runner.query('RELEASE SAVEPOINT whole_file');
       summary.inserted += fast;
       await this.runner.query(`TRUNCATE ${stage}`);

@@ -32,13 +32,8 @@ export function createTempTablesSql(specs: FileSpec[]): string[] {
     `CREATE TEMP TABLE IF NOT EXISTS ${STAGED_PROBLEMS_TABLE} (line integer PRIMARY KEY, problem text NOT NULL, detail text) ON COMMIT DROP`,
     // Keys compare bytewise: they are only tested for equality, and "C" skips the locale's collation routines.
     ...specs.map((s) => `CREATE TEMP TABLE IF NOT EXISTS ${seenTableName(s)} (key text COLLATE "C" PRIMARY KEY, line integer NOT NULL) ON COMMIT DROP`),
-    // ord numbers the staged rows in the order they arrive (file order): a bulk load's ids are derived from it, so
-    // that they follow the lines without sorting the file.
     ...specs.map(
-      (s) =>
-        `CREATE TEMP TABLE IF NOT EXISTS ${stageTableName(s)} (${stageColumns(s)
-          .map((c) => `${c.name} ${c.type}`)
-          .join(', ')}, ord bigint GENERATED ALWAYS AS IDENTITY) ON COMMIT DROP`,
+      (s) => `CREATE TEMP TABLE IF NOT EXISTS ${stageTableName(s)} (${stageColumns(s).map((c) => `${c.name} ${c.type}`).join(', ')}) ON COMMIT DROP`,
     ),
   ];
 }
@@ -207,24 +202,21 @@ function wholeFileJoins(spec: FileSpec): string[] {
 }
 
 /**
- * The fast way to load a whole staged file into its empty table (a bulk load): inserts the records whose source ids
- * resolve (and, for messages, sent no earlier than their ticket), without looking for duplicates. It is right only when
- * it inserts every staged record and the table's unique index on external_id then builds; otherwise the importer undoes
- * it and runs wholeFileInsertSql, which finds and names every problem.
- *
- * Ids are given, not drawn from the sequence: $1 plus the row's place in the staging order (ord, numbered from 1 for
- * the file), which is what drawing them in file order would give when every record goes in. Sorting millions of staged
- * rows by line is thus avoided; the caller moves the sequence past the last id.
+ * The fast way to load a whole staged file into its empty table (a bulk load): inserts, in file order, the records whose
+ * source ids resolve (and, for messages, sent no earlier than their ticket), without looking for duplicates. It is right
+ * only when it inserts every staged record and the table's unique index on external_id then builds; otherwise the
+ * importer undoes it and runs wholeFileInsertSql, which finds and names every problem.
  */
 export function wholeFileFastInsertSql(spec: FileSpec): string {
   const rules = referenceRules(spec);
   const target = targetColumns(spec, { input: (c) => `i.in_${c}`, reference: (c) => `r_${c}.id` });
   return `
-    INSERT INTO ${q(spec.table)} ("id", ${target.map(([c]) => q(c)).join(', ')}) OVERRIDING SYSTEM VALUE
-    SELECT $1::bigint + i.ord, ${target.map(([, s]) => s).join(', ')}
+    INSERT INTO ${q(spec.table)} (${target.map(([c]) => q(c)).join(', ')})
+    SELECT ${target.map(([, s]) => s).join(', ')}
     FROM ${stageTableName(spec)} i
     ${wholeFileJoins(spec).join('\n    ')}
-    ${rules.length ? `WHERE NOT (${rules.map(([cond]) => `coalesce(${cond}, false)`).join(' OR ')})` : ''}`.replace(/\n\s*\n/g, '\n');
+    ${rules.length ? `WHERE NOT (${rules.map(([cond]) => `coalesce(${cond}, false)`).join(' OR ')})` : ''}
+    ORDER BY i.line`.replace(/\n\s*\n/g, '\n');
 }
 
 /**
