@@ -139,10 +139,11 @@ describe('records imported after a bulk load', () => {
   });
   afterAll(async () => db?.destroy());
 
-  it('get the ids after the bulk-loaded ones (the bulk load gives ids itself and moves the sequences past them)', async () => {
+  it('get the ids after the bulk-loaded ones (the sequence stands past every id the bulk load gave)', async () => {
     await importDataset(db.dataSource, folderSource(writeDataset(largerDataset(40))), { batchSize: 3 });
     const [{ max }] = await db.dataSource.query('SELECT max(id)::int AS max FROM tickets');
-    // Only new tickets: each draws an id from the sequence, which must not hand out a bulk-loaded one again.
+    // Only new tickets: each draws an id from the sequence, which must not hand out a bulk-loaded one again (as it would
+    // if a bulk load gave ids without drawing them, or put the sequence back after keeping its rows).
     const header = BASE_DATASET['tickets.csv'].split('\n')[0];
     const rows = [0, 1, 2].map((i) => `NEW${i},C1,email,,,2025-04-0${i + 1}T09:00:00Z,,,,,,A1`);
     const summary = await importDataset(db.dataSource, folderSource(writeDataset({ 'tickets.csv': `${header}\n${rows.join('\n')}\n` })));
