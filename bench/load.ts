@@ -19,6 +19,8 @@ export interface ImportMeasurement {
   /** The importer's time on the tickets and messages files alone. */
   ticketsAndMessagesSeconds: number | null;
   peakRssBytes: number | null;
+  /** The importer's steps after the files (import_runs.summary.finishing): first responses, indexes, rollups. */
+  finishing: { firstResponses: number; indexes: number; rollups: number } | null;
   /** VACUUM (ANALYZE) of the loaded tables afterwards (not part of the import rate). */
   vacuumAnalyzeSeconds: number;
 }
@@ -79,7 +81,7 @@ export async function loadDemo(
   const schema = quoteIdent(options.schema);
   const summaryRow = await pool.query(`SELECT summary FROM ${schema}.import_runs ORDER BY id DESC LIMIT 1`);
   type FileSummary = { file: string; read: number; seconds: number };
-  const summary = summaryRow.rows[0]?.summary as { files?: FileSummary[]; total?: FileSummary } | undefined;
+  const summary = summaryRow.rows[0]?.summary as { files?: FileSummary[]; total?: FileSummary; finishing?: ImportMeasurement['finishing'] } | undefined;
   const file = (name: string) => summary?.files?.find((f) => f.file.replace(/^demo:/, '').replace(/\.csv$/, '') === name);
   const messages = file('messages')?.read ?? Number((await pool.query(`SELECT count(*)::int8 AS n FROM ${schema}.messages`)).rows[0].n);
   const rows = summary?.total?.read ?? options.tickets + messages;
@@ -101,6 +103,7 @@ export async function loadDemo(
     importerSeconds: summary?.total?.seconds ?? null,
     ticketsAndMessagesSeconds: ticketsFile && messagesFile ? ticketsFile.seconds + messagesFile.seconds : null,
     peakRssBytes: run.peakRssBytes,
+    finishing: summary?.finishing ?? null,
     vacuumAnalyzeSeconds,
   };
 }

@@ -32,6 +32,7 @@ import {
 } from './dashboard';
 import { runSqlVariant, SQL_VARIANTS, type SqlVariant } from './dashboard-sql';
 import { timeForecasts, type ForecastTiming } from './forecast-timing';
+import { measureImportFloor, type ImportFloor } from './import-floor';
 import { analyzeSchema, holdsDemoData, loadDemo, prepareEmptySchema, type ImportMeasurement } from './load';
 import { interleavedRuns, sequentialRuns, throughput, type Latency, type Throughput } from './measure';
 import { formatTable, type Row } from './report';
@@ -75,6 +76,7 @@ interface Options {
   serverEnv: string[];
   forecastSeries: number;
   forecast: boolean;
+  importFloor: boolean;
   explainRuns: number;
   out: string;
   compare?: string;
@@ -117,6 +119,7 @@ function parseOptions(argv: string[]): Options {
     .option('--server-env <KEY=VALUE>', 'a setting of every deskmetrics process the bench starts, e.g. METRIC_ROLLUPS=off (repeatable; ROLLUP_TIMEZONE defaults to --timezone)', (v: string, all: string[]) => [...all, v], [] as string[])
     .option('--forecast-series <n>', 'segment series of the forecast measurement', positiveInt('--forecast-series'), 500)
     .option('--no-forecast', 'skip the forecast measurement')
+    .option('--no-import-floor', "skip the import's floor (PostgreSQL alone copying the loaded rows into empty copies of the tables, then their indexes and keys)")
     .option('--explain-runs <n>', 'serial runs per statement when looking for the slowest', positiveInt('--explain-runs'), 3)
     .option('--out <file>', 'where the JSON result goes', join(projectRoot(), 'bench', 'results', 'latest.json'))
     .option('--compare <file>', 'an earlier result JSON to show beside this one')
@@ -287,6 +290,18 @@ async function main(): Promise<void> {
       );
     }
 
+    // The import's floor, on the loaded rows (also of a reused load: it needs only the rows).
+    let importFloor: ImportFloor | null = null;
+    if (o.importFloor) {
+      log('import floor: the loaded rows as COPY text into empty copies of the tables, then their indexes and keys');
+      importFloor = await measureImportFloor(admin, { schema });
+      log(
+        `import floor ${importFloor.seconds.toFixed(1)} s (${Math.round(importFloor.ticketsPerSecond).toLocaleString('en-US')} tickets/s): ` +
+          `copy ${importFloor.copySeconds.toFixed(1)} s, ${importFloor.indexes} indexes ${importFloor.indexSeconds.toFixed(1)} s, ` +
+          `${importFloor.foreignKeys} foreign keys ${importFloor.foreignKeySeconds.toFixed(1)} s`,
+      );
+    }
+
     const tables = (
       await admin.query(
         `SELECT c.relname AS name, c.reltuples::int8 AS rows, pg_total_relation_size(c.oid) AS bytes
@@ -433,6 +448,22 @@ async function main(): Promise<void> {
         target: `≥ ${TARGETS.importTicketsPerSecond.toLocaleString('en-US')}`,
         met: imported ? imported.ticketsPerSecond >= TARGETS.importTicketsPerSecond : null,
       },
+      {
+        key: 'import.floor',
+        label: 'import floor: PostgreSQL alone copying the same rows, then their indexes and keys',
+        values: [importFloor?.ticketsPerSecond ?? null],
+        unit: 'tickets/s',
+        target: null,
+        met: null,
+      },
+      {
+        key: 'import.toFloor',
+        label: 'ratio import time / floor time',
+        values: [imported && importFloor ? imported.seconds / importFloor.seconds : null],
+        unit: '×',
+        target: null,
+        met: null,
+      },
       { key: 'import.peakRss', label: 'import: peak RSS', values: [imported?.peakRssBytes ? imported.peakRssBytes / MB : null], unit: 'MB', target: null, met: null },
       {
         key: 'api.dashboard',
@@ -490,6 +521,7 @@ async function main(): Promise<void> {
       period: { from: params.from.toISOString(), to: params.to.toISOString(), previousFrom: params.previousFrom.toISOString(), timezone: params.timezone, product: params.product, days: params.days.length },
       rows,
       import: imported,
+      importFloor,
       api: {
         dashboard: api.dashboard,
         throughput: api.throughput,
@@ -541,7 +573,16 @@ async function main(): Promise<void> {
       lines.push(
         `note: import: ${imported.tickets.toLocaleString('en-US')} tickets, ${imported.messages.toLocaleString('en-US')} messages, ${imported.rows.toLocaleString('en-US')} records in ` +
           `${imported.seconds.toFixed(1)} s wall (importer's own total ${imported.importerSeconds?.toFixed(1) ?? '?'} s; tickets + messages files ${imported.ticketsAndMessagesSeconds?.toFixed(1) ?? '?'} s); ` +
+          `${imported.finishing ? `after the files: first responses ${imported.finishing.firstResponses.toFixed(1)} s, indexes ${imported.finishing.indexes.toFixed(1)} s, rollups ${imported.finishing.rollups.toFixed(1)} s; ` : ''}` +
           `VACUUM (ANALYZE) afterwards ${imported.vacuumAnalyzeSeconds.toFixed(1)} s`,
+      );
+    }
+    if (importFloor) {
+      lines.push(
+        `note: import floor: ${importFloor.seconds.toFixed(1)} s in one transaction — COPY ${importFloor.copySeconds.toFixed(1)} s ` +
+          `(${importFloor.tables.map((t) => `${t.table} ${t.rows.toLocaleString('en-US')} rows ${t.copySeconds.toFixed(1)} s`).join(', ')}), ` +
+          `${importFloor.indexes} indexes and keys ${importFloor.indexSeconds.toFixed(1)} s, ${importFloor.foreignKeys} foreign keys ${importFloor.foreignKeySeconds.toFixed(1)} s, commit ${importFloor.commitSeconds.toFixed(1)} s; ` +
+          `no validation, reference lookups, first responses or rollups`,
       );
     }
     lines.push('');
