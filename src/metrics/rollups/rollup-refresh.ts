@@ -18,7 +18,7 @@ const bindPeriod = (sql: string) => sql.replaceAll('{from}', 'lo').replaceAll('{
 /** The INSERT rebuilding one event's rows of a rollup, for every hour (full) or for the hours listed in rollup_work. */
 function insertSql(table: RollupTable, event: string, full: boolean): string {
   const at = bindPeriod(table.source.events[event]);
-  const code = table.events.indexOf(event) + 1;
+  const code = eventCode(table, event);
   const measures = table.measures.filter((m) => m.event === event);
   const columns = ['hour', 'event', ...table.dimensions, ...measures.map((m) => m.column)];
   const dims = table.dimensions.map((d) => table.source.dimensions[d]);
@@ -38,49 +38,59 @@ function insertSql(table: RollupTable, event: string, full: boolean): string {
 const MERGE = { sum: (c: string) => `sum(r."${c}")`, max: (c: string) => `max(r."${c}")`, concat: (c: string) => `rollup_array_cat(r."${c}")` };
 
 /**
- * The INSERT summing the hourly rows of a rollup into its daily rows holding every segment column, for every day (full)
- * or the days rollup_work touches.
+ * The INSERT summing one event's hourly rows of a rollup into its daily rows holding every segment column, for every day
+ * (full) or the days rollup_work touches. Only the event's own columns are summed: the others keep their defaults, as
+ * in the hourly rows (summing them would only add zeros and nulls, and costs a third of a ticket rebuild's daily step).
  */
-function dailyInsertSql(table: RollupTable, zone: string, full: boolean): string {
+function dailyInsertSql(table: RollupTable, event: string, zone: string, full: boolean): string {
   const day = `date_trunc('day', r.hour AT TIME ZONE ${zone})`;
-  const columns = ['day', 'event', 'dims', ...table.dimensions, ...table.measures.map((m) => m.column)];
-  const where = full ? '' : `\n    WHERE r.hour >= dlo AND r.hour < dhi AND ${day} IN ${workDays(zone)}`;
+  const measures = table.measures.filter((m) => m.event === event);
+  const columns = ['day', 'event', 'dims', ...table.dimensions, ...measures.map((m) => m.column)];
+  const days = full ? '' : ` AND r.hour >= dlo AND r.hour < dhi AND ${day} IN ${workDays(zone)}`;
   return `INSERT INTO ${table.name}_daily (${columns.map((c) => `"${c}"`).join(', ')})
-    SELECT ${day}, r.event, ${allDims(table)}, ${table.dimensions.map((d) => `r."${d}"`).join(', ')}, ${merged(table)}
-    FROM ${table.name} r${where}
+    SELECT ${day}, r.event, ${allDims(table)}, ${table.dimensions.map((d) => `r."${d}"`).join(', ')}, ${merged(measures)}
+    FROM ${table.name} r
+    WHERE r.event = ${eventCode(table, event)}${days}
     GROUP BY 1, 2, ${table.dimensions.map((_, i) => i + 4).join(', ')}
     -- Rows stored in the order queries read them (one mask, a range of days): a period's rows then sit on few pages.
     ORDER BY 1;`;
 }
 
 /**
- * The INSERT adding the subtotal rows of the same days: per combination of each subset of the subtotal dimensions (the
- * other segment columns null), summed from the rows holding them all.
+ * The INSERT adding one event's subtotal rows of the same days: per combination of each subset of the subtotal
+ * dimensions (the other segment columns null), summed from the rows holding them all.
  */
-function subtotalInsertSql(table: RollupTable, zone: string, full: boolean): string {
+function subtotalInsertSql(table: RollupTable, event: string, zone: string, full: boolean): string {
   const bit = (d: Dimension) => dimsMask(table, [d]);
   const col = (d: string) => `r."${d}"`;
+  const measures = table.measures.filter((m) => m.event === event);
   const subsets = subtotalMasks(table).map((mask) => `(${table.subtotalDimensions.filter((d) => mask & bit(d)).map(col).join(', ')})`);
   // The mask of a row: the bits of the subtotal dimensions its grouping set holds (GROUPING(x) is 1 where x is summed away).
   const mask = table.subtotalDimensions.map((d) => `(1 - GROUPING(${col(d)})) * ${bit(d)}`).join(' + ');
   const values = table.dimensions.map((d) => (table.subtotalDimensions.includes(d) ? col(d) : 'NULL'));
-  const columns = ['day', 'event', 'dims', ...table.dimensions, ...table.measures.map((m) => m.column)];
-  const where = `r.dims = ${allDims(table)}${full ? '' : ` AND r.day IN ${workDays(zone)}`}`;
+  const columns = ['day', 'event', 'dims', ...table.dimensions, ...measures.map((m) => m.column)];
+  const where = `r.dims = ${allDims(table)} AND r.event = ${eventCode(table, event)}${full ? '' : ` AND r.day IN ${workDays(zone)}`}`;
   return `INSERT INTO ${table.name}_daily (${columns.map((c) => `"${c}"`).join(', ')})
-    SELECT r.day, r.event, ${mask}, ${values.join(', ')}, ${merged(table)}
+    SELECT r.day, r.event, ${mask}, ${values.join(', ')}, ${merged(measures)}
     FROM ${table.name}_daily r
     WHERE ${where}
     GROUP BY r.day, r.event, GROUPING SETS (${subsets.join(', ')})
     ORDER BY 3, 1;`;
 }
 
-const merged = (table: RollupTable) => table.measures.map((m) => MERGE[m.merge ?? 'sum'](m.column)).join(', ');
+const merged = (measures: RollupTable['measures']) => measures.map((m) => MERGE[m.merge ?? 'sum'](m.column)).join(', ');
+/** The value of a rollup row's `event` column for an event: its position in the table's list, from 1. */
+const eventCode = (table: RollupTable, event: string) => table.events.indexOf(event) + 1;
 /** The local days (as the daily rows key them) holding the hours in rollup_work. */
 const workDays = (zone: string) => `(SELECT date_trunc('day', w.hour AT TIME ZONE ${zone}) FROM rollup_work w)`;
 
 function rebuildSql(full: boolean, zone: string): string {
   return ROLLUP_TABLES.flatMap((t) => {
-    const inserts = [...t.events.map((e) => insertSql(t, e, full)), dailyInsertSql(t, zone, full), subtotalInsertSql(t, zone, full)];
+    const inserts = [
+      ...t.events.map((e) => insertSql(t, e, full)),
+      ...t.events.map((e) => dailyInsertSql(t, e, zone, full)),
+      ...t.events.map((e) => subtotalInsertSql(t, e, zone, full)),
+    ];
     if (!full) {
       return [
         `DELETE FROM ${t.name} WHERE hour IN (SELECT hour FROM rollup_work);`,
