@@ -94,7 +94,7 @@ async function definitions(client: PoolClient, schema: string, floor: string): P
   };
 }
 
-/** Streams a query's COPY text to a file. */
+/** Streams a table's rows as COPY text to a file. */
 async function exportTable(client: PoolClient, schema: string, table: string, file: string): Promise<void> {
   // In primary-key order, as an import writes them (the physical order the index builds then read).
   const sql = `COPY (SELECT * FROM ${quoteIdent(schema)}.${quoteIdent(table)} ORDER BY id) TO STDOUT`;
@@ -134,7 +134,7 @@ export async function measureImportFloor(
       await exportTable(client, schema, table, join(dir, `${table}.copy`));
     }
     const ddl = await definitions(client, schema, floor);
-    // The exported files are read back from the page cache, as an import's source would be after its first read.
+    // The files were just written: they are read back from the page cache, so the floor times no reads of its source.
 
     const startedMs = performance.now();
     await client.query('BEGIN');
