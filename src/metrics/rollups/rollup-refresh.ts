@@ -19,7 +19,7 @@ const bindPeriod = (sql: string) => sql.replaceAll('{from}', 'lo').replaceAll('{
 function insertSql(table: RollupTable, event: string, full: boolean): string {
   const at = bindPeriod(table.source.events[event]);
   const code = eventCode(table, event);
-  const measures = table.measures.filter((m) => m.event === event);
+  const measures = eventMeasures(table, event);
   const columns = ['hour', 'event', ...table.dimensions, ...measures.map((m) => m.column)];
   const dims = table.dimensions.map((d) => table.source.dimensions[d]);
   const join = table.eventJoins?.[event];
@@ -40,11 +40,11 @@ const MERGE = { sum: (c: string) => `sum(r."${c}")`, max: (c: string) => `max(r.
 /**
  * The INSERT summing one event's hourly rows of a rollup into its daily rows holding every segment column, for every day
  * (full) or the days rollup_work touches. Only the event's own columns are summed: the others keep their defaults, as
- * in the hourly rows (summing them would only add zeros and nulls, and costs a third of a ticket rebuild's daily step).
+ * in the hourly rows (summing them would only add zeros and nulls).
  */
 function dailyInsertSql(table: RollupTable, event: string, zone: string, full: boolean): string {
   const day = `date_trunc('day', r.hour AT TIME ZONE ${zone})`;
-  const measures = table.measures.filter((m) => m.event === event);
+  const measures = eventMeasures(table, event);
   const columns = ['day', 'event', 'dims', ...table.dimensions, ...measures.map((m) => m.column)];
   const days = full ? '' : ` AND r.hour >= dlo AND r.hour < dhi AND ${day} IN ${workDays(zone)}`;
   return `INSERT INTO ${table.name}_daily (${columns.map((c) => `"${c}"`).join(', ')})
@@ -63,7 +63,7 @@ function dailyInsertSql(table: RollupTable, event: string, zone: string, full: b
 function subtotalInsertSql(table: RollupTable, event: string, zone: string, full: boolean): string {
   const bit = (d: Dimension) => dimsMask(table, [d]);
   const col = (d: string) => `r."${d}"`;
-  const measures = table.measures.filter((m) => m.event === event);
+  const measures = eventMeasures(table, event);
   const subsets = subtotalMasks(table).map((mask) => `(${table.subtotalDimensions.filter((d) => mask & bit(d)).map(col).join(', ')})`);
   // The mask of a row: the bits of the subtotal dimensions its grouping set holds (GROUPING(x) is 1 where x is summed away).
   const mask = table.subtotalDimensions.map((d) => `(1 - GROUPING(${col(d)})) * ${bit(d)}`).join(' + ');
@@ -79,6 +79,8 @@ function subtotalInsertSql(table: RollupTable, event: string, zone: string, full
 }
 
 const merged = (measures: RollupTable['measures']) => measures.map((m) => MERGE[m.merge ?? 'sum'](m.column)).join(', ');
+/** The measures an event's rows hold (the other columns keep their defaults there). */
+const eventMeasures = (table: RollupTable, event: string) => table.measures.filter((m) => m.event === event);
 /** The value of a rollup row's `event` column for an event: its position in the table's list, from 1. */
 const eventCode = (table: RollupTable, event: string) => table.events.indexOf(event) + 1;
 /** The local days (as the daily rows key them) holding the hours in rollup_work. */
