@@ -28,7 +28,8 @@ export interface ImportMeasurement {
 /** The description `deskmetrics demo` records in import_runs.source for this dataset (up to the window). */
 const demoSourcePrefix = (tickets: number, seed: number) => `demo dataset (${tickets.toLocaleString('en-US')} tickets, seed ${seed},`;
 
-const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
+/** A SQL identifier, quoted. */
+export const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 /** What a schema holds: whether it exists, and its import runs. */
 async function schemaState(pool: Pool, schema: string): Promise<{ exists: boolean; runs: string[] | null }> {

@@ -34,6 +34,16 @@ onPostgres('the import floor', () => {
       )
     ).rows.map((r: { d: string }) => r.d);
 
+  /** Foreign keys of a schema's contract tables, as defined, per table, without the schema's name (of the referenced table). */
+  const foreignKeyDefinitions = async (on: { query: Pool['query'] }, inSchema: string) =>
+    (
+      await on.query(
+        `SELECT c.relname || ' ' || replace(pg_get_constraintdef(k.oid), $3 || '.', '') AS d FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
+          WHERE k.connamespace = $1::regnamespace AND k.contype = 'f' AND c.relname = ANY ($2) ORDER BY 1`,
+        [inSchema, FLOOR_TABLES, inSchema],
+      )
+    ).rows.map((r: { d: string }) => r.d);
+
   it('copies every row of every table and gives the copies the same indexes, keys and foreign keys', async () => {
     let seen: { rowsDiffering: number; indexes: string[]; foreignKeys: string[] } | undefined;
     const floor = await measureImportFloor(pool, {
@@ -45,12 +55,7 @@ onPostgres('the import floor', () => {
           const diff = await client.query(`SELECT count(*)::int AS n FROM ((SELECT * FROM ${a} EXCEPT ALL SELECT * FROM ${b}) UNION ALL (SELECT * FROM ${b} EXCEPT ALL SELECT * FROM ${a})) d`);
           rowsDiffering += diff.rows[0].n;
         }
-        const fks = await client.query(
-          `SELECT c.relname || ' ' || pg_get_constraintdef(k.oid) AS d FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
-            WHERE k.connamespace = $1::regnamespace AND k.contype = 'f' ORDER BY 1`,
-          [floorSchema],
-        );
-        seen = { rowsDiffering, indexes: await indexDefinitions(client, floorSchema), foreignKeys: fks.rows.map((r: { d: string }) => r.d) };
+        seen = { rowsDiffering, indexes: await indexDefinitions(client, floorSchema), foreignKeys: await foreignKeyDefinitions(client, floorSchema) };
       },
     });
     expect(seen).toBeDefined();
@@ -59,14 +64,11 @@ onPostgres('the import floor', () => {
     expect(originalIndexes.length).toBeGreaterThan(20);
     expect(seen!.indexes).toEqual(originalIndexes);
     expect(floor.indexes).toBe(originalIndexes.length);
-    // The copies' foreign keys point at the copies (the definitions name them unqualified there), as the originals'.
-    const originalFks = await pool.query(
-      `SELECT c.relname || ' ' || pg_get_constraintdef(k.oid) AS d FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
-        WHERE k.connamespace = $1::regnamespace AND k.contype = 'f' AND c.relname = ANY ($2) ORDER BY 1`,
-      [schema, FLOOR_TABLES],
-    );
-    expect(seen!.foreignKeys.length).toBe(originalFks.rowCount);
-    expect(floor.foreignKeys).toBe(originalFks.rowCount);
+    // The copies' foreign keys are the originals', each pointing at the copies: never at the original schema.
+    const originalFks = await foreignKeyDefinitions(pool, schema);
+    expect(originalFks.length).toBeGreaterThan(0);
+    expect(seen!.foreignKeys).toEqual(originalFks);
+    expect(floor.foreignKeys).toBe(originalFks.length);
     expect(seen!.foreignKeys.every((d) => !d.includes(schema))).toBe(true);
 
     for (const t of floor.tables) {
