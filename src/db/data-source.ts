@@ -3,6 +3,7 @@ import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { Config } from '../config/config';
 import { ENTITIES } from '../data/entities';
 import { installRollups } from '../metrics/rollups/rollup-refresh';
+import type { DataFolderLock } from './data-folder-lock';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
 
 /** An open database: the TypeORM DataSource plus what must be stopped with it. */
@@ -12,6 +13,8 @@ export interface Database {
   readonly kind: 'postgres' | 'pglite';
   /** A log-safe description (no password). */
   readonly description: string;
+  /** The embedded database's hold on its data folder (PGlite on a folder only). */
+  readonly folderLock?: DataFolderLock;
   close(): Promise<void>;
 }
 
@@ -62,8 +65,11 @@ export function redactUrl(url: string): string {
   }
 }
 
-/** Builds the configured DataSource without connecting (starting the embedded database when there is no DATABASE_URL). */
-export async function prepareDatabase(settings: DatabaseSettings): Promise<{ dataSource: DataSource; embedded?: EmbeddedPostgres; description: string }> {
+/**
+ * Builds the configured DataSource without connecting (starting the embedded database when there is no DATABASE_URL).
+ * `command` names the process in the embedded data folder's lock.
+ */
+export async function prepareDatabase(settings: DatabaseSettings, command?: string): Promise<{ dataSource: DataSource; embedded?: EmbeddedPostgres; description: string }> {
   let embedded: EmbeddedPostgres | undefined;
   let options: DataSourceOptions;
   let description: string;
@@ -71,7 +77,7 @@ export async function prepareDatabase(settings: DatabaseSettings): Promise<{ dat
     options = dataSourceOptions(settings, { url: settings.DATABASE_URL }, settings.DATABASE_POOL_SIZE);
     description = `PostgreSQL ${redactUrl(settings.DATABASE_URL)}`;
   } else {
-    embedded = await startEmbeddedPostgres(settings.DESKMETRICS_DATA_DIR);
+    embedded = await startEmbeddedPostgres(settings.DESKMETRICS_DATA_DIR, command);
     options = dataSourceOptions(settings, embedded.connection, 1);
     description = `embedded PGlite (${embedded.dataDir})`;
   }
@@ -80,8 +86,8 @@ export async function prepareDatabase(settings: DatabaseSettings): Promise<{ dat
 }
 
 /** Opens the configured database (DATABASE_URL, else embedded PGlite), creating DATABASE_SCHEMA when set; does not migrate. */
-export async function openDatabase(settings: DatabaseSettings): Promise<Database> {
-  const { dataSource, embedded, description } = await prepareDatabase(settings);
+export async function openDatabase(settings: DatabaseSettings, command?: string): Promise<Database> {
+  const { dataSource, embedded, description } = await prepareDatabase(settings, command);
   try {
     await dataSource.initialize();
     if (settings.DATABASE_SCHEMA) {
@@ -96,6 +102,7 @@ export async function openDatabase(settings: DatabaseSettings): Promise<Database
     dataSource,
     kind: embedded ? 'pglite' : 'postgres',
     description,
+    folderLock: embedded?.folderLock,
     async close() {
       if (dataSource.isInitialized) await dataSource.destroy();
       await embedded?.stop();
@@ -104,8 +111,8 @@ export async function openDatabase(settings: DatabaseSettings): Promise<Database
 }
 
 /** Opens the database and applies pending migrations. */
-export async function openMigratedDatabase(settings: DatabaseSettings): Promise<Database> {
-  const db = await openDatabase(settings);
+export async function openMigratedDatabase(settings: DatabaseSettings, command?: string): Promise<Database> {
+  const db = await openDatabase(settings, command);
   try {
     await db.dataSource.runMigrations({ transaction: 'each' });
     await installRollups(db.dataSource, settings.ROLLUP_TIMEZONE ?? 'UTC');

@@ -135,7 +135,7 @@ export async function runDemoCommand(
 
   let db: Database | undefined;
   try {
-    db = await openMigratedDatabase(config);
+    db = await openMigratedDatabase(config, 'demo');
     const occupied = await tablesWithData(db.dataSource);
     if (occupied.length) {
       stderr.write(

@@ -1,10 +1,13 @@
 import { resolve } from 'node:path';
+import type { DataSource } from 'typeorm';
 import type { Config } from '../config/config';
-import { openMigratedDatabase } from '../db/data-source';
+import { DataFolderInUseError } from '../db/data-folder-lock';
+import { openMigratedDatabase, type Database } from '../db/data-source';
 import { folderSource } from './folder-source';
-import { importDataset } from './import-dataset';
+import { importDataset, type ImportProgress } from './import-dataset';
 import { formatSummary, formatValidationError, progressPrinter } from './import-output';
 import { ImportValidationError } from './import-problems';
+import { importThroughServer } from './import-through-server';
 
 /** Options of `deskmetrics import`. */
 export interface ImportCommandOptions {
@@ -13,33 +16,73 @@ export interface ImportCommandOptions {
   batchSize?: number;
 }
 
-/** Where the command writes (the process's streams unless a test passes its own). */
-export interface CommandOutput {
-  stdout: NodeJS.WriteStream;
-  stderr: NodeJS.WriteStream;
+/** Somewhere a command writes text: a process stream, a test's capture, or a server's answer to a remote command. */
+export interface TextSink {
+  write(text: string): unknown;
+  readonly isTTY?: boolean;
 }
 
-/** `deskmetrics import <folder>`: loads a dataset folder into the configured database; resolves to the process exit code (0 ok, 1 invalid dataset, 2 other error). */
+/** Where the command writes (the process's streams unless a test passes its own). */
+export interface CommandOutput {
+  stdout: TextSink;
+  stderr: TextSink;
+}
+
+/**
+ * `deskmetrics import <folder>`: loads a dataset folder into the configured database; resolves to the process exit code
+ * (0 ok, 1 invalid dataset, 2 other error). When a `deskmetrics serve` holds the embedded data folder, the folder is
+ * imported by that server instead, since only one process may open the folder.
+ */
 export async function runImportCommand(
   config: Config,
   folder: string,
   options: ImportCommandOptions,
   output: CommandOutput = { stdout: process.stdout, stderr: process.stderr },
 ): Promise<number> {
-  const { stdout, stderr } = output;
+  const { stderr } = output;
   if (options.report && !options.skipInvalid) stderr.write('note: --report only applies with --skip-invalid; ignored\n');
-  let db: Awaited<ReturnType<typeof openMigratedDatabase>> | undefined;
+  let db: Database | undefined;
   try {
     // The folder is checked before the database starts, so a typo fails fast.
+    folderSource(folder);
+    db = await openMigratedDatabase(config, 'import');
+  } catch (err) {
+    if (err instanceof DataFolderInUseError && err.holder.server) {
+      stderr.write(`${err.dataDir} is held by the deskmetrics server at ${err.holder.server.url} (process ${err.holder.pid}); importing through it\n`);
+      return importThroughServer(err.holder.server, { ...options, folder: resolve(folder), report: options.report && resolve(options.report) }, output);
+    }
+    stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 2;
+  }
+  try {
+    return await importFolder(db.dataSource, db.description, folder, { ...options, batchSize: options.batchSize ?? config.IMPORT_BATCH_SIZE }, output);
+  } finally {
+    await db.close();
+  }
+}
+
+/**
+ * Imports a folder into an open database and writes the summary or the problems; resolves to the exit code. Progress
+ * goes to `onProgress`, by default a printer on stderr.
+ */
+export async function importFolder(
+  dataSource: DataSource,
+  description: string,
+  folder: string,
+  options: ImportCommandOptions,
+  output: CommandOutput,
+  onProgress: (p: ImportProgress) => void = progressPrinter(output.stderr),
+): Promise<number> {
+  const { stdout, stderr } = output;
+  try {
     const source = folderSource(folder);
-    db = await openMigratedDatabase(config);
-    stderr.write(`importing ${resolve(folder)} into ${db.description}\n`);
-    const summary = await importDataset(db.dataSource, source, {
+    stderr.write(`importing ${resolve(folder)} into ${description}\n`);
+    const summary = await importDataset(dataSource, source, {
       skipInvalid: options.skipInvalid,
       reportPath: options.report,
-      batchSize: options.batchSize ?? config.IMPORT_BATCH_SIZE,
+      batchSize: options.batchSize,
       sourceName: resolve(folder),
-      onProgress: progressPrinter(stderr),
+      onProgress,
     });
     stdout.write(`${formatSummary(summary)}\n`);
     return 0;
@@ -50,7 +93,5 @@ export async function runImportCommand(
     }
     stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
     return 2;
-  } finally {
-    await db?.close();
   }
 }

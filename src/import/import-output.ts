@@ -23,7 +23,7 @@ export function formatProgress(p: ImportProgress): string {
  * A progress printer for long files: rewrites one line on a terminal, prints a plain line every few seconds otherwise.
  * Files that load within a second print nothing.
  */
-export function progressPrinter(stream: NodeJS.WriteStream): (p: ImportProgress) => void {
+export function progressPrinter(stream: { write(text: string): unknown; readonly isTTY?: boolean }): (p: ImportProgress) => void {
   const tty = Boolean(stream.isTTY);
   let lastPlainMs = 0;
   let onLine = false;

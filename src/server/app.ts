@@ -20,6 +20,7 @@ import type { Config } from '../config/config';
 import type { Logger } from '../logging/logger';
 import type { SqlExecutor } from '../metrics/metric-loaders';
 import { graphiqlPage } from './graphiql';
+import { mountLocalImport } from './local-import';
 import { buildApiSchema } from './schema';
 
 /** The HTTP server with the GraphQL endpoint, the explorer and /healthz, not yet listening. */
@@ -50,6 +51,8 @@ export async function createApiServer(options: {
    * and is refused in production mode. Deliberately required, so no caller falls back to an open server by omission.
    */
   authentication: AuthenticationMode;
+  /** Takes `deskmetrics import` of other processes while this server holds the embedded data folder (the lock's token). */
+  localImportToken?: string;
 }): Promise<ApiServer> {
   const { config, dataSource, logger, authentication } = options;
   checkServerSettings(config);
@@ -104,6 +107,16 @@ export async function createApiServer(options: {
       res.status(503).json({ status: 'unavailable', database: 'unreachable' });
     }
   });
+
+  if (options.localImportToken) {
+    mountLocalImport(app, {
+      dataSource,
+      description: 'the embedded database of this server',
+      token: options.localImportToken,
+      defaultBatchSize: config.IMPORT_BATCH_SIZE,
+      logger,
+    });
+  }
 
   app.get('/graphql', (req, res, next) => {
     // A browser asking for the page (no query in the URL) gets the explorer; GET queries go to Apollo.

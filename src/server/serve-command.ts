@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/config';
 import { openMigratedDatabase } from '../db/data-source';
 import { ensureAuthenticationConfigured } from '../auth/first-key';
@@ -11,7 +12,7 @@ import { createApiServer, listen } from './app';
 /** `deskmetrics serve` (npm start): migrate, load demo data into an empty database, serve the API until SIGINT/SIGTERM. */
 export async function runServeCommand(config: Config): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL);
-  const db = await openMigratedDatabase(config);
+  const db = await openMigratedDatabase(config, 'serve');
   logger.info({ database: db.description }, 'database ready (migrations applied)');
   try {
     await loadDemoIfConfigured(config, db.dataSource, logger);
@@ -20,15 +21,22 @@ export async function runServeCommand(config: Config): Promise<void> {
     throw err;
   }
   let server: Awaited<ReturnType<typeof createApiServer>>;
+  // While this server holds the embedded data folder, `deskmetrics import` sends its folder here (see local-import.ts).
+  const localImportToken = db.folderLock ? randomBytes(32).toString('base64url') : undefined;
+  let port: number;
   try {
     // With an empty key store: production refuses to start; development creates an admin key and prints it once.
     await ensureAuthenticationConfigured(config, new KeyStore({ query: (sql, params) => db.dataSource.query(sql, params) }), logger);
-    server = await createApiServer({ config, dataSource: db.dataSource, logger, authentication: { kind: 'api-keys' } });
+    server = await createApiServer({ config, dataSource: db.dataSource, logger, authentication: { kind: 'api-keys' }, localImportToken });
+    port = await listen(server, config.PORT, config.HOST).catch(async (err: NodeJS.ErrnoException) => {
+      await server.stop();
+      throw err.code === 'EADDRINUSE' ? new Error(`port ${config.PORT} on ${config.HOST} is in use by another process; stop it or set PORT`) : err;
+    });
   } catch (err) {
     await db.close();
     throw err;
   }
-  const port = await listen(server, config.PORT, config.HOST);
+  if (localImportToken) db.folderLock?.announceServer(`http://${localAddress(config.HOST)}:${port}`, localImportToken);
   const url = `http://localhost:${port}/graphql`;
   logger.info({ url, explorer: explorerEnabled(config), mode: config.NODE_ENV }, `deskmetrics is serving ${url}`);
 
@@ -54,6 +62,12 @@ export async function runServeCommand(config: Config): Promise<void> {
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+/** The address a process on this machine reaches the server at. */
+function localAddress(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 /** Loads the demo dataset into an empty database unless DESKMETRICS_DEMO=off; a database with any data is never touched. */
