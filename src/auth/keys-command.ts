@@ -73,7 +73,7 @@ export async function runKeysRevoke(keys: KeyStore, name: string, output: Output
 
 /** Runs a key command against the configured database (migrated first, like every command). */
 async function withKeyStore(work: (keys: KeyStore) => Promise<number>): Promise<void> {
-  const db = await openMigratedDatabase(loadConfig(), 'keys');
+  const db = await openMigratedDatabase(loadConfig(), { command: 'keys', onWait: (message) => console.error(message) });
   try {
     process.exitCode = await work(new KeyStore({ query: (sql, params) => db.dataSource.query(sql, params) }));
   } finally {

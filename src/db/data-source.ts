@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { DataSource, type DataSourceOptions } from 'typeorm';
+import { DataSource, MigrationExecutor, type DataSourceOptions } from 'typeorm';
 import type { Config } from '../config/config';
 import { ENTITIES } from '../data/entities';
 import { installRollups } from '../metrics/rollups/rollup-refresh';
@@ -85,13 +85,36 @@ export async function prepareDatabase(settings: DatabaseSettings, command?: stri
   return { dataSource: new DataSource(options), embedded, description };
 }
 
+/** Who opens the database, for messages other processes show about it. */
+export interface OpenOptions {
+  /** Names this process in the embedded data folder's lock (e.g. 'serve', 'import'). */
+  command?: string;
+  /** Told when this process waits for another one migrating the same database. */
+  onWait?: (message: string) => void;
+}
+
+// Serialises processes that create and migrate the same schema; keyed by the configured schema, which may not exist yet.
+const MIGRATION_LOCK = '42110, hashtext($1)';
+
+function migrationLockKey(settings: DatabaseSettings): string {
+  return settings.DATABASE_SCHEMA ?? '(search_path)';
+}
+
 /** Opens the configured database (DATABASE_URL, else embedded PGlite), creating DATABASE_SCHEMA when set; does not migrate. */
-export async function openDatabase(settings: DatabaseSettings, command?: string): Promise<Database> {
-  const { dataSource, embedded, description } = await prepareDatabase(settings, command);
+export async function openDatabase(settings: DatabaseSettings, options: OpenOptions = {}): Promise<Database> {
+  const { dataSource, embedded, description } = await prepareDatabase(settings, options.command);
   try {
     await dataSource.initialize();
-    if (settings.DATABASE_SCHEMA) {
-      await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${settings.DATABASE_SCHEMA}"`);
+    const schema = settings.DATABASE_SCHEMA;
+    if (schema) {
+      // Two processes creating the schema at once would collide in the catalogue ("IF NOT EXISTS" does not lock).
+      const [{ exists }] = await dataSource.query('SELECT EXISTS (SELECT FROM pg_namespace WHERE nspname = $1) AS exists', [schema]);
+      if (!exists) {
+        await dataSource.transaction(async (m) => {
+          await m.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`, [migrationLockKey(settings)]);
+          await m.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+        });
+      }
     }
   } catch (err) {
     if (dataSource.isInitialized) await dataSource.destroy();
@@ -110,15 +133,34 @@ export async function openDatabase(settings: DatabaseSettings, command?: string)
   };
 }
 
-/** Opens the database and applies pending migrations. */
-export async function openMigratedDatabase(settings: DatabaseSettings, command?: string): Promise<Database> {
-  const db = await openDatabase(settings, command);
+/**
+ * Opens the database and applies pending migrations and rollup definitions. Processes starting together on one database
+ * take turns (a session advisory lock), so each finds the work of the one before it done.
+ */
+export async function openMigratedDatabase(settings: DatabaseSettings, options: OpenOptions = {}): Promise<Database> {
+  const db = await openDatabase(settings, options);
+  // One connection does all of it, holding the lock: the embedded database has no second one to give.
+  const runner = db.dataSource.createQueryRunner();
   try {
-    await db.dataSource.runMigrations({ transaction: 'each' });
-    await installRollups(db.dataSource, settings.ROLLUP_TIMEZONE ?? 'UTC');
+    const key = [migrationLockKey(settings)];
+    const [{ locked }] = await runner.query(`SELECT pg_try_advisory_lock(${MIGRATION_LOCK}) AS locked`, key);
+    if (!locked) {
+      options.onWait?.(`waiting for another process to finish migrating ${db.description}`);
+      await runner.query(`SELECT pg_advisory_lock(${MIGRATION_LOCK})`, key);
+    }
+    try {
+      const migrations = new MigrationExecutor(db.dataSource, runner);
+      migrations.transaction = 'each';
+      await migrations.executePendingMigrations();
+      await installRollups(runner.manager, settings.ROLLUP_TIMEZONE ?? 'UTC');
+    } finally {
+      await runner.query(`SELECT pg_advisory_unlock(${MIGRATION_LOCK})`, key);
+    }
   } catch (err) {
+    await runner.release();
     await db.close();
     throw err;
   }
+  await runner.release();
   return db;
 }

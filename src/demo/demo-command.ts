@@ -135,7 +135,7 @@ export async function runDemoCommand(
 
   let db: Database | undefined;
   try {
-    db = await openMigratedDatabase(config, 'demo');
+    db = await openMigratedDatabase(config, { command: 'demo', onWait: (message) => stderr.write(`${message}\n`) });
     const occupied = await tablesWithData(db.dataSource);
     if (occupied.length) {
       stderr.write(

@@ -45,7 +45,7 @@ export async function runImportCommand(
   try {
     // The folder is checked before the database starts, so a typo fails fast.
     folderSource(folder);
-    db = await openMigratedDatabase(config, 'import');
+    db = await openMigratedDatabase(config, { command: 'import', onWait: (message) => stderr.write(`${message}\n`) });
   } catch (err) {
     if (err instanceof DataFolderInUseError && err.holder.server) {
       stderr.write(`${err.dataDir} is held by the deskmetrics server at ${err.holder.server.url} (process ${err.holder.pid}); importing through it\n`);

@@ -12,7 +12,7 @@ import { createApiServer, listen } from './app';
 /** `deskmetrics serve` (npm start): migrate, load demo data into an empty database, serve the API until SIGINT/SIGTERM. */
 export async function runServeCommand(config: Config): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL);
-  const db = await openMigratedDatabase(config, 'serve');
+  const db = await openMigratedDatabase(config, { command: 'serve', onWait: (message) => logger.info(message) });
   logger.info({ database: db.description }, 'database ready (migrations applied)');
   try {
     await loadDemoIfConfigured(config, db.dataSource, logger);

@@ -155,7 +155,7 @@ describe('two processes on one embedded data folder', () => {
       expect(await serve.exited).toBe(0);
       expect(readFolderHolder(dir)).toBeUndefined();
 
-      const db = await openMigratedDatabase({ ...loadConfig({ ...process.env, DATABASE_URL: '' }), DESKMETRICS_DATA_DIR: dir }, 'test');
+      const db = await openMigratedDatabase({ ...loadConfig({ ...process.env, DATABASE_URL: '' }), DESKMETRICS_DATA_DIR: dir }, { command: 'test' });
       try {
         const [{ n }] = await db.dataSource.query('SELECT count(*)::int AS n FROM tickets');
         expect(n).toBe(ticketRows);

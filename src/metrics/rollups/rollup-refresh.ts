@@ -186,9 +186,9 @@ export function rollupDefinitionHash(timezone: string): string {
  * Installs the refresh function generated from the registry (after migrations), rebuilds every rollup row when the
  * definitions changed since the rows were built, and applies any marks left behind.
  */
-export async function installRollups(dataSource: DataSource, timezone: string): Promise<void> {
+export async function installRollups(db: DataSource | EntityManager, timezone: string): Promise<void> {
   const hash = rollupDefinitionHash(timezone);
-  await dataSource.transaction(async (m: EntityManager) => {
+  await db.transaction(async (m: EntityManager) => {
     // A rebuild reads every ticket: the API's statement timeout is for queries, not for this.
     await m.query('SET LOCAL statement_timeout = 0');
     await m.query(`SELECT pg_advisory_xact_lock(${INSTALL_LOCK})`);
