@@ -4,6 +4,7 @@ import { createMetricLoaders, type MetricLoaders, type SqlExecutor } from '../me
 import { createTargetLoader } from '../metrics/targets/target-loader';
 import { createCalendarCountLoader } from '../metrics/business-hours/calendar-loader';
 import type { AuditLog } from '../auth/audit-log';
+import type { ForecastCache } from '../forecasts/forecast-cache';
 
 /** What the HTTP server knows about one request, shared by its auth, limit and audit plugins. */
 export interface RequestInfo {
@@ -28,6 +29,10 @@ export interface ApiContext {
   request?: RequestInfo;
   /** The server's audit log writer; the auditLog query flushes it before reading. */
   audit?: AuditLog;
+  /** The server's forecast cache (shared by its requests; see forecasts/forecast-resolver.ts). */
+  forecastCache?: ForecastCache;
+  /** The request's snapshot seam, when the HTTP server made it (ended when the response is sent). */
+  requestSql?: { useDirect(): void; end(): Promise<void> };
 }
 
 /** Builds a fresh context for one request; the caller's scope is baked into the metric loaders. */

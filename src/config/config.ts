@@ -35,6 +35,11 @@ export const CONFIG_VARIABLES = {
     schema: z.string().min(1).default('0.0.0.0'),
     description: 'Interface the HTTP server binds to.',
   },
+  SHUTDOWN_TIMEOUT_MS: {
+    schema: z.coerce.number().int().min(0).default(10000),
+    description:
+      'On SIGINT/SIGTERM, how long in-flight requests may take to finish (milliseconds); then their statements are cancelled, they are answered with an error and the process exits with code 1.',
+  },
   DESKMETRICS_DEMO: {
     schema: z.enum(['auto', 'off']).default('auto'),
     description: "'auto': on start, an empty database gets a demo dataset; 'off': never load demo data.",

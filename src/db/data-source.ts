@@ -26,6 +26,8 @@ export type DatabaseSettings = Pick<
 // Compiled migrations sit next to this file's compiled tree; under ts-jest the .ts sources are loaded instead.
 const MIGRATIONS_GLOB = join(__dirname, '..', '..', 'migrations', `*.${__filename.endsWith('.ts') ? 'ts' : 'js'}`);
 
+const CLIENT_CHECK_INTERVAL_MS = 2000;
+
 /** DataSource options shared by both databases, so PGlite and PostgreSQL run the same migrations and queries. */
 export function dataSourceOptions(
   settings: DatabaseSettings,
@@ -35,7 +37,13 @@ export function dataSourceOptions(
   const schema = settings.DATABASE_SCHEMA;
   // JIT compiling a metric statement costs more than it saves (measured: 2.2 s of a 3.8 s raw dashboard statement at
   // 1M tickets); the embedded database has no JIT.
-  const startup = [schema ? `-c search_path=${schema}` : '', connection.url ? '-c jit=off' : ''].filter(Boolean);
+  // client_connection_check_interval: a backend whose client died (a killed import, a crashed server) notices within
+  // two seconds and stops its statement, instead of holding its locks until the statement ends.
+  const startup = [
+    schema ? `-c search_path=${schema}` : '',
+    connection.url ? '-c jit=off' : '',
+    connection.url ? `-c client_connection_check_interval=${CLIENT_CHECK_INTERVAL_MS}` : '',
+  ].filter(Boolean);
   const startupOptions = startup.length ? startup.join(' ') : undefined;
   return {
     type: 'postgres',
@@ -44,6 +52,8 @@ export function dataSourceOptions(
     entities: ENTITIES,
     migrations: [MIGRATIONS_GLOB],
     migrationsTableName: 'typeorm_migrations',
+    // Names this process's sessions, so a shutdown can cancel its own statements (cancelOwnStatements).
+    applicationName: applicationName(),
     synchronize: false,
     logging: false,
     extra: {
@@ -52,6 +62,24 @@ export function dataSourceOptions(
       ...(settings.DATABASE_STATEMENT_TIMEOUT_MS > 0 ? { statement_timeout: settings.DATABASE_STATEMENT_TIMEOUT_MS } : {}),
     },
   };
+}
+
+function applicationName(): string {
+  return `deskmetrics-${process.pid}`;
+}
+
+/**
+ * Cancels the statements this process's other sessions are running (PostgreSQL; the embedded database runs one
+ * statement at a time in this process and cannot be interrupted). Resolves to how many were cancelled.
+ */
+export async function cancelOwnStatements(db: Database): Promise<number> {
+  if (db.kind !== 'postgres' || !db.dataSource.isInitialized) return 0;
+  const rows: { cancelled: boolean }[] = await db.dataSource.query(
+    `SELECT pg_cancel_backend(pid) AS cancelled FROM pg_stat_activity
+     WHERE application_name = $1 AND pid <> pg_backend_pid() AND state = 'active'`,
+    [applicationName()],
+  );
+  return rows.filter((r) => r.cancelled).length;
 }
 
 /** Describes a PostgreSQL URL without its password. */

@@ -22,8 +22,9 @@ import { periodArgumentCost } from '../limits/query-cost';
 
 const caches = new WeakMap<object, ForecastCache>();
 
-/** The server's forecast cache (one per SQL seam, i.e. per server and database). */
+/** The server's forecast cache (the HTTP server's own; else one per SQL seam, i.e. per server and database). */
 export function forecastCache(ctx: ApiContext): ForecastCache {
+  if (ctx.forecastCache) return ctx.forecastCache;
   let cache = caches.get(ctx.sql);
   if (!cache) caches.set(ctx.sql, (cache = new ForecastCache(ctx.config.FORECAST_CACHE_ENTRIES)));
   return cache;

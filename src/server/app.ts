@@ -19,6 +19,9 @@ import { TokenBuckets } from '../limits/token-bucket';
 import type { Config } from '../config/config';
 import type { Logger } from '../logging/logger';
 import type { SqlExecutor } from '../metrics/metric-loaders';
+import { requestSqlFactory, type StatementObserver } from './request-sql';
+import { snapshotPlugin } from './snapshot-plugin';
+import { ForecastCache } from '../forecasts/forecast-cache';
 import { graphiqlPage } from './graphiql';
 import { mountLocalImport } from './local-import';
 import { buildApiSchema } from './schema';
@@ -39,13 +42,16 @@ export function dataSourceExecutor(dataSource: DataSource): SqlExecutor {
   };
 }
 
+// After the drain time the server's statements are cancelled; their requests then need a moment to answer.
+const CANCEL_ANSWER_MS = 1000;
+
 /** Builds the Express app serving POST/GET /graphql (Apollo), the offline GraphiQL explorer and /healthz. */
 export async function createApiServer(options: {
   config: Config;
   dataSource: DataSource;
   logger: Logger;
-  /** Wraps the SQL seam (tests count statements through it). */
-  executor?: SqlExecutor;
+  /** Told of every statement a request runs, before it runs (tests count them). */
+  onStatement?: StatementObserver;
   /**
    * Who requests come from: `deskmetrics serve` always uses API keys; `fixed` (one caller for every request) is for tests
    * and is refused in production mode. Deliberately required, so no caller falls back to an open server by omission.
@@ -58,11 +64,13 @@ export async function createApiServer(options: {
   checkServerSettings(config);
   const production = isProduction(config);
   if (production && authentication.kind !== 'api-keys') throw new Error('production mode serves only requests with API keys (authentication: api-keys)');
-  const executor = options.executor ?? dataSourceExecutor(dataSource);
   // Key lookups and audit writes are the server's own statements: straight to the pool, not through the request seam.
   const serverSql = dataSourceExecutor(dataSource);
+  const [{ version }] = await dataSource.query('SELECT version() AS version');
+  const requestSql = requestSqlFactory(dataSource, serverSql, /PGlite/i.test(version), options.onStatement);
   const authenticate = createAuthenticator(authentication, new KeyStore(serverSql), logger);
   const audit = new AuditLog(serverSql, logger);
+  const forecastCache = new ForecastCache(config.FORECAST_CACHE_ENTRIES);
   const buckets = new TokenBuckets(config.RATE_LIMIT_BURST_COST, config.RATE_LIMIT_COST_PER_SECOND);
   const schema = buildApiSchema();
   const app = express();
@@ -88,12 +96,14 @@ export async function createApiServer(options: {
     hideSchemaDetailsFromClientErrors: production,
     validationRules: queryShapeRules(config),
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      // Connections still open at the shutdown deadline are closed; serve-command cancels their statements then.
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.SHUTDOWN_TIMEOUT_MS + CANCEL_ANSWER_MS }),
       ApolloServerPluginLandingPageDisabled(),
       // No HTTP caching of metric answers; without this Apollo wraps every field resolver to compute cache hints.
       ApolloServerPluginCacheControlDisabled(),
       limitsPlugin(schema, config, buckets),
       auditPlugin(audit, config.AUDIT_LOG),
+      snapshotPlugin(),
     ],
   });
   await apollo.start();
@@ -138,7 +148,8 @@ export async function createApiServer(options: {
         checkQueryText(req.method === 'GET' ? req.query.query : (req.body as { query?: unknown } | undefined)?.query, config);
         const clientKey = caller.keyId ? `key:${caller.keyId}` : `address:${req.ip}`;
         admitRequest(buckets, clientKey);
-        return { ...createContext(config, executor, caller), request: { startedAt, clientKey }, audit };
+        const sql = requestSql();
+        return { ...createContext(config, sql, caller), requestSql: sql, forecastCache, request: { startedAt, clientKey }, audit };
       },
     }),
   );

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/config';
-import { openMigratedDatabase } from '../db/data-source';
+import { cancelOwnStatements, openMigratedDatabase } from '../db/data-source';
 import { ensureAuthenticationConfigured } from '../auth/first-key';
 import { KeyStore } from '../auth/key-store';
 import { explorerEnabled } from '../limits/production-mode';
@@ -44,17 +44,29 @@ export async function runServeCommand(config: Config): Promise<void> {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down: finishing in-flight requests');
-    const force = setTimeout(() => {
-      logger.error('shutdown took longer than 10 s; exiting');
-      process.exit(1);
-    }, 10_000);
-    force.unref();
+    const drainMs = config.SHUTDOWN_TIMEOUT_MS;
+    let cut = false;
+    logger.info({ signal, drainMs }, 'shutting down: finishing in-flight requests');
+    const deadline = setTimeout(() => {
+      cut = true;
+      // Requests still running get their statements cancelled, so they answer with an error instead of being cut off,
+      // and the database is not left running work nobody will read.
+      void cancelOwnStatements(db)
+        .then((cancelled) => logger.warn({ drainMs, cancelled }, 'in-flight requests outlived SHUTDOWN_TIMEOUT_MS: statements cancelled'))
+        .catch((err: unknown) => logger.error({ err }, 'could not cancel running statements'))
+        .finally(() => {
+          setTimeout(() => {
+            logger.error('shutdown did not finish after cancelling; exiting');
+            process.exit(1);
+          }, CANCEL_GRACE_MS).unref();
+        });
+    }, drainMs);
+    deadline.unref();
     try {
       await server.stop();
       await db.close();
       logger.info('stopped');
-      process.exitCode = 0;
+      process.exitCode = cut ? 1 : 0;
     } catch (err) {
       logger.error({ err }, 'error during shutdown');
       process.exitCode = 1;
@@ -63,6 +75,9 @@ export async function runServeCommand(config: Config): Promise<void> {
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
 }
+
+// After a shutdown's statements are cancelled: time for their requests to be answered and the pool to close.
+const CANCEL_GRACE_MS = 3000;
 
 /** The address a process on this machine reaches the server at. */
 function localAddress(host: string): string {

@@ -2,8 +2,7 @@ import { DEVELOPMENT_CALLER, type Caller } from '../../src/auth/caller';
 import { KeyStore, type NewApiKey } from '../../src/auth/key-store';
 import { loadConfig, type Config } from '../../src/config/config';
 import { createLogger } from '../../src/logging/logger';
-import type { SqlExecutor } from '../../src/metrics/metric-loaders';
-import { createApiServer, dataSourceExecutor, listen, type ApiServer } from '../../src/server/app';
+import { createApiServer, listen, type ApiServer } from '../../src/server/app';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
 /** A GraphQL response as the HTTP API returns it. */
@@ -19,6 +18,8 @@ export interface TestApi {
   config: Config;
   /** SQL statements the API has issued since the last reset. */
   statements: string[];
+  /** Runs before each statement of a request (and is awaited), e.g. to write between two statements of one request. */
+  beforeStatement?: (sql: string) => void | Promise<void>;
   /** POSTs an operation; with `key`, as `Authorization: Bearer <key>` (with auth on, the admin key is the default). */
   graphql<T = any>(query: string, variables?: Record<string, unknown>, options?: { key?: string | null }): Promise<GraphQLResponse<T>>;
   /** POSTs a raw JSON body with extra headers and returns the HTTP response (status and headers included). */
@@ -38,30 +39,16 @@ export async function startTestApi(overrides: Partial<Config> = {}, options: { c
   const db = await createTestDatabase();
   const config = { ...loadConfig({ ...process.env, LOG_LEVEL: 'silent' }), ...overrides };
   const statements: string[] = [];
-  const inner = dataSourceExecutor(db.dataSource);
-  const executor: SqlExecutor = {
-    query(sql, params) {
-      statements.push(sql);
-      return inner.query(sql, params);
-    },
-    transaction(work) {
-      return inner.transaction((tx) =>
-        work({
-          query(sql, params) {
-            statements.push(sql);
-            return tx.query(sql, params);
-          },
-        }),
-      );
-    },
-  };
   let server: ApiServer | undefined;
   try {
     server = await createApiServer({
       config,
       dataSource: db.dataSource,
       logger: createLogger('silent'),
-      executor,
+      onStatement: (sql) => {
+        statements.push(sql);
+        return api.beforeStatement?.(sql);
+      },
       authentication: options.auth ? { kind: 'api-keys' } : { kind: 'fixed', caller: options.caller ?? DEVELOPMENT_CALLER },
     });
     const port = await listen(server, 0, '127.0.0.1');
@@ -71,7 +58,7 @@ export async function startTestApi(overrides: Partial<Config> = {}, options: { c
     const adminKey = options.auth ? await createKey({ name: 'test-admin', role: 'admin' }) : null;
     const post = (body: unknown, headers: Record<string, string> = {}) =>
       fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-    return {
+    const api: TestApi = {
       db,
       url,
       config,
@@ -88,6 +75,7 @@ export async function startTestApi(overrides: Partial<Config> = {}, options: { c
         await db.destroy();
       },
     };
+    return api;
   } catch (err) {
     await server?.stop();
     await db.destroy();

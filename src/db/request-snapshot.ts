@@ -1,0 +1,181 @@
+import type { Pool, PoolClient } from 'pg';
+import type { DataSource } from 'typeorm';
+
+/**
+ * One request, one version of the data. The statements of a request (a dashboard's fact statements, its comparisons and
+ * targets) run on pool connections of their own; without a shared snapshot, an import committing between two of them
+ * mixes old ticket numbers with new survey numbers in one answer. A RequestSnapshot opens a read-only REPEATABLE READ
+ * transaction on its first statement and exports its snapshot, so further connections, taken only when the pool has
+ * one free at once, import the same snapshot and still run concurrently. end() commits and releases them all.
+ */
+
+/** Runs one parameterised statement (the shape of the metric layer's SqlExecutor.query). */
+export type QueryFn = <T = Record<string, unknown>>(sql: string, params: unknown[]) => Promise<T[]>;
+
+interface Connection {
+  client: PoolClient;
+  busy: boolean;
+  /** The connection whose transaction exported the snapshot: others can import it only while it lives. */
+  exporter: boolean;
+}
+
+/** The pg pool behind a TypeORM DataSource (the seam the snapshot shares with every other statement). */
+export function poolOf(dataSource: DataSource): Pool {
+  return (dataSource.driver as unknown as { master: Pool }).master;
+}
+
+// How long a request waits for the pool to give it one more connection before it runs on the ones it has.
+const JOIN_WAIT_MS = 5;
+
+export class RequestSnapshot {
+  private readonly connections: Connection[] = [];
+  private readonly waiting: (() => void)[] = [];
+  private snapshotId: string | null = null;
+  private opening: Promise<Connection> | null = null;
+  /** Connections being added to the snapshot (counted against maxConnections before they exist). */
+  private joining = 0;
+  private ended = false;
+
+  /**
+   * @param pool the database pool
+   * @param maxConnections how many connections one request may hold (1 on the embedded database, which has only one)
+   * @param exportable whether the database can export a snapshot to other sessions (PostgreSQL; not PGlite)
+   */
+  constructor(
+    private readonly pool: Pool,
+    private readonly maxConnections: number,
+    private readonly exportable: boolean,
+  ) {}
+
+  /** Whether any statement ran (and so a transaction is open until end()). */
+  get started(): boolean {
+    return this.connections.length > 0 || this.opening !== null;
+  }
+
+  readonly query: QueryFn = async <T>(sql: string, params: unknown[]): Promise<T[]> => {
+    if (this.ended) throw new Error('the request has ended: no more statements on its snapshot');
+    const connection = await this.acquire();
+    try {
+      const result = await connection.client.query(sql, params);
+      return result.rows as T[];
+    } catch (err) {
+      // A failed statement aborts its transaction: that connection is of no further use to the request.
+      this.discard(connection);
+      throw err;
+    } finally {
+      if (this.connections.includes(connection)) this.handBack(connection);
+    }
+  };
+
+  /** Commits (nothing was written: it only ends the transactions) and releases every connection of the request. */
+  async end(): Promise<void> {
+    this.ended = true;
+    await this.opening?.catch(() => undefined);
+    const open = this.connections.splice(0);
+    await Promise.all(
+      open.map(async ({ client }) => {
+        try {
+          await client.query('COMMIT');
+          client.release();
+        } catch (err) {
+          client.release(err as Error);
+        }
+      }),
+    );
+  }
+
+  private async acquire(): Promise<Connection> {
+    const idle = this.connections.find((c) => !c.busy);
+    if (idle) {
+      idle.busy = true;
+      return idle;
+    }
+    if (this.connections.length === 0 && !this.opening) return this.open(true);
+    if (this.opening) {
+      await this.opening.catch(() => undefined);
+      return this.acquire();
+    }
+    if (this.exportable && this.snapshotId && this.connections.length + this.joining < this.maxConnections && this.poolHasRoom()) {
+      const joined = await this.join();
+      if (joined) return joined;
+    }
+    // Otherwise wait for one of the request's own connections.
+    await new Promise<void>((wake) => this.waiting.push(wake));
+    return this.acquire();
+  }
+
+  private poolHasRoom(): boolean {
+    return this.pool.idleCount > 0 || this.pool.totalCount < (this.pool.options.max ?? 10);
+  }
+
+  /**
+   * Another connection on the request's snapshot, if the pool gives one at once. A request never waits for the pool
+   * while it holds a connection: requests each holding one and waiting for a second could wait for each other forever.
+   */
+  private async join(): Promise<Connection | null> {
+    this.joining++;
+    try {
+      const connecting = this.pool.connect();
+      const client = await Promise.race([connecting, new Promise<null>((r) => setTimeout(() => r(null), JOIN_WAIT_MS))]);
+      if (!client) {
+        void connecting.then((c) => c.release()).catch(() => undefined);
+        return null;
+      }
+      return await this.begin(client, false);
+    } catch {
+      return null;
+    } finally {
+      this.joining--;
+    }
+  }
+
+  private async open(first: boolean): Promise<Connection> {
+    const opening = this.pool.connect().then((client) => this.begin(client, first));
+    if (first) this.opening = opening;
+    try {
+      return await opening;
+    } finally {
+      if (first) this.opening = null;
+    }
+  }
+
+  /** Starts the snapshot transaction on a new connection: the first exports its snapshot, the others import it. */
+  private async begin(client: PoolClient, first: boolean): Promise<Connection> {
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      if (first && this.exportable) {
+        const { rows } = await client.query<{ id: string }>('SELECT pg_export_snapshot() AS id');
+        this.snapshotId = rows[0].id;
+      } else if (!first) {
+        if (!this.snapshotId) throw new Error('the snapshot is no longer exported');
+        // The id was made by pg_export_snapshot, not by a caller; SET TRANSACTION SNAPSHOT takes no parameter.
+        await client.query(`SET TRANSACTION SNAPSHOT '${this.snapshotId.replace(/'/g, "''")}'`);
+      }
+      if (this.ended) throw new Error('the request has ended');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      client.release();
+      throw err;
+    }
+    const connection = { client, busy: true, exporter: first && this.exportable };
+    this.connections.push(connection);
+    return connection;
+  }
+
+  private handBack(connection: Connection): void {
+    connection.busy = false;
+    this.waiting.shift()?.();
+  }
+
+  private discard(connection: Connection): void {
+    this.connections.splice(this.connections.indexOf(connection), 1);
+    void connection.client
+      .query('ROLLBACK')
+      .then(() => connection.client.release())
+      .catch((err: Error) => connection.client.release(err));
+    // The request goes on with the connections it has; when none is left, its next statement starts a new snapshot
+    // (the request has already failed in part by then).
+    if (connection.exporter) this.snapshotId = null;
+    for (const wake of this.waiting.splice(0)) wake();
+  }
+}
