@@ -85,23 +85,28 @@ export class RequestSnapshot {
   }
 
   private async acquire(): Promise<Connection> {
-    const idle = this.connections.find((c) => !c.busy);
-    if (idle) {
-      idle.busy = true;
-      return idle;
+    let triedJoining = false;
+    for (;;) {
+      const idle = this.connections.find((c) => !c.busy);
+      if (idle) {
+        idle.busy = true;
+        return idle;
+      }
+      if (this.opening) {
+        await this.opening.catch(() => undefined);
+        continue;
+      }
+      if (this.connections.length === 0) return this.open(true);
+      if (!triedJoining && this.exportable && this.snapshotId && this.connections.length + this.joining < this.maxConnections && this.poolHasRoom()) {
+        triedJoining = true;
+        const joined = await this.join();
+        if (joined) return joined;
+        // One of the request's connections may have come free meanwhile: look again before waiting.
+        continue;
+      }
+      // Otherwise wait for one of the request's own connections.
+      await new Promise<void>((wake) => this.waiting.push(wake));
     }
-    if (this.connections.length === 0 && !this.opening) return this.open(true);
-    if (this.opening) {
-      await this.opening.catch(() => undefined);
-      return this.acquire();
-    }
-    if (this.exportable && this.snapshotId && this.connections.length + this.joining < this.maxConnections && this.poolHasRoom()) {
-      const joined = await this.join();
-      if (joined) return joined;
-    }
-    // Otherwise wait for one of the request's own connections.
-    await new Promise<void>((wake) => this.waiting.push(wake));
-    return this.acquire();
   }
 
   private poolHasRoom(): boolean {
