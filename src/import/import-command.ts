@@ -51,8 +51,7 @@ export async function runImportCommand(
       stderr.write(`${err.dataDir} is held by the deskmetrics server at ${err.holder.server.url} (process ${err.holder.pid}); importing through it\n`);
       return importThroughServer(err.holder.server, { ...options, folder: resolve(folder), report: options.report && resolve(options.report) }, output);
     }
-    stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
-    return 2;
+    return reportFailure(err, stderr);
   }
   try {
     return await importFolder(db.dataSource, db.description, folder, { ...options, batchSize: options.batchSize ?? config.IMPORT_BATCH_SIZE }, output);
@@ -87,11 +86,16 @@ export async function importFolder(
     stdout.write(`${formatSummary(summary)}\n`);
     return 0;
   } catch (err) {
-    if (err instanceof ImportValidationError) {
-      stderr.write(`${formatValidationError(err)}\n`);
-      return 1;
-    }
-    stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
-    return 2;
+    return reportFailure(err, stderr);
   }
+}
+
+/** Writes what went wrong; resolves to the exit code (1 for an invalid dataset, 2 for anything else). */
+function reportFailure(err: unknown, stderr: TextSink): number {
+  if (err instanceof ImportValidationError) {
+    stderr.write(`${formatValidationError(err)}\n`);
+    return 1;
+  }
+  stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+  return 2;
 }
