@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { folderSource } from '../../src/import/folder-source';
 import { importDataset } from '../../src/import/import-dataset';
+import { ImportValidationError } from '../../src/import/import-problems';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { BASE_DATASET, counts, snapshot, withLine, writeDataset, removeDatasets } from './dataset-helpers';
 
@@ -65,6 +66,50 @@ describe('--skip-invalid', () => {
     expect(existsSync(reportPath)).toBe(false);
     expect(existsSync(`${reportPath}.partial`)).toBe(false);
     expect(await snapshot(db.dataSource)).toEqual(before);
+  });
+});
+
+/** agents.csv with a broken record on line 3, between valid records on lines 2, 4 and 5. */
+const AGENTS_WITH_LINE_3 = (broken: string) => `agent_id,name,team\nA1,Ann,tier1\n${broken}\nA2,Bob,\nA3,Cy,tier2\n`;
+
+// Past the reader's 16 M-character record limit.
+const OVERSIZED_CELL = 'x'.repeat(17 * 1024 * 1024);
+
+describe('a CSV record the parser cannot recover from', () => {
+  let db: TestDatabase;
+  let before: Awaited<ReturnType<typeof snapshot>>;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await importDataset(db.dataSource, folderSource(writeDataset(BASE_DATASET)));
+    before = await snapshot(db.dataSource);
+  });
+  afterAll(async () => db?.destroy());
+
+  // What follows such a record cannot be told apart from its contents: skipping it would drop the lines after it unseen.
+  it.each([
+    ['an unterminated quote', 'A9,"Al,tier1', /quote .*never closed/],
+    ['a closing quote followed by text', 'A9,"Al"x,tier1', /closing quote/],
+    ['an oversized cell', `A9,${OVERSIZED_CELL},tier1`, /longer than 16 M characters/],
+  ])('fails the run on %s even with --skip-invalid, naming the file and line, writing nothing', async (_what, broken, reason) => {
+    for (const skipInvalid of [true, false]) {
+      const dir = writeDataset({ ...BASE_DATASET, 'agents.csv': AGENTS_WITH_LINE_3(broken) });
+      const reportPath = join(dir, 'report.csv');
+      const err = (await importDataset(db.dataSource, folderSource(dir), { skipInvalid, reportPath }).catch((e: unknown) => e)) as ImportValidationError;
+      expect(err).toBeInstanceOf(ImportValidationError);
+      expect(err.problems).toEqual([{ file: 'agents.csv', line: 3, reason: expect.stringMatching(reason) }]);
+      expect(existsSync(reportPath)).toBe(false);
+      expect(await snapshot(db.dataSource)).toEqual(before);
+    }
+  });
+
+  it('rejects a record of the wrong length that spans lines, naming every line it took', async () => {
+    // The quote opened on line 3 closes at the end of line 4: one record of two cells over both lines.
+    const dir = writeDataset({ ...BASE_DATASET, 'agents.csv': AGENTS_WITH_LINE_3('A9,"Al,tier1\nA10,Bo,"') });
+    const reportPath = join(dir, 'report.csv');
+    const summary = await importDataset(db.dataSource, folderSource(dir), { skipInvalid: true, reportPath });
+    expect(summaryOf(summary, 'agents.csv')).toMatchObject({ read: 4, rejected: 1 });
+    const report = parse(readFileSync(reportPath), { columns: true }) as Record<string, string>[];
+    expect(report.map(({ line, reason }) => ({ line, reason }))).toEqual([{ line: '3', reason: expect.stringMatching(/lines 3–4/) }]);
   });
 });
 

@@ -84,7 +84,7 @@ const CASES: Case[] = [
   ['a column named twice', { ...BASE_DATASET, 'agents.csv': 'agent_id,name,name\nA1,Ann,Bob\n' }, { file: 'agents.csv', line: 1, column: 'name', reason: /appears twice/ }],
   ['an empty file', { ...BASE_DATASET, 'agents.csv': '' }, { file: 'agents.csv', line: 1, reason: /file is empty/ }],
   ['a record with too many cells', withLine('agents.csv', 'A9,Al,tier1,extra'), { file: 'agents.csv', line: 4, reason: /unreadable CSV record: Invalid Record Length/ }],
-  ['an unclosed quote', withLine('agents.csv', 'A9,"Al,tier1'), { file: 'agents.csv', line: 4, reason: /unreadable CSV record: Quote Not Closed/ }],
+  ['an unclosed quote', withLine('agents.csv', 'A9,"Al,tier1'), { file: 'agents.csv', line: 4, reason: /a quote opened in the record starting on this line is never closed/ }],
   ['bytes that are not UTF-8', { ...BASE_DATASET, 'agents.csv': Buffer.concat([Buffer.from('agent_id,name,team\nA1,Ann,\nA9,'), Buffer.from([0xc3, 0x28]), Buffer.from(',\n')]) }, { file: 'agents.csv', line: 3, reason: /not valid UTF-8/ }],
   ['a line that is not JSON', { ...BASE_DATASET, 'agents.csv': undefined as unknown as string, 'agents.jsonl': '{"agent_id":"A1","name":"Ann"}\n{"agent_id":"A2",\n' }, { file: 'agents.jsonl', line: 2, reason: /invalid JSON/ }],
   ['an unknown JSON field', { ...BASE_DATASET, 'agents.csv': undefined as unknown as string, 'agents.jsonl': '{"agent_id":"A1","name":"Ann","region":"eu"}\n' }, { file: 'agents.jsonl', line: 1, column: 'region', reason: /unknown field region/ }],
