@@ -15,7 +15,11 @@ import {
 } from './field-parsers';
 
 /** Tables a source id can point into. */
-export type ReferencedTable = 'customers' | 'agents' | 'tickets';
+export const REFERENCED_TABLES = ['customers', 'agents', 'tickets'] as const;
+export type ReferencedTable = (typeof REFERENCED_TABLES)[number];
+
+/** Whether records of other files may refer to this table's records. */
+export const isReferenced = (table: string): table is ReferencedTable => (REFERENCED_TABLES as readonly string[]).includes(table);
 
 /** One column of a contract file: how it is checked and how it is stored. */
 export interface ColumnSpec {

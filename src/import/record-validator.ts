@@ -19,9 +19,15 @@ export interface ValidRow {
 export interface RowProblem {
   column?: string;
   reason: string;
+  /**
+   * Set when the record's only fault is another record's: it repeats a key loaded from an earlier line ('duplicate'; the
+   * key itself is not rejected), or it refers to a record this import rejected ('rejected-reference').
+   */
+  cause?: 'duplicate' | 'rejected-reference';
 }
 
-export type ValidationResult = { ok: true; row: ValidRow } | { ok: false; problems: RowProblem[] };
+/** A failed record carries its key when the key's cells are valid, so that records referring to it can be rejected too. */
+export type ValidationResult = { ok: true; row: ValidRow } | { ok: false; problems: RowProblem[]; key?: string };
 
 /** Problems of a declared header: unknown, duplicate or empty column names and missing required columns. */
 export function checkHeader(spec: FileSpec, columns: readonly string[]): RowProblem[] {
@@ -124,8 +130,12 @@ export class RecordValidator {
       attributes = JSON.stringify(obj);
     }
 
-    if (problems) return { ok: false, problems };
-    const key = this.keyIndexes.length === 1 ? (values[this.keyIndexes[0]] as string) : JSON.stringify(this.keyIndexes.map((i) => values[i]));
+    const key = this.keyOf(values);
+    if (problems) return { ok: false, problems, key: this.keyIndexes.every((i) => cells[i]) ? key : undefined };
     return { ok: true, row: { values, key, attributes } };
+  }
+
+  private keyOf(values: (string | null)[]): string {
+    return this.keyIndexes.length === 1 ? (values[this.keyIndexes[0]] as string) : JSON.stringify(this.keyIndexes.map((i) => values[i]));
   }
 }

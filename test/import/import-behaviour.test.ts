@@ -44,7 +44,7 @@ describe('--skip-invalid', () => {
     ]);
     expect(report[0].reason).toMatch(/unknown channel "fax"/);
     expect(report[1].reason).toMatch(/duplicate ticket_id "T1": already on line 2/);
-    expect(report[2].reason).toMatch(/ticket_id "T8" not found/);
+    expect(report[2].reason).toBe('ticket_id "T8" refers to a record this import rejected (tickets.csv line 5)');
     expect(JSON.parse(report[0].record)).toMatchObject({ ticket_id: 'T8', channel: 'fax' });
     const [run] = await db.dataSource.query(`SELECT summary FROM import_runs WHERE id = $1`, [summary.runId]);
     expect(run.summary.total.rejected).toBe(3);
@@ -146,6 +146,57 @@ describe('re-importing', () => {
       { external_id: 'T10', at: '01:00:00.000000' },
     ]);
     expect(await counts(db.dataSource)).toMatchObject({ customers: 2, tickets: 4, messages: 6 });
+  });
+
+  // T1 is in the database; this import brings it again, earlier and with an unknown customer, and new messages and a
+  // survey for it. The stored T1 is not the ticket these records belong to.
+  const REJECTED_T1 = {
+    'tickets.csv': 'ticket_id,customer_id,channel,created_at\nT1,C404,email,2025-01-15T10:00:00Z\nT4,C1,web,2025-01-15T10:00:00Z\n',
+    'messages.csv':
+      'message_id,ticket_id,author,agent_id,sent_at\nM20,T1,customer,,2025-01-15T10:00:00Z\nM21,T1,agent,A1,2025-02-01T12:00:00Z\nM22,T4,agent,A1,2025-01-15T11:00:00Z\n',
+    'surveys.csv': 'survey_id,kind,score,responded_at,ticket_id\nS20,csat,4,2025-02-03T00:00:00Z,T1\n',
+  };
+  const REFERS_TO_REJECTED_T1 = 'ticket_id "T1" refers to a record this import rejected (tickets.csv line 2)';
+
+  it('rejects the records of a ticket this import rejected, though an older copy of it is in the database', async () => {
+    const before = await snapshot(db.dataSource);
+    const dir = writeDataset(REJECTED_T1);
+    const reportPath = join(dir, 'report.csv');
+    const summary = await importDataset(db.dataSource, folderSource(dir), { skipInvalid: true, reportPath });
+    expect(summaryOf(summary, 'messages.csv')).toMatchObject({ read: 3, inserted: 1, rejected: 2 });
+    const report = parse(readFileSync(reportPath), { columns: true }) as Record<string, string>[];
+    expect(report.map(({ file, line, column, reason }) => ({ file, line, column, reason }))).toEqual([
+      { file: 'tickets.csv', line: '2', column: 'customer_id', reason: expect.stringMatching(/^customer_id "C404" not found/) },
+      { file: 'messages.csv', line: '2', column: 'ticket_id', reason: REFERS_TO_REJECTED_T1 },
+      { file: 'messages.csv', line: '3', column: 'ticket_id', reason: REFERS_TO_REJECTED_T1 },
+      { file: 'surveys.csv', line: '2', column: 'ticket_id', reason: REFERS_TO_REJECTED_T1 },
+    ]);
+    const after = await snapshot(db.dataSource);
+    expect(after.tickets.slice(0, 3)).toEqual(before.tickets);
+    expect(after.messages.slice(0, before.messages.length)).toEqual(before.messages);
+    expect(after.messages.slice(before.messages.length)).toEqual([expect.stringContaining('"external_id": "M22"')]);
+    expect(after.surveys).toEqual(before.surveys);
+  });
+
+  it('loads the records of a ticket whose id is rejected on one line and loaded from another', async () => {
+    for (const tickets of [
+      'ticket_id,channel,created_at\nT9,fax,2025-03-01T00:00:00Z\nT9,web,2025-03-01T00:00:00Z\n',
+      'ticket_id,channel,created_at\nT9,web,2025-03-01T00:00:00Z\nT9,fax,2025-03-01T00:00:00Z\n',
+    ]) {
+      const files = { 'tickets.csv': tickets, 'messages.csv': 'message_id,ticket_id,author,sent_at\nM9,T9,customer,2025-03-01T00:00:00Z\n' };
+      const dir = writeDataset(files);
+      const summary = await importDataset(db.dataSource, folderSource(dir), { skipInvalid: true, reportPath: join(dir, 'report.csv') });
+      expect(summaryOf(summary, 'tickets.csv')).toMatchObject({ rejected: 1 });
+      expect(summaryOf(summary, 'messages.csv')).toMatchObject({ rejected: 0 });
+    }
+  });
+
+  it('names the rejected ticket, not the problems of its records with the older copy, when failing', async () => {
+    const before = await snapshot(db.dataSource);
+    const err = (await importDataset(db.dataSource, folderSource(writeDataset(REJECTED_T1))).catch((e: unknown) => e)) as ImportValidationError;
+    expect(err).toBeInstanceOf(ImportValidationError);
+    expect(err.problems).toEqual([{ file: 'tickets.csv', line: 2, column: 'customer_id', reason: expect.stringMatching(/^customer_id "C404" not found/) }]);
+    expect(await snapshot(db.dataSource)).toEqual(before);
   });
 
   it('lets a given first_response_at replace a derived one, and re-derives when it is emptied again', async () => {
