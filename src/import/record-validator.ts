@@ -49,6 +49,15 @@ export function checkHeader(spec: FileSpec, columns: readonly string[]): RowProb
 
 const isEmpty = (v: RawValue | undefined): v is null | undefined | '' => v === null || v === undefined || v === '';
 
+/** Why a text is longer than `max` characters (code points, as PostgreSQL counts them), or undefined when it is not. */
+function lengthProblem(text: string, max: number): string | undefined {
+  // A string has at least as many UTF-16 units as characters: only long ones need counting.
+  if (text.length <= max) return undefined;
+  let n = 0;
+  for (const _ of text) n++;
+  return n > max ? `longer than ${max} characters (it has ${n})` : undefined;
+}
+
 /** Checks records of one file against its spec; built once per file so per-record work stays small. */
 export class RecordValidator {
   private readonly checkIndexes: number[][];
@@ -96,7 +105,11 @@ export class RecordValidator {
         continue;
       }
       const parsed = col.parse(v);
-      if (parsed.ok) {
+      const tooLong = parsed.ok && col.maxLength !== undefined ? lengthProblem(parsed.text, col.maxLength) : undefined;
+      if (tooLong) {
+        add({ column: col.name, reason: tooLong });
+        values[i] = null;
+      } else if (parsed.ok) {
         values[i] = parsed.text;
         cells[i] = parsed;
       } else {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +40,11 @@ normal,,480,2880
 high,chat,60,
 `,
 };
+
+/** Text of `length` characters that PostgreSQL cannot compress (random base64), so its full size reaches an index. */
+export function incompressibleText(length: number): string {
+  return randomBytes(length).toString('base64').slice(0, length);
+}
 
 const written: string[] = [];
 

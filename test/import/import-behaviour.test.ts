@@ -5,7 +5,7 @@ import { folderSource } from '../../src/import/folder-source';
 import { importDataset } from '../../src/import/import-dataset';
 import { ImportValidationError } from '../../src/import/import-problems';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { BASE_DATASET, counts, snapshot, withLine, writeDataset, removeDatasets } from './dataset-helpers';
+import { BASE_DATASET, incompressibleText, counts, snapshot, withLine, writeDataset, removeDatasets } from './dataset-helpers';
 
 afterAll(() => removeDatasets());
 
@@ -48,6 +48,19 @@ describe('--skip-invalid', () => {
     expect(JSON.parse(report[0].record)).toMatchObject({ ticket_id: 'T8', channel: 'fax' });
     const [run] = await db.dataSource.query(`SELECT summary FROM import_runs WHERE id = $1`, [summary.runId]);
     expect(run.summary.total.rejected).toBe(3);
+  });
+
+  it('rejects just the record with a cell longer than its column allows', async () => {
+    const dir = writeDataset(withLine('tickets.csv', `T7,C1,web,${incompressibleText(3000)},,2025-02-05T10:00:00Z,,,,,,\nT8,C1,web,api,,2025-02-05T10:00:00Z,,,,,,`));
+    const reportPath = join(dir, 'report.csv');
+    const summary = await importDataset(db.dataSource, folderSource(dir), { skipInvalid: true, reportPath });
+    expect(summaryOf(summary, 'tickets.csv')).toMatchObject({ read: 5, rejected: 1 });
+    const report = parse(readFileSync(reportPath), { columns: true }) as Record<string, string>[];
+    expect(report.map(({ file, line, column, reason }) => ({ file, line, column, reason }))).toEqual([
+      { file: 'tickets.csv', line: '5', column: 'product', reason: 'longer than 200 characters (it has 3000)' },
+    ]);
+    const [t8] = await db.dataSource.query(`SELECT product FROM tickets WHERE external_id = 'T8'`);
+    expect(t8).toEqual({ product: 'api' });
   });
 
   it('writes no report when nothing is rejected', async () => {

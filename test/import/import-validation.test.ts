@@ -2,7 +2,7 @@ import { folderSource } from '../../src/import/folder-source';
 import { importDataset } from '../../src/import/import-dataset';
 import { ImportValidationError, type ImportProblem } from '../../src/import/import-problems';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { BASE_DATASET, snapshot, withLine, writeDataset, removeDatasets } from './dataset-helpers';
+import { BASE_DATASET, incompressibleText, snapshot, withLine, writeDataset, removeDatasets } from './dataset-helpers';
 
 afterAll(() => removeDatasets());
 
@@ -37,6 +37,8 @@ const CASES: Case[] = [
   ['an hour that does not exist', withLine('tickets.csv', TICKET({ created_at: '2025-02-05T25:00:00Z' })), { file: 'tickets.csv', line: 5, column: 'created_at', reason: /time of day that does not exist/ }],
   ['a date where a timestamp belongs', withLine('tickets.csv', TICKET({ created_at: '2025-02-05' })), { file: 'tickets.csv', line: 5, column: 'created_at', reason: /is a date, not a timestamp/ }],
   ['a timestamp in another format', withLine('tickets.csv', TICKET({ created_at: '05/02/2025 10:00' })), { file: 'tickets.csv', line: 5, column: 'created_at', reason: /not an ISO-8601 timestamp/ }],
+  ['a product longer than its limit', withLine('tickets.csv', TICKET({ product: incompressibleText(3000) })), { file: 'tickets.csv', line: 5, column: 'product', reason: /^longer than 200 characters \(it has 3000\)$/ }],
+  ['a ticket id longer than its limit', withLine('tickets.csv', TICKET({ ticket_id: 'T'.repeat(201) })), { file: 'tickets.csv', line: 5, column: 'ticket_id', reason: /^longer than 200 characters/ }],
   // messages
   ['a message sent before its ticket was created', withLine('messages.csv', 'M9,T1,customer,,2025-02-01T09:59:59Z,'), { file: 'messages.csv', line: 6, column: 'sent_at', reason: /before the ticket's created_at/ }],
   ['an unknown author', withLine('messages.csv', 'M9,T1,system,,2025-02-01T10:00:00Z,'), { file: 'messages.csv', line: 6, column: 'author', reason: /unknown author "system"/ }],
