@@ -3,6 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
+import { folderSource } from '../../src/import/folder-source';
+import { importDataset } from '../../src/import/import-dataset';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 /** A small valid dataset touching every file and rule of the contract; tests derive bad variants from it. */
 export const BASE_DATASET: Record<string, string> = {
@@ -71,6 +74,21 @@ export async function snapshot(dataSource: DataSource): Promise<Record<string, s
     out[table] = rows.map((r) => r.row);
   }
   return out;
+}
+
+/**
+ * A database of its own for the tests of one block, holding the base dataset, and its snapshot: the fields are set
+ * before the block's tests run.
+ */
+export function databaseWithBaseDataset(): { db: TestDatabase; before: Record<string, string[]> } {
+  const state = {} as { db: TestDatabase; before: Record<string, string[]> };
+  beforeAll(async () => {
+    state.db = await createTestDatabase();
+    await importDataset(state.db.dataSource, folderSource(writeDataset(BASE_DATASET)));
+    state.before = await snapshot(state.db.dataSource);
+  });
+  afterAll(async () => state.db?.destroy());
+  return state;
 }
 
 /** Row counts per imported table. */

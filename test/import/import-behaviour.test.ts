@@ -5,7 +5,7 @@ import { folderSource } from '../../src/import/folder-source';
 import { importDataset } from '../../src/import/import-dataset';
 import { ImportValidationError } from '../../src/import/import-problems';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { BASE_DATASET, incompressibleText, counts, snapshot, withLine, writeDataset, removeDatasets } from './dataset-helpers';
+import { BASE_DATASET, databaseWithBaseDataset, incompressibleText, counts, snapshot, withLine, writeDataset, removeDatasets } from './dataset-helpers';
 
 afterAll(() => removeDatasets());
 
@@ -89,14 +89,7 @@ const AGENTS_WITH_LINE_3 = (broken: string) => `agent_id,name,team\nA1,Ann,tier1
 const OVERSIZED_CELL = 'x'.repeat(17 * 1024 * 1024);
 
 describe('a CSV record the parser cannot recover from', () => {
-  let db: TestDatabase;
-  let before: Awaited<ReturnType<typeof snapshot>>;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    await importDataset(db.dataSource, folderSource(writeDataset(BASE_DATASET)));
-    before = await snapshot(db.dataSource);
-  });
-  afterAll(async () => db?.destroy());
+  const base = databaseWithBaseDataset();
 
   // What follows such a record cannot be told apart from its contents: skipping it would drop the lines after it unseen.
   it.each([
@@ -107,11 +100,11 @@ describe('a CSV record the parser cannot recover from', () => {
     for (const skipInvalid of [true, false]) {
       const dir = writeDataset({ ...BASE_DATASET, 'agents.csv': AGENTS_WITH_LINE_3(broken) });
       const reportPath = join(dir, 'report.csv');
-      const err = (await importDataset(db.dataSource, folderSource(dir), { skipInvalid, reportPath }).catch((e: unknown) => e)) as ImportValidationError;
+      const err = (await importDataset(base.db.dataSource, folderSource(dir), { skipInvalid, reportPath }).catch((e: unknown) => e)) as ImportValidationError;
       expect(err).toBeInstanceOf(ImportValidationError);
       expect(err.problems).toEqual([{ file: 'agents.csv', line: 3, reason: expect.stringMatching(reason) }]);
       expect(existsSync(reportPath)).toBe(false);
-      expect(await snapshot(db.dataSource)).toEqual(before);
+      expect(await snapshot(base.db.dataSource)).toEqual(base.before);
     }
   });
 
@@ -119,7 +112,7 @@ describe('a CSV record the parser cannot recover from', () => {
     // The quote opened on line 3 closes at the end of line 4: one record of two cells over both lines.
     const dir = writeDataset({ ...BASE_DATASET, 'agents.csv': AGENTS_WITH_LINE_3('A9,"Al,tier1\nA10,Bo,"') });
     const reportPath = join(dir, 'report.csv');
-    const summary = await importDataset(db.dataSource, folderSource(dir), { skipInvalid: true, reportPath });
+    const summary = await importDataset(base.db.dataSource, folderSource(dir), { skipInvalid: true, reportPath });
     expect(summaryOf(summary, 'agents.csv')).toMatchObject({ read: 4, rejected: 1 });
     const report = parse(readFileSync(reportPath), { columns: true }) as Record<string, string>[];
     expect(report.map(({ line, reason }) => ({ line, reason }))).toEqual([{ line: '3', reason: expect.stringMatching(/lines 3–4/) }]);

@@ -1,8 +1,7 @@
 import { folderSource } from '../../src/import/folder-source';
 import { importDataset } from '../../src/import/import-dataset';
 import { ImportValidationError, type ImportProblem } from '../../src/import/import-problems';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { BASE_DATASET, incompressibleText, snapshot, withLine, writeDataset, removeDatasets } from './dataset-helpers';
+import { BASE_DATASET, databaseWithBaseDataset, incompressibleText, snapshot, withLine, writeDataset, removeDatasets } from './dataset-helpers';
 
 afterAll(() => removeDatasets());
 
@@ -97,17 +96,10 @@ const CASES: Case[] = [
 const defined = (files: Record<string, string | Buffer>) => Object.fromEntries(Object.entries(files).filter(([, v]) => v !== undefined));
 
 describe('a dataset with a bad record', () => {
-  let db: TestDatabase;
-  let before: Awaited<ReturnType<typeof snapshot>>;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    await importDataset(db.dataSource, folderSource(writeDataset(BASE_DATASET)));
-    before = await snapshot(db.dataSource);
-  });
-  afterAll(async () => db?.destroy());
+  const base = databaseWithBaseDataset();
 
   it.each(CASES)('fails on %s, naming file, line and reason, and changes nothing', async (_what, files, expected) => {
-    const error = await importDataset(db.dataSource, folderSource(writeDataset(defined(files)))).then(
+    const error = await importDataset(base.db.dataSource, folderSource(writeDataset(defined(files)))).then(
       () => undefined,
       (err: unknown) => err,
     );
@@ -117,30 +109,30 @@ describe('a dataset with a bad record', () => {
     const [problem] = problems as ImportProblem[];
     expect({ file: problem.file, line: problem.line, column: problem.column }).toEqual({ file: expected.file, line: expected.line, column: expected.column });
     expect(problem.reason).toMatch(expected.reason);
-    expect(await snapshot(db.dataSource)).toEqual(before);
+    expect(await snapshot(base.db.dataSource)).toEqual(base.before);
   });
 
   it('reports many problems at once, up to maxErrors', async () => {
     const rows = Array.from({ length: 30 }, (_, i) => TICKET({ ticket_id: `X${i}`, channel: 'fax' })).join('\n');
     const dir = writeDataset(withLine('tickets.csv', rows));
-    const err = (await importDataset(db.dataSource, folderSource(dir), { maxErrors: 10 }).catch((e: unknown) => e)) as ImportValidationError;
+    const err = (await importDataset(base.db.dataSource, folderSource(dir), { maxErrors: 10 }).catch((e: unknown) => e)) as ImportValidationError;
     expect(err.problems).toHaveLength(10);
     expect(err.truncated).toBe(true);
     expect(err.problems.map((p) => p.line)).toEqual([5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
-    const all = (await importDataset(db.dataSource, folderSource(dir)).catch((e: unknown) => e)) as ImportValidationError;
+    const all = (await importDataset(base.db.dataSource, folderSource(dir)).catch((e: unknown) => e)) as ImportValidationError;
     expect(all.problems).toHaveLength(30);
     expect(all.truncated).toBe(false);
-    expect(await snapshot(db.dataSource)).toEqual(before);
+    expect(await snapshot(base.db.dataSource)).toEqual(base.before);
   });
 
   it('finds a duplicate id in a later batch, naming the first line', async () => {
     const rows = Array.from({ length: 25 }, (_, i) => TICKET({ ticket_id: `B${i}` }));
     rows.push(TICKET({ ticket_id: 'B3' }));
-    const err = (await importDataset(db.dataSource, folderSource(writeDataset(withLine('tickets.csv', rows.join('\n')))), { batchSize: 7 }).catch(
+    const err = (await importDataset(base.db.dataSource, folderSource(writeDataset(withLine('tickets.csv', rows.join('\n')))), { batchSize: 7 }).catch(
       (e: unknown) => e,
     )) as ImportValidationError;
     expect(err.problems).toEqual([{ file: 'tickets.csv', line: 30, column: 'ticket_id', reason: 'duplicate ticket_id "B3": already on line 8 of this file' }]);
-    expect(await snapshot(db.dataSource)).toEqual(before);
+    expect(await snapshot(base.db.dataSource)).toEqual(base.before);
   });
 
   it.each([
