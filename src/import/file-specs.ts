@@ -15,7 +15,11 @@ import {
 } from './field-parsers';
 
 /** Tables a source id can point into. */
-export type ReferencedTable = 'customers' | 'agents' | 'tickets';
+export const REFERENCED_TABLES = ['customers', 'agents', 'tickets'] as const;
+export type ReferencedTable = (typeof REFERENCED_TABLES)[number];
+
+/** Whether records of other files may refer to this table's records. */
+export const isReferenced = (table: string): table is ReferencedTable => (REFERENCED_TABLES as readonly string[]).includes(table);
 
 /** One column of a contract file: how it is checked and how it is stored. */
 export interface ColumnSpec {
@@ -28,6 +32,8 @@ export interface ColumnSpec {
   defaultText?: string;
   /** The cell is a source id of this table, stored as its internal id (checked in SQL per batch). */
   references?: ReferencedTable;
+  /** Most characters (Unicode code points) a text cell may hold; the validator rejects longer ones. */
+  maxLength?: number;
 }
 
 /** A rule across several cells of one record; runs only when those cells parsed. */
@@ -49,13 +55,24 @@ export interface FileSpec {
   checks: RowCheck[];
 }
 
-const text = (name: string, required: boolean, references?: ReferencedTable): ColumnSpec => ({
+// Ids and segment values are indexed, and a btree entry holds at most 2704 bytes: 200 characters take 800 bytes at
+// most (4 bytes each in UTF-8), with room for the index's other columns. Text no index covers may be longer.
+const ID_LENGTH = 200;
+const SEGMENT_LENGTH = 200;
+const NAME_LENGTH = 1000;
+
+const text = (name: string, required: boolean, maxLength: number, references?: ReferencedTable): ColumnSpec => ({
   name,
   parse: parseText,
   sqlType: 'text',
   required,
   references,
+  maxLength,
 });
+/** A source id: this file's own, or one of another file's records. */
+const id = (name: string, required: boolean, references?: ReferencedTable) => text(name, required, ID_LENGTH, references);
+/** A value metrics are broken down by (tier, product, team). */
+const segment = (name: string, required: boolean) => text(name, required, SEGMENT_LENGTH);
 const timestamp = (name: string, required: boolean): ColumnSpec => ({ name, parse: parseTimestamp, sqlType: 'timestamptz', required });
 const channel = (required: boolean): ColumnSpec => ({ name: 'channel', parse: enumParser('channel', CHANNELS), sqlType: 'text', required });
 const priority = (required: boolean, defaultText?: string): ColumnSpec => ({
@@ -100,9 +117,9 @@ export const FILE_SPECS: Record<DatasetFile, FileSpec> = {
     idColumn: 'customer_id',
     keyColumns: ['customer_id'],
     columns: [
-      text('customer_id', true),
-      text('tier', true),
-      text('product', false),
+      id('customer_id', true),
+      segment('tier', true),
+      segment('product', false),
       timestamp('signed_up_at', true),
       timestamp('churned_at', false),
     ],
@@ -113,7 +130,7 @@ export const FILE_SPECS: Record<DatasetFile, FileSpec> = {
     table: 'agents',
     idColumn: 'agent_id',
     keyColumns: ['agent_id'],
-    columns: [text('agent_id', true), text('name', true), text('team', false)],
+    columns: [id('agent_id', true), text('name', true, NAME_LENGTH), segment('team', false)],
     checks: [],
   },
   tickets: {
@@ -122,10 +139,10 @@ export const FILE_SPECS: Record<DatasetFile, FileSpec> = {
     idColumn: 'ticket_id',
     keyColumns: ['ticket_id'],
     columns: [
-      text('ticket_id', true),
-      text('customer_id', false, 'customers'),
+      id('ticket_id', true),
+      id('customer_id', false, 'customers'),
       channel(true),
-      text('product', false),
+      segment('product', false),
       priority(false, 'normal'),
       timestamp('created_at', true),
       timestamp('first_response_at', false),
@@ -133,7 +150,7 @@ export const FILE_SPECS: Record<DatasetFile, FileSpec> = {
       timestamp('abandoned_at', false),
       { name: 'escalated', parse: parseBoolean, sqlType: 'boolean', required: false, defaultText: 'false' },
       { name: 'reopened_count', parse: integerParser(0, 2147483647), sqlType: 'integer', required: false, defaultText: '0' },
-      text('assignee_id', false, 'agents'),
+      id('assignee_id', false, 'agents'),
     ],
     checks: [
       notBefore('first_response_at', 'created_at'),
@@ -151,10 +168,10 @@ export const FILE_SPECS: Record<DatasetFile, FileSpec> = {
     idColumn: 'message_id',
     keyColumns: ['message_id'],
     columns: [
-      text('message_id', true),
-      text('ticket_id', true, 'tickets'),
+      id('message_id', true),
+      id('ticket_id', true, 'tickets'),
       { name: 'author', parse: enumParser('author', MESSAGE_AUTHORS), sqlType: 'text', required: true },
-      text('agent_id', false, 'agents'),
+      id('agent_id', false, 'agents'),
       timestamp('sent_at', true),
       { name: 'handle_seconds', parse: numberParser(0), sqlType: 'float8', required: false },
     ],
@@ -172,14 +189,14 @@ export const FILE_SPECS: Record<DatasetFile, FileSpec> = {
     idColumn: 'survey_id',
     keyColumns: ['survey_id'],
     columns: [
-      text('survey_id', true),
+      id('survey_id', true),
       { name: 'kind', parse: enumParser('survey kind', SURVEY_KINDS), sqlType: 'text', required: true },
       { name: 'score', parse: integerParser(-2147483648, 2147483647), sqlType: 'integer', required: true },
       timestamp('responded_at', true),
-      text('ticket_id', false, 'tickets'),
-      text('customer_id', false, 'customers'),
+      id('ticket_id', false, 'tickets'),
+      id('customer_id', false, 'customers'),
       channel(false),
-      text('product', false),
+      segment('product', false),
     ],
     checks: [surveyScoreInScale],
   },
@@ -189,11 +206,11 @@ export const FILE_SPECS: Record<DatasetFile, FileSpec> = {
     idColumn: 'order_id',
     keyColumns: ['order_id'],
     columns: [
-      text('order_id', true),
-      text('customer_id', true, 'customers'),
+      id('order_id', true),
+      id('customer_id', true, 'customers'),
       { name: 'amount', parse: parseNonNegativeDecimal, sqlType: 'numeric', required: true },
       timestamp('ordered_at', true),
-      text('product', false),
+      segment('product', false),
     ],
     checks: [],
   },
@@ -202,7 +219,7 @@ export const FILE_SPECS: Record<DatasetFile, FileSpec> = {
     table: 'agent_activity',
     keyColumns: ['agent_id', 'date'],
     columns: [
-      text('agent_id', true, 'agents'),
+      id('agent_id', true, 'agents'),
       { name: 'date', parse: parseDate, sqlType: 'date', required: true },
       { name: 'available_seconds', parse: numberParser(0, true), sqlType: 'float8', required: true },
       { name: 'active_seconds', parse: numberParser(0), sqlType: 'float8', required: true },

@@ -1,6 +1,6 @@
 import { readdirSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
-import { readCsv } from './csv-records';
+import { BrokenCsvError, readCsv } from './csv-records';
 import { DATASET_FILES, type DatasetFile, type DatasetSource, type RawRecord } from './dataset-source';
 import { ImportValidationError, type ImportProblem } from './import-problems';
 import { readJsonLines } from './jsonl-records';
@@ -8,7 +8,7 @@ import { InvalidUtf8Error } from './utf8-text';
 
 const EXTENSIONS = ['.csv', '.jsonl'] as const;
 
-/** A file's text could not be read as records at all (not UTF-8); names the file and line. */
+/** A file's text could not be read as records (not UTF-8, or broken CSV quoting); names the file and line. */
 export class UnreadableFileError extends Error {
   constructor(
     readonly file: string,
@@ -23,7 +23,7 @@ async function* withFileErrors<T>(file: string, records: AsyncGenerator<T>): Asy
   try {
     yield* records;
   } catch (err) {
-    if (err instanceof InvalidUtf8Error) throw new UnreadableFileError(file, err.line, err.message);
+    if (err instanceof InvalidUtf8Error || err instanceof BrokenCsvError) throw new UnreadableFileError(file, err.line, err.message);
     throw err;
   }
 }

@@ -3,20 +3,23 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { SqlState, sqlState } from '../db/sql-state';
 import { DATASET_FILES, type DatasetFile, type DatasetSource, type RawRecord } from './dataset-source';
-import { FILE_SPECS, type FileSpec } from './file-specs';
+import { FILE_SPECS, isReferenced, type FileSpec, type ReferencedTable } from './file-specs';
 import { UnreadableFileError } from './folder-source';
 import { ImportValidationError, type ImportProblem } from './import-problems';
 import { checkHeader, RecordValidator, type RowProblem, type ValidRow } from './record-validator';
 import { defaultReportPath, RejectionReport } from './rejection-report';
 import { DEFER_ROLLUPS_SQL, ENABLED_MARKING_TRIGGERS_SQL, REBUILD_ALL_ROLLUPS_SQL, REFRESH_ROLLUPS_SQL } from '../metrics/rollups/rollup-refresh';
 import {
+  ADD_FILE_REJECTIONS_SQL,
   copyStageSql,
   createTempTablesSql,
   deriveFirstResponsesSql,
   DROPPABLE_DEFINITIONS_SQL,
   dropSql,
+  FILE_REJECTIONS_TABLE,
   fillStageSql,
   restoreSql,
+  settleRejectionsSql,
   STAGED_PROBLEMS_TABLE,
   stageTableName,
   upsertSql,
@@ -96,7 +99,7 @@ const PROGRESS_INTERVAL_MS = 500;
 // (different deskmetrics databases) do not wait for each other.
 const IMPORT_LOCK = `42109, hashtext(current_schema())`;
 
-const REFERENCED_FILE: Record<string, DatasetFile> = { customers: 'customers', agents: 'agents', tickets: 'tickets' };
+const REFERENCED_FILE: Record<ReferencedTable, DatasetFile> = { customers: 'customers', agents: 'agents', tickets: 'tickets' };
 
 /** Stops a failing run once maxErrors problems are collected. */
 class TooManyProblems extends Error {}
@@ -111,6 +114,9 @@ interface Batch {
  * staging table first and then through one statement for the whole file.
  */
 type FileWrite = { wholeFile: false; sql: string } | { wholeFile: true };
+
+/** Rejects a record with its problems; `key` is the record's key when known, so that records referring to it are rejected too. */
+type Reject = (record: RawRecord, problems: RowProblem[], key?: string) => Promise<void>;
 
 /** A problem the whole-file statement found. */
 interface StagedProblem {
@@ -170,6 +176,8 @@ class ImportRun {
   deriveAll = false;
   /** The database work of the last batch sent: the next batch's starts when it is done. */
   private lastWrite: Promise<unknown> = Promise.resolve();
+  /** Referenced tables some of whose records this run rejected: the statements of later files reject references to them. */
+  private readonly rejectedParents = new Set<ReferencedTable>();
 
   constructor(
     private readonly runner: QueryRunner,
@@ -201,8 +209,27 @@ class ImportRun {
     const startedMs = performance.now();
     const summary: FileSummary = { file: name, read: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0, seconds: 0, rowsPerSecond: 0 };
     const totalBytes = this.source.sizeBytes?.(spec.file);
-    const reject = async (record: RawRecord, problems: RowProblem[]) => {
+    // Keys of rejected records, for a file other files refer to; sent to the database a batch at a time.
+    const referenced = isReferenced(spec.table);
+    let rejectedKeys: string[] = [];
+    let rejectedLines: number[] = [];
+    const sendRejectedKeys = async () => {
+      if (!rejectedKeys.length) return;
+      const params = [rejectedKeys, rejectedLines];
+      rejectedKeys = [];
+      rejectedLines = [];
+      await this.runner.query(ADD_FILE_REJECTIONS_SQL, params);
+    };
+    const reject: Reject = async (record, problems, key) => {
       summary.rejected++;
+      if (referenced && key !== undefined && !problems.some((p) => p.cause === 'duplicate')) {
+        rejectedKeys.push(key);
+        rejectedLines.push(record.line);
+        if (rejectedKeys.length >= this.batchSize) await sendRejectedKeys();
+      }
+      // Without --skip-invalid, a record rejected only for referring to a rejected record is not listed: the rejected
+      // record is the problem to fix (then this one loads or shows its own problems), and dozens like it would bury it.
+      if (!this.report && problems.every((p) => p.cause === 'rejected-reference')) return;
       for (const p of problems) await this.problem({ file: name, line: record.line, column: p.column, reason: p.reason }, record);
     };
 
@@ -244,7 +271,7 @@ class ImportRun {
           }
           const result = validator.validate(record);
           if (!result.ok) {
-            await reject(record, result.problems);
+            await reject(record, result.problems, result.key);
             continue;
           }
           batch.rows.push(result.row);
@@ -266,6 +293,10 @@ class ImportRun {
       await flush(true);
       if (pending) await pending;
       if (write?.wholeFile) await this.loadStagedFile(spec, name, staged, validator, summary, reject);
+      if (referenced) {
+        await sendRejectedKeys();
+        await this.settleRejections(spec, write?.wholeFile ?? false);
+      }
       await this.finishFile(spec);
     } finally {
       // Never leave a batch statement running unobserved when the loop stops early.
@@ -325,7 +356,14 @@ class ImportRun {
         return { wholeFile: true };
       }
     }
-    return { wholeFile: false, sql: upsertSql(spec, { trackTouched: !this.deriveAll }) };
+    return { wholeFile: false, sql: upsertSql(spec, { trackTouched: !this.deriveAll, rejectedParents: this.rejectedParents }) };
+  }
+
+  /** Records which keys of a file just loaded were rejected (and not loaded from another line), for the files after it. */
+  private async settleRejections(spec: FileSpec, bulk: boolean): Promise<void> {
+    const added = (await this.client.query(settleRejectionsSql(spec, bulk))).rowCount ?? 0;
+    await this.runner.query(`TRUNCATE ${FILE_REJECTIONS_TABLE}`);
+    if (added > 0 && isReferenced(spec.table)) this.rejectedParents.add(spec.table);
   }
 
   /**
@@ -408,7 +446,7 @@ class ImportRun {
     sql: string,
     batch: Batch,
     summary: FileSummary,
-    reject: (record: RawRecord, problems: RowProblem[]) => Promise<void>,
+    reject: Reject,
     before: Promise<void> | undefined,
   ): Promise<void> {
     // A key repeated within the batch is a duplicate of its first occurrence here; the statement checks earlier batches.
@@ -447,7 +485,7 @@ class ImportRun {
     } catch (err) {
       throw refusedBatch(name, records, err);
     }
-    const rejected: { record: RawRecord; problem: RowProblem }[] = [];
+    const rejected: { record: RawRecord; problem: RowProblem; key: string }[] = [];
     const earlierOf = new Map<number, string>();
     const problemRows = result.filter((r) => r.problem !== null);
     if (problemRows.length) {
@@ -455,16 +493,17 @@ class ImportRun {
       for (const p of problemRows) {
         const i = byLine.get(p.line as number) as number;
         if (p.problem === 'duplicate') earlierOf.set(p.line as number, p.detail as string);
-        rejected.push({ record: records[i], problem: this.describeDatabaseProblem(spec, rows[i], p) });
+        rejected.push({ record: records[i], problem: this.describeDatabaseProblem(spec, rows[i], p), key: rows[i].key });
       }
     }
     // A repeat names the key's first line in the file: an earlier batch's, when its first occurrence here was one too.
     for (const { index, first } of repeats) {
       const detail = earlierOf.get(first) ?? String(first);
       const record = batch.records[index];
-      rejected.push({ record, problem: this.describeDatabaseProblem(spec, batch.rows[index], { line: record.line, problem: 'duplicate', detail, inserted: null, updated: null }) });
+      const row = batch.rows[index];
+      rejected.push({ record, problem: this.describeDatabaseProblem(spec, row, { line: record.line, problem: 'duplicate', detail, inserted: null, updated: null }), key: row.key });
     }
-    for (const r of rejected.sort((a, b) => a.record.line - b.record.line)) await reject(r.record, [r.problem]);
+    for (const r of rejected.sort((a, b) => a.record.line - b.record.line)) await reject(r.record, [r.problem], r.key);
     const counts = result.find((r) => r.problem === null);
     summary.inserted += Number(counts?.inserted ?? 0);
     summary.updated += Number(counts?.updated ?? 0);
@@ -509,7 +548,7 @@ class ImportRun {
     staged: number,
     validator: RecordValidator,
     summary: FileSummary,
-    reject: (record: RawRecord, problems: RowProblem[]) => Promise<void>,
+    reject: Reject,
   ): Promise<void> {
     const stage = stageTableName(spec);
     const refused = (err: unknown) => new Error(`${name}: the database refused the file's records: ${(err as Error).message}`, { cause: err });
@@ -522,7 +561,7 @@ class ImportRun {
     await this.runner.query('SAVEPOINT whole_file');
     let fast: number;
     try {
-      fast = (await this.client.query(wholeFileFastInsertSql(spec))).rowCount ?? 0;
+      fast = (await this.client.query(wholeFileFastInsertSql(spec, this.rejectedParents))).rowCount ?? 0;
     } catch (err) {
       throw refused(err);
     }
@@ -539,7 +578,7 @@ class ImportRun {
     await this.runner.query(`TRUNCATE ${STAGED_PROBLEMS_TABLE}`);
     let inserted: string;
     try {
-      [{ inserted }] = await this.runner.query(wholeFileInsertSql(spec));
+      [{ inserted }] = await this.runner.query(wholeFileInsertSql(spec, this.rejectedParents));
     } catch (err) {
       throw refused(err);
     }
@@ -556,7 +595,7 @@ class ImportRun {
     spec: FileSpec,
     name: string,
     validator: RecordValidator,
-    reject: (record: RawRecord, problems: RowProblem[]) => Promise<void>,
+    reject: Reject,
   ): Promise<void> {
     let page: StagedProblem[] = await this.stagedProblems(0);
     if (!page.length) return;
@@ -569,7 +608,7 @@ class ImportRun {
           if (next.done || next.value.line !== p.line) throw new Error(`${name} changed while it was imported: line ${p.line} is no longer there`);
           const result = validator.validate(next.value);
           if (!result.ok) throw new Error(`${name} changed while it was imported: line ${p.line} is no longer valid`);
-          await reject(next.value, [this.describeDatabaseProblem(spec, result.row, { ...p, inserted: null, updated: null })]);
+          await reject(next.value, [this.describeDatabaseProblem(spec, result.row, { ...p, inserted: null, updated: null })], result.row.key);
         }
         page = await this.stagedProblems(page[page.length - 1].line);
       }
@@ -591,14 +630,15 @@ class ImportRun {
     const code = p.problem as string;
     if (code === 'duplicate') {
       const key = spec.keyColumns.map((c) => `${c} ${JSON.stringify(value(c))}`).join(' and ');
-      return { column: spec.keyColumns[0], reason: `duplicate ${key}: already on line ${p.detail} of this file` };
+      return { column: spec.keyColumns[0], reason: `duplicate ${key}: already on line ${p.detail} of this file`, cause: 'duplicate' };
     }
-    if (code.startsWith('missing:')) {
-      const column = code.slice('missing:'.length);
-      const table = spec.columns.find((c) => c.name === column)?.references as string;
-      const file = REFERENCED_FILE[table];
+    const [kind, column] = code.split(':');
+    if (kind === 'missing' || kind === 'rejected') {
+      const file = REFERENCED_FILE[spec.columns.find((c) => c.name === column)?.references as ReferencedTable];
       const where = this.source.describe(file) ?? `${file}.csv`;
-      return { column, reason: `${column} ${JSON.stringify(value(column))} not found in ${where} (valid rows) or the database` };
+      const cell = `${column} ${JSON.stringify(value(column))}`;
+      if (kind === 'rejected') return { column, reason: `${cell} refers to a record this import rejected (${where} line ${p.detail})`, cause: 'rejected-reference' };
+      return { column, reason: `${cell} not found in ${where} (valid rows) or the database` };
     }
     if (code === 'sent_before_ticket') {
       return { column: 'sent_at', reason: `sent_at ${value('sent_at')} is before the ticket's created_at (${p.detail})` };

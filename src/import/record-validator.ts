@@ -19,9 +19,15 @@ export interface ValidRow {
 export interface RowProblem {
   column?: string;
   reason: string;
+  /**
+   * Set when the record's only fault is another record's: it repeats a key loaded from an earlier line ('duplicate'; the
+   * key itself is not rejected), or it refers to a record this import rejected ('rejected-reference').
+   */
+  cause?: 'duplicate' | 'rejected-reference';
 }
 
-export type ValidationResult = { ok: true; row: ValidRow } | { ok: false; problems: RowProblem[] };
+/** A failed record carries its key when the key's cells are valid, so that records referring to it can be rejected too. */
+export type ValidationResult = { ok: true; row: ValidRow } | { ok: false; problems: RowProblem[]; key?: string };
 
 /** Problems of a declared header: unknown, duplicate or empty column names and missing required columns. */
 export function checkHeader(spec: FileSpec, columns: readonly string[]): RowProblem[] {
@@ -42,6 +48,15 @@ export function checkHeader(spec: FileSpec, columns: readonly string[]): RowProb
 }
 
 const isEmpty = (v: RawValue | undefined): v is null | undefined | '' => v === null || v === undefined || v === '';
+
+/** Why a text is longer than `max` characters (code points, as PostgreSQL counts them), or undefined when it is not. */
+function lengthProblem(text: string, max: number): string | undefined {
+  // A string has at least as many UTF-16 units as characters: only long ones need counting.
+  if (text.length <= max) return undefined;
+  let n = 0;
+  for (const _ of text) n++;
+  return n > max ? `longer than ${max} characters (it has ${n})` : undefined;
+}
 
 /** Checks records of one file against its spec; built once per file so per-record work stays small. */
 export class RecordValidator {
@@ -90,7 +105,11 @@ export class RecordValidator {
         continue;
       }
       const parsed = col.parse(v);
-      if (parsed.ok) {
+      const tooLong = parsed.ok && col.maxLength !== undefined ? lengthProblem(parsed.text, col.maxLength) : undefined;
+      if (tooLong) {
+        add({ column: col.name, reason: tooLong });
+        values[i] = null;
+      } else if (parsed.ok) {
         values[i] = parsed.text;
         cells[i] = parsed;
       } else {
@@ -124,8 +143,12 @@ export class RecordValidator {
       attributes = JSON.stringify(obj);
     }
 
-    if (problems) return { ok: false, problems };
-    const key = this.keyIndexes.length === 1 ? (values[this.keyIndexes[0]] as string) : JSON.stringify(this.keyIndexes.map((i) => values[i]));
+    const key = this.keyOf(values);
+    if (problems) return { ok: false, problems, key: this.keyIndexes.every((i) => cells[i]) ? key : undefined };
     return { ok: true, row: { values, key, attributes } };
+  }
+
+  private keyOf(values: (string | null)[]): string {
+    return this.keyIndexes.length === 1 ? (values[this.keyIndexes[0]] as string) : JSON.stringify(this.keyIndexes.map((i) => values[i]));
   }
 }

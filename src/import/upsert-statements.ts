@@ -1,4 +1,4 @@
-import type { ColumnSpec, FileSpec } from './file-specs';
+import { isReferenced, type ColumnSpec, type FileSpec } from './file-specs';
 
 /** Temporary table holding the keys seen so far in one file, for duplicate detection without keeping them in memory. */
 export function seenTableName(spec: FileSpec): string {
@@ -12,6 +12,14 @@ export function stageTableName(spec: FileSpec): string {
 
 /** Temporary table of tickets whose derived first response may have changed in this run. */
 export const TOUCHED_TICKETS_TABLE = 'import_touched_tickets';
+
+/** Temporary table of the keys a file referred to by later files rejected in this run (key, first rejected line). */
+export function rejectedTableName(table: string): string {
+  return `import_rejected_${table}`;
+}
+
+/** Temporary table of every rejection of the file being loaded (key, line): settled into rejectedTableName at its end. */
+export const FILE_REJECTIONS_TABLE = 'import_file_rejections';
 
 const q = (name: string) => `"${name}"`;
 
@@ -30,6 +38,10 @@ export function createTempTablesSql(specs: FileSpec[]): string[] {
   return [
     `CREATE TEMP TABLE IF NOT EXISTS ${TOUCHED_TICKETS_TABLE} (id bigint PRIMARY KEY) ON COMMIT DROP`,
     `CREATE TEMP TABLE IF NOT EXISTS ${STAGED_PROBLEMS_TABLE} (line integer PRIMARY KEY, problem text NOT NULL, detail text) ON COMMIT DROP`,
+    `CREATE TEMP TABLE IF NOT EXISTS ${FILE_REJECTIONS_TABLE} (key text COLLATE "C" NOT NULL, line integer NOT NULL) ON COMMIT DROP`,
+    ...specs
+      .filter((s) => isReferenced(s.table))
+      .map((s) => `CREATE TEMP TABLE IF NOT EXISTS ${rejectedTableName(s.table)} (key text COLLATE "C" PRIMARY KEY, line integer NOT NULL) ON COMMIT DROP`),
     // Keys compare bytewise: they are only tested for equality, and "C" skips the locale's collation routines.
     ...specs.map((s) => `CREATE TEMP TABLE IF NOT EXISTS ${seenTableName(s)} (key text COLLATE "C" PRIMARY KEY, line integer NOT NULL) ON COMMIT DROP`),
     ...specs.map(
@@ -53,22 +65,49 @@ export function fillStageSql(spec: FileSpec): string {
     SELECT * FROM unnest(${cols.map((c, i) => `$${i + 1}::${c.type}[]`).join(', ')})`;
 }
 
-/** How the batch statement of a file writes. */
+/** Adds the keys of one batch of rejected records (array parameters: keys, lines) to FILE_REJECTIONS_TABLE. */
+export const ADD_FILE_REJECTIONS_SQL = `INSERT INTO ${FILE_REJECTIONS_TABLE} (key, line) SELECT * FROM unnest($1::text[], $2::integer[])`;
+
+/**
+ * Moves the rejections of a file just loaded into its rejectedTableName, one row per key at its first rejected line,
+ * leaving out keys that loaded from another line of the file (a record rejected by the validator does not claim its key,
+ * so a later valid record with it loads). A key loaded when its first occurrence reached the batch statement (it is in the
+ * seen table at that line) and that line was not rejected; after a bulk load, when it is in the table, which was empty
+ * before. Returns the rows added.
+ */
+export function settleRejectionsSql(spec: FileSpec, bulk: boolean): string {
+  const loaded = bulk
+    ? `SELECT 1 FROM ${q(spec.table)} t WHERE t.external_id = f.key`
+    : `SELECT 1 FROM ${seenTableName(spec)} s WHERE s.key = f.key AND NOT EXISTS (SELECT 1 FROM ${FILE_REJECTIONS_TABLE} r WHERE r.key = s.key AND r.line = s.line)`;
+  return `INSERT INTO ${rejectedTableName(spec.table)} (key, line)
+    SELECT f.key, min(f.line) FROM ${FILE_REJECTIONS_TABLE} f WHERE NOT EXISTS (${loaded}) GROUP BY f.key`;
+}
+
+/** How the statements of a file write and check. */
 export interface UpsertMode {
   /** Record the tickets whose derived first response may change (not needed when the run re-derives every ticket). */
   trackTouched: boolean;
+  /** Referenced tables some of whose records this run rejected: references to those are rejected too. */
+  rejectedParents: ReadonlySet<string>;
 }
 
 type ProblemRule = [condition: string, code: string, detail: string];
 
+/** The reference columns of a file whose referenced records this run rejected some of. */
+const rejectedParentColumns = (spec: FileSpec, rejectedParents: ReadonlySet<string>) =>
+  spec.columns.filter((c) => c.references && rejectedParents.has(c.references));
+
 /**
  * The problems the database finds in a staged record `i` after a duplicate (each statement finds duplicates its own way),
- * in order of precedence: a source id not found (the lookup `r_<column>` has no id), a message sent before its ticket.
+ * in order of precedence: a source id of a record this run rejected (the lookup `x_<column>` has its line) whether or
+ * not an older copy is in the database, a source id not found (the lookup `r_<column>` has no id), a message sent
+ * before its ticket.
  */
-function referenceRules(spec: FileSpec): ProblemRule[] {
-  const rules = spec.columns
-    .filter((c) => c.references)
-    .map((c): ProblemRule => [`i.in_${c.name} IS NOT NULL AND r_${c.name}.id IS NULL`, `missing:${c.name}`, 'NULL']);
+function referenceRules(spec: FileSpec, rejectedParents: ReadonlySet<string>): ProblemRule[] {
+  const rules = rejectedParentColumns(spec, rejectedParents).map(
+    (c): ProblemRule => [`i.in_${c.name} IS NOT NULL AND x_${c.name}.line IS NOT NULL`, `rejected:${c.name}`, `x_${c.name}.line::text`],
+  );
+  for (const c of spec.columns.filter((c) => c.references)) rules.push([`i.in_${c.name} IS NOT NULL AND r_${c.name}.id IS NULL`, `missing:${c.name}`, 'NULL']);
   if (spec.file === 'messages') rules.push(['i.in_sent_at < r_ticket_id.created_at', 'sent_before_ticket', 'r_ticket_id.created_at::text']);
   return rules;
 }
@@ -107,14 +146,15 @@ function targetColumns(spec: FileSpec, from: TargetSources = CHECKED_ROWS): [col
  * Result rows: (line, problem, detail) per rejected record, and one (inserted, updated) row of counts.
  * Problem codes: 'duplicate' (detail = first line), 'missing:<column>', 'sent_before_ticket' (detail = the ticket's created_at).
  */
-export function upsertSql(spec: FileSpec, mode: UpsertMode = { trackTouched: true }): string {
+export function upsertSql(spec: FileSpec, mode: UpsertMode): string {
   const cols = spec.columns;
   const refs = cols.filter((c) => c.references);
+  const rejectedRefs = rejectedParentColumns(spec, mode.rejectedParents);
   const seen = seenTableName(spec);
 
   // A batch holds each key once (the importer rejects repeats within a batch before staging it), so a key is a
   // duplicate exactly when an earlier batch registered it in the seen table.
-  const problems: ProblemRule[] = [['earlier.line IS NOT NULL', 'duplicate', 'earlier.line::text'], ...referenceRules(spec)];
+  const problems: ProblemRule[] = [['earlier.line IS NOT NULL', 'duplicate', 'earlier.line::text'], ...referenceRules(spec, mode.rejectedParents)];
   const target = targetColumns(spec);
   const conflictColumns = spec.idColumn ? ['external_id'] : spec.keyColumns;
   const isTickets = spec.file === 'tickets';
@@ -164,6 +204,12 @@ export function upsertSql(spec: FileSpec, mode: UpsertMode = { trackTouched: tru
       CROSS JOIN LATERAL (SELECT ${needed} FROM ${q(c.references as string)} r WHERE r.external_id = k.v OFFSET 0) r
     ),`;
   });
+  for (const c of rejectedRefs) {
+    lookups.push(`x_${c.name} AS MATERIALIZED (
+      SELECT k.v, x.line FROM (SELECT DISTINCT in_${c.name} AS v FROM ${stage} WHERE in_${c.name} IS NOT NULL) k
+      CROSS JOIN LATERAL (SELECT x.line FROM ${rejectedTableName(c.references as string)} x WHERE x.key = k.v OFFSET 0) x
+    ),`);
+  }
   return `
     WITH ${lookups.join('\n    ')}
     checked AS (
@@ -172,6 +218,7 @@ export function upsertSql(spec: FileSpec, mode: UpsertMode = { trackTouched: tru
       FROM ${stage} i
       LEFT JOIN LATERAL (SELECT s.line FROM ${seen} s WHERE s.key = i.key OFFSET 0) earlier ON true
       ${refs.map((c) => `LEFT JOIN r_${c.name} ON r_${c.name}.v = i.in_${c.name}`).join('\n      ')}
+      ${rejectedRefs.map((c) => `LEFT JOIN x_${c.name} ON x_${c.name}.v = i.in_${c.name}`).join('\n      ')}
     ),
     -- Every key met for the first time is registered, also when its record is rejected below.
     registered AS (
@@ -191,14 +238,18 @@ export function upsertSql(spec: FileSpec, mode: UpsertMode = { trackTouched: tru
 /** Temporary table of the problems the whole-file statement found: (line, problem, detail), read back in line order. */
 export const STAGED_PROBLEMS_TABLE = 'import_staged_problems';
 
-/** Lookups of a whole staged file's source ids: one hash join per referenced table. */
-function wholeFileJoins(spec: FileSpec): string[] {
-  return spec.columns
+/** Lookups of a whole staged file's source ids: one hash join per referenced table (and per table of rejected records). */
+function wholeFileJoins(spec: FileSpec, rejectedParents: ReadonlySet<string>): string[] {
+  const joins = spec.columns
     .filter((c) => c.references)
     .map((c) => {
       const needed = lookupColumns(spec, c).join(', ');
       return `LEFT JOIN (SELECT external_id, ${needed} FROM ${q(c.references as string)}) r_${c.name} ON r_${c.name}.external_id = i.in_${c.name}`;
     });
+  for (const c of rejectedParentColumns(spec, rejectedParents)) {
+    joins.push(`LEFT JOIN ${rejectedTableName(c.references as string)} x_${c.name} ON x_${c.name}.key = i.in_${c.name}`);
+  }
+  return joins;
 }
 
 /**
@@ -207,14 +258,14 @@ function wholeFileJoins(spec: FileSpec): string[] {
  * only when it inserts every staged record and the table's unique index on external_id then builds; otherwise the
  * importer undoes it and runs wholeFileInsertSql, which finds and names every problem.
  */
-export function wholeFileFastInsertSql(spec: FileSpec): string {
-  const rules = referenceRules(spec);
+export function wholeFileFastInsertSql(spec: FileSpec, rejectedParents: ReadonlySet<string>): string {
+  const rules = referenceRules(spec, rejectedParents);
   const target = targetColumns(spec, { input: (c) => `i.in_${c}`, reference: (c) => `r_${c}.id` });
   return `
     INSERT INTO ${q(spec.table)} (${target.map(([c]) => q(c)).join(', ')})
     SELECT ${target.map(([, s]) => s).join(', ')}
     FROM ${stageTableName(spec)} i
-    ${wholeFileJoins(spec).join('\n    ')}
+    ${wholeFileJoins(spec, rejectedParents).join('\n    ')}
     ${rules.length ? `WHERE NOT (${rules.map(([cond]) => `coalesce(${cond}, false)`).join(' OR ')})` : ''}
     ORDER BY i.line`.replace(/\n\s*\n/g, '\n');
 }
@@ -225,14 +276,14 @@ export function wholeFileFastInsertSql(spec: FileSpec): string {
  * STAGED_PROBLEMS_TABLE (same codes as upsertSql); the others are inserted in file order (ids follow the lines, as
  * batches would give them). Result: one row, `inserted`.
  */
-export function wholeFileInsertSql(spec: FileSpec): string {
+export function wholeFileInsertSql(spec: FileSpec, rejectedParents: ReadonlySet<string>): string {
   const refs = spec.columns.filter((c) => c.references);
   const stage = stageTableName(spec);
   // A key's first line among the staged rows: every later line with it is a duplicate (repeats are rare, so only
   // repeated keys are kept).
-  const problems: ProblemRule[] = [['i.line > repeated.first_line', 'duplicate', 'repeated.first_line::text'], ...referenceRules(spec)];
+  const problems: ProblemRule[] = [['i.line > repeated.first_line', 'duplicate', 'repeated.first_line::text'], ...referenceRules(spec, rejectedParents)];
   const target = targetColumns(spec);
-  const joins = wholeFileJoins(spec);
+  const joins = wholeFileJoins(spec, rejectedParents);
   return `
     WITH repeated AS MATERIALIZED (SELECT key, min(line) AS first_line FROM ${stage} GROUP BY key HAVING count(*) > 1),
     checked AS (

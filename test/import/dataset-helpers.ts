@@ -1,7 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
+import { folderSource } from '../../src/import/folder-source';
+import { importDataset } from '../../src/import/import-dataset';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 /** A small valid dataset touching every file and rule of the contract; tests derive bad variants from it. */
 export const BASE_DATASET: Record<string, string> = {
@@ -40,6 +44,11 @@ high,chat,60,
 `,
 };
 
+/** Text of `length` characters that PostgreSQL cannot compress (random base64), so its full size reaches an index. */
+export function incompressibleText(length: number): string {
+  return randomBytes(length).toString('base64').slice(0, length);
+}
+
 const written: string[] = [];
 
 /** Writes files into a fresh temporary folder and returns its path. */
@@ -65,6 +74,21 @@ export async function snapshot(dataSource: DataSource): Promise<Record<string, s
     out[table] = rows.map((r) => r.row);
   }
   return out;
+}
+
+/**
+ * A database of its own for the tests of one block, holding the base dataset, and its snapshot: the fields are set
+ * before the block's tests run.
+ */
+export function databaseWithBaseDataset(): { db: TestDatabase; before: Record<string, string[]> } {
+  const state = {} as { db: TestDatabase; before: Record<string, string[]> };
+  beforeAll(async () => {
+    state.db = await createTestDatabase();
+    await importDataset(state.db.dataSource, folderSource(writeDataset(BASE_DATASET)));
+    state.before = await snapshot(state.db.dataSource);
+  });
+  afterAll(async () => state.db?.destroy());
+  return state;
 }
 
 /** Row counts per imported table. */

@@ -255,3 +255,43 @@ describe('rejected records of a bulk load', () => {
     expect(await rowsOf(bulk.dataSource)).toEqual(await rowsOf(batched.dataSource));
   });
 });
+
+describe('records of parents rejected in the run of a bulk load', () => {
+  const dbs = bulkAndBatchedDatabases();
+
+  it('are rejected as batched upserts reject them, though older copies of the parents are in the database', async () => {
+    const { bulk, batched } = dbs;
+    const { 'messages.csv': messages, ...parents } = largerDataset(15);
+    // The tickets come again: X3 with an unknown customer; new customer C9 lacks its tier, so its new ticket X99 is rejected too.
+    const files = {
+      ...parents,
+      'customers.csv': `${parents['customers.csv']}C9,,,2025-01-05T00:00:00Z,\n`,
+      'tickets.csv': `${parents['tickets.csv'].replace(/^X3,C\d,/m, 'X3,C404,')}X99,C9,web,,,2025-03-05T09:00:00Z,,,,,,\n`,
+      'messages.csv': `${messages}XM99-1,X99,customer,,2025-03-05T09:00:00Z,\n`,
+    };
+    const dir = writeDataset(files);
+    const reports = writeDataset({});
+    const run = async (db: TestDatabase, batchSize: number, report: string) => {
+      await importDataset(db.dataSource, folderSource(writeDataset(parents)));
+      const summary = await importDataset(db.dataSource, folderSource(dir), { batchSize, skipInvalid: true, reportPath: join(reports, report) });
+      return { summary, report: parse(readFileSync(join(reports, report)), { columns: true }) as Record<string, string>[] };
+    };
+    // Messages go into an empty table: a bulk load with batches of 3; the tickets and customers tables are not empty.
+    const viaBulk = await run(bulk, 3, 'bulk.csv');
+    const viaBatches = await run(batched, 100_000, 'batched.csv');
+
+    const rejectedMessages = viaBulk.report.filter((r) => r.file === 'messages.csv');
+    expect(rejectedMessages.map(({ reason }) => reason)).toEqual([
+      'ticket_id "X3" refers to a record this import rejected (tickets.csv line 8)',
+      'ticket_id "X3" refers to a record this import rejected (tickets.csv line 8)',
+      'ticket_id "X99" refers to a record this import rejected (tickets.csv line 20)',
+    ]);
+    expect(viaBulk.report.find((r) => r.file === 'tickets.csv' && r.line === '20')?.reason).toBe(
+      'customer_id "C9" refers to a record this import rejected (customers.csv line 4)',
+    );
+    expect(viaBulk.report).toEqual(viaBatches.report);
+    const messagesOf = (s: typeof viaBulk.summary) => s.files.find((f) => f.file === 'messages.csv');
+    expect(messagesOf(viaBulk.summary)).toEqual({ ...messagesOf(viaBatches.summary), seconds: expect.any(Number), rowsPerSecond: expect.any(Number) });
+    expect(await rowsOf(bulk.dataSource)).toEqual(await rowsOf(batched.dataSource));
+  });
+});
