@@ -15,6 +15,8 @@ export enum ErrorCode {
   UNAUTHENTICATED = 'UNAUTHENTICATED',
   /** Query limits (src/limits): the operation is refused before it runs. */
   QUERY_TOO_LARGE = 'QUERY_TOO_LARGE',
+  /** The HTTP request body is larger than the server reads (HTTP 413). */
+  REQUEST_TOO_LARGE = 'REQUEST_TOO_LARGE',
   TOO_MANY_TOKENS = 'TOO_MANY_TOKENS',
   QUERY_TOO_DEEP = 'QUERY_TOO_DEEP',
   TOO_MANY_ALIASES = 'TOO_MANY_ALIASES',

@@ -20,6 +20,7 @@ import type { Config } from '../config/config';
 import type { Logger } from '../logging/logger';
 import type { SqlExecutor } from '../metrics/metric-loaders';
 import { graphiqlPage } from './graphiql';
+import { jsonErrorHandler, MAX_BODY } from './http-errors';
 import { buildApiSchema } from './schema';
 
 /** The HTTP server with the GraphQL endpoint, the explorer and /healthz, not yet listening. */
@@ -116,7 +117,7 @@ export async function createApiServer(options: {
 
   app.use(
     '/graphql',
-    express.json({ limit: '1mb' }),
+    express.json({ limit: MAX_BODY }),
     expressMiddleware(apollo, {
       // In this order: who is asking (401), is the document small enough to parse (400/413), may they ask now (429).
       context: async ({ req }) => {
@@ -131,6 +132,7 @@ export async function createApiServer(options: {
   );
 
   app.get('/', (_req, res) => res.redirect('/graphql'));
+  app.use(jsonErrorHandler(logger));
 
   return {
     httpServer,
