@@ -88,6 +88,22 @@ export const CONFIG_VARIABLES = {
     schema: z.coerce.number().min(0.001).default(500),
     description: 'Rate limit per API key: cost refilled per second.',
   },
+  AUTH_FAILURES_PER_MINUTE: {
+    schema: z.coerce.number().int().min(1).default(30),
+    description:
+      'Failed authentications a client address may make in a burst, refilled at this many a minute; beyond, its requests get 429 before any key is looked up.',
+  },
+  TRUST_PROXY: {
+    schema: z
+      .string()
+      .refine(
+        (v) => /^\d+$/.test(v) || v.split(',').every((item) => /^(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d+)?)$/.test(item.trim())),
+        "must be a hop count, or the proxies' addresses/subnets (or loopback), comma-separated",
+      )
+      .optional(),
+    description:
+      "Reverse proxies whose X-Forwarded-For is believed when finding a client's address (Express's 'trust proxy': a hop count, or the proxies' addresses/subnets). Unset: the TCP peer is the client.",
+  },
   AUDIT_LOG: {
     schema: z.enum(['partners', 'all', 'off']).default('partners'),
     description: "Whose requests are written to the audit log (auditLog query): partner keys, every key, or none.",

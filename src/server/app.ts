@@ -11,6 +11,7 @@ import { AuditLog } from '../auth/audit-log';
 import { auditPlugin } from '../auth/audit-plugin';
 import { createAuthenticator, type AuthenticationMode } from '../auth/authenticate-request';
 import { KeyStore } from '../auth/key-store';
+import { AuthFailureLimit } from '../limits/auth-failure-limit';
 import { admitRequest, limitsPlugin } from '../limits/limits-plugin';
 import { checkServerSettings, explorerEnabled, isProduction } from '../limits/production-mode';
 import { checkQueryText } from '../limits/query-text';
@@ -61,10 +62,13 @@ export async function createApiServer(options: {
   const serverSql = dataSourceExecutor(dataSource);
   const authenticate = createAuthenticator(authentication, new KeyStore(serverSql), logger);
   const audit = new AuditLog(serverSql, logger);
+  const authFailures = new AuthFailureLimit(config.AUTH_FAILURES_PER_MINUTE);
   const buckets = new TokenBuckets(config.RATE_LIMIT_BURST_COST, config.RATE_LIMIT_COST_PER_SECOND);
   const schema = buildApiSchema();
   const app = express();
   app.disable('x-powered-by');
+  // The client address (per-address limits) comes from X-Forwarded-For only through proxies the operator names.
+  if (config.TRUST_PROXY) app.set('trust proxy', /^\d+$/.test(config.TRUST_PROXY) ? Number(config.TRUST_PROXY) : config.TRUST_PROXY);
   // GraphQL answers are POST responses computed per request: an ETag (a hash of every body) would never be used.
   app.set('etag', false);
   const httpServer = createServer(app);
@@ -119,10 +123,11 @@ export async function createApiServer(options: {
     '/graphql',
     express.json({ limit: MAX_BODY }),
     expressMiddleware(apollo, {
-      // In this order: who is asking (401), is the document small enough to parse (400/413), may they ask now (429).
+      // In this order: has the address failed too often (429), who is asking (401), is the document small enough to
+      // parse (400/413), may they ask now (429).
       context: async ({ req }) => {
         const startedAt = Date.now();
-        const caller = await authenticate(req.headers);
+        const caller = await authFailures.guard(req.ip ?? 'unknown', () => authenticate(req.headers));
         checkQueryText(req.method === 'GET' ? req.query.query : (req.body as { query?: unknown } | undefined)?.query, config);
         const clientKey = caller.keyId ? `key:${caller.keyId}` : `address:${req.ip}`;
         admitRequest(buckets, clientKey);
