@@ -15,11 +15,13 @@ import { AuthFailureLimit } from '../limits/auth-failure-limit';
 import { admitRequest, limitsPlugin } from '../limits/limits-plugin';
 import { checkServerSettings, explorerEnabled, isProduction } from '../limits/production-mode';
 import { checkQueryText } from '../limits/query-text';
+import { checkVariablesDepth } from '../limits/variables-depth';
 import { queryShapeRules } from '../limits/query-shape';
 import { TokenBuckets } from '../limits/token-bucket';
 import type { Config } from '../config/config';
 import type { Logger } from '../logging/logger';
 import type { SqlExecutor } from '../metrics/metric-loaders';
+import { useDatabaseTimeZones } from '../metrics/period';
 import { graphiqlPage } from './graphiql';
 import { jsonErrorHandler, MAX_BODY } from './http-errors';
 import { buildApiSchema } from './schema';
@@ -64,6 +66,9 @@ export async function createApiServer(options: {
   const audit = new AuditLog(serverSql, logger);
   const authFailures = new AuthFailureLimit(config.AUTH_FAILURES_PER_MINUTE);
   const buckets = new TokenBuckets(config.RATE_LIMIT_BURST_COST, config.RATE_LIMIT_COST_PER_SECOND);
+  // Time zones are validated against the database's list too, so one it does not know is UNKNOWN_TIMEZONE, not a SQL error.
+  const zones: { name: string }[] = await dataSource.query('SELECT name FROM pg_timezone_names');
+  useDatabaseTimeZones(zones.map((z) => z.name));
   const schema = buildApiSchema();
   const app = express();
   app.disable('x-powered-by');
@@ -128,7 +133,9 @@ export async function createApiServer(options: {
       context: async ({ req }) => {
         const startedAt = Date.now();
         const caller = await authFailures.guard(req.ip ?? 'unknown', () => authenticate(req.headers));
-        checkQueryText(req.method === 'GET' ? req.query.query : (req.body as { query?: unknown } | undefined)?.query, config);
+        const params = (req.method === 'GET' ? req.query : req.body) as { query?: unknown; variables?: unknown } | undefined;
+        checkQueryText(params?.query, config);
+        checkVariablesDepth(params?.variables);
         const clientKey = caller.keyId ? `key:${caller.keyId}` : `address:${req.ip}`;
         admitRequest(buckets, clientKey);
         return { ...createContext(config, executor, caller), request: { startedAt, clientKey }, audit };
