@@ -1,3 +1,4 @@
+import { isDatabaseUnreachable } from '../api/database-unavailable';
 import { sqlState } from '../db/sql-state';
 import type { Logger } from '../logging/logger';
 import type { SqlExecutor } from '../metrics/metric-loaders';
@@ -49,10 +50,7 @@ export class AuditLog {
   /** Queues an entry for the next batch. */
   record(entry: AuditRecord): void {
     this.pending.push(entry);
-    if (this.pending.length > this.options.maxPending) {
-      const dropped = this.pending.splice(0, this.pending.length - this.options.maxPending);
-      this.logger.warn({ dropped: dropped.length }, 'audit log: database not keeping up; oldest entries dropped');
-    }
+    this.dropOldest();
     if (this.pending.length >= this.options.batchSize) void this.flush();
     else if (!this.timer) {
       this.timer = setTimeout(() => void this.flush(), this.options.flushIntervalMs);
@@ -78,8 +76,25 @@ export class AuditLog {
       // loses only itself. (Any other failure, such as an unreachable database, would fail each of them alike.)
       if (batch.length > 1 && databaseRefused(err)) {
         for (const entry of batch) await this.insert([entry]).catch((e: unknown) => this.failed(e, [entry]));
-      } else this.failed(err, batch);
+      } else if (isDatabaseUnreachable(err)) this.retryLater(batch);
+      else this.failed(err, batch);
     }
+  }
+
+  /** Puts a batch back before the entries queued since, to be written once the database is back (the outage is logged by the server). */
+  private retryLater(batch: AuditRecord[]): void {
+    this.pending = [...batch, ...this.pending];
+    this.dropOldest();
+    if (!this.timer) {
+      this.timer = setTimeout(() => void this.flush(), this.options.flushIntervalMs);
+      this.timer.unref();
+    }
+  }
+
+  private dropOldest(): void {
+    if (this.pending.length <= this.options.maxPending) return;
+    const dropped = this.pending.splice(0, this.pending.length - this.options.maxPending);
+    this.logger.warn({ dropped: dropped.length }, 'audit log: database not keeping up; oldest entries dropped');
   }
 
   private failed(err: unknown, entries: AuditRecord[]): void {

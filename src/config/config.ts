@@ -27,6 +27,15 @@ export const CONFIG_VARIABLES = {
     schema: z.coerce.number().int().min(0).default(30000),
     description: 'Server-side statement timeout for API queries in milliseconds (0 = none; the embedded PGlite enforces none).',
   },
+  DATABASE_CONNECT_TIMEOUT_MS: {
+    schema: z.coerce.number().int().min(1).default(5000),
+    description:
+      'Longest wait for a pooled database connection (or a new one) in milliseconds; beyond, requests get DATABASE_UNAVAILABLE (HTTP 503).',
+  },
+  HEALTH_CHECK_TIMEOUT_MS: {
+    schema: z.coerce.number().int().min(1).default(2000),
+    description: 'Longest /healthz waits for the database in milliseconds before answering 503.',
+  },
   PORT: {
     schema: z.coerce.number().int().min(0).max(65535).default(4000),
     description: 'HTTP port of the GraphQL server.',

@@ -6,10 +6,12 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { DataSource } from 'typeorm';
 import { createContext, type ApiContext } from '../api/context';
+import { databaseUnavailableError, DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnreachable } from '../api/database-unavailable';
 import { formatError } from '../api/errors';
 import { AuditLog } from '../auth/audit-log';
 import { auditPlugin } from '../auth/audit-plugin';
 import { createAuthenticator, type AuthenticationMode } from '../auth/authenticate-request';
+import { withHttpStatus } from '../auth/http-error';
 import { KeyStore } from '../auth/key-store';
 import { AuthFailureLimit } from '../limits/auth-failure-limit';
 import { admitRequest, limitsPlugin } from '../limits/limits-plugin';
@@ -22,6 +24,7 @@ import type { Config } from '../config/config';
 import type { Logger } from '../logging/logger';
 import type { SqlExecutor } from '../metrics/metric-loaders';
 import { useDatabaseTimeZones } from '../metrics/period';
+import { databaseUnavailablePlugin, DatabaseStatus, withinTime } from './database-status';
 import { graphiqlPage } from './graphiql';
 import { jsonErrorHandler, MAX_BODY } from './http-errors';
 import { buildApiSchema } from './schema';
@@ -59,9 +62,11 @@ export async function createApiServer(options: {
   checkServerSettings(config);
   const production = isProduction(config);
   if (production && authentication.kind !== 'api-keys') throw new Error('production mode serves only requests with API keys (authentication: api-keys)');
-  const executor = options.executor ?? dataSourceExecutor(dataSource);
+  // Every statement is watched, so an outage is noticed (and logged once) whichever statement meets it first.
+  const database = new DatabaseStatus(logger);
+  const executor = database.watchExecutor(options.executor ?? dataSourceExecutor(dataSource));
   // Key lookups and audit writes are the server's own statements: straight to the pool, not through the request seam.
-  const serverSql = dataSourceExecutor(dataSource);
+  const serverSql = database.watchExecutor(dataSourceExecutor(dataSource));
   const authenticate = createAuthenticator(authentication, new KeyStore(serverSql), logger);
   const audit = new AuditLog(serverSql, logger);
   const authFailures = new AuthFailureLimit(config.AUTH_FAILURES_PER_MINUTE);
@@ -101,18 +106,20 @@ export async function createApiServer(options: {
       ApolloServerPluginCacheControlDisabled(),
       limitsPlugin(schema, config, buckets),
       auditPlugin(audit, config.AUDIT_LOG),
+      databaseUnavailablePlugin(),
     ],
   });
   await apollo.start();
 
   app.get('/healthz', async (_req, res) => {
-    try {
-      await dataSource.query('SELECT 1');
+    // Time-boxed: a database that stops answering must not hold the load balancer's check (the outage is logged once).
+    const outcome = await withinTime(serverSql.query('SELECT 1', []), config.HEALTH_CHECK_TIMEOUT_MS);
+    if (outcome === 'ok') {
       res.json({ status: 'ok', database: 'reachable' });
-    } catch (err) {
-      logger.warn({ err }, 'health check: database unreachable');
-      res.status(503).json({ status: 'unavailable', database: 'unreachable' });
+      return;
     }
+    if (outcome === 'timeout') database.down(new Error(`health check: no answer within ${config.HEALTH_CHECK_TIMEOUT_MS} ms (HEALTH_CHECK_TIMEOUT_MS)`));
+    res.status(503).set('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS)).json({ status: 'unavailable', database: 'unreachable' });
   });
 
   app.get('/graphql', (req, res, next) => {
@@ -132,7 +139,11 @@ export async function createApiServer(options: {
       // parse (400/413), may they ask now (429).
       context: async ({ req }) => {
         const startedAt = Date.now();
-        const caller = await authFailures.guard(req.ip ?? 'unknown', () => authenticate(req.headers));
+        const caller = await authFailures.guard(req.ip ?? 'unknown', () => authenticate(req.headers)).catch((err: unknown) => {
+          // The key lookup is the first statement of a request: an outage is answered here, before Apollo runs.
+          if (isDatabaseUnreachable(err)) throw withHttpStatus(databaseUnavailableError(), 503, { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) });
+          throw err;
+        });
         const params = (req.method === 'GET' ? req.query : req.body) as { query?: unknown; variables?: unknown } | undefined;
         checkQueryText(params?.query, config);
         checkVariablesDepth(params?.variables);
