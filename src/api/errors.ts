@@ -1,5 +1,6 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { SqlState, sqlState } from '../db/sql-state';
+import { databaseUnavailableError, isDatabaseUnreachable } from './database-unavailable';
 
 /** Stable error codes clients can switch on (extensions.code). */
 export enum ErrorCode {
@@ -15,6 +16,8 @@ export enum ErrorCode {
   UNAUTHENTICATED = 'UNAUTHENTICATED',
   /** Query limits (src/limits): the operation is refused before it runs. */
   QUERY_TOO_LARGE = 'QUERY_TOO_LARGE',
+  /** The HTTP request body is larger than the server reads (HTTP 413). */
+  REQUEST_TOO_LARGE = 'REQUEST_TOO_LARGE',
   TOO_MANY_TOKENS = 'TOO_MANY_TOKENS',
   QUERY_TOO_DEEP = 'QUERY_TOO_DEEP',
   TOO_MANY_ALIASES = 'TOO_MANY_ALIASES',
@@ -23,6 +26,8 @@ export enum ErrorCode {
   RATE_LIMITED = 'RATE_LIMITED',
   /** The database stopped a statement at DATABASE_STATEMENT_TIMEOUT_MS. */
   QUERY_TIMEOUT = 'QUERY_TIMEOUT',
+  /** The database cannot be reached (HTTP 503 with Retry-After). */
+  DATABASE_UNAVAILABLE = 'DATABASE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
 
@@ -61,6 +66,10 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
       path: formatted.path,
       extensions: { code: original.code, ...(original.argument ? { argument: original.argument } : {}) },
     };
+  }
+  if (isDatabaseUnreachable(original)) {
+    const unavailable = databaseUnavailableError();
+    return { message: unavailable.message, locations: formatted.locations, path: formatted.path, extensions: { code: unavailable.code } };
   }
   if (sqlState(original) === SqlState.QUERY_CANCELED) {
     return {

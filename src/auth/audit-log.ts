@@ -1,3 +1,5 @@
+import { isDatabaseUnreachable } from '../api/database-unavailable';
+import { sqlState } from '../db/sql-state';
 import type { Logger } from '../logging/logger';
 import type { SqlExecutor } from '../metrics/metric-loaders';
 
@@ -48,10 +50,7 @@ export class AuditLog {
   /** Queues an entry for the next batch. */
   record(entry: AuditRecord): void {
     this.pending.push(entry);
-    if (this.pending.length > this.options.maxPending) {
-      const dropped = this.pending.splice(0, this.pending.length - this.options.maxPending);
-      this.logger.warn({ dropped: dropped.length }, 'audit log: database not keeping up; oldest entries dropped');
-    }
+    this.dropOldest();
     if (this.pending.length >= this.options.batchSize) void this.flush();
     else if (!this.timer) {
       this.timer = setTimeout(() => void this.flush(), this.options.flushIntervalMs);
@@ -70,6 +69,39 @@ export class AuditLog {
   }
 
   private async write(batch: AuditRecord[]): Promise<void> {
+    try {
+      await this.insert(batch);
+    } catch (err) {
+      // The database refused the statement for what one entry holds: write the entries one by one, so one bad entry
+      // loses only itself. (Any other failure, such as an unreachable database, would fail each of them alike.)
+      if (batch.length > 1 && databaseRefused(err)) {
+        for (const entry of batch) await this.insert([entry]).catch((e: unknown) => this.failed(e, [entry]));
+      } else if (isDatabaseUnreachable(err)) this.retryLater(batch);
+      else this.failed(err, batch);
+    }
+  }
+
+  /** Puts a batch back before the entries queued since, to be written once the database is back (the outage is logged by the server). */
+  private retryLater(batch: AuditRecord[]): void {
+    this.pending = [...batch, ...this.pending];
+    this.dropOldest();
+    if (!this.timer) {
+      this.timer = setTimeout(() => void this.flush(), this.options.flushIntervalMs);
+      this.timer.unref();
+    }
+  }
+
+  private dropOldest(): void {
+    if (this.pending.length <= this.options.maxPending) return;
+    const dropped = this.pending.splice(0, this.pending.length - this.options.maxPending);
+    this.logger.warn({ dropped: dropped.length }, 'audit log: database not keeping up; oldest entries dropped');
+  }
+
+  private failed(err: unknown, entries: AuditRecord[]): void {
+    this.logger.error({ err, entries: entries.length, keys: [...new Set(entries.map((e) => e.keyName))] }, 'audit log: could not write entries');
+  }
+
+  private async insert(batch: AuditRecord[]): Promise<void> {
     const rows = batch.map((e) => ({
       at: e.at.toISOString(),
       key_id: e.keyId,
@@ -84,16 +116,32 @@ export class AuditLog {
       error_codes: e.errorCodes,
       cost: e.cost === null ? null : Math.round(e.cost),
     }));
-    try {
-      await this.sql.query(
-        `INSERT INTO audit_log (at, key_id, key_name, role, operation_name, query_hash, query, variables, duration_ms, status, error_codes, cost)
-         SELECT at, key_id, key_name, role, operation_name, query_hash, query, variables, duration_ms, status, error_codes, cost
-         FROM jsonb_to_recordset($1::jsonb) AS x(at timestamptz, key_id bigint, key_name text, role text, operation_name text, query_hash text,
-              query text, variables jsonb, duration_ms integer, status text, error_codes text[], cost integer)`,
-        [JSON.stringify(rows)],
-      );
-    } catch (err) {
-      this.logger.error({ err, entries: batch.length }, 'audit log: could not write entries');
-    }
+    await this.sql.query(
+      `INSERT INTO audit_log (at, key_id, key_name, role, operation_name, query_hash, query, variables, duration_ms, status, error_codes, cost)
+       SELECT at, key_id, key_name, role, operation_name, query_hash, query, variables, duration_ms, status, error_codes, cost
+       FROM jsonb_to_recordset($1::jsonb) AS x(at timestamptz, key_id bigint, key_name text, role text, operation_name text, query_hash text,
+            query text, variables jsonb, duration_ms integer, status text, error_codes text[], cost integer)`,
+      [JSON.stringify(storable(rows))],
+    );
   }
+}
+
+/** True when the database answered with an error about the statement (a SQLSTATE outside connection exceptions). */
+function databaseRefused(err: unknown): boolean {
+  const state = sqlState(err);
+  return !!state && /^[0-9A-Z]{5}$/.test(state) && !state.startsWith('08');
+}
+
+/** Lone UTF-16 surrogates, which JSON writes as escapes PostgreSQL's jsonb refuses. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * A copy whose strings (object keys too) PostgreSQL can store: NUL, which no text or jsonb value may hold, and lone
+ * surrogates become U+FFFD. Whatever a caller sends, its entry (and the batch it is in) is written.
+ */
+export function storable(value: unknown): unknown {
+  if (typeof value === 'string') return value.replace(/\0/g, '\ufffd').replace(LONE_SURROGATE, '\ufffd');
+  if (Array.isArray(value)) return value.map(storable);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [storable(k), storable(v)]));
+  return value;
 }

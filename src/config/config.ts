@@ -27,6 +27,15 @@ export const CONFIG_VARIABLES = {
     schema: z.coerce.number().int().min(0).default(30000),
     description: 'Server-side statement timeout for API queries in milliseconds (0 = none; the embedded PGlite enforces none).',
   },
+  DATABASE_CONNECT_TIMEOUT_MS: {
+    schema: z.coerce.number().int().min(1).default(5000),
+    description:
+      'Longest wait for a pooled database connection (or a new one) in milliseconds; beyond, requests get DATABASE_UNAVAILABLE (HTTP 503).',
+  },
+  HEALTH_CHECK_TIMEOUT_MS: {
+    schema: z.coerce.number().int().min(1).default(2000),
+    description: 'Longest /healthz waits for the database in milliseconds before answering 503.',
+  },
   PORT: {
     schema: z.coerce.number().int().min(0).max(65535).default(4000),
     description: 'HTTP port of the GraphQL server.',
@@ -92,6 +101,22 @@ export const CONFIG_VARIABLES = {
   RATE_LIMIT_COST_PER_SECOND: {
     schema: z.coerce.number().min(0.001).default(500),
     description: 'Rate limit per API key: cost refilled per second.',
+  },
+  AUTH_FAILURES_PER_MINUTE: {
+    schema: z.coerce.number().int().min(1).default(30),
+    description:
+      'Failed authentications a client address may make in a burst, refilled at this many a minute; beyond, its requests get 429 before any key is looked up.',
+  },
+  TRUST_PROXY: {
+    schema: z
+      .string()
+      .refine(
+        (v) => /^\d+$/.test(v) || v.split(',').every((item) => /^(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d+)?)$/.test(item.trim())),
+        "must be a hop count, or the proxies' addresses/subnets (or loopback), comma-separated",
+      )
+      .optional(),
+    description:
+      "Reverse proxies whose X-Forwarded-For is believed when finding a client's address (Express's 'trust proxy': a hop count, or the proxies' addresses/subnets). Unset: the TCP peer is the client.",
   },
   AUDIT_LOG: {
     schema: z.enum(['partners', 'all', 'off']).default('partners'),

@@ -20,7 +20,7 @@ export interface Database {
 
 export type DatabaseSettings = Pick<
   Config,
-  'DATABASE_URL' | 'DESKMETRICS_DATA_DIR' | 'DATABASE_SCHEMA' | 'DATABASE_POOL_SIZE' | 'DATABASE_STATEMENT_TIMEOUT_MS' | 'ROLLUP_TIMEZONE'
+  'DATABASE_URL' | 'DESKMETRICS_DATA_DIR' | 'DATABASE_SCHEMA' | 'DATABASE_POOL_SIZE' | 'DATABASE_STATEMENT_TIMEOUT_MS' | 'DATABASE_CONNECT_TIMEOUT_MS' | 'ROLLUP_TIMEZONE'
 >;
 
 // Compiled migrations sit next to this file's compiled tree; under ts-jest the .ts sources are loaded instead.
@@ -59,6 +59,9 @@ export function dataSourceOptions(
     extra: {
       max: poolSize,
       options: startupOptions,
+      // pg-pool's wait for a connection (idle or new): an unreachable PostgreSQL fails requests instead of holding them.
+      // Not for the in-process PGlite, which cannot be cut off and whose one connection may be busy for long.
+      ...(connection.url ? { connectionTimeoutMillis: settings.DATABASE_CONNECT_TIMEOUT_MS } : {}),
       ...(settings.DATABASE_STATEMENT_TIMEOUT_MS > 0 ? { statement_timeout: settings.DATABASE_STATEMENT_TIMEOUT_MS } : {}),
     },
   };

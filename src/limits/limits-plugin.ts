@@ -2,9 +2,11 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
 import type { ApiContext } from '../api/context';
 import { ApiError, ErrorCode } from '../api/errors';
+import { executedOperationDocument } from '../api/executed-operation';
 import { withHttpStatus } from '../auth/http-error';
 import type { Config } from '../config/config';
 import { CostCache } from './cost-cache';
+import { checkNulCharacters } from './nul-characters';
 import { estimateCost } from './query-cost';
 import { rateLimitHeaders, spend } from './rate-limit';
 import type { TokenBuckets } from './token-bucket';
@@ -18,7 +20,7 @@ export function admitRequest(buckets: TokenBuckets, client: string): void {
 }
 
 /**
- * Once an operation is parsed and valid: estimates its cost, refuses it above MAX_QUERY_COST, and spends the rest of its
+ * Once an operation is parsed and valid: refuses NUL characters in its arguments, estimates its cost, refuses it above MAX_QUERY_COST, and spends the rest of its
  * cost from the client's bucket (RATE_LIMITED when it cannot); every response then carries the RateLimit-* headers.
  */
 export function limitsPlugin(schema: GraphQLSchema, config: Pick<Config, 'MAX_QUERY_COST' | 'MAX_PERIOD_DAYS'>, buckets: TokenBuckets): ApolloServerPlugin<ApiContext> {
@@ -27,8 +29,9 @@ export function limitsPlugin(schema: GraphQLSchema, config: Pick<Config, 'MAX_QU
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ document, request, operationName, contextValue }) {
+        async didResolveOperation({ document, operation, request, operationName, contextValue }) {
           const variables = request.variables ?? {};
+          checkNulCharacters(operation ? executedOperationDocument(document, operation) : document, variables);
           const cost = costs.costOf(document, operationName ?? undefined, variables, () => estimateCost(schema, document, operationName ?? undefined, variables, config));
           if (contextValue.request) contextValue.request.cost = cost;
           if (cost > config.MAX_QUERY_COST) {

@@ -34,7 +34,17 @@ export class TokenBuckets {
       bucket.tokens -= cost;
       return { allowed: true, state: this.state(bucket.tokens) };
     }
-    return { allowed: false, state: this.state(bucket.tokens), retryAfterSeconds: Math.max(1, Math.ceil((cost - bucket.tokens) / this.perSecond)) };
+    return { allowed: false, state: this.state(bucket.tokens), retryAfterSeconds: this.secondsToRefill(cost - bucket.tokens) };
+  }
+
+  private secondsToRefill(missing: number): number {
+    return Math.max(1, Math.ceil(missing / this.perSecond));
+  }
+
+  /** Seconds until the client's bucket holds `cost` (0 when it does now), without spending anything. */
+  waitSeconds(client: string, cost: number): number {
+    const tokens = this.refilled(client).tokens;
+    return tokens >= cost ? 0 : this.secondsToRefill(cost - tokens);
   }
 
   /** The client's standing without spending anything. */

@@ -19,8 +19,19 @@ export const GRANULARITY_SQL: Record<Granularity, { trunc: string; step: string;
 };
 
 const knownZones = new Map<string, boolean>();
+/** Lower-cased names of the zones the database knows, once the server has read them (useDatabaseTimeZones). */
+let databaseZones: Set<string> | undefined;
 
-/** True when the name is an IANA time zone this runtime knows (PostgreSQL ships the same tz database). */
+/**
+ * Restricts isValidTimeZone to zones the database knows as well (pg_timezone_names): PostgreSQL's tz database can lag
+ * or lead Node's (Node knows US/Pacific-New, PostgreSQL 15 does not), and a zone only Node knows failed in SQL.
+ */
+export function useDatabaseTimeZones(names: Iterable<string>): void {
+  databaseZones = new Set([...names].map((n) => n.toLowerCase()));
+  knownZones.clear();
+}
+
+/** True when the name is an IANA time zone this runtime knows, and the database too once its zones are read. */
 export function isValidTimeZone(name: string): boolean {
   if (!name || name.length > 64) return false;
   // Building a DateTimeFormat costs tens of microseconds, and a dashboard validates the same zone for every field.
@@ -28,7 +39,7 @@ export function isValidTimeZone(name: string): boolean {
   if (known === undefined) {
     try {
       new Intl.DateTimeFormat('en-US', { timeZone: name });
-      known = true;
+      known = !databaseZones || databaseZones.has(name.toLowerCase());
     } catch {
       known = false;
     }

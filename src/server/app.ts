@@ -6,24 +6,31 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { DataSource } from 'typeorm';
 import { createContext, type ApiContext } from '../api/context';
+import { databaseUnavailableError, DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnreachable } from '../api/database-unavailable';
 import { formatError } from '../api/errors';
 import { AuditLog } from '../auth/audit-log';
 import { auditPlugin } from '../auth/audit-plugin';
 import { createAuthenticator, type AuthenticationMode } from '../auth/authenticate-request';
+import { withHttpStatus } from '../auth/http-error';
 import { KeyStore } from '../auth/key-store';
+import { AuthFailureLimit } from '../limits/auth-failure-limit';
 import { admitRequest, limitsPlugin } from '../limits/limits-plugin';
 import { checkServerSettings, explorerEnabled, isProduction } from '../limits/production-mode';
 import { checkQueryText } from '../limits/query-text';
+import { checkVariablesDepth } from '../limits/variables-depth';
 import { queryShapeRules } from '../limits/query-shape';
 import { TokenBuckets } from '../limits/token-bucket';
 import type { Config } from '../config/config';
 import type { Logger } from '../logging/logger';
 import type { SqlExecutor } from '../metrics/metric-loaders';
+import { useDatabaseTimeZones } from '../metrics/period';
+import { ForecastCache } from '../forecasts/forecast-cache';
+import { databaseUnavailablePlugin, DatabaseStatus, withinTime } from './database-status';
+import { graphiqlPage } from './graphiql';
+import { jsonErrorHandler, MAX_BODY } from './http-errors';
+import { mountLocalImport } from './local-import';
 import { requestSqlFactory, type StatementObserver } from './request-sql';
 import { snapshotPlugin } from './snapshot-plugin';
-import { ForecastCache } from '../forecasts/forecast-cache';
-import { graphiqlPage } from './graphiql';
-import { mountLocalImport } from './local-import';
 import { buildApiSchema } from './schema';
 
 /** The HTTP server with the GraphQL endpoint, the explorer and /healthz, not yet listening. */
@@ -64,17 +71,25 @@ export async function createApiServer(options: {
   checkServerSettings(config);
   const production = isProduction(config);
   if (production && authentication.kind !== 'api-keys') throw new Error('production mode serves only requests with API keys (authentication: api-keys)');
+  // Every statement is watched, so an outage is noticed (and logged once) whichever statement meets it first.
+  const database = new DatabaseStatus(logger);
   // Key lookups and audit writes are the server's own statements: straight to the pool, not through the request seam.
-  const serverSql = dataSourceExecutor(dataSource);
+  const serverSql = database.watchExecutor(dataSourceExecutor(dataSource));
   const [{ version }] = await dataSource.query('SELECT version() AS version');
   const requestSql = requestSqlFactory(dataSource, serverSql, /PGlite/i.test(version), options.onStatement);
   const authenticate = createAuthenticator(authentication, new KeyStore(serverSql), logger);
   const audit = new AuditLog(serverSql, logger);
+  const authFailures = new AuthFailureLimit(config.AUTH_FAILURES_PER_MINUTE);
   const forecastCache = new ForecastCache(config.FORECAST_CACHE_ENTRIES);
   const buckets = new TokenBuckets(config.RATE_LIMIT_BURST_COST, config.RATE_LIMIT_COST_PER_SECOND);
+  // Time zones are validated against the database's list too, so one it does not know is UNKNOWN_TIMEZONE, not a SQL error.
+  const zones: { name: string }[] = await dataSource.query('SELECT name FROM pg_timezone_names');
+  useDatabaseTimeZones(zones.map((z) => z.name));
   const schema = buildApiSchema();
   const app = express();
   app.disable('x-powered-by');
+  // The client address (per-address limits) comes from X-Forwarded-For only through proxies the operator names.
+  if (config.TRUST_PROXY) app.set('trust proxy', /^\d+$/.test(config.TRUST_PROXY) ? Number(config.TRUST_PROXY) : config.TRUST_PROXY);
   // GraphQL answers are POST responses computed per request: an ETag (a hash of every body) would never be used.
   app.set('etag', false);
   const httpServer = createServer(app);
@@ -104,18 +119,20 @@ export async function createApiServer(options: {
       limitsPlugin(schema, config, buckets),
       auditPlugin(audit, config.AUDIT_LOG),
       snapshotPlugin(),
+      databaseUnavailablePlugin(),
     ],
   });
   await apollo.start();
 
   app.get('/healthz', async (_req, res) => {
-    try {
-      await dataSource.query('SELECT 1');
+    // Time-boxed: a database that stops answering must not hold the load balancer's check (the outage is logged once).
+    const outcome = await withinTime(serverSql.query('SELECT 1', []), config.HEALTH_CHECK_TIMEOUT_MS);
+    if (outcome === 'ok') {
       res.json({ status: 'ok', database: 'reachable' });
-    } catch (err) {
-      logger.warn({ err }, 'health check: database unreachable');
-      res.status(503).json({ status: 'unavailable', database: 'unreachable' });
+      return;
     }
+    if (outcome === 'timeout') database.down(new Error(`health check: no answer within ${config.HEALTH_CHECK_TIMEOUT_MS} ms (HEALTH_CHECK_TIMEOUT_MS)`));
+    res.status(503).set('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS)).json({ status: 'unavailable', database: 'unreachable' });
   });
 
   if (options.localImportToken) {
@@ -139,22 +156,30 @@ export async function createApiServer(options: {
 
   app.use(
     '/graphql',
-    express.json({ limit: '1mb' }),
+    express.json({ limit: MAX_BODY }),
     expressMiddleware(apollo, {
-      // In this order: who is asking (401), is the document small enough to parse (400/413), may they ask now (429).
+      // In this order: has the address failed too often (429), who is asking (401), is the document small enough to
+      // parse (400/413), may they ask now (429).
       context: async ({ req }) => {
         const startedAt = Date.now();
-        const caller = await authenticate(req.headers);
-        checkQueryText(req.method === 'GET' ? req.query.query : (req.body as { query?: unknown } | undefined)?.query, config);
+        const caller = await authFailures.guard(req.ip ?? 'unknown', () => authenticate(req.headers)).catch((err: unknown) => {
+          // The key lookup is the first statement of a request: an outage is answered here, before Apollo runs.
+          if (isDatabaseUnreachable(err)) throw withHttpStatus(databaseUnavailableError(), 503, { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) });
+          throw err;
+        });
+        const params = (req.method === 'GET' ? req.query : req.body) as { query?: unknown; variables?: unknown } | undefined;
+        checkQueryText(params?.query, config);
+        checkVariablesDepth(params?.variables);
         const clientKey = caller.keyId ? `key:${caller.keyId}` : `address:${req.ip}`;
         admitRequest(buckets, clientKey);
         const sql = requestSql();
-        return { ...createContext(config, sql, caller), requestSql: sql, forecastCache, request: { startedAt, clientKey }, audit };
+        return { ...createContext(config, database.watchExecutor(sql), caller), requestSql: sql, forecastCache, request: { startedAt, clientKey }, audit };
       },
     }),
   );
 
   app.get('/', (_req, res) => res.redirect('/graphql'));
+  app.use(jsonErrorHandler(logger));
 
   return {
     httpServer,

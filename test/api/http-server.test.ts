@@ -44,3 +44,26 @@ describe('HTTP server whose database is gone', () => {
     }
   });
 });
+
+describe('HTTP server refusing a request body', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    // Development mode is where Express's own error page shows a stack trace.
+    api = await startTestApi({ NODE_ENV: 'development' }, { auth: true });
+  });
+  afterAll(async () => api?.close());
+
+  const post = (body: string) => fetch(`${api.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+
+  it.each([
+    ['malformed JSON', '{"query": "{ healthy }"', 400, 'BAD_REQUEST'],
+    ['an oversized body', JSON.stringify({ query: '{ healthy }', variables: { pad: 'x'.repeat(1_100_000) } }), 413, 'REQUEST_TOO_LARGE'],
+  ])('answers %s with a JSON error and no stack, before authentication', async (_case, body, status, code) => {
+    const res = await post(body);
+    expect(res.status).toBe(status);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    const text = await res.text();
+    expect(text).not.toMatch(/<html|<pre>|stack|at .*\.js|node_modules/i);
+    expect(JSON.parse(text)).toEqual({ errors: [{ message: expect.stringMatching(/^request body: /), extensions: { code } }] });
+  });
+});

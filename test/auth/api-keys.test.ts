@@ -124,3 +124,33 @@ describe('API keys', () => {
     });
   });
 });
+
+describe('failed authentication', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    // The test's requests come through loopback, which it names as a proxy, so X-Forwarded-For sets each one's address.
+    api = await startTestApi({ AUTH_FAILURES_PER_MINUTE: 5, TRUST_PROXY: 'loopback' }, { auth: true });
+  });
+  afterAll(async () => api?.close());
+
+  it('is limited per client address, before any key is looked up', async () => {
+    const wrong = `dmk_${'0'.repeat(12)}_${'x'.repeat(43)}`;
+    const from = (address: string, key: string) => api.post({ query: '{ healthy }' }, { authorization: `Bearer ${key}`, 'x-forwarded-for': address });
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await from('203.0.113.7', wrong)).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 401]);
+
+    const refused = await from('203.0.113.7', wrong);
+    expect(refused.status).toBe(429);
+    // One failure comes back every 60 / 5 = 12 s.
+    expect(refused.headers.get('retry-after')).toBe('12');
+    const body = (await refused.json()) as { errors: { message: string; extensions: { code: string } }[] };
+    expect(body.errors[0].extensions.code).toBe('RATE_LIMITED');
+    expect(body.errors[0].message).toMatch(/AUTH_FAILURES_PER_MINUTE/);
+
+    // The address is refused before authentication, so even a good key waits (no lookup is spent on it).
+    expect((await from('203.0.113.7', api.adminKey!)).status).toBe(429);
+    // Another address is not held back.
+    expect((await from('203.0.113.8', api.adminKey!)).status).toBe(200);
+  });
+});

@@ -1,4 +1,7 @@
+import { createHash } from 'node:crypto';
+import { AuditLog, type AuditRecord } from '../../src/auth/audit-log';
 import { redactVariables } from '../../src/auth/audit-plugin';
+import { createLogger } from '../../src/logging/logger';
 import { startTestApi, type TestApi } from '../support/test-api';
 
 const MARCH = { from: '2025-03-01T00:00:00Z', to: '2025-04-01T00:00:00Z' };
@@ -66,6 +69,78 @@ describe('the audit log', () => {
   it('refuses a limit outside 1..AUDIT_LOG_MAX_ROWS, naming it', async () => {
     const res = await api.graphql(`{ auditLog(limit: 0) { keyName } }`);
     expect(res.errors?.[0]).toMatchObject({ message: 'limit: must be between 1 and 1000 (AUDIT_LOG_MAX_ROWS)', extensions: { code: 'BAD_USER_INPUT', argument: 'limit' } });
+  });
+
+  describe('records what ran, whatever the caller sends beside it', () => {
+    const VOLUME = 'query Volume($p:PeriodInput!){ticketVolume(period:$p){value}}';
+    let acme2: string;
+    beforeAll(async () => {
+      acme2 = await api.createKey({ name: 'acme2', role: 'partner', scope: { product: ['api'] } });
+    });
+    /** This file's audit entries since `since`, oldest first, variables parsed. */
+    const entriesSince = async (since: string) => {
+      const log = await api.graphql(`query($since: DateTime) { auditLog(since: $since) { keyName operationName query queryHash variables errorCodes } }`, { since });
+      expect(log.errors).toBeUndefined();
+      return (log.data.auditLog as { query: string; variables: string | null }[]).reverse().map((e) => ({ ...e, variables: e.variables === null ? null : JSON.parse(e.variables) }));
+    };
+
+    it('keeps a batch whose entry holds a NUL character, and every other entry in it', async () => {
+      const since = new Date().toISOString();
+      // Both requests are queued before the auditLog query flushes them, so they are written in one batch.
+      const bad = await api.graphql(`query Who($k: String) { auditLog(keyName: $k) { keyName } }`, { k: 'a\u0000b' }, { key: partner });
+      expect(bad.errors).toBeDefined();
+      const good = await api.graphql(VOLUME, { p: MARCH }, { key: acme2 });
+      expect(good.errors).toBeUndefined();
+      expect(await entriesSince(since)).toEqual([
+        expect.objectContaining({ keyName: 'acme', operationName: 'Who', variables: { k: 'a\ufffdb' } }),
+        expect.objectContaining({ keyName: 'acme2', operationName: 'Volume', variables: { p: MARCH } }),
+      ]);
+    });
+
+    it('records a persisted-query replay with its query', async () => {
+      const since = new Date().toISOString();
+      const persistedQuery = { version: 1, sha256Hash: createHash('sha256').update(VOLUME).digest('hex') };
+      const headers = { authorization: `Bearer ${partner}` };
+      expect((await api.post({ query: VOLUME, variables: { p: MARCH }, extensions: { persistedQuery } }, headers)).status).toBe(200);
+      const replay = await api.post({ variables: { p: MARCH }, extensions: { persistedQuery } }, headers);
+      expect(await replay.json()).toEqual({ data: { ticketVolume: { value: 0 } } });
+      const entries = await entriesSince(since);
+      expect(entries.map((e) => e.query)).toEqual([VOLUME, VOLUME]);
+    });
+
+    it('records the variables the operation used, however large the unused ones', async () => {
+      const since = new Date().toISOString();
+      const res = await api.graphql(VOLUME, { p: MARCH, padding: 'x'.repeat(10_001) }, { key: partner });
+      expect(res.errors).toBeUndefined();
+      expect((await entriesSince(since))[0]).toMatchObject({ variables: { p: MARCH } });
+    });
+
+    it('records the executed operation and its fragments, not a decoy beside it', async () => {
+      const since = new Date().toISOString();
+      const decoy = `query Decoy { auditLog(keyName: "${'d'.repeat(10_000)}") { ...Key } } fragment Key on AuditEntryInfo { keyName }`;
+      const real = 'query Real($p: PeriodInput!) { ticketVolume(period: $p) { ...V } } fragment V on TicketMetric { value }';
+      const res = await api.post({ query: `${decoy}\n${real}`, operationName: 'Real', variables: { p: MARCH } }, { authorization: `Bearer ${partner}` });
+      expect(((await res.json()) as { errors?: unknown }).errors).toBeUndefined();
+      const [entry] = await entriesSince(since);
+      const recorded = 'query Real($p:PeriodInput!){ticketVolume(period:$p){...V}}fragment V on TicketMetric{value}';
+      expect(entry).toMatchObject({ operationName: 'Real', query: recorded, queryHash: createHash('sha256').update(recorded).digest('hex') });
+    });
+
+    it('writes the rest of a batch when the database refuses one entry', async () => {
+      const since = new Date();
+      const writer = new AuditLog({ query: (sql, params) => api.db.dataSource.query(sql, params) }, createLogger('silent'));
+      const entry = (keyName: string, status: string): AuditRecord => ({
+        at: new Date(), keyId: null, keyName, role: 'partner', operationName: null, queryHash: 'h', query: '{ healthy }',
+        variables: null, durationMs: 1, status: status as 'ok', errorCodes: [], cost: 1,
+      });
+      // A status outside the table's check constraint: the database refuses that row whatever its text holds.
+      writer.record(entry('before', 'ok'));
+      writer.record(entry('refused', 'neither'));
+      writer.record(entry('after', 'error'));
+      await writer.flush();
+      const rows: { key_name: string }[] = await api.db.dataSource.query(`SELECT key_name FROM audit_log WHERE at >= $1 AND query_hash = 'h' ORDER BY id`, [since]);
+      expect(rows.map((r) => r.key_name)).toEqual(['before', 'after']);
+    });
   });
 
   it('redacts variables whose names look like secrets, at any depth', () => {

@@ -1,7 +1,7 @@
 import { DEVELOPMENT_CALLER, type Caller } from '../../src/auth/caller';
 import { KeyStore, type NewApiKey } from '../../src/auth/key-store';
 import { loadConfig, type Config } from '../../src/config/config';
-import { createLogger } from '../../src/logging/logger';
+import { createLogger, type Logger } from '../../src/logging/logger';
 import { createApiServer, listen, type ApiServer } from '../../src/server/app';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
@@ -35,8 +35,11 @@ export interface TestApi {
  * Starts the real HTTP API (Express + Apollo) on a test database. By default every request is the given caller (the
  * unrestricted development caller unless `caller` is set); with `auth: true` requests need API keys, as in production.
  */
-export async function startTestApi(overrides: Partial<Config> = {}, options: { caller?: Caller; auth?: boolean } = {}): Promise<TestApi> {
-  const db = await createTestDatabase();
+export async function startTestApi(
+  overrides: Partial<Config> = {},
+  options: { caller?: Caller; auth?: boolean; logger?: Logger; databaseEnv?: Record<string, string> } = {},
+): Promise<TestApi> {
+  const db = await createTestDatabase(options.databaseEnv);
   const config = { ...loadConfig({ ...process.env, LOG_LEVEL: 'silent' }), ...overrides };
   const statements: string[] = [];
   let server: ApiServer | undefined;
@@ -44,7 +47,7 @@ export async function startTestApi(overrides: Partial<Config> = {}, options: { c
     server = await createApiServer({
       config,
       dataSource: db.dataSource,
-      logger: createLogger('silent'),
+      logger: options.logger ?? createLogger('silent'),
       onStatement: (sql) => {
         statements.push(sql);
         return api.beforeStatement?.(sql);
