@@ -82,6 +82,7 @@ export async function importFolder(
       batchSize: options.batchSize,
       sourceName: resolve(folder),
       onProgress,
+      onWait: (message) => stderr.write(`${message}\n`),
     });
     stdout.write(`${formatSummary(summary)}\n`);
     return 0;

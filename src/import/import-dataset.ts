@@ -41,6 +41,8 @@ export interface ImportOptions {
   sourceName?: string;
   /** Called about every half second while a file loads, and once when it is done. */
   onProgress?: (progress: ImportProgress) => void;
+  /** Told when the run waits for another import of the same database to finish. */
+  onWait?: (message: string) => void;
   /** Problems to collect before giving up on a failing run (default 50); --skip-invalid rejects without limit. */
   maxErrors?: number;
 }
@@ -708,7 +710,11 @@ export async function importDataset(dataSource: DataSource, source: DatasetSourc
     await runner.query('SET LOCAL jit = off');
     // Sorts and hashes of the batch statements and of the derivation stay in memory instead of spilling to disk.
     await runner.query(`SET LOCAL work_mem = '64MB'`);
-    await runner.query(`SELECT pg_advisory_xact_lock(${IMPORT_LOCK})`);
+    const [{ locked }] = await runner.query(`SELECT pg_try_advisory_xact_lock(${IMPORT_LOCK}) AS locked`);
+    if (!locked) {
+      options.onWait?.('waiting for another import into this database to finish');
+      await runner.query(`SELECT pg_advisory_xact_lock(${IMPORT_LOCK})`);
+    }
     // Writes only mark the rollup hours they touch; the rollups are rebuilt once, below, before commit.
     await runner.query(DEFER_ROLLUPS_SQL);
     for (const ddl of createTempTablesSql(present.map((f) => FILE_SPECS[f]))) await runner.query(ddl);

@@ -32,6 +32,28 @@ describe('deskmetrics import', () => {
     await client.end();
   });
 
+  (schema ? it : it.skip)('says that it waits while another import holds the database, then imports', async () => {
+    const holder = new Client({ connectionString: process.env.DATABASE_URL, options: `-c search_path=${schema}` });
+    await holder.connect();
+    try {
+      // Make sure the schema exists and is migrated, then hold the lock an import takes (import-dataset.ts' IMPORT_LOCK).
+      expect(await runImportCommand(config, join(__dirname, '..', 'fixtures', 'acceptance'), { skipInvalid: false }, { stdout: capture(), stderr: capture() })).toBe(0);
+      await holder.query('BEGIN');
+      await holder.query('SELECT pg_advisory_xact_lock(42109, hashtext(current_schema()))');
+      const [stdout, stderr] = [capture(), capture()];
+      const running = runImportCommand(config, join(__dirname, '..', 'fixtures', 'acceptance'), { skipInvalid: false }, { stdout, stderr });
+      for (let i = 0; !stderr.text().includes('waiting for another import'); i++) {
+        if (i > 300) throw new Error(`no wait message: ${stderr.text()}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await holder.query('COMMIT');
+      expect(await running).toBe(0);
+    } finally {
+      await holder.query('ROLLBACK').catch(() => undefined);
+      await holder.end();
+    }
+  });
+
   it('prints a summary per file and exits 0', async () => {
     const [stdout, stderr] = [capture(), capture()];
     const code = await runImportCommand(config, join(__dirname, '..', 'fixtures', 'acceptance'), { skipInvalid: false }, { stdout, stderr });
