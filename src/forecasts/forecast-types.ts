@@ -17,7 +17,8 @@ export class PredictionInterval {
 export class HistoryPoint {
   @Field(() => DateTimeResolver) start: Date;
   @Field(() => String, { description: 'The bucket start as a local date-time in the forecast time zone.' }) localStart: string;
-  @Field(() => Float) value: number;
+  @Field(() => Float, { nullable: true, description: "Tickets in the bucket; null when withheld from a partner key (fewer than PARTNER_MIN_GROUP_SIZE)." })
+  value: number | null;
 }
 
 @ObjectType({ description: 'One forecast bucket: the point forecast and its intervals.' })
@@ -56,7 +57,7 @@ export class BacktestAccuracy {
 export class VolumeForecast {
   @Field(() => [HistoryPoint]) history: HistoryPoint[];
   @Field(() => [ForecastPoint]) forecast: ForecastPoint[];
-  @Field(() => Decomposition, { nullable: true, description: 'Null when the history is too short to decompose.' }) decomposition: Decomposition | null;
+  @Field(() => Decomposition, { nullable: true, description: 'Null when the history is too short to decompose, or for a partner key with PARTNER_MIN_GROUP_SIZE (it would give back withheld buckets).' }) decomposition: Decomposition | null;
   @Field(() => String, { description: 'The model chosen by backtest.' }) model: string;
   @Field(() => String, { description: 'What was fitted, e.g. "STL + ETS(A,Ad,N)".' }) modelDescription: string;
   @Field(() => BacktestAccuracy, { nullable: true, description: 'Null when the history is too short to backtest.' }) accuracy: BacktestAccuracy | null;

@@ -144,8 +144,8 @@ export class StaffingResolver {
     return cached(ctx, key, async () => {
       const [buckets, aht, abandonment] = await Promise.all([
         loadVolumeHistory(ctx, history, 'hour', filter),
-        ctx.loaders.values.load({ metric: metricByName('averageHandleTime'), period: history, filter, hours: 'calendar' }),
-        ctx.loaders.values.load({ metric: metricByName('abandonmentRate'), period: history, filter, hours: 'calendar' }),
+        ctx.loaders.modelInputs.values.load({ metric: metricByName('averageHandleTime'), period: history, filter, hours: 'calendar' }),
+        ctx.loaders.modelInputs.values.load({ metric: metricByName('abandonmentRate'), period: history, filter, hours: 'calendar' }),
       ]);
       const ahtSeconds = args.ahtSeconds ?? aht.value;
       if (ahtSeconds === null || !(ahtSeconds > 0)) {

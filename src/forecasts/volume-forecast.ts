@@ -1,7 +1,7 @@
 import { forecast, mstl, type ForecastResult } from '../../forecasting';
 import type { ApiContext } from '../api/context';
 import type { SegmentFilter } from '../metrics/dimensions';
-import type { SeriesBucket } from '../metrics/metric-loaders';
+import { withhold, type SeriesBucket } from '../metrics/metric-loaders';
 import type { Period } from '../metrics/period';
 import { metricByName } from '../metrics/registry';
 import type { BacktestAccuracy, ForecastGranularity, VolumeForecast } from './forecast-types';
@@ -18,9 +18,12 @@ export interface VolumeForecastRequest {
   filter: SegmentFilter;
 }
 
-/** The history of ticket volume as a series, read through the per-request loaders (so the caller's scope applies). */
+/**
+ * The history of ticket volume as a series, read through the per-request loaders (so the caller's scope applies). The
+ * models fit on every bucket as counted: what a caller sees of the history is withheld separately (visibleHistory).
+ */
 export function loadVolumeHistory(ctx: ApiContext, history: Period, granularity: ForecastGranularity, filter: SegmentFilter): Promise<SeriesBucket[]> {
-  return ctx.loaders.series.load({
+  return ctx.loaders.modelInputs.series.load({
     metric: metricByName('ticketVolume'),
     period: history,
     filter,
@@ -70,7 +73,8 @@ export async function computeVolumeForecast(ctx: ApiContext, req: VolumeForecast
   const periods = SEASONAL_PERIODS[req.granularity];
   const result = forecast(values, { horizon: req.horizon, periods, levels: req.levels });
   const usable = usablePeriods(values.length, req.granularity);
-  const decomposition = usable.length
+  // Trend + seasonal + remainder would give back the history a minimum group size withholds.
+  const decomposition = usable.length && ctx.loaders.minGroupSize === 0
     ? (() => {
         const d = mstl(values, { periods: usable });
         return { trend: d.trend, seasonal: d.seasonals.map((s) => ({ period: s.period, values: s.values })), remainder: d.remainder };
@@ -78,7 +82,7 @@ export async function computeVolumeForecast(ctx: ApiContext, req: VolumeForecast
     : null;
   const future = await nextBuckets(ctx.sql, buckets[buckets.length - 1].localStart, req.granularity, req.history.timezone, req.horizon);
   return {
-    history: buckets.map((b, i) => ({ start: b.start, localStart: b.localStart, value: values[i] })),
+    history: buckets.map((b) => ({ start: b.start, localStart: b.localStart, value: withhold({ ...b }, ctx.loaders.minGroupSize).value })),
     forecast: future.map((b, i) => ({
       start: b.start,
       localStart: b.localStart,

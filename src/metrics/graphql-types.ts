@@ -21,6 +21,10 @@ export class PeriodInput {
 }
 
 /** One bucket of a metric's series. */
+/** What a withheld value looks like (metric-loaders.ts' withhold). */
+export const WITHHELD_DESCRIPTION =
+  'True when the value is withheld from a partner key: computed from fewer records than PARTNER_MIN_GROUP_SIZE (value null, sample size 0).';
+
 @ObjectType({ description: 'One bucket of a series; empty buckets are present with sample size 0.', ...PLAIN_DATA })
 export class MetricBucket {
   @Field(() => String, { description: "The bucket's start as a local date-time in the series' time zone (YYYY-MM-DDTHH:MM:SS)." })
@@ -37,6 +41,9 @@ export class MetricBucket {
 
   @Field(() => Int, { description: 'Records the value was computed from.' })
   sampleSize: number;
+
+  @Field(() => Boolean, { description: WITHHELD_DESCRIPTION })
+  suppressed: boolean;
 }
 
 /** One segment of a breakdown. */

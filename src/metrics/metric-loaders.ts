@@ -19,6 +19,36 @@ export interface MetricValue {
   sampleSize: number;
   median?: number | null;
   p90?: number | null;
+  /** Left out for a scoped caller: computed from fewer records than its minimum group size (value and size withheld). */
+  suppressed: boolean;
+}
+
+/**
+ * Withholds a value computed from 1 to minGroupSize − 1 records: a scoped caller must not single out a handful of
+ * customers or agents, whether through a breakdown, a filter on one segment, a series bucket or a comparison.
+ */
+export function withhold<T extends MetricValue>(v: T, minGroupSize: number): T {
+  if (v.sampleSize > 0 && v.sampleSize < minGroupSize) {
+    v.value = null;
+    v.sampleSize = 0;
+    if ('median' in v) v.median = v.p90 = null;
+    v.suppressed = true;
+  }
+  return v;
+}
+
+/**
+ * The breakdown rows a scoped caller may see: rows of fewer than minGroupSize records are left out, and when the rows
+ * left out add up to fewer than minGroupSize records (so the total minus the shown rows would single them out), the
+ * smallest shown rows are left out with them until they do.
+ */
+export function visibleBreakdownRows<T extends MetricValue>(rows: T[], minGroupSize: number): T[] {
+  const present = rows.filter((row) => row.sampleSize > 0);
+  if (minGroupSize <= 0) return present;
+  const shown = present.filter((row) => row.sampleSize >= minGroupSize).sort((a, b) => a.sampleSize - b.sampleSize);
+  let hidden = present.reduce((n, row) => n + (row.sampleSize < minGroupSize ? row.sampleSize : 0), 0);
+  while (hidden > 0 && hidden < minGroupSize && shown.length) hidden += shown.shift()!.sampleSize;
+  return present.filter((row) => shown.includes(row));
 }
 
 /** One bucket of a series: its start in the requested zone (local date-time), its bounds as instants, and the value. */
@@ -68,6 +98,7 @@ function readValue<T extends object>(metric: MetricDefinition, row: Record<strin
   const out = into as T & MetricValue;
   out.value = value === null && sampleSize === 0 ? metric.emptyValue : value;
   out.sampleSize = sampleSize;
+  out.suppressed = false;
   if (c.median) {
     out.median = num(row?.[c.median]);
     out.p90 = num(row?.[c.p90!]);
@@ -220,34 +251,40 @@ export function createMetricLoaders(
     cacheKeyFn: (r) =>
       `${JSON.stringify(r.metric.name)}\u0000${periodKey(r.period)}\u0000${filterKey(r.filter)}\u0000${r.hours}\u0000${Boolean(r.percentiles)}\u0000${groupingKey(r.grouping)}`,
   });
+  const total = async (r: MetricRequest): Promise<MetricValue> => {
+    const { rows, columns } = await statements.load({ ...r, grouping: { kind: 'total' } });
+    return readValue(r.metric, rows[0], columns, {});
+  };
+  const series = async (r: SeriesRequest): Promise<SeriesBucket[]> => {
+    const { rows, columns } = await statements.load({ ...r, grouping: { kind: 'series', granularity: r.granularity, timezone: r.timezone } });
+    return rows.map((row) =>
+      readValue(r.metric, row, columns, { localStart: String(row.bucket_local), start: fromEpochMs(row.bucket_start_ms), end: fromEpochMs(row.bucket_end_ms) }),
+    );
+  };
   return {
     values: {
-      async load(r: MetricRequest): Promise<MetricValue> {
-        const { rows, columns } = await statements.load({ ...r, grouping: { kind: 'total' } });
-        return readValue(r.metric, rows[0], columns, {});
-      },
+      load: async (r: MetricRequest): Promise<MetricValue> => withhold(await total(r), minGroupSize),
     },
     series: {
-      async load(r: SeriesRequest): Promise<SeriesBucket[]> {
-        const { rows, columns } = await statements.load({ ...r, grouping: { kind: 'series', granularity: r.granularity, timezone: r.timezone } });
-        return rows.map((row) =>
-          readValue(r.metric, row, columns, { localStart: String(row.bucket_local), start: fromEpochMs(row.bucket_start_ms), end: fromEpochMs(row.bucket_end_ms) }),
-        );
-      },
+      load: async (r: SeriesRequest): Promise<SeriesBucket[]> => (await series(r)).map((b) => withhold(b, minGroupSize)),
     },
     breakdowns: {
       async load(r: BreakdownRequest): Promise<BreakdownRow[]> {
         const { rows, columns } = await statements.load({ ...r, grouping: { kind: 'breakdown', dimension: r.dimension } });
-        return (
-          rows
-            .map((row) => readValue(r.metric, row, columns, { segment: row.grp === null ? null : String(row.grp) }))
-            // A segment where this metric has no records is left out (the statement may hold other metrics' segments),
-            // and so is one smaller than a scoped caller's minimum group size.
-            .filter((row) => row.sampleSize > 0 && row.sampleSize >= minGroupSize)
-            .sort((a, b) => (a.segment ?? '\uffff').localeCompare(b.segment ?? '\uffff'))
-        );
+        // A segment where this metric has no records is left out (the statement may hold other metrics' segments).
+        return visibleBreakdownRows(
+          rows.map((row) => readValue(r.metric, row, columns, { segment: row.grp === null ? null : String(row.grp) })),
+          minGroupSize,
+        ).sort((a, b) => (a.segment ?? '\uffff').localeCompare(b.segment ?? '\uffff'));
       },
     },
+    /**
+     * Values and series as computed, for models (forecasts, staffing) that fit on the caller's whole segment and show
+     * their own outputs; never returned to a caller as they are.
+     */
+    modelInputs: { values: { load: total }, series: { load: series } },
+    /** The scoped caller's minimum group size (0: nothing is withheld). */
+    minGroupSize,
   };
 }
 

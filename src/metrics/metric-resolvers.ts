@@ -5,7 +5,7 @@ import type { ApiContext } from '../api/context';
 import { ApiError, ErrorCode } from '../api/errors';
 import { dimensionSetName, normaliseFilter, type Dimension, type DimensionSetName, type SegmentFilter } from './dimensions';
 import { ChannelEnum, DIMENSION_SET_ENUMS, GranularityEnum, HoursEnum, PriorityEnum, TargetStatusEnum, UnitEnum } from './graphql-enums';
-import { MetricBreakdownRow, MetricBucket, MetricComparison, MetricDrivers, PeriodInput } from './graphql-types';
+import { MetricBreakdownRow, MetricBucket, MetricComparison, MetricDrivers, PeriodInput, WITHHELD_DESCRIPTION } from './graphql-types';
 import { analyseDrivers } from './drivers/drivers';
 import { detectAnomalies } from '../forecasts/anomalies';
 import { AnomalyPoint } from '../forecasts/forecast-types';
@@ -96,6 +96,11 @@ function createResultType(setName: DimensionSetName, duration: boolean) {
     @FieldResolver(() => Int, { description: "Records the value was computed from (the denominator's count)." })
     async sampleSize(@Root() root: MetricHandle, @Ctx() ctx: ApiContext): Promise<number> {
       return (await ctx.loaders.values.load(root.request)).sampleSize;
+    }
+
+    @FieldResolver(() => Boolean, { description: WITHHELD_DESCRIPTION })
+    async suppressed(@Root() root: MetricHandle, @Ctx() ctx: ApiContext): Promise<boolean> {
+      return (await ctx.loaders.values.load(root.request)).suppressed;
     }
 
     @FieldResolver(() => [MetricBucket], { description: "The value per bucket over the period, every bucket present, in the series' time zone.", complexity: seriesCost })
