@@ -2,6 +2,16 @@ import { z } from 'zod';
 import { isValidTimeZone } from '../metrics/period';
 import { hasWholeHourOffsets } from '../metrics/rollups/rollup-eligibility';
 
+/** Whether a string is exactly a web origin: scheme, host and optional port, nothing else. */
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}
+
 /** Every setting deskmetrics reads from the environment, with its default and meaning (the README table is generated from this). */
 export const CONFIG_VARIABLES = {
   DATABASE_URL: {
@@ -43,6 +53,20 @@ export const CONFIG_VARIABLES = {
   HOST: {
     schema: z.string().min(1).default('0.0.0.0'),
     description: 'Interface the HTTP server binds to.',
+  },
+  CORS_ORIGINS: {
+    schema: z
+      .string()
+      .default('')
+      .transform((raw, ctx) => {
+        const origins = raw.split(',').map((o) => o.trim()).filter(Boolean);
+        for (const o of origins) {
+          if (o !== '*' && !isOrigin(o)) ctx.addIssue({ code: 'custom', message: `"${o}" is not an origin (scheme://host[:port], e.g. http://localhost:5173)` });
+        }
+        return origins;
+      }),
+    description:
+      "Origins (comma-separated, e.g. 'https://dash.example.com,http://localhost:5173') whose pages may call the API from a browser (CORS). '*' allows any origin, outside production mode only. Default: none.",
   },
   SHUTDOWN_TIMEOUT_MS: {
     schema: z.coerce.number().int().min(0).default(10000),

@@ -19,5 +19,8 @@ export function checkServerSettings(config: Config): void {
   if (isProduction(config) && config.DATABASE_STATEMENT_TIMEOUT_MS === 0) {
     problems.push('DATABASE_STATEMENT_TIMEOUT_MS=0 turns the statement timeout off, which production mode does not allow');
   }
+  if (isProduction(config) && config.CORS_ORIGINS.includes('*')) {
+    problems.push("CORS_ORIGINS='*' lets every web page call the API with a key it holds, which production mode does not allow: list the dashboards' origins");
+  }
   if (problems.length) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
 }

@@ -28,6 +28,7 @@ import { ForecastCache } from '../forecasts/forecast-cache';
 import { databaseUnavailablePlugin, DatabaseStatus, withinTime } from './database-status';
 import { graphiqlPage } from './graphiql';
 import { jsonErrorHandler, MAX_BODY } from './http-errors';
+import { corsMiddleware } from './cors';
 import { mountLocalImport } from './local-import';
 import { requestSqlFactory, type StatementObserver } from './request-sql';
 import { snapshotPlugin } from './snapshot-plugin';
@@ -92,6 +93,9 @@ export async function createApiServer(options: {
   if (config.TRUST_PROXY) app.set('trust proxy', /^\d+$/.test(config.TRUST_PROXY) ? Number(config.TRUST_PROXY) : config.TRUST_PROXY);
   // GraphQL answers are POST responses computed per request: an ETag (a hash of every body) would never be used.
   app.set('etag', false);
+  // First, so every answer to a listed origin's page carries its CORS headers, errors and 401/429 included.
+  const allowOrigins = corsMiddleware(config.CORS_ORIGINS);
+  if (allowOrigins) app.use(allowOrigins);
   const httpServer = createServer(app);
   const apollo = new ApolloServer<ApiContext>({
     schema,
