@@ -28,6 +28,7 @@ import { ForecastCache } from '../forecasts/forecast-cache';
 import { databaseUnavailablePlugin, DatabaseStatus, withinTime } from './database-status';
 import { graphiqlPage } from './graphiql';
 import { jsonErrorHandler, MAX_BODY } from './http-errors';
+import { conditionalGet } from './conditional-get';
 import { corsMiddleware } from './cors';
 import { mountLocalImport } from './local-import';
 import { requestSqlFactory, type StatementObserver } from './request-sql';
@@ -91,7 +92,7 @@ export async function createApiServer(options: {
   app.disable('x-powered-by');
   // The client address (per-address limits) comes from X-Forwarded-For only through proxies the operator names.
   if (config.TRUST_PROXY) app.set('trust proxy', /^\d+$/.test(config.TRUST_PROXY) ? Number(config.TRUST_PROXY) : config.TRUST_PROXY);
-  // GraphQL answers are POST responses computed per request: an ETag (a hash of every body) would never be used.
+  // Express's own ETag hashes every body after computing it; GET queries get one from the data version instead (conditional-get.ts).
   app.set('etag', false);
   // First, so every answer to a listed origin's page carries its CORS headers, errors and 401/429 included.
   const allowOrigins = corsMiddleware(config.CORS_ORIGINS);
@@ -149,6 +150,9 @@ export async function createApiServer(options: {
     });
   }
 
+  const authenticateRequest = (req: express.Request) => authFailures.guard(req.ip ?? 'unknown', () => authenticate(req.headers));
+  app.get('/graphql', conditionalGet(serverSql, authenticateRequest));
+
   app.get('/graphql', (req, res, next) => {
     // A browser asking for the page (no query in the URL) gets the explorer; GET queries go to Apollo.
     if (explorerEnabled(config) && !req.query.query && req.accepts(['text/html', 'application/json']) === 'text/html') {
@@ -166,7 +170,7 @@ export async function createApiServer(options: {
       // parse (400/413), may they ask now (429).
       context: async ({ req }) => {
         const startedAt = Date.now();
-        const caller = await authFailures.guard(req.ip ?? 'unknown', () => authenticate(req.headers)).catch((err: unknown) => {
+        const caller = await authenticateRequest(req).catch((err: unknown) => {
           // The key lookup is the first statement of a request: an outage is answered here, before Apollo runs.
           if (isDatabaseUnreachable(err)) throw withHttpStatus(databaseUnavailableError(), 503, { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) });
           throw err;

@@ -14,6 +14,7 @@ import { CalendarResolver } from '../metrics/business-hours/calendar-resolver';
 import { ForecastResolver } from '../forecasts/forecast-resolver';
 import { StaffingResolver } from '../forecasts/staffing-resolver';
 import { HealthResolver } from './health-resolver';
+import { DataStatusResolver } from '../metrics/data-status-resolver';
 import { authChecker } from '../auth/auth-checker';
 import { AuditResolver } from '../auth/audit-resolver';
 import { KeyResolver } from '../auth/key-resolver';
@@ -26,7 +27,7 @@ let cached: GraphQLSchema | undefined;
 /** The GraphQL schema, built once from the resolvers (most of them generated from the metric registry). */
 export function buildApiSchema(): GraphQLSchema {
   cached ??= buildSchemaSync({
-    resolvers: [HealthResolver, CatalogueResolver, TargetResolver, CalendarResolver, ForecastResolver, StaffingResolver, KeyResolver, AuditResolver, ...metricResolvers()] as [Function, ...Function[]],
+    resolvers: [HealthResolver, DataStatusResolver, CatalogueResolver, TargetResolver, CalendarResolver, ForecastResolver, StaffingResolver, KeyResolver, AuditResolver, ...metricResolvers()] as [Function, ...Function[]],
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     // @Authorized(roles) fields: the caller's role must be listed (mutations and key/audit queries are admin-only).
     authChecker,

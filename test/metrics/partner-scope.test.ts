@@ -83,6 +83,11 @@ const ENTRY_POINTS: EntryPoint[] = [
     expect: ok((d) => expect(d).toEqual({ p: ['api'], c: ['chat'], t: ['api-team'], a: ['a1'], tier: ['pro'] })),
   },
   {
+    name: 'the data status (its scope’s tickets only)',
+    query: `{ dataStatus { importRun dataThrough { fact latest } rollupsCurrent } }`,
+    expect: ok((d) => expect(d.dataStatus.dataThrough.map((f: { fact: string }) => f.fact)).toEqual(['tickets'])),
+  },
+  {
     name: 'the catalogue',
     query: `{ metricCatalogue { name dimensions } }`,
     expect: ok((d) => {
