@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config/config';
 import { DataFolderInUseError } from '../db/data-folder-lock';
-import { openMigratedDatabase, type Database } from '../db/data-source';
+import { cancelOwnStatements, openMigratedDatabase, type Database } from '../db/data-source';
 import { folderSource } from './folder-source';
 import { importDataset, type ImportProgress } from './import-dataset';
 import { formatSummary, formatValidationError, progressPrinter } from './import-output';
@@ -53,12 +53,54 @@ export async function runImportCommand(
     }
     return reportFailure(err, stderr);
   }
+  const interruption = cancelOnSignals(db, stderr);
+  let code: number;
   try {
-    return await importFolder(db.dataSource, db.description, folder, { ...options, batchSize: options.batchSize ?? config.IMPORT_BATCH_SIZE }, output);
+    code = await importFolder(db.dataSource, db.description, folder, { ...options, batchSize: options.batchSize ?? config.IMPORT_BATCH_SIZE }, output);
   } finally {
+    interruption.dispose();
     await db.close();
   }
+  if (!interruption.signal) return code;
+  stderr.write(`import interrupted by ${interruption.signal}: rolled back, nothing of this run was written\n`);
+  return interruption.signal === 'SIGINT' ? 130 : 143;
 }
+
+/**
+ * Ctrl-C or SIGTERM during an import on PostgreSQL cancels the import's statements (again every moment until the run
+ * has rolled back, since a signal may come between two statements), instead of leaving a backend working for a client
+ * that is gone. The embedded database runs inside this process: there the process stops at once, and PGlite recovers
+ * the uncommitted run at the next start as PostgreSQL recovers from a crash.
+ */
+function cancelOnSignals(db: Database, stderr: TextSink): { readonly signal?: NodeJS.Signals; dispose(): void } {
+  const state: { signal?: NodeJS.Signals; timer?: NodeJS.Timeout } = {};
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (state.signal) return;
+    state.signal = signal;
+    if (db.kind !== 'postgres') {
+      stderr.write(`import interrupted by ${signal}: nothing of this run was committed\n`);
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    }
+    stderr.write(`${signal}: cancelling the import\n`);
+    const cancel = () => void cancelOwnStatements(db).catch(() => undefined);
+    cancel();
+    state.timer = setInterval(cancel, SIGNAL_CANCEL_INTERVAL_MS);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    get signal() {
+      return state.signal;
+    },
+    dispose() {
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
+      if (state.timer) clearInterval(state.timer);
+    },
+  };
+}
+
+const SIGNAL_CANCEL_INTERVAL_MS = 200;
 
 /**
  * Imports a folder into an open database and writes the summary or the problems; resolves to the exit code. Progress
