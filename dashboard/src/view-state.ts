@@ -32,8 +32,8 @@ export function viewSearch(view: View): string {
   if (view.to) params.set('to', view.to);
   if (view.tz !== 'UTC') params.set('tz', view.tz);
   for (const name of LIST_FILTERS) if (view[name].length > 0) params.set(name, view[name].join(','));
-  // Commas stay readable in the address bar.
-  return `?${params.toString().replace(/%2C/g, ',')}`;
+  // Commas and slashes (Europe/Berlin) are allowed in a query string: kept readable in the address bar.
+  return `?${params.toString().replace(/%2C/gi, ',').replace(/%2F/gi, '/')}`;
 }
 
 /** A history entry per view, so Back returns to the previous one. */
