@@ -30,6 +30,7 @@ import { graphiqlPage } from './graphiql';
 import { jsonErrorHandler, MAX_BODY } from './http-errors';
 import { conditionalGet } from './conditional-get';
 import { corsMiddleware } from './cors';
+import { mountDashboard } from './dashboard-static';
 import { mountLocalImport } from './local-import';
 import { requestSqlFactory, type StatementObserver } from './request-sql';
 import { snapshotPlugin } from './snapshot-plugin';
@@ -186,7 +187,7 @@ export async function createApiServer(options: {
     }),
   );
 
-  app.get('/', (_req, res) => res.redirect('/graphql'));
+  mountDashboard(app, logger);
   app.use(jsonErrorHandler(logger));
 
   return {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/config';
 import { cancelOwnStatements, openMigratedDatabase } from '../db/data-source';
-import { ensureAuthenticationConfigured } from '../auth/first-key';
+import { dashboardLink, ensureAuthenticationConfigured } from '../auth/first-key';
 import { KeyStore } from '../auth/key-store';
 import { explorerEnabled } from '../limits/production-mode';
 import type { DataSource } from 'typeorm';
@@ -24,9 +24,10 @@ export async function runServeCommand(config: Config): Promise<void> {
   // While this server holds the embedded data folder, `deskmetrics import` sends its folder here (see local-import.ts).
   const localImportToken = db.folderLock ? randomBytes(32).toString('base64url') : undefined;
   let port: number;
+  let firstKey: string | null;
   try {
     // With an empty key store: production refuses to start; development creates an admin key and prints it once.
-    await ensureAuthenticationConfigured(config, new KeyStore({ query: (sql, params) => db.dataSource.query(sql, params) }), logger);
+    firstKey = await ensureAuthenticationConfigured(config, new KeyStore({ query: (sql, params) => db.dataSource.query(sql, params) }), logger);
     server = await createApiServer({ config, dataSource: db.dataSource, logger, authentication: { kind: 'api-keys' }, localImportToken });
     port = await listen(server, config.PORT, config.HOST).catch(async (err: NodeJS.ErrnoException) => {
       await server.stop();
@@ -38,7 +39,9 @@ export async function runServeCommand(config: Config): Promise<void> {
   }
   if (localImportToken) db.folderLock?.announceServer(`http://${localAddress(config.HOST)}:${port}`, localImportToken);
   const url = `http://localhost:${port}/graphql`;
-  logger.info({ url, explorer: explorerEnabled(config), mode: config.NODE_ENV }, `deskmetrics is serving ${url}`);
+  logger.info({ url, dashboard: `http://localhost:${port}/`, explorer: explorerEnabled(config), mode: config.NODE_ENV }, `deskmetrics is serving ${url}`);
+  // Only when the key was just created (development only): one click from the start log to a working dashboard.
+  if (firstKey) console.log(`Open the dashboard: ${dashboardLink(port, firstKey)}\n`);
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -1,0 +1,167 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { KeyRefused, query, type Freshness } from './api';
+import { ForecastChart, VolumeChart } from './charts';
+import { Filters, type Choices } from './Filters';
+import { formatInstant } from './format';
+import type { Channel, DashboardMetaQuery, DashboardTilesQuery, VolumeForecastQuery, VolumeSeriesQuery } from './gql/graphql';
+import { forgetKey, readKey, saveKey } from './key';
+import { KeyPrompt } from './KeyPrompt';
+import { addDays, dateIn, periodInput } from './period';
+import { DashboardMetaQuery as MetaDoc, DashboardTilesQuery as TilesDoc, VolumeForecastQuery as ForecastDoc, VolumeSeriesQuery as SeriesDoc } from './queries';
+import { TileGrid } from './tiles';
+import { readView, viewSearch, type View } from './view-state';
+
+/** How often the page asks again; unchanged data costs the server one small statement (a 304). */
+const REFRESH_MS = 60_000;
+/** Default period when the URL names none: the four weeks up to the latest ticket. */
+const DEFAULT_DAYS = 28;
+const FORECAST_HISTORY_DAYS = 182;
+const FORECAST_HORIZON_DAYS = 28;
+
+interface Shown {
+  /** The view these numbers are for (its query string): tests wait for it. */
+  search: string;
+  tiles: DashboardTilesQuery;
+  volume: VolumeSeriesQuery['ticketVolume'];
+  forecast: VolumeForecastQuery['ticketVolumeForecast'];
+}
+
+/** The view with its period filled in: the URL's, else the four weeks up to the latest ticket (or today). */
+function completeView(view: View, meta: DashboardMetaQuery): View & { from: string; to: string } {
+  if (view.from && view.to) return { ...view, from: view.from, to: view.to };
+  const latest = meta.dataStatus.dataThrough.find((f) => f.fact === 'tickets')?.latest;
+  const to = view.to ?? addDays(dateIn(latest ?? new Date().toISOString(), view.tz), 1);
+  return { ...view, from: view.from ?? addDays(to, -DEFAULT_DAYS), to };
+}
+
+export function App() {
+  const [key, setKey] = useState<string | null>(() => readKey());
+  const [keyError, setKeyError] = useState<string | null>(null);
+  const [view, setView] = useState<View>(() => readView());
+  const [meta, setMeta] = useState<DashboardMetaQuery | null>(null);
+  const [shown, setShown] = useState<Shown | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [checked, setChecked] = useState<{ at: Date; freshness: Freshness } | null>(null);
+  const generation = useRef(0);
+
+  const load = useCallback(async () => {
+    if (!key) return;
+    const mine = ++generation.current;
+    try {
+      const metaAnswer = await query(MetaDoc, {}, key);
+      const full = completeView(view, metaAnswer.data);
+      if (!view.from || !view.to) window.history.replaceState(null, '', window.location.pathname + viewSearch(full) + window.location.hash);
+      const filters = {
+        // The API validates channel names and says which one it does not know.
+        channel: full.channel.length ? full.channel.map((c) => c.toUpperCase() as Channel) : null,
+        product: full.product.length ? full.product : null,
+        tier: full.tier.length ? full.tier : null,
+      };
+      const period = periodInput(full.from, full.to, full.tz);
+      const history = periodInput(addDays(full.to, -FORECAST_HISTORY_DAYS), full.to, full.tz);
+      const [tiles, series, forecast] = await Promise.all([
+        query(TilesDoc, { period, ...filters }, key),
+        query(SeriesDoc, { period, ...filters }, key),
+        query(ForecastDoc, { history, horizon: FORECAST_HORIZON_DAYS, ...filters }, key),
+      ]);
+      if (mine !== generation.current) return;
+      const unchanged = [metaAnswer, tiles, series, forecast].every((a) => a.freshness === 'unchanged');
+      setMeta(metaAnswer.data);
+      setShown({ search: viewSearch(full), tiles: tiles.data, volume: series.data.ticketVolume, forecast: forecast.data.ticketVolumeForecast });
+      setChecked({ at: new Date(), freshness: unchanged ? 'unchanged' : 'new' });
+      setError(null);
+    } catch (err) {
+      if (mine !== generation.current) return;
+      if (err instanceof KeyRefused) {
+        forgetKey();
+        setKey(null);
+        setKeyError(`The API refused this key: ${err.message}`);
+        return;
+      }
+      setError(err instanceof Error ? err.message : String(err));
+    }
+  }, [key, view]);
+
+  useEffect(() => {
+    void load();
+    const timer = window.setInterval(() => void load(), REFRESH_MS);
+    return () => window.clearInterval(timer);
+  }, [load]);
+
+  useEffect(() => {
+    const back = () => setView(readView());
+    window.addEventListener('popstate', back);
+    return () => window.removeEventListener('popstate', back);
+  }, []);
+
+  if (!key) {
+    return (
+      <KeyPrompt
+        error={keyError}
+        onKey={(k) => {
+          saveKey(k);
+          setKeyError(null);
+          setKey(k);
+        }}
+      />
+    );
+  }
+
+  const change = (next: View) => {
+    window.history.pushState(null, '', window.location.pathname + viewSearch(next) + window.location.hash);
+    setView(next);
+  };
+  const choices: Choices = { channel: meta?.channels ?? [], product: meta?.products ?? [], tier: meta?.tiers ?? [] };
+  const shownView = shown ? readView(shown.search) : view;
+  const through = meta?.dataStatus.dataThrough.find((f) => f.fact === 'tickets')?.latest;
+
+  return (
+    <main data-loaded-view={shown?.search ?? ''}>
+      <header>
+        <h1>deskmetrics</h1>
+        <p className="freshness">
+          {through ? `data through ${formatInstant(through, view.tz)} (${view.tz})` : meta ? 'no tickets yet' : 'loading…'}
+          {meta && !meta.dataStatus.rollupsCurrent && ' · rollups refreshing'}
+        </p>
+        <button type="button" onClick={() => void load()}>
+          Refresh
+        </button>
+        {checked && (
+          <span className="checked">
+            checked {checked.at.toLocaleTimeString('en-GB')} · {checked.freshness === 'unchanged' ? 'no change' : 'updated'}
+          </span>
+        )}
+        <button
+          type="button"
+          className="quiet"
+          onClick={() => {
+            forgetKey();
+            setKey(null);
+          }}
+        >
+          Forget key
+        </button>
+      </header>
+      <Filters key={view.tz} view={{ ...shownView, ...view, from: view.from ?? shownView.from, to: view.to ?? shownView.to }} choices={choices} onChange={change} />
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <TileGrid tiles={shown?.tiles ?? null} />
+      <section className="charts">
+        <figure>
+          <figcaption>Tickets per day</figcaption>
+          {shown && <VolumeChart volume={shown.volume} />}
+        </figure>
+        <figure>
+          <figcaption>
+            Volume forecast, next {FORECAST_HORIZON_DAYS} days{shown ? ` · ${shown.forecast.modelDescription}` : ''}
+            {shown?.forecast.note && <span className="note"> · {shown.forecast.note}</span>}
+          </figcaption>
+          {shown && <ForecastChart forecast={shown.forecast} />}
+        </figure>
+      </section>
+    </main>
+  );
+}

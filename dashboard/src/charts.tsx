@@ -1,0 +1,120 @@
+import { LineChart, ScatterChart } from 'echarts/charts';
+import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
+import * as echarts from 'echarts/core';
+import { SVGRenderer } from 'echarts/renderers';
+import { useEffect, useRef } from 'react';
+import type { VolumeForecastQuery, VolumeSeriesQuery } from './gql/graphql';
+
+// Only what the page draws is bundled. SVG: crisp at any zoom, and the drawn marks are in the DOM.
+echarts.use([LineChart, ScatterChart, GridComponent, LegendComponent, TooltipComponent, SVGRenderer]);
+
+type Option = echarts.EChartsCoreOption;
+
+/** One ECharts instance in a div, following the option it is given and the window's size. */
+function Chart({ option, label, ...data }: { option: Option; label: string } & Record<`data-${string}`, string>) {
+  const ref = useRef<HTMLDivElement>(null);
+  const chart = useRef<echarts.ECharts | null>(null);
+  useEffect(() => {
+    const instance = echarts.init(ref.current!, null, { renderer: 'svg' });
+    chart.current = instance;
+    const resize = () => instance.resize();
+    window.addEventListener('resize', resize);
+    return () => {
+      window.removeEventListener('resize', resize);
+      instance.dispose();
+      chart.current = null;
+    };
+  }, []);
+  useEffect(() => {
+    chart.current?.setOption(option, { notMerge: true });
+  }, [option]);
+  return <div className="chart" ref={ref} role="img" aria-label={label} {...data} />;
+}
+
+const day = (localStart: string) => localStart.slice(0, 10);
+
+/** Daily ticket volume over the period, with the days the API flags as anomalies. */
+export function VolumeChart({ volume }: { volume: VolumeSeriesQuery['ticketVolume'] }) {
+  const option: Option = {
+    animation: false,
+    tooltip: { trigger: 'axis' },
+    legend: { top: 0 },
+    grid: { left: 48, right: 16, top: 32, bottom: 28 },
+    xAxis: { type: 'category', data: volume.series.map((b) => day(b.localStart)) },
+    yAxis: { type: 'value', minInterval: 1 },
+    series: [
+      { name: 'tickets per day', type: 'line', data: volume.series.map((b) => b.value), showSymbol: false, lineStyle: { width: 2 } },
+      {
+        name: 'anomaly',
+        type: 'scatter',
+        data: volume.anomalies.map((a) => [day(a.localStart), a.value]),
+        symbolSize: 10,
+        itemStyle: { color: '#d9480f' },
+      },
+    ],
+  };
+  return <Chart option={option} label="Tickets per day" data-chart="volume" />;
+}
+
+const LEVEL_COLOURS: Record<number, string> = { 80: '#74c0fc', 95: '#d0ebff' };
+
+/**
+ * Recent history and the forecast with its prediction intervals. Each band is drawn the ECharts way: an invisible
+ * lower line and, stacked on it, the band's width filled.
+ */
+export function ForecastChart({ forecast }: { forecast: VolumeForecastQuery['ticketVolumeForecast'] }) {
+  const history = forecast.history.slice(-56);
+  const dates = [...history.map((h) => day(h.localStart)), ...forecast.forecast.map((f) => day(f.localStart))];
+  const pad = history.map(() => null);
+  const levels = [...new Set(forecast.forecast.flatMap((f) => f.intervals.map((i) => i.level)))].sort((a, b) => b - a);
+  const bands = levels.flatMap((level) => {
+    const interval = (f: (typeof forecast.forecast)[number]) => f.intervals.find((i) => i.level === level);
+    return [
+      {
+        name: `${level} % band`,
+        type: 'line',
+        stack: `band${level}`,
+        data: [...pad, ...forecast.forecast.map((f) => interval(f)?.lower ?? null)],
+        lineStyle: { opacity: 0 },
+        showSymbol: false,
+        tooltip: { show: false },
+        legendHoverLink: false,
+        itemStyle: { color: LEVEL_COLOURS[level] ?? '#e7f5ff' },
+      },
+      {
+        name: `${level} % band`,
+        type: 'line',
+        stack: `band${level}`,
+        data: [...pad, ...forecast.forecast.map((f) => {
+          const i = interval(f);
+          return i ? i.upper - i.lower : null;
+        })],
+        lineStyle: { opacity: 0 },
+        showSymbol: false,
+        areaStyle: { color: LEVEL_COLOURS[level] ?? '#e7f5ff', opacity: 0.8 },
+        itemStyle: { color: LEVEL_COLOURS[level] ?? '#e7f5ff' },
+      },
+    ];
+  });
+  const option: Option = {
+    animation: false,
+    tooltip: { trigger: 'axis' },
+    legend: { top: 0, data: ['tickets per day', 'forecast', ...levels.map((l) => `${l} % band`)] },
+    grid: { left: 48, right: 16, top: 32, bottom: 28 },
+    xAxis: { type: 'category', data: dates },
+    yAxis: { type: 'value', minInterval: 1 },
+    series: [
+      ...bands,
+      { name: 'tickets per day', type: 'line', data: history.map((h) => h.value), showSymbol: false, itemStyle: { color: '#1c7ed6' } },
+      {
+        name: 'forecast',
+        type: 'line',
+        data: [...pad, ...forecast.forecast.map((f) => f.value)],
+        showSymbol: false,
+        lineStyle: { type: 'dashed', width: 2 },
+        itemStyle: { color: '#1864ab' },
+      },
+    ],
+  };
+  return <Chart option={option} label="Ticket volume forecast" data-chart="forecast" data-bands={levels.join(',')} />;
+}

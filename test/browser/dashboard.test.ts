@@ -1,0 +1,150 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { loadDemoIfEmpty } from '../../src/demo/demo-command';
+import { DASHBOARD_DIST } from '../../src/server/dashboard-static';
+import { chromiumAvailable, launchChromium } from '../support/browser';
+import { startTestApi, type TestApi } from '../support/test-api';
+
+/** The tiles the dashboard must show, by GraphQL field, and the filters each field takes. */
+const TILES: Record<string, readonly ('channel' | 'product' | 'tier')[]> = {
+  ticketVolume: ['channel', 'product', 'tier'],
+  firstResponseTime: ['channel', 'product', 'tier'],
+  averageResolutionTime: ['channel', 'product', 'tier'],
+  firstContactResolutionRate: ['channel', 'product', 'tier'],
+  csat: ['channel', 'product', 'tier'],
+  nps: ['channel', 'product', 'tier'],
+  customerEffortScore: ['channel', 'product', 'tier'],
+  slaComplianceResolution: ['channel', 'product', 'tier'],
+  escalationRate: ['channel', 'product', 'tier'],
+  abandonmentRate: ['channel', 'product', 'tier'],
+  backlog: ['channel', 'product', 'tier'],
+  churnRate: ['product', 'tier'],
+  retentionRate: ['product', 'tier'],
+  revenue: ['product', 'tier'],
+};
+
+type Filters = Partial<Record<'channel' | 'product' | 'tier', string[]>>;
+
+/** What the API answers for each tile's metric, asked server-side with the period written out by hand. */
+async function expectedValues(api: TestApi, period: { from: string; to: string; timezone: string }, filters: Filters): Promise<Record<string, string>> {
+  const fields = Object.entries(TILES).map(([field, takes]) => {
+    const args = takes.filter((f) => filters[f]).map((f) => `${f}: ${f === 'channel' ? `[${filters[f]!.join(', ')}]` : JSON.stringify(filters[f])}`);
+    return `${field}(period: ${JSON.stringify(period).replace(/"(\w+)":/g, '$1:')}${args.map((a) => `, ${a}`).join('')}) { value }`;
+  });
+  const answer = await api.graphql(`{ ${fields.join('\n')} }`);
+  expect(answer.errors).toBeUndefined();
+  return Object.fromEntries(Object.keys(TILES).map((field) => [field, JSON.stringify(answer.data[field].value)]));
+}
+
+/** The tiles as the page shows them: data-metric → data-value. */
+function shownValues(page: Page): Promise<Record<string, string>> {
+  return page.$$eval('[data-metric]', (tiles) => Object.fromEntries(tiles.map((t) => [t.getAttribute('data-metric'), t.getAttribute('data-value')])));
+}
+
+/** Waits until the page shows the numbers of the view in its address bar. */
+async function waitForView(page: Page, search: string): Promise<void> {
+  await page.waitForSelector(`main[data-loaded-view="${search}"]`, { timeout: 30_000 });
+}
+
+(chromiumAvailable('dashboard') ? describe : describe.skip)('the reference dashboard in Chromium', () => {
+  let browser: Browser;
+  let api: TestApi;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(join(DASHBOARD_DIST, 'index.html'))) throw new Error(`no built dashboard in ${DASHBOARD_DIST}: run npm run build`);
+    api = await startTestApi({}, { auth: true });
+    await loadDemoIfEmpty(api.db.dataSource, { tickets: 3000, seed: 42, log: () => undefined });
+    // One target, so a tile shows its status.
+    const target = await api.graphql('mutation { setMetricTarget(metric: "firstResponseTime", target: 21600) { metric } }');
+    expect(target.errors).toBeUndefined();
+    browser = await launchChromium();
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await api?.close();
+  });
+
+  async function open(path: string): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${api.url}${path}`);
+    return page;
+  }
+
+  it('fills every tile with the numbers the API returns for the period and filters in the URL, and follows a filter', async () => {
+    const search = '?from=2026-09-01&to=2026-10-01&tz=Europe/Berlin&product=billing,api';
+    const started = Date.now();
+    const page = await open(`/${search}#key=${api.adminKey}`);
+    await waitForView(page, search);
+    console.info(`dashboard: every tile filled ${Date.now() - started} ms after navigation (3,000 demo tickets)`);
+    // The key left the address bar for this tab's sessionStorage.
+    expect(page.url()).toBe(`${api.url}/${search}`);
+    expect(await page.evaluate(() => sessionStorage.getItem('deskmetrics.key'))).toBe(api.adminKey);
+
+    const berlinSeptember = { from: '2026-09-01T00:00:00+02:00', to: '2026-10-01T00:00:00+02:00', timezone: 'Europe/Berlin' };
+    const before = await expectedValues(api, berlinSeptember, { product: ['billing', 'api'] });
+    expect(await shownValues(page)).toEqual(before);
+    expect(Object.values(before).filter((v) => v !== 'null' && v !== '0').length).toBeGreaterThan(10);
+
+    // A filter click: the URL and every number follow it.
+    const channel = await page.getAttribute('[data-filter="channel"] input >> nth=0', 'value');
+    await page.check('[data-filter="channel"] input >> nth=0');
+    const filtered = `?from=2026-09-01&to=2026-10-01&tz=Europe/Berlin&channel=${channel}&product=billing,api`;
+    await waitForView(page, filtered);
+    expect(page.url()).toBe(`${api.url}/${filtered}`);
+    const after = await expectedValues(api, berlinSeptember, { product: ['billing', 'api'], channel: [channel!.toUpperCase()] });
+    expect(await shownValues(page)).toEqual(after);
+    expect(after.ticketVolume).not.toBe(before.ticketVolume);
+
+    // Back shows the previous view again.
+    await page.goBack();
+    await waitForView(page, search);
+    expect(await shownValues(page)).toEqual(before);
+    expect(errors).toEqual([]);
+  }, 120_000);
+
+  it('draws the forecast with its 80 and 95 % bands, says how fresh the data is, and refreshes with a 304', async () => {
+    const search = '?from=2026-10-04&to=2026-11-01';
+    const page = await open(`/${search}#key=${api.adminKey}`);
+    await waitForView(page, search);
+    const forecast = page.locator('[data-chart="forecast"]');
+    expect(await forecast.getAttribute('data-bands')).toBe('95,80');
+    // Each band is a filled area across the forecast, in its own colour (legend icons are a few pixels wide).
+    const bandWidths = await forecast.evaluate((chart) =>
+      ['#74c0fc', '#d0ebff'].map((fill) => Math.max(0, ...[...chart.querySelectorAll(`path[fill="${fill}"]`)].map((p) => p.getBoundingClientRect().width))),
+    );
+    for (const width of bandWidths) expect(width).toBeGreaterThan(100);
+    expect(await forecast.textContent()).toMatch(/80 % band[\s\S]*95 % band|95 % band[\s\S]*80 % band/);
+
+    const status = await api.graphql('{ dataStatus { dataThrough { fact latest } } }');
+    const latest = status.data.dataStatus.dataThrough.find((f: { fact: string }) => f.fact === 'tickets').latest as string;
+    const shownThrough = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', dateStyle: 'medium', timeStyle: 'short' }).format(new Date(latest));
+    expect(await page.textContent('.freshness')).toContain(`data through ${shownThrough}`);
+
+    const statuses: number[] = [];
+    page.on('response', (r) => r.url().includes('/graphql?') && statuses.push(r.status()));
+    await page.click('button:has-text("Refresh")');
+    await page.waitForSelector('.checked:has-text("no change")');
+    expect(statuses).toEqual([304, 304, 304, 304]);
+
+    if (process.env.DASHBOARD_SCREENSHOT) await page.screenshot({ path: process.env.DASHBOARD_SCREENSHOT, fullPage: true });
+    expect(errors).toEqual([]);
+  }, 120_000);
+
+  it('asks for a key when the URL has none, and again when the API refuses it', async () => {
+    const page = await open('/?from=2026-10-04&to=2026-11-01');
+    await page.fill('input[name="key"]', 'dmk_not_a_key');
+    await page.click('button[type="submit"]');
+    await page.waitForSelector('.key-prompt [role="alert"]');
+    expect(await page.textContent('.key-prompt [role="alert"]')).toMatch(/refused/);
+    await page.fill('input[name="key"]', api.adminKey!);
+    await page.click('button[type="submit"]');
+    await waitForView(page, '?from=2026-10-04&to=2026-11-01');
+    expect(await page.$$eval('[data-metric]', (tiles) => tiles.length)).toBe(Object.keys(TILES).length);
+    // The refused key's 401 is the only error the console saw.
+    expect(errors.filter((e) => !/401/.test(e))).toEqual([]);
+  }, 120_000);
+});
