@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { loadConfig } from '../../src/config/config';
 import { openMigratedDatabase } from '../../src/db/data-source';
+import { lockSessions } from '../support/pg-sessions';
 
 const BIN = join(__dirname, '..', '..', 'bin', 'deskmetrics.js');
 const FIXTURE = join(__dirname, '..', 'fixtures', 'acceptance');
@@ -15,19 +15,14 @@ if (!onPostgres) console.info('import-signal: skipped on PGlite, which runs insi
     const schema = `test_sigint_${process.pid}_${randomBytes(4).toString('hex')}`;
     const db = await openMigratedDatabase({ ...loadConfig(process.env), DATABASE_SCHEMA: schema }, { command: 'test' });
     await db.close();
-    // One session holds the lock; another watches (pg_stat_activity is read once per transaction, so the lock holder's
-    // open transaction would keep showing the moment it first looked).
-    const watcher = new Client({ connectionString: process.env.DATABASE_URL });
-    const observer = new Client({ connectionString: process.env.DATABASE_URL });
-    await watcher.connect();
-    await observer.connect();
+    const sessions = await lockSessions();
+    const watcher = sessions.holder;
     const env = { ...process.env, NODE_OPTIONS: '', DATABASE_SCHEMA: schema };
     const child = spawn('node', [BIN, 'import', FIXTURE], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    const ours = async (condition: string) =>
-      Number((await observer.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1 AND ${condition}`, [`deskmetrics-${child.pid}`])).rows[0].n);
+    const ours = (condition: string) => sessions.sessionsOf(child.pid!, condition);
     try {
       // The import's writes wait behind this lock, so the signal lands while a statement of the import runs.
       await watcher.query('BEGIN');
@@ -46,10 +41,7 @@ ${stderr}`);
       expect(rows[0]).toEqual({ tickets: 0, runs: 0 });
     } finally {
       child.kill('SIGKILL');
-      await watcher.query('ROLLBACK').catch(() => undefined);
-      await watcher.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await watcher.end();
-      await observer.end();
+      await sessions.end(schema);
     }
   }, 120_000);
 });

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { Client } from 'pg';
+import { lockSessions } from '../support/pg-sessions';
 
 const BIN = join(__dirname, '..', '..', 'bin', 'deskmetrics.js');
 const onPostgres = Boolean(process.env.DATABASE_URL);
@@ -16,12 +16,8 @@ if (!onPostgres) console.info('serve-shutdown: skipped on PGlite, whose statemen
     child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    // One session holds the lock; another watches (pg_stat_activity is read once per transaction, so the lock holder's
-    // open transaction would keep showing the moment it first looked).
-    const watcher = new Client({ connectionString: process.env.DATABASE_URL });
-    const observer = new Client({ connectionString: process.env.DATABASE_URL });
-    await watcher.connect();
-    await observer.connect();
+    const sessions = await lockSessions();
+    const watcher = sessions.holder;
     try {
       for (let i = 0; !/deskmetrics is serving/.test(output); i++) {
         if (i > 900 || child.exitCode !== null) throw new Error(`serve did not start:\n${output}`);
@@ -37,8 +33,7 @@ if (!onPostgres) console.info('serve-shutdown: skipped on PGlite, whose statemen
         headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
         body: JSON.stringify({ query: '{ ticketVolume(period: { from: "2025-01-01T00:00:00Z", to: "2025-02-01T00:00:00Z" }) { value } }' }),
       }).then(async (r) => ({ status: r.status, body: (await r.json()) as { errors?: { message: string }[] } }));
-      const waiting = async () =>
-        Number((await observer.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`, [`deskmetrics-${child.pid}`])).rows[0].n);
+      const waiting = () => sessions.sessionsOf(child.pid!, `wait_event_type = 'Lock'`);
       for (let i = 0; (await waiting()) === 0; i++) {
         if (i > 300) throw new Error(`the request never reached the database:
 ${output}`);
@@ -52,10 +47,7 @@ ${output}`);
       expect(await waiting()).toBe(0);
     } finally {
       child.kill('SIGKILL');
-      await watcher.query('ROLLBACK').catch(() => undefined);
-      await watcher.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await watcher.end();
-      await observer.end();
+      await sessions.end(schema);
     }
   }, 120_000);
 });
