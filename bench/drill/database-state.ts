@@ -30,7 +30,16 @@ export async function readState(target: DrillTarget): Promise<DatabaseState> {
     const state: DatabaseState = new Map();
     for (const { tablename } of tables) {
       if (SERVER_TABLES.has(tablename)) continue;
-      const rows: { h: string }[] = await db.dataSource.query(`SELECT md5(t::text) AS h FROM "${schema}"."${tablename}" t`);
+      // Surrogate keys are left out: identity values a rolled-back import drew are not given back, so a later import
+      // numbers the same rows differently. What the rows say is compared, not how they are numbered.
+      const keys: { column_name: string }[] = await db.dataSource.query(
+        `SELECT column_name FROM information_schema.columns
+          WHERE table_schema = $1 AND table_name = $2 AND data_type = 'bigint' AND (column_name = 'id' OR column_name LIKE '%\\_id')`,
+        [schema, tablename],
+      );
+      const rows: { h: string }[] = await db.dataSource.query(`SELECT md5((to_jsonb(t) - $1::text[])::text) AS h FROM "${schema}"."${tablename}" t`, [
+        keys.map((k) => k.column_name),
+      ]);
       const hashes = new Map<string, number>();
       for (const { h } of rows) hashes.set(h, (hashes.get(h) ?? 0) + 1);
       state.set(tablename, hashes);
