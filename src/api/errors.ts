@@ -26,6 +26,8 @@ export enum ErrorCode {
   RATE_LIMITED = 'RATE_LIMITED',
   /** The database stopped a statement at DATABASE_STATEMENT_TIMEOUT_MS. */
   QUERY_TIMEOUT = 'QUERY_TIMEOUT',
+  /** A statement was cancelled before it finished: the server is shutting down, or an operator stopped it. */
+  QUERY_CANCELLED = 'QUERY_CANCELLED',
   /** The database cannot be reached (HTTP 503 with Retry-After). */
   DATABASE_UNAVAILABLE = 'DATABASE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
@@ -70,6 +72,15 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   if (isDatabaseUnreachable(original)) {
     const unavailable = databaseUnavailableError();
     return { message: unavailable.message, locations: formatted.locations, path: formatted.path, extensions: { code: unavailable.code } };
+  }
+  // PostgreSQL gives one SQLSTATE for both; only its message tells a timeout from a cancellation (pg_cancel_backend).
+  if (sqlState(original) === SqlState.QUERY_CANCELED && !/statement timeout/.test((original as Error).message)) {
+    return {
+      message: 'the server cancelled the query before it finished (it is shutting down, or an operator stopped it): send it again',
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: ErrorCode.QUERY_CANCELLED },
+    };
   }
   if (sqlState(original) === SqlState.QUERY_CANCELED) {
     return {

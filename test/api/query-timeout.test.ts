@@ -31,6 +31,31 @@ describe('a statement stopped by the statement timeout', () => {
     expect(formatted.message).not.toMatch(/pg_sleep|canceling/);
   });
 
+  onPostgres('tells a cancelled statement (a shutdown, an operator) from a timeout', async () => {
+    const runner = db.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      const [{ pid }] = await runner.query('SELECT pg_backend_pid() AS pid');
+      const sleeping = runner.query('SELECT pg_sleep(5)').then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      for (let i = 0; ; i++) {
+        const [{ n }] = await db.dataSource.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1 AND query LIKE '%pg_sleep%' AND state = 'active'`, [pid]);
+        if (n > 0 || i > 100) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await db.dataSource.query('SELECT pg_cancel_backend($1)', [pid]);
+      const failure = (await sleeping) as Error;
+      const wrapped = new GraphQLError(failure.message, { originalError: failure, path: ['metric'] });
+      const formatted = formatError({ message: wrapped.message, path: ['metric'] }, wrapped);
+      expect(formatted.extensions).toEqual({ code: ErrorCode.QUERY_CANCELLED });
+      expect(formatted.message).not.toMatch(/DATABASE_STATEMENT_TIMEOUT_MS/);
+    } finally {
+      await runner.release();
+    }
+  });
+
   it('leaves other database errors internal', () => {
     const other = Object.assign(new Error('relation "x" does not exist'), { code: '42P01' });
     const formatted = formatError({ message: other.message }, new GraphQLError(other.message, { originalError: other }));

@@ -41,7 +41,7 @@ ${output}`);
       }
       child.kill('SIGTERM');
       const res = await answer;
-      expect(res.body.errors?.length).toBeGreaterThan(0);
+      expect(res.body.errors?.map((e) => (e as { extensions?: { code?: string } }).extensions?.code)).toContain('QUERY_CANCELLED');
       expect(await exited).toBe(1);
       expect(output).toContain('statements cancelled');
       expect(await waiting()).toBe(0);
