@@ -173,7 +173,10 @@ export class RequestSnapshot {
   }
 
   private discard(connection: Connection): void {
-    this.connections.splice(this.connections.indexOf(connection), 1);
+    const at = this.connections.indexOf(connection);
+    // end() has already taken it (the response went out while this statement ran): end() releases it.
+    if (at < 0) return;
+    this.connections.splice(at, 1);
     void connection.client
       .query('ROLLBACK')
       .then(() => connection.client.release())

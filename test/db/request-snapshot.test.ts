@@ -37,6 +37,20 @@ describe('request snapshots under load', () => {
     expect(open).toBe(0);
   }, 120_000);
 
+  it('ends cleanly when the response goes out while a statement runs and then fails', async () => {
+    const pool = poolOf(db.dataSource);
+    const snapshot = new RequestSnapshot(pool, 2, db.kind === 'postgres');
+    // Fails only after a moment: 1 / (1 − 1), the divisor read from a sleeping subquery.
+    const failing = snapshot.query('SELECT 1 / (SELECT count(*)::int - 1 FROM pg_sleep(0.3)) AS n', []).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    await expect(snapshot.end()).resolves.toBeUndefined();
+    expect(await failing).toBeInstanceOf(Error);
+    expect(pool.idleCount).toBe(pool.totalCount);
+  });
+
   it('a failed statement fails alone and the request goes on', async () => {
     const snapshot = new RequestSnapshot(poolOf(db.dataSource), 2, db.kind === 'postgres');
     try {
