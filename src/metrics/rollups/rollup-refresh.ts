@@ -35,7 +35,12 @@ function insertSql(table: RollupTable, event: string, full: boolean): string {
     ORDER BY 1;`;
 }
 
-const MERGE = { sum: (c: string) => `sum(r."${c}")`, max: (c: string) => `max(r."${c}")`, concat: (c: string) => `rollup_array_cat(r."${c}")` };
+const MERGE = {
+  sum: (c: string) => `sum(r."${c}")`,
+  max: (c: string) => `max(r."${c}")`,
+  // Arrays are concatenated in a fixed order, so equal facts give equal rows whatever order a plan visits them in.
+  concat: (c: string) => `rollup_array_cat(r."${c}" ORDER BY r."${c}")`,
+};
 
 /**
  * The INSERT summing one event's hourly rows of a rollup into its daily rows holding every segment column, for every day

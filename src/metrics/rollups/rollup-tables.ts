@@ -57,7 +57,7 @@ function slaMeasures(prefix: string, milestone: SlaMilestone, targetColumn: SlaT
   return [
     { column: `${prefix}_met`, event: 'created', aggregate: `count(*) FILTER (WHERE ${target} IS NOT NULL AND ${slaMet(milestone, target, { elapsed })})` },
     { column: `${prefix}_settled`, event: 'created', aggregate: `count(*) FILTER (WHERE ${slaSettled(milestone, target)})` },
-    { column: `${prefix}_pending_deadlines`, event: 'created', aggregate: `array_agg(${deadline}) FILTER (WHERE ${pending})`, merge: 'concat' },
+    { column: `${prefix}_pending_deadlines`, event: 'created', aggregate: `array_agg(${deadline} ORDER BY ${deadline}) FILTER (WHERE ${pending})`, merge: 'concat' },
     { column: `${prefix}_pending_last`, event: 'created', aggregate: `max(${deadline}) FILTER (WHERE ${pending})`, merge: 'max' },
   ];
 }
