@@ -1,5 +1,6 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
 import type { DataSource } from 'typeorm';
+import { answeredWithin, type AnswerDeadline } from './unanswered-statement';
 
 /**
  * One request, one version of the data. The statements of a request (a dashboard's fact statements, its comparisons and
@@ -45,7 +46,14 @@ export class RequestSnapshot {
     private readonly pool: Pool,
     private readonly maxConnections: number,
     private readonly exportable: boolean,
+    private readonly deadline?: AnswerDeadline,
   ) {}
+
+  /** One statement on one of the request's connections, given up when the database does not answer in time. */
+  private run<R extends QueryResultRow = Record<string, unknown>>(client: PoolClient, sql: string, params?: unknown[]): Promise<QueryResult<R>> {
+    const statement = client.query<R>(sql, params);
+    return this.deadline ? answeredWithin(client, statement, this.deadline) : statement;
+  }
 
   /** Whether any statement ran (and so a transaction is open until end()). */
   get started(): boolean {
@@ -56,7 +64,7 @@ export class RequestSnapshot {
     if (this.ended) throw new Error('the request has ended: no more statements on its snapshot');
     const connection = await this.acquire();
     try {
-      const result = await connection.client.query(sql, params);
+      const result = await this.run(connection.client, sql, params);
       return result.rows as T[];
     } catch (err) {
       // A failed statement aborts its transaction: that connection is of no further use to the request.
@@ -75,7 +83,7 @@ export class RequestSnapshot {
     await Promise.all(
       open.map(async ({ client }) => {
         try {
-          await client.query('COMMIT');
+          await this.run(client, 'COMMIT');
           client.release();
         } catch (err) {
           client.release(err as Error);
@@ -147,19 +155,23 @@ export class RequestSnapshot {
   /** Starts the snapshot transaction on a new connection: the first exports its snapshot, the others import it. */
   private async begin(client: PoolClient, first: boolean): Promise<Connection> {
     try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      await this.run(client, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       if (first && this.exportable) {
-        const { rows } = await client.query<{ id: string }>('SELECT pg_export_snapshot() AS id');
+        const { rows } = await this.run<{ id: string }>(client, 'SELECT pg_export_snapshot() AS id');
         this.snapshotId = rows[0].id;
       } else if (!first) {
         if (!this.snapshotId) throw new Error('the snapshot is no longer exported');
         // The id was made by pg_export_snapshot, not by a caller; SET TRANSACTION SNAPSHOT takes no parameter.
-        await client.query(`SET TRANSACTION SNAPSHOT '${this.snapshotId.replace(/'/g, "''")}'`);
+        await this.run(client, `SET TRANSACTION SNAPSHOT '${this.snapshotId.replace(/'/g, "''")}'`);
       }
       if (this.ended) throw new Error('the request has ended');
     } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      client.release();
+      // A connection that failed to roll back (closed, or unanswered) is dropped, not handed to the next request.
+      const rolledBack = await this.run(client, 'ROLLBACK').then(
+        () => true,
+        () => false,
+      );
+      client.release(rolledBack ? undefined : (err as Error));
       throw err;
     }
     const connection = { client, busy: true, exporter: first && this.exportable };
@@ -177,8 +189,7 @@ export class RequestSnapshot {
     // end() has already taken it (the response went out while this statement ran): end() releases it.
     if (at < 0) return;
     this.connections.splice(at, 1);
-    void connection.client
-      .query('ROLLBACK')
+    void this.run(connection.client, 'ROLLBACK')
       .then(() => connection.client.release())
       .catch((err: Error) => connection.client.release(err));
     // The request goes on with the connections it has; when none is left, its next statement starts a new snapshot

@@ -79,7 +79,10 @@ export async function createApiServer(options: {
   // Key lookups and audit writes are the server's own statements: straight to the pool, not through the request seam.
   const serverSql = database.watchExecutor(dataSourceExecutor(dataSource));
   const [{ version }] = await dataSource.query('SELECT version() AS version');
-  const requestSql = requestSqlFactory(dataSource, serverSql, /PGlite/i.test(version), options.onStatement);
+  const requestSql = requestSqlFactory(dataSource, serverSql, /PGlite/i.test(version), {
+    onStatement: options.onStatement,
+    deadline: database.answerDeadline(config.DATABASE_STATEMENT_TIMEOUT_MS, config.DATABASE_CONNECT_TIMEOUT_MS, config.HEALTH_CHECK_TIMEOUT_MS),
+  });
   const authenticate = createAuthenticator(authentication, new KeyStore(serverSql), logger);
   const audit = new AuditLog(serverSql, logger);
   const authFailures = new AuthFailureLimit(config.AUTH_FAILURES_PER_MINUTE);

@@ -2,6 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { ApiContext } from '../api/context';
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnreachable } from '../api/database-unavailable';
 import { ErrorCode } from '../api/errors';
+import type { AnswerDeadline } from '../db/unanswered-statement';
 import type { Logger } from '../logging/logger';
 import type { SqlExecutor } from '../metrics/metric-loaders';
 
@@ -13,6 +14,15 @@ export class DatabaseStatus {
   private reachable = true;
 
   constructor(private readonly logger: Logger) {}
+
+  /**
+   * How long a request's statement may go unanswered before its connection is given up: while the database answers,
+   * its own statement timeout plus `graceMs` (none without one); once it is found unreachable, only `unreachableMs`,
+   * so requests caught on a connection that stopped forwarding are answered with the others.
+   */
+  answerDeadline(statementTimeoutMs: number, graceMs: number, unreachableMs: number): AnswerDeadline {
+    return () => (!this.reachable ? unreachableMs : statementTimeoutMs > 0 ? statementTimeoutMs + graceMs : undefined);
+  }
 
   /** A statement succeeded. */
   up(): void {

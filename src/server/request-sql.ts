@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { poolOf, RequestSnapshot } from '../db/request-snapshot';
+import type { AnswerDeadline } from '../db/unanswered-statement';
 import type { SqlExecutor } from '../metrics/metric-loaders';
 
 /** Told of each statement before it runs (tests count statements, or act between two of them). */
@@ -47,9 +48,16 @@ export class RequestSql implements SqlExecutor {
 }
 
 /** Makes each request's RequestSql over the DataSource's pool. */
-export function requestSqlFactory(dataSource: DataSource, direct: SqlExecutor, embedded: boolean, onStatement?: StatementObserver): () => RequestSql {
+export function requestSqlFactory(
+  dataSource: DataSource,
+  direct: SqlExecutor,
+  embedded: boolean,
+  options: { onStatement?: StatementObserver; deadline?: AnswerDeadline } = {},
+): () => RequestSql {
   const pool = poolOf(dataSource);
   // A request takes at most half the pool, so others always find connections; the embedded database has only one.
   const perRequest = embedded ? 1 : Math.max(1, Math.floor((pool.options.max ?? 10) / 2));
-  return () => new RequestSql(new RequestSnapshot(pool, perRequest, !embedded), direct, onStatement);
+  // The embedded database runs in this process: nothing between it and us can stop forwarding.
+  const deadline = embedded ? undefined : options.deadline;
+  return () => new RequestSql(new RequestSnapshot(pool, perRequest, !embedded, deadline), direct, options.onStatement);
 }

@@ -109,3 +109,50 @@ onPostgres('a database that stops answering', () => {
     expect(body.errors?.map((e) => e.extensions?.code)).toEqual(['DATABASE_UNAVAILABLE']);
   });
 });
+
+onPostgres('a connection that stops forwarding while a statement waits on it', () => {
+  let api: TestApi;
+  let proxy: TcpProxy;
+  let lines: string[];
+  beforeAll(async () => {
+    const target = new URL(url!);
+    proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    const proxied = new URL(url!);
+    proxied.hostname = '127.0.0.1';
+    proxied.port = String(proxy.port);
+    const captured = capturedLogger();
+    lines = captured.lines;
+    const timeouts = { HEALTH_CHECK_TIMEOUT_MS: 500, DATABASE_CONNECT_TIMEOUT_MS: 500, DATABASE_STATEMENT_TIMEOUT_MS: 1000 };
+    api = await startTestApi(timeouts, {
+      auth: false,
+      logger: captured.logger,
+      databaseEnv: { DATABASE_URL: proxied.toString(), DATABASE_CONNECT_TIMEOUT_MS: '500', DATABASE_STATEMENT_TIMEOUT_MS: '1000' },
+    });
+  });
+  afterAll(async () => {
+    await proxy?.restore();
+    await api?.close();
+    await proxy?.close();
+  });
+
+  it('answers DATABASE_UNAVAILABLE instead of waiting for an answer that never comes, then recovers', async () => {
+    // A pooled connection exists, so the next request's statement is sent on it (no new connection to time out).
+    expect(await (await api.post({ query: '{ healthy }' })).json()).toEqual({ data: { healthy: true } });
+    proxy.freeze();
+    // PostgreSQL's statement timeout never reaches us through a frozen link: the server must give the connection up.
+    const res = await fetch(`${api.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ healthy }' }),
+      signal: AbortSignal.timeout(15_000),
+    });
+    const body = await expectUnavailable(res);
+    expect(body.errors?.map((e) => e.extensions?.code)).toEqual(['DATABASE_UNAVAILABLE']);
+    expect(outageLines(lines)).toHaveLength(1);
+
+    await proxy.restore();
+    // The abandoned connection is not handed to the next request.
+    for (let i = 0; i < 3; i++) expect(await (await api.post({ query: '{ healthy }' })).json()).toEqual({ data: { healthy: true } });
+    expect(recoveryLines(lines)).toHaveLength(1);
+  }, 30_000);
+});

@@ -14,12 +14,10 @@ export interface TcpProxy {
 
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
+  // Clients accepted while frozen: connected upstream when the link comes back.
+  const held = new Set<Socket>();
   let frozen = false;
-  const server = createServer((client) => {
-    sockets.add(client);
-    client.on('close', () => sockets.delete(client));
-    client.on('error', () => client.destroy());
-    if (frozen) return client.pause();
+  const forward = (client: Socket) => {
     const upstream = connect(target.port, target.host);
     sockets.add(upstream);
     upstream.on('close', () => (sockets.delete(upstream), client.destroy()));
@@ -27,6 +25,14 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     client.on('close', () => upstream.destroy());
     client.pipe(upstream);
     upstream.pipe(client);
+  };
+  const server = createServer((client) => {
+    sockets.add(client);
+    client.on('close', () => (sockets.delete(client), held.delete(client)));
+    client.on('error', () => client.destroy());
+    if (!frozen) return forward(client);
+    client.pause();
+    held.add(client);
   });
   const listen = (port: number) => new Promise<number>((resolve) => server.listen(port, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
   const port = await listen(0);
@@ -43,6 +49,10 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     cut: stop,
     async restore() {
       frozen = false;
+      // A link that forwards again delivers what waited: paused connections resume, held ones are connected.
+      for (const s of sockets) if (!held.has(s)) s.resume();
+      for (const c of held) forward(c), c.resume();
+      held.clear();
       if (!server.listening) await listen(port);
     },
     close: stop,
