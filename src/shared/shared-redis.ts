@@ -38,13 +38,21 @@ export class SharedRedis {
     // Connection errors are reported through the commands that meet them; without a listener ioredis prints each one.
     client.on('error', () => {});
     const shared = new SharedRedis(client, config.REDIS_KEY_PREFIX, logger, redactedUrl(config.REDIS_URL));
+    // Bounded: a Redis that accepts the connection but never answers must not hold the server's start.
+    const startup = client.connect().then(() => client.ping());
+    startup.catch(() => {});
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${config.REDIS_TIMEOUT_MS} ms (REDIS_TIMEOUT_MS)`)), config.REDIS_TIMEOUT_MS);
+    });
     try {
-      await client.connect();
-      await client.ping();
+      await Promise.race([startup, timeout]);
       shared.available = true;
       logger.info({ redis: shared.url }, 'Redis reachable: rate limits and the forecast cache are shared');
     } catch (err) {
       shared.markDown(err);
+    } finally {
+      clearTimeout(timer);
     }
     return shared;
   }
@@ -78,8 +86,7 @@ export class SharedRedis {
       );
     }
     this.available = false;
-    // A command that timed out may sit on a connection that no longer answers (a frozen network): start afresh.
-    if (this.client.status === 'ready') this.client.disconnect(true);
+    this.dropStuckConnection();
     if (!this.probe) {
       this.probe = setInterval(() => void this.tryReconnect(), PROBE_INTERVAL_MS);
       this.probe.unref();
@@ -92,7 +99,7 @@ export class SharedRedis {
     try {
       await this.client.ping();
     } catch {
-      if (this.client.status === 'ready') this.client.disconnect(true);
+      this.dropStuckConnection();
       return;
     }
     if (this.closed || this.available) return;
@@ -100,6 +107,11 @@ export class SharedRedis {
     this.probe = undefined;
     this.available = true;
     this.logger.info({ redis: this.url }, 'Redis reachable again: rate limits and the forecast cache are shared');
+  }
+
+  /** A connection that is open but did not answer (a frozen network or server) is replaced by a fresh one. */
+  private dropStuckConnection(): void {
+    if (this.client.status === 'ready' || this.client.status === 'connect') this.client.disconnect(true);
   }
 
   /** Closes the connection (server shutdown). */

@@ -150,4 +150,35 @@ async function until(condition: () => boolean | Promise<boolean>): Promise<void>
       expect(l.count(/^Redis reachable again/)).toBe(1);
     }
   });
+
+  it('answer from the process itself while Redis stops answering (slower than REDIS_TIMEOUT_MS), and share again once it answers', async () => {
+    proxy = await startTcpProxy({ host: new URL(TEST_REDIS_URL).hostname, port: Number(new URL(TEST_REDIS_URL).port) || 6379 });
+    const log = capturingLogger();
+    const api = await startTestApi({ ...NO_REFILL, REDIS_URL: `redis://127.0.0.1:${proxy.port}`, REDIS_KEY_PREFIX: uniqueRedisPrefix(), REDIS_TIMEOUT_MS: 200 }, { auth: true, db, logger: log.logger });
+    servers.push(api);
+    const key = await api.createKey({ name: 'frozen', role: 'analyst' });
+    await spendBurst(api, key);
+    proxy.freeze();
+    // The first request waits for one timed-out command; the next ones do not ask Redis at all.
+    for (let i = 0; i < 3; i++) expect((await api.post({ query: QUARTER_SERIES }, { authorization: `Bearer ${key}` })).status).toBe(200);
+    expect(log.count(/^Redis unreachable/)).toBe(1);
+    await proxy.restore();
+    await until(() => log.count(/^Redis reachable again/) === 1);
+    expect((await api.post({ query: QUARTER_SERIES }, { authorization: `Bearer ${key}` })).status).toBe(429);
+    expect(log.count(/^Redis unreachable/)).toBe(1);
+  });
+
+  it.each(['cut', 'freeze'] as const)('start while Redis is unreachable (%s), answering from the process itself', async (fault) => {
+    proxy = await startTcpProxy({ host: new URL(TEST_REDIS_URL).hostname, port: Number(new URL(TEST_REDIS_URL).port) || 6379 });
+    if (fault === 'cut') await proxy.cut();
+    else proxy.freeze();
+    const log = capturingLogger();
+    const api = await startTestApi({ REDIS_URL: `redis://127.0.0.1:${proxy.port}`, REDIS_KEY_PREFIX: uniqueRedisPrefix() }, { auth: true, db, logger: log.logger });
+    servers.push(api);
+    expect(log.count(/^Redis unreachable/)).toBe(1);
+    expect((await api.graphql('{ __typename }')).data).toEqual({ __typename: 'Query' });
+    await proxy.restore();
+    await until(() => log.count(/^Redis reachable again/) === 1);
+    expect(log.count(/^Redis unreachable/)).toBe(1);
+  });
 });
