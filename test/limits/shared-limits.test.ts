@@ -4,7 +4,7 @@ import { createLogger } from '../../src/logging/logger';
 import { RedisBuckets } from '../../src/limits/redis-buckets';
 import { SharedRedis } from '../../src/shared/shared-redis';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
-import { redisAvailable, TEST_REDIS_URL, uniqueRedisPrefix } from '../support/redis';
+import { redisAvailable, removeTestKeys, TEST_REDIS_URL, uniqueRedisPrefix } from '../support/redis';
 import { startTestApi, type TestApi } from '../support/test-api';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
@@ -37,7 +37,11 @@ async function until(condition: () => boolean | Promise<boolean>): Promise<void>
     await proxy?.close();
     proxy = undefined;
   });
-  afterAll(async () => db?.destroy());
+  afterAll(async () => {
+    await db?.destroy();
+    // Buckets that refill this slowly would stay for days.
+    await removeTestKeys();
+  });
 
   /** Two API servers on one database and one Redis key prefix, as two processes behind a load balancer. */
   async function twoServers(overrides: Record<string, unknown> = {}, redisUrl = TEST_REDIS_URL, loggers: ReturnType<typeof createLogger>[] = []) {

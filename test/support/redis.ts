@@ -1,12 +1,28 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 
 /** The Redis the tests use: REDIS_URL (set by .ci/run), else this machine's. */
 export const TEST_REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 
+const PROCESS_PREFIX = `deskmetrics-test:${process.pid}:`;
+
 /** A key prefix of its own for one test, so runs and test files never see each other's buckets or forecasts. */
 export function uniqueRedisPrefix(): string {
-  return `deskmetrics-test:${process.pid}:${randomBytes(4).toString('hex')}:`;
+  return `${PROCESS_PREFIX}${randomBytes(4).toString('hex')}:`;
+}
+
+/** Deletes the keys this test process wrote under uniqueRedisPrefix prefixes. */
+export async function removeTestKeys(url = TEST_REDIS_URL): Promise<void> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0 });
+  try {
+    await redis.connect();
+    for await (const keys of redis.scanStream({ match: `${PROCESS_PREFIX}*`, count: 500 }) as AsyncIterable<string[]>) {
+      if (keys.length) await redis.del(...keys);
+    }
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /**
