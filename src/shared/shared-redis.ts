@@ -23,16 +23,18 @@ export class SharedRedis {
     private readonly url: string,
   ) {}
 
-  /** Connects to REDIS_URL (waiting at most REDIS_TIMEOUT_MS for it); null without REDIS_URL. */
+  /** Connects to REDIS_URL (waiting at most REDIS_TIMEOUT_MS, and at least a second, for it); null without REDIS_URL. */
   static async connect(config: Pick<Config, 'REDIS_URL' | 'REDIS_KEY_PREFIX' | 'REDIS_TIMEOUT_MS'>, logger: Logger): Promise<SharedRedis | null> {
     if (!config.REDIS_URL) return null;
+    // A first connection also does a TCP (and perhaps TLS) handshake: more than one command's time.
+    const connectMs = Math.max(config.REDIS_TIMEOUT_MS, 1000);
     const client = new Redis(config.REDIS_URL, {
       lazyConnect: true,
       // Commands fail at once while disconnected instead of queueing behind a reconnection.
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       commandTimeout: config.REDIS_TIMEOUT_MS,
-      connectTimeout: Math.max(config.REDIS_TIMEOUT_MS, 1000),
+      connectTimeout: connectMs,
       retryStrategy: (attempt) => Math.min(attempt * 100, PROBE_INTERVAL_MS),
     });
     // Connection errors are reported through the commands that meet them; without a listener ioredis prints each one.
@@ -43,7 +45,7 @@ export class SharedRedis {
     startup.catch(() => {});
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${config.REDIS_TIMEOUT_MS} ms (REDIS_TIMEOUT_MS)`)), config.REDIS_TIMEOUT_MS);
+      timer = setTimeout(() => reject(new Error(`no answer within ${connectMs} ms`)), connectMs);
     });
     try {
       await Promise.race([startup, timeout]);
@@ -55,11 +57,6 @@ export class SharedRedis {
       clearTimeout(timer);
     }
     return shared;
-  }
-
-  /** Whether commands are being sent (false: callers use their in-process fallback). */
-  get up(): boolean {
-    return this.available;
   }
 
   /**
