@@ -191,6 +191,27 @@ export const CONFIG_VARIABLES = {
     schema: z.coerce.number().int().min(0).default(500),
     description: 'Forecasts kept in memory per server, keyed by query and data version (0 = no cache).',
   },
+  FORECAST_CACHE_TTL_SECONDS: {
+    schema: z.coerce.number().int().min(1).default(86400),
+    description: 'With REDIS_URL: how long a forecast stays in the shared cache, in seconds (entries are keyed by data version and never stale; this bounds Redis memory).',
+  },
+  REDIS_URL: {
+    schema: z
+      .string()
+      .url()
+      .refine((v) => /^rediss?:$/.test(new URL(v).protocol), 'must be a redis:// or rediss:// URL')
+      .optional(),
+    description:
+      'Redis shared by several server processes (e.g. redis://127.0.0.1:6379): rate limits, failed-authentication limits and the forecast cache hold across them. Unset: each process keeps its own. Redis down or slow: each process falls back to its own until it answers again.',
+  },
+  REDIS_KEY_PREFIX: {
+    schema: z.string().min(1).default('deskmetrics:'),
+    description: 'Prefix of every Redis key deskmetrics writes; give each database its own (processes sharing a prefix must serve the same database).',
+  },
+  REDIS_TIMEOUT_MS: {
+    schema: z.coerce.number().int().min(1).default(250),
+    description: 'Longest wait for a Redis answer in milliseconds; beyond, the process uses its own limits and cache until Redis answers again.',
+  },
   IMPORT_BATCH_SIZE: {
     schema: z.coerce.number().int().min(1).max(100000).default(5000),
     description: 'Rows per multi-row statement during import.',

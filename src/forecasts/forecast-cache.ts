@@ -1,13 +1,24 @@
 import type { SqlExecutor } from '../metrics/metric-loaders';
 
+/** A cache several server processes share (Redis, see redis-forecast-store.ts); it never throws. */
+export interface SharedForecastStore {
+  /** The stored value, or undefined. */
+  read(key: string): Promise<unknown>;
+  write(key: string, value: unknown): Promise<void>;
+}
+
 /**
  * A bounded in-process cache of computed forecasts, keyed by the request and the data version, so a dashboard refresh
- * does not refit every model while an import makes every entry stale at once.
+ * does not refit every model while an import makes every entry stale at once. With a shared store, a forecast missing
+ * here is looked for there before it is computed, and a computed one is stored there, so one process's fit serves all.
  */
 export class ForecastCache {
   private readonly entries = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly maxEntries: number) {}
+  constructor(
+    private readonly maxEntries: number,
+    private readonly shared?: SharedForecastStore,
+  ) {}
 
   /** The cached value for the key, or the computed one (stored; failures are not cached). */
   async get<T>(key: string, compute: () => Promise<T>): Promise<T> {
@@ -18,11 +29,21 @@ export class ForecastCache {
       this.entries.set(key, hit);
       return hit as Promise<T>;
     }
-    const pending = compute();
+    // Concurrent requests for one key in this process wait for one lookup and one computation.
+    const pending = this.shared ? this.throughShared(this.shared, key, compute) : compute();
     this.entries.set(key, pending);
     pending.catch(() => this.entries.delete(key));
     while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
     return pending;
+  }
+
+  private async throughShared<T>(shared: SharedForecastStore, key: string, compute: () => Promise<T>): Promise<T> {
+    const stored = await shared.read(key);
+    if (stored !== undefined) return stored as T;
+    const value = await compute();
+    // Awaited, so a request sent to another process after this answer finds it.
+    await shared.write(key, value);
+    return value;
   }
 
   get size(): number {

@@ -30,11 +30,14 @@ export function forecastCache(ctx: ApiContext): ForecastCache {
   return cache;
 }
 
-/** Computes through the cache, keyed by what is asked, who may see what, and the data version. */
+/**
+ * Computes through the cache, keyed by what is asked, who may see what, the data version and the one setting that
+ * changes an answer (PARTNER_MIN_GROUP_SIZE: the cache may be shared with processes configured differently).
+ */
 export async function cached<T>(ctx: ApiContext, key: unknown[], compute: () => Promise<T>): Promise<T> {
   if (ctx.config.FORECAST_CACHE_ENTRIES === 0) return compute();
   const version = await dataVersion(ctx.sql);
-  return forecastCache(ctx).get(JSON.stringify([...key, ctx.caller.scope, version]), compute);
+  return forecastCache(ctx).get(JSON.stringify([...key, ctx.caller.scope, ctx.config.PARTNER_MIN_GROUP_SIZE, version]), compute);
 }
 
 /** Reads a metric-style period argument with the configured limits. */

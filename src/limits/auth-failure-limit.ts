@@ -1,22 +1,22 @@
 import { ApiError, ErrorCode } from '../api/errors';
 import { withHttpStatus } from '../auth/http-error';
-import { TokenBuckets } from './token-bucket';
+import type { BucketStore } from './bucket-store';
 
 /**
  * Failed authentications per client address, as token buckets of `perMinute` failures refilled at `perMinute` a minute.
  * An address whose bucket is empty is refused before its key is looked up, so guessing keys costs the server a Map
- * lookup instead of a database round trip; a successful authentication spends nothing.
+ * lookup (or one Redis round trip) instead of a database round trip; a successful authentication spends nothing.
  */
 export class AuthFailureLimit {
-  private readonly buckets: TokenBuckets;
-
-  constructor(private readonly perMinute: number) {
-    this.buckets = new TokenBuckets(perMinute, perMinute / 60);
-  }
+  /** `buckets`: sized `perMinute`, refilled `perMinute / 60` a second (see authFailureBuckets). */
+  constructor(
+    private readonly perMinute: number,
+    private readonly buckets: BucketStore,
+  ) {}
 
   /** Authenticates through `authenticate` unless the address has no failures left (RATE_LIMITED, HTTP 429). */
   async guard<T>(address: string, authenticate: () => Promise<T>): Promise<T> {
-    const wait = this.buckets.waitSeconds(address, 1);
+    const wait = await this.buckets.waitSeconds(address, 1);
     if (wait > 0) {
       const error = new ApiError(
         ErrorCode.RATE_LIMITED,
@@ -27,7 +27,7 @@ export class AuthFailureLimit {
     try {
       return await authenticate();
     } catch (err) {
-      if (isUnauthenticated(err)) this.buckets.take(address, 1);
+      if (isUnauthenticated(err)) await this.buckets.take(address, 1);
       throw err;
     }
   }

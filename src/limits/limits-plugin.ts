@@ -9,21 +9,21 @@ import { CostCache } from './cost-cache';
 import { checkNulCharacters } from './nul-characters';
 import { estimateCost } from './query-cost';
 import { rateLimitHeaders, spend } from './rate-limit';
-import type { TokenBuckets } from './token-bucket';
+import type { BucketStore } from './bucket-store';
 
 /** What a request was already charged on arrival (admitRequest), so an empty bucket refuses it before parsing. */
 export const ARRIVAL_COST = 1;
 
 /** Charges the arrival cost; throws RATE_LIMITED when the client's bucket is empty. */
-export function admitRequest(buckets: TokenBuckets, client: string): void {
-  spend(buckets, client, ARRIVAL_COST);
+export function admitRequest(buckets: BucketStore, client: string): Promise<void> {
+  return spend(buckets, client, ARRIVAL_COST);
 }
 
 /**
  * Once an operation is parsed and valid: refuses NUL characters in its arguments, estimates its cost, refuses it above MAX_QUERY_COST, and spends the rest of its
  * cost from the client's bucket (RATE_LIMITED when it cannot); every response then carries the RateLimit-* headers.
  */
-export function limitsPlugin(schema: GraphQLSchema, config: Pick<Config, 'MAX_QUERY_COST' | 'MAX_PERIOD_DAYS'>, buckets: TokenBuckets): ApolloServerPlugin<ApiContext> {
+export function limitsPlugin(schema: GraphQLSchema, config: Pick<Config, 'MAX_QUERY_COST' | 'MAX_PERIOD_DAYS'>, buckets: BucketStore): ApolloServerPlugin<ApiContext> {
   // The estimate depends only on the document, operation and variables (schema and settings are fixed here).
   const costs = new CostCache();
   return {
@@ -44,11 +44,11 @@ export function limitsPlugin(schema: GraphQLSchema, config: Pick<Config, 'MAX_QU
               400,
             );
           }
-          if (contextValue.request) spend(buckets, contextValue.request.clientKey, cost - ARRIVAL_COST);
+          if (contextValue.request) await spend(buckets, contextValue.request.clientKey, cost - ARRIVAL_COST);
         },
         async willSendResponse({ response, contextValue }) {
           if (!contextValue.request) return;
-          const headers = rateLimitHeaders(buckets.peek(contextValue.request.clientKey), buckets.perSecond);
+          const headers = rateLimitHeaders(await buckets.peek(contextValue.request.clientKey), buckets.perSecond);
           for (const [name, value] of Object.entries(headers)) response.http.headers.set(name.toLowerCase(), value);
         },
       };

@@ -1,6 +1,7 @@
 import { ApiError, ErrorCode } from '../api/errors';
 import { withHttpStatus } from '../auth/http-error';
-import type { BucketState, TokenBuckets } from './token-bucket';
+import type { BucketStore } from './bucket-store';
+import type { BucketState } from './token-bucket';
 
 /** The rate-limit headers of a response (IETF draft "RateLimit header fields for HTTP"; costs, not request counts). */
 export function rateLimitHeaders(state: BucketState, perSecond: number): Record<string, string> {
@@ -13,9 +14,9 @@ export function rateLimitHeaders(state: BucketState, perSecond: number): Record<
 }
 
 /** Spends `cost` from the client's bucket, or throws RATE_LIMITED (HTTP 429 with Retry-After) and spends nothing. */
-export function spend(buckets: TokenBuckets, client: string, cost: number): void {
+export async function spend(buckets: BucketStore, client: string, cost: number): Promise<void> {
   if (cost <= 0) return;
-  const charge = buckets.take(client, cost);
+  const charge = await buckets.take(client, cost);
   if (charge.allowed) return;
   const error = new ApiError(
     ErrorCode.RATE_LIMITED,

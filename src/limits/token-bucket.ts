@@ -16,7 +16,7 @@ const SWEEP_ABOVE = 10_000;
 
 /**
  * In-process token buckets, one per client: each holds up to `capacity` cost units and refills `perSecond` units a
- * second; a request spends its cost. Several server instances each keep their own buckets (see docs/security.md).
+ * second; a request spends its cost. Several server processes share theirs through Redis instead (bucket-store.ts).
  */
 export class TokenBuckets {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
@@ -38,7 +38,7 @@ export class TokenBuckets {
   }
 
   private secondsToRefill(missing: number): number {
-    return Math.max(1, Math.ceil(missing / this.perSecond));
+    return secondsToRefill(missing, this.perSecond);
   }
 
   /** Seconds until the client's bucket holds `cost` (0 when it does now), without spending anything. */
@@ -72,6 +72,16 @@ export class TokenBuckets {
   }
 
   private state(tokens: number): BucketState {
-    return { limit: this.capacity, remaining: Math.floor(tokens), resetSeconds: Math.ceil((this.capacity - tokens) / this.perSecond) };
+    return bucketState(this.capacity, this.perSecond, tokens);
   }
+}
+
+/** The standing of a bucket of `capacity` refilled `perSecond` that holds `tokens`. */
+export function bucketState(capacity: number, perSecond: number, tokens: number): BucketState {
+  return { limit: capacity, remaining: Math.floor(tokens), resetSeconds: Math.ceil((capacity - tokens) / perSecond) };
+}
+
+/** Whole seconds (at least 1) until `missing` units have refilled. */
+export function secondsToRefill(missing: number, perSecond: number): number {
+  return Math.max(1, Math.ceil(missing / perSecond));
 }

@@ -20,6 +20,10 @@ import { checkQueryText } from '../limits/query-text';
 import { checkVariablesDepth } from '../limits/variables-depth';
 import { queryShapeRules } from '../limits/query-shape';
 import { TokenBuckets } from '../limits/token-bucket';
+import { inProcessBuckets, type BucketStore } from '../limits/bucket-store';
+import { RedisBuckets } from '../limits/redis-buckets';
+import { SharedRedis } from '../shared/shared-redis';
+import { RedisForecastStore } from '../forecasts/redis-forecast-store';
 import type { Config } from '../config/config';
 import type { Logger } from '../logging/logger';
 import type { SqlExecutor } from '../metrics/metric-loaders';
@@ -85,12 +89,16 @@ export async function createApiServer(options: {
   });
   const authenticate = createAuthenticator(authentication, new KeyStore(serverSql), logger);
   const audit = new AuditLog(serverSql, logger);
-  const authFailures = new AuthFailureLimit(config.AUTH_FAILURES_PER_MINUTE);
-  const forecastCache = new ForecastCache(config.FORECAST_CACHE_ENTRIES);
-  const buckets = new TokenBuckets(config.RATE_LIMIT_BURST_COST, config.RATE_LIMIT_COST_PER_SECOND);
   // Time zones are validated against the database's list too, so one it does not know is UNKNOWN_TIMEZONE, not a SQL error.
   const zones: { name: string }[] = await dataSource.query('SELECT name FROM pg_timezone_names');
   useDatabaseTimeZones(zones.map((z) => z.name));
+  // With REDIS_URL, limits and the forecast cache are shared by every process using that Redis (docs/operations.md).
+  const redis = await SharedRedis.connect(config, logger);
+  const bucketStore = (namespace: string, capacity: number, perSecond: number): BucketStore =>
+    redis ? new RedisBuckets(redis, namespace, capacity, perSecond) : inProcessBuckets(new TokenBuckets(capacity, perSecond));
+  const authFailures = new AuthFailureLimit(config.AUTH_FAILURES_PER_MINUTE, bucketStore('auth-failures', config.AUTH_FAILURES_PER_MINUTE, config.AUTH_FAILURES_PER_MINUTE / 60));
+  const forecastCache = new ForecastCache(config.FORECAST_CACHE_ENTRIES, redis ? new RedisForecastStore(redis, config.FORECAST_CACHE_TTL_SECONDS) : undefined);
+  const buckets = bucketStore('rate', config.RATE_LIMIT_BURST_COST, config.RATE_LIMIT_COST_PER_SECOND);
   const schema = buildApiSchema();
   const app = express();
   app.disable('x-powered-by');
@@ -131,7 +139,10 @@ export async function createApiServer(options: {
       databaseUnavailablePlugin(),
     ],
   });
-  await apollo.start();
+  await apollo.start().catch(async (err: unknown) => {
+    await redis?.close();
+    throw err;
+  });
 
   app.get('/healthz', async (_req, res) => {
     // Time-boxed: a database that stops answering must not hold the load balancer's check (the outage is logged once).
@@ -183,7 +194,7 @@ export async function createApiServer(options: {
         checkQueryText(params?.query, config);
         checkVariablesDepth(params?.variables);
         const clientKey = caller.keyId ? `key:${caller.keyId}` : `address:${req.ip}`;
-        admitRequest(buckets, clientKey);
+        await admitRequest(buckets, clientKey);
         const sql = requestSql();
         return { ...createContext(config, database.watchExecutor(sql), caller), requestSql: sql, forecastCache, request: { startedAt, clientKey }, audit };
       },
@@ -199,6 +210,7 @@ export async function createApiServer(options: {
     async stop() {
       await apollo.stop();
       await audit.flush();
+      await redis?.close();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },
   };

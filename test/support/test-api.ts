@@ -3,6 +3,7 @@ import { KeyStore, type NewApiKey } from '../../src/auth/key-store';
 import { loadConfig, type Config } from '../../src/config/config';
 import { createLogger, type Logger } from '../../src/logging/logger';
 import { createApiServer, listen, type ApiServer } from '../../src/server/app';
+import { uniqueRedisPrefix } from './redis';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
 /** A GraphQL response as the HTTP API returns it. */
@@ -34,13 +35,16 @@ export interface TestApi {
 /**
  * Starts the real HTTP API (Express + Apollo) on a test database. By default every request is the given caller (the
  * unrestricted development caller unless `caller` is set); with `auth: true` requests need API keys, as in production.
+ * With `db`, the API serves that database (a second server on it) and leaves it open on close. With REDIS_URL in the
+ * environment, each API gets a Redis key prefix of its own unless `REDIS_KEY_PREFIX` is among the overrides.
  */
 export async function startTestApi(
   overrides: Partial<Config> = {},
-  options: { caller?: Caller; auth?: boolean; logger?: Logger; databaseEnv?: Record<string, string> } = {},
+  options: { caller?: Caller; auth?: boolean; logger?: Logger; databaseEnv?: Record<string, string>; db?: TestDatabase } = {},
 ): Promise<TestApi> {
-  const db = await createTestDatabase(options.databaseEnv);
-  const config = { ...loadConfig({ ...process.env, LOG_LEVEL: 'silent' }), ...overrides };
+  const db = options.db ?? (await createTestDatabase(options.databaseEnv));
+  const ownsDb = !options.db;
+  const config = { ...loadConfig({ ...process.env, LOG_LEVEL: 'silent', REDIS_KEY_PREFIX: uniqueRedisPrefix() }), ...overrides };
   const statements: string[] = [];
   let server: ApiServer | undefined;
   try {
@@ -58,7 +62,8 @@ export async function startTestApi(
     const url = `http://127.0.0.1:${port}`;
     const keys = new KeyStore({ query: (sql, params) => db.dataSource.query(sql, params) });
     const createKey = async (input: NewApiKey) => (await keys.create(input)).token;
-    const adminKey = options.auth ? await createKey({ name: 'test-admin', role: 'admin' }) : null;
+    // A second server on the same database needs an admin key of another name.
+    const adminKey = options.auth ? await createKey({ name: ownsDb ? 'test-admin' : `test-admin-${port}`, role: 'admin' }) : null;
     const post = (body: unknown, headers: Record<string, string> = {}) =>
       fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
     const api: TestApi = {
@@ -75,13 +80,13 @@ export async function startTestApi(
       },
       async close() {
         await server?.stop();
-        await db.destroy();
+        if (ownsDb) await db.destroy();
       },
     };
     return api;
   } catch (err) {
     await server?.stop();
-    await db.destroy();
+    if (ownsDb) await db.destroy();
     throw err;
   }
 }
