@@ -19,7 +19,7 @@ import { fieldExtensionsEstimator, getComplexity, simpleEstimator, type Complexi
 import type { Config } from '../config/config';
 import { previousPeriod } from '../metrics/comparison';
 import { normaliseFilter, type Dimension, type SegmentFilter } from '../metrics/dimensions';
-import { readCost, sharesStatement, type MetricRead, type ReadSettings } from '../metrics/metric-cost';
+import { readCost, statementKey, type MetricRead, type ReadSettings } from '../metrics/metric-cost';
 import { statementFamily } from '../metrics/metric-query';
 import { maxBucketCount, type Granularity, type Period } from '../metrics/period';
 import { metricByNameOrNull } from '../metrics/registry';
@@ -31,7 +31,7 @@ import type { Scope } from '../metrics/scope';
  * option, read by graphql-query-complexity's fieldExtensionsEstimator); a field's cost includes its sub-fields'. A series
  * costs one per bucket, and its bucket count depends on the period of the metric field above it, which its own
  * arguments do not carry: so before estimating, the period in force at each field, and the metric read each field
- * belongs to, are read from the document. Reading a metric is priced by the path its statement takes
+ * belongs to, are read from the document. Each statement the loaders will run is priced once, by the path it takes
  * (src/metrics/metric-cost.ts): per 30 days, 1 from the rollups and 40 from the raw tables.
  */
 export interface CostContext {
@@ -43,6 +43,8 @@ export interface CostContext {
   metricReads?: Map<FieldNode, MetricFieldRead[]>;
   /** Whether rollups may answer, and the caller's scope: what decides a read's path. */
   readSettings?: ReadSettings;
+  /** The statements charged so far in this estimate (statementKey): each is read once, whichever fields it answers. */
+  chargedStatements?: Set<string>;
 }
 
 /** A metric field's read, and whether it reads the metric's total over its own period (value, median, comparison, …). */
@@ -71,56 +73,73 @@ function seriesBuckets({ node, context }: ComplexityEstimatorArgs, granularity: 
   return bucketsOver(days, granularity);
 }
 
-/** The costliest of `price` over the metric reads a field belongs to (0 outside a metric field). */
-function readPrice({ node, context }: ComplexityEstimatorArgs, price: (read: MetricFieldRead, settings: ReadSettings) => number): number {
-  const costs = costContext(context);
-  const reads = costs?.metricReads?.get(node);
-  if (!reads?.length || !costs?.readSettings) return 0;
-  return Math.max(...reads.map((r) => price(r, costs.readSettings!)));
-}
+/** A read a field causes: the metric read (perhaps over another period) and its grouping. */
+type Read = [MetricRead, RollupGrouping];
 
-/** The read a grouping adds to its metric: none when the metric's total is read and one statement answers both. */
-const extraRead = (read: MetricFieldRead, grouping: RollupGrouping, settings: ReadSettings) =>
-  read.selectsTotal && sharesStatement(read, TOTAL, grouping, settings) ? 0 : readCost(read, grouping, settings);
+/**
+ * The price of the reads a field causes, for the metric reads it belongs to, counting each statement once per
+ * operation: fields answered by a statement already charged (another metric of its family, a series beside its total,
+ * an alias asking the same again) add nothing. 0 outside a metric field.
+ */
+function readsPrice({ node, context }: ComplexityEstimatorArgs, readsOf: (read: MetricFieldRead) => Read[]): number {
+  const costs = costContext(context);
+  const fieldReads = costs?.metricReads?.get(node);
+  const settings = costs?.readSettings;
+  if (!fieldReads?.length || !settings) return 0;
+  let price = 0;
+  for (const [read, grouping] of fieldReads.flatMap(readsOf)) {
+    const key = statementKey(read, grouping, settings);
+    if (costs.chargedStatements?.has(key)) continue;
+    costs.chargedStatements?.add(key);
+    price += readCost(read, grouping, settings);
+  }
+  return price;
+}
 
 /** The same read over another period (a comparison's, baseline's or drivers' previous period: no percentiles there). */
 const over = (read: MetricFieldRead, period: Period): MetricFieldRead => ({ ...read, period, percentiles: false, selectsTotal: false });
 
 /** Cost of a metric field: 1, its sub-fields, and the read of its total when a sub-field needs it. */
 export function metricFieldCost(a: ComplexityEstimatorArgs): number {
-  return 1 + a.childComplexity + readPrice(a, (r, s) => (r.selectsTotal ? readCost(r, TOTAL, s) : 0));
+  return 1 + a.childComplexity + readsPrice(a, (r) => (r.selectsTotal ? [[r, TOTAL]] : []));
 }
 
-/**
- * Cost of a series field: its bucket count (from the enclosing period and its `granularity` argument) plus its
- * sub-fields, plus its read unless the metric's total shares its statement.
- */
+/** Cost of a series field: its bucket count (from the enclosing period and its `granularity` argument), its sub-fields and its read. */
 export function seriesCost(a: ComplexityEstimatorArgs): number {
   const granularity = (a.args.granularity as Granularity | undefined) ?? 'day';
-  const read = readPrice(a, (r, s) => extraRead(r, { kind: 'series', granularity, timezone: (a.args.timezone as string | null | undefined) ?? r.period.timezone }, s));
+  const read = readsPrice(a, (r) => [[r, { kind: 'series', granularity, timezone: (a.args.timezone as string | null | undefined) ?? r.period.timezone }]]);
   return seriesBuckets(a, granularity) + a.childComplexity + read;
 }
 
 /** Cost of anomalies: a daily series in the period's zone and its decomposition (two per bucket), plus that series' read. */
 export function anomaliesCost(a: ComplexityEstimatorArgs): number {
-  const read = readPrice(a, (r, s) => extraRead(r, { kind: 'series', granularity: 'day', timezone: r.period.timezone }, s));
+  const read = readsPrice(a, (r) => [[r, { kind: 'series', granularity: 'day', timezone: r.period.timezone }]]);
   return 2 * seriesBuckets(a, 'day') + a.childComplexity + read;
 }
 
-/** Cost of a breakdown: 10 plus its sub-fields, plus its read unless the metric's total shares its statement. */
+/** Cost of a breakdown: 10, its sub-fields and its read. */
 export function breakdownCost(a: ComplexityEstimatorArgs): number {
-  return 10 + a.childComplexity + readPrice(a, (r, s) => extraRead(r, { kind: 'breakdown', dimension: a.args.by as Dimension }, s));
+  return 10 + a.childComplexity + readsPrice(a, (r) => [[r, { kind: 'breakdown', dimension: a.args.by as Dimension }]]);
 }
 
-/** Cost of a comparison: 5 plus its sub-fields plus the read of the previous period's total. */
+/** Cost of a comparison: 5, its sub-fields and the read of the previous period's total. */
 export function comparisonCost(a: ComplexityEstimatorArgs): number {
-  return 5 + a.childComplexity + readPrice(a, (r, s) => readCost(over(r, previousPeriod(r.period)), TOTAL, s));
+  return 5 + a.childComplexity + readsPrice(a, (r) => [[over(r, previousPeriod(r.period)), TOTAL]]);
 }
 
-/** Cost of a baseline: per previous period, 5 and the read of its total (`periods` from the argument). */
+/** Cost of a baseline: per previous period (`periods`), 5 and the read of its total. */
 export function baselineCost(a: ComplexityEstimatorArgs): number {
   const periods = Math.max(1, Number(a.args.periods) || 1);
-  return periods * (5 + readPrice(a, (r, s) => readCost(over(r, previousPeriod(r.period)), TOTAL, s))) + a.childComplexity;
+  return (
+    5 * periods +
+    a.childComplexity +
+    readsPrice(a, (r) => {
+      const reads: Read[] = [];
+      let p = r.period;
+      for (let i = 0; i < periods; i++) reads.push([over(r, (p = previousPeriod(p))), TOTAL]);
+      return reads;
+    })
+  );
 }
 
 /** Cost of drivers: 25, the breakdown over the period, and the breakdown and total over the compared period. */
@@ -130,12 +149,12 @@ export function driversCost(a: ComplexityEstimatorArgs): number {
   return (
     25 +
     a.childComplexity +
-    readPrice(a, (r, s) => {
+    readsPrice(a, (r) => {
       const base =
         compared?.from instanceof Date && compared.to instanceof Date
           ? over(r, { from: compared.from, to: compared.to, timezone: compared.timezone ?? r.period.timezone })
           : over(r, previousPeriod(r.period));
-      return extraRead(r, by, s) + readCost(base, by, s) + (sharesStatement(base, TOTAL, by, s) ? 0 : readCost(base, TOTAL, s));
+      return [[r, by], [base, by], [base, TOTAL]];
     })
   );
 }
@@ -297,6 +316,7 @@ export function estimateCost(
     ...reads,
     maxPeriodDays: config.MAX_PERIOD_DAYS,
     readSettings: { rollups: { enabled: config.METRIC_ROLLUPS === 'on', timezone: config.ROLLUP_TIMEZONE }, scope },
+    chargedStatements: new Set(),
   };
   return getComplexity({
     schema,

@@ -2,6 +2,7 @@ import type { SegmentFilter } from './dimensions';
 import type { HoursMode, MetricDefinition } from './metric-definition';
 import type { RollupSettings } from './metric-loaders';
 import type { Period } from './period';
+import { statementFamily } from './metric-query';
 import { effectiveFilter, type Scope } from './scope';
 import { rollupFor, type RollupGrouping } from './rollups/rollup-eligibility';
 
@@ -55,9 +56,13 @@ export function readCost(read: MetricRead, grouping: RollupGrouping, settings: R
 }
 
 /**
- * Whether the loaders answer these two groupings of one metric read from one statement (GROUPING SETS over the same
- * rows): event metrics whose groupings take the same path. A second grouping on a shared statement adds no read.
+ * Which statement of a request answers this read in this grouping: the loaders batch every metric of one statement
+ * family, period, filter and hours into one statement per path (GROUPING SETS over the same rows), and per-bucket
+ * metrics into one per grouping. Reads with the same key are one statement, read once.
  */
-export function sharesStatement(read: MetricRead, a: RollupGrouping, b: RollupGrouping, settings: ReadSettings): boolean {
-  return read.metric.sql.kind === 'event' && readPath(read, a, settings) === readPath(read, b, settings);
+export function statementKey(read: MetricRead, grouping: RollupGrouping, settings: ReadSettings): string {
+  const path = readPath(read, grouping, settings);
+  const { from, to, timezone } = read.period;
+  const shape = read.metric.sql.kind === 'event' ? null : grouping;
+  return JSON.stringify([statementFamily(read.metric), from.getTime(), to.getTime(), timezone, read.filter, read.hours, path, shape]);
 }
