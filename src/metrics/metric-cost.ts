@@ -44,8 +44,13 @@ export function readPath(read: MetricRead, grouping: RollupGrouping, settings: R
   // Per-bucket metrics (backlog, churn, …) are always computed from the raw tables (buildMetricQueries).
   if (!settings.rollups.enabled || read.metric.sql.kind !== 'event') return 'raw';
   const filter = effectiveFilter(read.filter, settings.scope);
-  const choice = rollupFor([read.metric], read.period, filter, grouping, read.hours, read.percentiles, settings.rollups.timezone);
-  return choice ? `${choice.table.name}/${choice.grain}` : 'raw';
+  try {
+    const choice = rollupFor([read.metric], read.period, filter, grouping, read.hours, read.percentiles, settings.rollups.timezone);
+    return choice ? `${choice.table.name}/${choice.grain}` : 'raw';
+  } catch {
+    // An unknown time zone: the resolver refuses it (UNKNOWN_TIMEZONE) before any statement; priced as raw meanwhile.
+    return 'raw';
+  }
 }
 
 /** The price of a read in this grouping: per started 30 days of its period, 1 from a rollup and 40 from the raw tables. */

@@ -116,3 +116,9 @@ describe('the cost of introspection', () => {
     expect(cost(`{ ${fifty} }`)).toBeGreaterThan(defaults.MAX_QUERY_COST);
   });
 });
+
+describe('the cost of a read with an unknown time zone', () => {
+  it('is estimated (the resolver then refuses the zone), not an estimator failure', () => {
+    expect(cost(`{ ticketVolume(period: { from: "2025-01-01T00:00:00Z", to: "2025-02-01T00:00:00Z", timezone: "Mars/Olympus" }) { value series(granularity: HOUR, timezone: "Nowhere/Else") { value } } }`)).toBeGreaterThan(0);
+  });
+});
