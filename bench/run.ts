@@ -51,6 +51,8 @@ const SERVER_ENV: Record<string, string> = {
   MAX_QUERY_COST: '1000000',
   RATE_LIMIT_BURST_COST: '1000000000',
   RATE_LIMIT_COST_PER_SECOND: '1000000000',
+  // Concurrent clients share one key: its cap on concurrent expensive operations would throttle them.
+  MAX_CONCURRENT_EXPENSIVE_PER_KEY: '1000000',
   // Exact medians over a large database's raw rows outlast a deployment's default timeout (30 s); the bench times them.
   DATABASE_STATEMENT_TIMEOUT_MS: '3600000',
 };

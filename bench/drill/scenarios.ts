@@ -28,6 +28,8 @@ const SERVER_ENV: Record<string, string> = {
   LOG_LEVEL: 'info',
   RATE_LIMIT_BURST_COST: '1000000000',
   RATE_LIMIT_COST_PER_SECOND: '1000000000',
+  // Concurrent clients share one key: its cap on concurrent expensive operations would throttle them.
+  MAX_CONCURRENT_EXPENSIVE_PER_KEY: '1000000',
 };
 
 const IMPORT_TIMEOUT_MS = 300_000;

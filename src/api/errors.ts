@@ -24,6 +24,8 @@ export enum ErrorCode {
   TOO_MANY_DIRECTIVES = 'TOO_MANY_DIRECTIVES',
   QUERY_TOO_COSTLY = 'QUERY_TOO_COSTLY',
   RATE_LIMITED = 'RATE_LIMITED',
+  /** The key already runs MAX_CONCURRENT_EXPENSIVE_PER_KEY operations estimated at EXPENSIVE_QUERY_COST or more (HTTP 429). */
+  TOO_MANY_CONCURRENT = 'TOO_MANY_CONCURRENT',
   /** The database stopped a statement at DATABASE_STATEMENT_TIMEOUT_MS. */
   QUERY_TIMEOUT = 'QUERY_TIMEOUT',
   /** A statement was cancelled before it finished: the server is shutting down, or an operator stopped it. */
@@ -33,12 +35,14 @@ export enum ErrorCode {
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
 
-/** An error meant for the API caller: a code, a message, and the argument it is about. */
+/** An error meant for the API caller: a code, a message, the argument it is about, and figures a client can act on. */
 export class ApiError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
     readonly argument?: string,
+    /** Extra `extensions` entries (numbers only, such as a rate-limited request's estimated cost). */
+    readonly details?: Record<string, number>,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -66,7 +70,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
       message: original.message,
       locations: formatted.locations,
       path: formatted.path,
-      extensions: { code: original.code, ...(original.argument ? { argument: original.argument } : {}) },
+      extensions: { code: original.code, ...(original.argument ? { argument: original.argument } : {}), ...original.details },
     };
   }
   if (isDatabaseUnreachable(original)) {

@@ -116,7 +116,7 @@ export const CONFIG_VARIABLES = {
   },
   MAX_QUERY_COST: {
     schema: z.coerce.number().int().min(1).default(10000),
-    description: 'Highest estimated cost of one operation (a series costs one per bucket; see docs/security.md).',
+    description: 'Highest estimated cost of one operation (a series costs one per bucket, a raw-table read 40 per 30 days; see docs/security.md).',
   },
   RATE_LIMIT_BURST_COST: {
     schema: z.coerce.number().int().min(1).default(20000),
@@ -125,6 +125,15 @@ export const CONFIG_VARIABLES = {
   RATE_LIMIT_COST_PER_SECOND: {
     schema: z.coerce.number().min(0.001).default(500),
     description: 'Rate limit per API key: cost refilled per second.',
+  },
+  EXPENSIVE_QUERY_COST: {
+    schema: z.coerce.number().int().min(1).default(4000),
+    description: 'Estimated cost from which an operation counts against MAX_CONCURRENT_EXPENSIVE_PER_KEY while it runs.',
+  },
+  MAX_CONCURRENT_EXPENSIVE_PER_KEY: {
+    schema: z.coerce.number().int().min(1).default(2),
+    description:
+      'Operations of at least EXPENSIVE_QUERY_COST one API key (client address without one) may run at once; beyond, TOO_MANY_CONCURRENT (HTTP 429).',
   },
   AUTH_FAILURES_PER_MINUTE: {
     schema: z.coerce.number().int().min(1).default(30),

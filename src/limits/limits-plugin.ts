@@ -6,6 +6,7 @@ import { executedOperationDocument } from '../api/executed-operation';
 import { withHttpStatus } from '../auth/http-error';
 import type { Config } from '../config/config';
 import { CostCache } from './cost-cache';
+import type { ExpensiveOperations } from './expensive-operations';
 import { checkNulCharacters } from './nul-characters';
 import { estimateCost } from './query-cost';
 import { rateLimitHeaders, spend } from './rate-limit';
@@ -20,33 +21,54 @@ export function admitRequest(buckets: BucketStore, client: string): Promise<void
 }
 
 /**
- * Once an operation is parsed and valid: refuses NUL characters in its arguments, estimates its cost, refuses it above MAX_QUERY_COST, and spends the rest of its
- * cost from the client's bucket (RATE_LIMITED when it cannot); every response then carries the RateLimit-* headers.
+ * Once an operation is parsed and valid: refuses NUL characters in its arguments, estimates its cost, refuses it above
+ * MAX_QUERY_COST, counts it against the client's cap on concurrent expensive operations (TOO_MANY_CONCURRENT) until its
+ * response is sent, and spends the rest of its cost from the client's bucket (RATE_LIMITED when it cannot); every
+ * response then carries the RateLimit-* headers.
  */
-export function limitsPlugin(schema: GraphQLSchema, config: Pick<Config, 'MAX_QUERY_COST' | 'MAX_PERIOD_DAYS'>, buckets: BucketStore): ApolloServerPlugin<ApiContext> {
-  // The estimate depends only on the document, operation and variables (schema and settings are fixed here).
+export function limitsPlugin(
+  schema: GraphQLSchema,
+  config: Pick<Config, 'MAX_QUERY_COST' | 'MAX_PERIOD_DAYS' | 'METRIC_ROLLUPS' | 'ROLLUP_TIMEZONE'>,
+  buckets: BucketStore,
+  expensive: ExpensiveOperations,
+): ApolloServerPlugin<ApiContext> {
+  // The estimate depends on the document, operation, variables and the caller's scope (schema and settings are fixed here).
   const costs = new CostCache();
   return {
     async requestDidStart() {
+      // Ends this request's count among its client's expensive operations; Apollo calls willSendResponse on every outcome.
+      let endExpensive: (() => void) | null = null;
       return {
         async didResolveOperation({ document, operation, request, operationName, contextValue }) {
           const variables = request.variables ?? {};
           checkNulCharacters(operation ? executedOperationDocument(document, operation) : document, variables);
-          const cost = costs.costOf(document, operationName ?? undefined, variables, () => estimateCost(schema, document, operationName ?? undefined, variables, config));
+          const scope = contextValue.caller?.scope ?? null;
+          const cost = costs.costOf(
+            document,
+            operationName ?? undefined,
+            variables,
+            () => estimateCost(schema, document, operationName ?? undefined, variables, config, scope),
+            scope ? JSON.stringify(scope) : '',
+          );
           if (contextValue.request) contextValue.request.cost = cost;
           if (cost > config.MAX_QUERY_COST) {
             throw withHttpStatus(
               new ApiError(
                 ErrorCode.QUERY_TOO_COSTLY,
-                `query: estimated cost ${cost} exceeds the maximum of ${config.MAX_QUERY_COST} (MAX_QUERY_COST); ask for fewer fields, shorter periods or coarser series`,
+                `query: estimated cost ${cost} exceeds the maximum of ${config.MAX_QUERY_COST} (MAX_QUERY_COST); ask for fewer fields, shorter periods or coarser series, or leave out medians and business hours (they read the raw tables)`,
                 'query',
+                { costEstimate: cost, limit: config.MAX_QUERY_COST },
               ),
               400,
             );
           }
-          if (contextValue.request) await spend(buckets, contextValue.request.clientKey, cost - ARRIVAL_COST);
+          if (!contextValue.request) return;
+          // Counted before spending, so an operation refused for concurrency spends nothing from the bucket.
+          endExpensive = expensive.admit(contextValue.request.clientKey, cost);
+          await spend(buckets, contextValue.request.clientKey, cost - ARRIVAL_COST, cost);
         },
         async willSendResponse({ response, contextValue }) {
+          endExpensive?.();
           if (!contextValue.request) return;
           const headers = rateLimitHeaders(await buckets.peek(contextValue.request.clientKey), buckets.perSecond);
           for (const [name, value] of Object.entries(headers)) response.http.headers.set(name.toLowerCase(), value);

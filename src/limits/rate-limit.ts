@@ -13,14 +13,24 @@ export function rateLimitHeaders(state: BucketState, perSecond: number): Record<
   };
 }
 
-/** Spends `cost` from the client's bucket, or throws RATE_LIMITED (HTTP 429 with Retry-After) and spends nothing. */
-export async function spend(buckets: BucketStore, client: string, cost: number): Promise<void> {
+/**
+ * Spends `cost` from the client's bucket, or throws RATE_LIMITED (HTTP 429 with Retry-After) and spends nothing. The
+ * error gives the operation's estimated cost (`estimate`: the whole estimate when `cost` is the rest of it; absent for
+ * the arrival charge, made before any estimate), what is left and when to retry, in its message and its extensions.
+ */
+export async function spend(buckets: BucketStore, client: string, cost: number, estimate?: number): Promise<void> {
   if (cost <= 0) return;
   const charge = await buckets.take(client, cost);
   if (charge.allowed) return;
+  const { remaining, limit } = charge.state;
+  const retryAfterSeconds = charge.retryAfterSeconds;
   const error = new ApiError(
     ErrorCode.RATE_LIMITED,
-    `rate limit: this request costs ${cost} and ${charge.state.remaining} of ${charge.state.limit} is left; retry in ${charge.retryAfterSeconds} s`,
+    estimate === undefined
+      ? `rate limit: this request costs ${cost} and ${remaining} of ${limit} is left; retry in ${retryAfterSeconds} s`
+      : `rate limit: this request's estimated cost is ${estimate} and ${remaining} of ${limit} is left; retry in ${retryAfterSeconds} s`,
+    undefined,
+    { ...(estimate === undefined ? {} : { costEstimate: estimate }), remaining, limit, retryAfterSeconds },
   );
-  throw withHttpStatus(error, 429, { ...rateLimitHeaders(charge.state, buckets.perSecond), 'Retry-After': String(charge.retryAfterSeconds) });
+  throw withHttpStatus(error, 429, { ...rateLimitHeaders(charge.state, buckets.perSecond), 'Retry-After': String(retryAfterSeconds) });
 }

@@ -17,7 +17,7 @@ import { validateBucketCount, validatePeriod, validateTimeZone } from './metric-
 import type { Granularity, Period } from './period';
 import { baselineOf, targetStatus, type TargetStatus } from './targets/target-status';
 import { METRICS } from './registry';
-import { fixedCost, perArgumentCost, seriesCost } from '../limits/query-cost';
+import { anomaliesCost, baselineCost, breakdownCost, comparisonCost, driversCost, metricFieldCost, seriesCost } from '../limits/query-cost';
 
 /** GraphQL type and description of each dimension's filter argument: enums for closed sets, strings for business-defined values. */
 const DIMENSION_ARGS: Record<Dimension, { type: () => unknown; description: string }> = {
@@ -119,7 +119,7 @@ function createResultType(setName: DimensionSetName, duration: boolean) {
       return ctx.loaders.series.load({ ...root.request, percentiles, granularity, timezone: zone });
     }
 
-    @FieldResolver(() => [MetricBreakdownRow], { description: 'The metric per value of a dimension, within the filters.', complexity: fixedCost(10) })
+    @FieldResolver(() => [MetricBreakdownRow], { description: 'The metric per value of a dimension, within the filters.', complexity: breakdownCost })
     async breakdown(
       @Root() root: MetricHandle,
       @Ctx() ctx: ApiContext,
@@ -143,7 +143,7 @@ function createResultType(setName: DimensionSetName, duration: boolean) {
       return targetStatus(current.value, target, root.request.metric.direction, ctx.config.TARGET_AT_RISK_TOLERANCE_PERCENT);
     }
 
-    @FieldResolver(() => Float, { nullable: true, description: 'Mean value over the previous `periods` periods of the same length (those with data); null when none has data.', complexity: perArgumentCost('periods', 5) })
+    @FieldResolver(() => Float, { nullable: true, description: 'Mean value over the previous `periods` periods of the same length (those with data); null when none has data.', complexity: baselineCost })
     async baseline(
       @Root() root: MetricHandle,
       @Ctx() ctx: ApiContext,
@@ -159,7 +159,7 @@ function createResultType(setName: DimensionSetName, duration: boolean) {
       return baselineOf(values.map((v) => v.value));
     }
 
-    @FieldResolver(() => MetricDrivers, { description: 'Which values of a dimension drove the change from a compared period (default: the previous period of equal length).', complexity: fixedCost(25) })
+    @FieldResolver(() => MetricDrivers, { description: 'Which values of a dimension drove the change from a compared period (default: the previous period of equal length).', complexity: driversCost })
     async drivers(
       @Root() root: MetricHandle,
       @Ctx() ctx: ApiContext,
@@ -187,7 +187,7 @@ function createResultType(setName: DimensionSetName, duration: boolean) {
     @FieldResolver(() => [AnomalyPoint], {
       description: "Days of the period's daily series whose value lies beyond a robust threshold of what trend and weekly seasonality predict.",
       // A daily series plus its decomposition.
-      complexity: (a) => 2 * seriesCost(a),
+      complexity: anomaliesCost,
     })
     async anomalies(
       @Root() root: MetricHandle,
@@ -207,7 +207,7 @@ function createResultType(setName: DimensionSetName, duration: boolean) {
       }));
     }
 
-    @FieldResolver(() => MetricComparison, { description: 'The metric over the previous period of equal length, and the change.', complexity: fixedCost(5) })
+    @FieldResolver(() => MetricComparison, { description: 'The metric over the previous period of equal length, and the change.', complexity: comparisonCost })
     async comparison(@Root() root: MetricHandle, @Ctx() ctx: ApiContext): Promise<MetricComparison> {
       const previous = previousPeriod(root.request.period);
       const [current, before] = await Promise.all([
@@ -258,7 +258,7 @@ export function filterOf(metric: MetricDefinition, args: Partial<Record<Dimensio
 function createMetricQuery(metric: MetricDefinition, ResultType: new (r: MetricRequest) => MetricHandle, ArgsClass: Function) {
   @Resolver()
   class MetricQuery {
-    @Query(() => ResultType, { name: metric.name, description: `${metric.description} ${pascal(metric.formula)}.` })
+    @Query(() => ResultType, { name: metric.name, description: `${metric.description} ${pascal(metric.formula)}.`, complexity: metricFieldCost })
     async resolve(@Args(() => ArgsClass) args: MetricArgs, @Ctx() ctx: ApiContext, @Info() info: GraphQLResolveInfo): Promise<MetricHandle> {
       const period = validatePeriod({ from: args.period.from, to: args.period.to, timezone: args.period.timezone ?? 'UTC' }, ctx.config);
       assertMetricInScope(metric, ctx.caller.scope);

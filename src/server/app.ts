@@ -14,6 +14,7 @@ import { createAuthenticator, type AuthenticationMode } from '../auth/authentica
 import { withHttpStatus } from '../auth/http-error';
 import { KeyStore } from '../auth/key-store';
 import { AuthFailureLimit } from '../limits/auth-failure-limit';
+import { ExpensiveOperations } from '../limits/expensive-operations';
 import { admitRequest, limitsPlugin } from '../limits/limits-plugin';
 import { checkServerSettings, explorerEnabled, isProduction } from '../limits/production-mode';
 import { checkQueryText } from '../limits/query-text';
@@ -133,7 +134,7 @@ export async function createApiServer(options: {
       ApolloServerPluginLandingPageDisabled(),
       // No HTTP caching of metric answers; without this Apollo wraps every field resolver to compute cache hints.
       ApolloServerPluginCacheControlDisabled(),
-      limitsPlugin(schema, config, buckets),
+      limitsPlugin(schema, config, buckets, new ExpensiveOperations(config.EXPENSIVE_QUERY_COST, config.MAX_CONCURRENT_EXPENSIVE_PER_KEY)),
       auditPlugin(audit, config.AUDIT_LOG),
       snapshotPlugin(),
       databaseUnavailablePlugin(),

@@ -1,6 +1,7 @@
 import { parse } from 'graphql';
 import { loadConfig } from '../../src/config/config';
 import { estimateCost } from '../../src/limits/query-cost';
+import { ROLLUP_READ_COST } from '../../src/metrics/metric-cost';
 import { buildApiSchema } from '../../src/server/schema';
 
 const config = loadConfig({});
@@ -9,8 +10,8 @@ const period = (days: number) => `{ from: "2025-01-01T00:00:00Z", to: "${new Dat
 const dailySeries = (days: number) => `{ ticketVolume(period: ${period(days)}) { series(granularity: DAY) { value } } }`;
 
 describe('query cost', () => {
-  it('charges a series one per bucket of its enclosing period', () => {
-    expect(cost(dailySeries(90)) - cost(dailySeries(30))).toBe(60);
+  it('charges a series one per bucket of its enclosing period (and its read, per 30 days)', () => {
+    expect(cost(dailySeries(90)) - cost(dailySeries(30))).toBe(60 + 2 * ROLLUP_READ_COST);
     const hourly = cost(`{ ticketVolume(period: ${period(7)}) { series(granularity: HOUR) { value } } }`);
     expect(hourly - cost(dailySeries(7))).toBe(7 * 24 - 7);
   });
@@ -22,16 +23,18 @@ describe('query cost', () => {
     expect(withVariables).toBe(cost(dailySeries(90)));
   });
 
-  it('charges a series in a fragment for the longest period it is used under', () => {
+  it('charges a series in a fragment buckets for the longest period it is used under, and each period its own read', () => {
     const query = `fragment S on TicketMetric { series(granularity: DAY) { value } }
       { a: ticketVolume(period: ${period(10)}) { ...S } b: ticketVolume(period: ${period(90)}) { ...S } }`;
-    expect(cost(query)).toBe(2 * cost(`{ ticketVolume(period: ${period(90)}) { ...S } } fragment S on TicketMetric { series(granularity: DAY) { value } }`));
+    const longest = cost(`{ ticketVolume(period: ${period(90)}) { ...S } } fragment S on TicketMetric { series(granularity: DAY) { value } }`);
+    // Reads per started 30 days: 3 over 90 days, 1 over 10.
+    expect(cost(query)).toBe(2 * longest - (3 - 1) * ROLLUP_READ_COST);
   });
 
-  it('charges declared costs: a breakdown more than a value, a baseline per period', () => {
+  it('charges declared costs: a breakdown more than a value, a baseline per period (5 and its read)', () => {
     const P = `period: ${period(30)}`;
     expect(cost(`{ ticketVolume(${P}) { breakdown(by: CHANNEL) { value } } }`)).toBeGreaterThan(cost(`{ ticketVolume(${P}) { value } }`) + 5);
-    expect(cost(`{ ticketVolume(${P}) { baseline(periods: 8) } }`) - cost(`{ ticketVolume(${P}) { baseline(periods: 4) } }`)).toBe(20);
+    expect(cost(`{ ticketVolume(${P}) { baseline(periods: 8) } }`) - cost(`{ ticketVolume(${P}) { baseline(periods: 4) } }`)).toBe(4 * (5 + ROLLUP_READ_COST));
   });
 });
 
