@@ -1,7 +1,7 @@
 import { folderSource, importDataset } from '../../src/import';
 import { METRICS } from '../../src/metrics/registry';
 import { ACCEPTANCE_DIR, loadExpectedCases, relativeError } from '../support/expected-cases';
-import { startTestApi, type TestApi } from '../support/test-api';
+import { startTestApi, type GraphQLResponse, type TestApi } from '../support/test-api';
 
 /**
  * Drill-down: every metric's `records` are the records its value is computed from. On the acceptance dataset, for every
@@ -48,13 +48,13 @@ async function readAll(api: TestApi, head: string, first: number, key?: string):
   const totalCounts: number[] = [];
   let after: string | null = null;
   for (let page = 0; page < 1000; page++) {
-    const res = await api.graphql(
+    const res: GraphQLResponse = await api.graphql(
       `query($after: String) { m: ${head} { records(first: ${first}, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { ${NODE} } } } }`,
       { after },
       key === undefined ? undefined : { key },
     );
     expect(res.errors).toBeUndefined();
-    const { records } = res.data.m;
+    const { records } = res.data.m as { records: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: Node[] } };
     nodes.push(...records.nodes);
     totalCounts.push(records.totalCount);
     if (!records.pageInfo.hasNextPage) return { nodes, totalCounts };
