@@ -8,7 +8,8 @@ import { forgetKey, readKey, saveKey } from './key';
 import { KeyPrompt } from './KeyPrompt';
 import { addDays, dateIn, periodInput } from './period';
 import { DashboardMetaQuery as MetaDoc, DashboardTilesQuery as TilesDoc, VolumeForecastQuery as ForecastDoc, VolumeSeriesQuery as SeriesDoc } from './queries';
-import { TileGrid } from './tiles';
+import { RecordsPanel, type TileVariables } from './records';
+import { TileGrid, type TileSpec } from './tiles';
 import { readView, viewSearch, type View } from './view-state';
 
 /** How often the page asks again; unchanged data costs the server one small statement (a 304). */
@@ -22,6 +23,8 @@ interface Shown {
   /** The view these numbers are for (its query string): tests wait for it. */
   search: string;
   tiles: DashboardTilesQuery;
+  /** The period and filters the tiles were asked with (their records are read with the same). */
+  variables: TileVariables;
   volume: VolumeSeriesQuery['ticketVolume'];
   forecast: VolumeForecastQuery['ticketVolumeForecast'];
 }
@@ -41,6 +44,7 @@ export function App() {
   const [meta, setMeta] = useState<DashboardMetaQuery | null>(null);
   const [shown, setShown] = useState<Shown | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [drill, setDrill] = useState<TileSpec | null>(null);
   const [checked, setChecked] = useState<{ at: Date; freshness: Freshness } | null>(null);
   const generation = useRef(0);
 
@@ -67,7 +71,7 @@ export function App() {
       if (mine !== generation.current) return;
       const unchanged = [metaAnswer, tiles, series, forecast].every((a) => a.freshness === 'unchanged');
       setMeta(metaAnswer.data);
-      setShown({ search: viewSearch(full), tiles: tiles.data, volume: series.data.ticketVolume, forecast: forecast.data.ticketVolumeForecast });
+      setShown({ search: viewSearch(full), tiles: tiles.data, variables: { period, ...filters }, volume: series.data.ticketVolume, forecast: forecast.data.ticketVolumeForecast });
       setChecked({ at: new Date(), freshness: unchanged ? 'unchanged' : 'new' });
       setError(null);
     } catch (err) {
@@ -148,7 +152,18 @@ export function App() {
           {error}
         </p>
       )}
-      <TileGrid tiles={shown?.tiles ?? null} />
+      <TileGrid tiles={shown?.tiles ?? null} onRecords={setDrill} />
+      {drill && shown && (
+        <RecordsPanel
+          key={`${drill.field}${shown.search}`}
+          field={drill.field}
+          label={drill.label}
+          variables={shown.variables}
+          apiKey={key}
+          timezone={shownView.tz}
+          onClose={() => setDrill(null)}
+        />
+      )}
       <section className="charts">
         <figure>
           <figcaption>Tickets per day</figcaption>

@@ -136,3 +136,97 @@ export const VolumeForecastQuery = graphql(`
     }
   }
 `);
+
+// A tile's drill-down: the records behind its value, a page at a time, with the tiles' own period and filters. One
+// document for every tile (the one asked for is included), so the build types it like the others.
+graphql(`
+  fragment RecordsPage on MetricRecordConnection {
+    totalCount
+    quantityUnit
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    nodes {
+      recordType
+      sourceId
+      ticketId
+      customerId
+      channel
+      product
+      tier
+      priority
+      agent
+      eventAt
+      quantity
+    }
+  }
+`);
+
+export const TileRecordsQuery = graphql(`
+  query TileRecords(
+    $period: PeriodInput!
+    $channel: [Channel!]
+    $product: [String!]
+    $tier: [String!]
+    $first: Int!
+    $after: String
+    $ticketVolume: Boolean! = false
+    $firstResponseTime: Boolean! = false
+    $averageResolutionTime: Boolean! = false
+    $firstContactResolutionRate: Boolean! = false
+    $csat: Boolean! = false
+    $nps: Boolean! = false
+    $customerEffortScore: Boolean! = false
+    $slaComplianceResolution: Boolean! = false
+    $escalationRate: Boolean! = false
+    $abandonmentRate: Boolean! = false
+    $backlog: Boolean! = false
+    $churnRate: Boolean! = false
+    $retentionRate: Boolean! = false
+    $revenue: Boolean! = false
+  ) {
+    ticketVolume(period: $period, channel: $channel, product: $product, tier: $tier) @include(if: $ticketVolume) {
+      records(first: $first, after: $after) { ...RecordsPage }
+    }
+    firstResponseTime(period: $period, channel: $channel, product: $product, tier: $tier) @include(if: $firstResponseTime) {
+      records(first: $first, after: $after) { ...RecordsPage }
+    }
+    averageResolutionTime(period: $period, channel: $channel, product: $product, tier: $tier) @include(if: $averageResolutionTime) {
+      records(first: $first, after: $after) { ...RecordsPage }
+    }
+    firstContactResolutionRate(period: $period, channel: $channel, product: $product, tier: $tier) @include(if: $firstContactResolutionRate) {
+      records(first: $first, after: $after) { ...RecordsPage }
+    }
+    csat(period: $period, channel: $channel, product: $product, tier: $tier) @include(if: $csat) {
+      records(first: $first, after: $after) { ...RecordsPage }
+    }
+    nps(period: $period, channel: $channel, product: $product, tier: $tier) @include(if: $nps) {
+      records(first: $first, after: $after) { ...RecordsPage }
+    }
+    customerEffortScore(period: $period, channel: $channel, product: $product, tier: $tier) @include(if: $customerEffortScore) {
+      records(first: $first, after: $after) { ...RecordsPage }
+    }
+    slaComplianceResolution(period: $period, channel: $channel, product: $product, tier: $tier) @include(if: $slaComplianceResolution) {
+      records(first: $first, after: $after) { ...RecordsPage }
+    }
+    escalationRate(period: $period, channel: $channel, product: $product, tier: $tier) @include(if: $escalationRate) {
+      records(first: $first, after: $after) { ...RecordsPage }
+    }
+    abandonmentRate(period: $period, channel: $channel, product: $product, tier: $tier) @include(if: $abandonmentRate) {
+      records(first: $first, after: $after) { ...RecordsPage }
+    }
+    backlog(period: $period, channel: $channel, product: $product, tier: $tier) @include(if: $backlog) {
+      records(first: $first, after: $after) { ...RecordsPage }
+    }
+    churnRate(period: $period, product: $product, tier: $tier) @include(if: $churnRate) {
+      records(first: $first, after: $after) { ...RecordsPage }
+    }
+    retentionRate(period: $period, product: $product, tier: $tier) @include(if: $retentionRate) {
+      records(first: $first, after: $after) { ...RecordsPage }
+    }
+    revenue(period: $period, product: $product, tier: $tier) @include(if: $revenue) {
+      records(first: $first, after: $after) { ...RecordsPage }
+    }
+  }
+`);

@@ -4,7 +4,7 @@ import { formatChange, formatValue } from './format';
 type Tiles = DashboardTilesQuery;
 export type MetricField = keyof Omit<Tiles, '__typename'>;
 
-interface TileSpec {
+export interface TileSpec {
   field: MetricField;
   label: string;
   /** Filters the metric does not take (customer metrics have no channel). */
@@ -31,7 +31,7 @@ export const TILES: readonly TileSpec[] = [
 
 const STATUS_TEXT: Record<TargetStatus, string> = { ON_TRACK: 'on track', AT_RISK: 'at risk', OFF_TRACK: 'off track' };
 
-function Tile({ spec, metric }: { spec: TileSpec; metric: Tiles[MetricField] }) {
+function Tile({ spec, metric, onRecords }: { spec: TileSpec; metric: Tiles[MetricField]; onRecords: () => void }) {
   const unit: Unit = metric.unit;
   const { comparison } = metric;
   const trend = comparison.improved === true ? 'better' : comparison.improved === false ? 'worse' : 'neutral';
@@ -53,16 +53,22 @@ function Tile({ spec, metric }: { spec: TileSpec; metric: Tiles[MetricField] }) 
         {metric.target !== null && metric.target !== undefined && <span> target {formatValue(metric.target, unit)}</span>}
       </p>
       <p className="sample">
-        {metric.sampleSize.toLocaleString('en-US')} records{spec.ignores ? ` · not filtered by ${spec.ignores}` : ''}
+        {/* The records behind the value: a withheld value has none to show. */}
+        <button type="button" className="link" disabled={metric.suppressed} onClick={onRecords} title="list these records">
+          {metric.sampleSize.toLocaleString('en-US')} records
+        </button>
+        {spec.ignores ? ` · not filtered by ${spec.ignores}` : ''}
       </p>
     </article>
   );
 }
 
-export function TileGrid({ tiles }: { tiles: Tiles | null }) {
+export function TileGrid({ tiles, onRecords }: { tiles: Tiles | null; onRecords: (spec: TileSpec) => void }) {
   return (
     <section className="tiles" aria-busy={tiles === null}>
-      {TILES.map((spec) => (tiles ? <Tile key={spec.field} spec={spec} metric={tiles[spec.field]} /> : <article key={spec.field} className="tile loading" />))}
+      {TILES.map((spec) =>
+        tiles ? <Tile key={spec.field} spec={spec} metric={tiles[spec.field]} onRecords={() => onRecords(spec)} /> : <article key={spec.field} className="tile loading" />,
+      )}
     </section>
   );
 }

@@ -19,7 +19,7 @@ import { fieldExtensionsEstimator, getComplexity, simpleEstimator, type Complexi
 import type { Config } from '../config/config';
 import { previousPeriod } from '../metrics/comparison';
 import { normaliseFilter, type Dimension, type SegmentFilter } from '../metrics/dimensions';
-import { readCost, statementKey, type MetricRead, type ReadSettings } from '../metrics/metric-cost';
+import { RAW_READ_COST, READ_COST_DAYS, readCost, statementKey, type MetricRead, type ReadSettings } from '../metrics/metric-cost';
 import { statementFamily } from '../metrics/metric-query';
 import { maxBucketCount, type Granularity, type Period } from '../metrics/period';
 import { metricByNameOrNull } from '../metrics/registry';
@@ -120,6 +120,17 @@ export function anomaliesCost(a: ComplexityEstimatorArgs): number {
 /** Cost of a breakdown: 10, its sub-fields and its read. */
 export function breakdownCost(a: ComplexityEstimatorArgs): number {
   return 10 + a.childComplexity + readsPrice(a, (r) => [[r, { kind: 'breakdown', dimension: a.args.by as Dimension }]]);
+}
+
+/**
+ * Cost of a records page: one per record asked for (`first`), its sub-fields, and a read of the raw rows over the
+ * enclosing period (a page and its totalCount never come from the rollups), charged per page.
+ */
+export function recordsCost(a: ComplexityEstimatorArgs): number {
+  const costs = costContext(a.context);
+  const days = costs?.periodDays.get(a.node) ?? costs?.maxPeriodDays ?? 3660;
+  const first = Math.max(1, Number(a.args.first ?? 50) || 1);
+  return first + a.childComplexity + RAW_READ_COST * Math.ceil(days / READ_COST_DAYS);
 }
 
 /** Cost of a comparison: 5, its sub-fields and the read of the previous period's total. */

@@ -1,7 +1,7 @@
 import { DIMENSION_SETS, type Dimension } from './dimensions';
 import { AGENT_ACTIVITY, CUSTOMERS, ORDERS } from './fact-sources';
-import type { MetricDefinition } from './metric-definition';
-import { countIn } from './sql-fragments';
+import type { MetricDefinition, PerBucketSample } from './metric-definition';
+import { percentFlag } from './sql-fragments';
 
 export const CUSTOMER_DIMENSIONS: readonly Dimension[] = DIMENSION_SETS.Customer;
 export const AGENT_DIMENSIONS: readonly Dimension[] = DIMENSION_SETS.Agent;
@@ -11,10 +11,15 @@ const activeAt = (instant: string) => `f.signed_up_at < ${instant} AND (f.churne
 const churnedIn = `f.churned_at >= b.start_at AND f.churned_at < b.end_at`;
 const signedUpIn = `f.signed_up_at >= b.start_at AND f.signed_up_at < b.end_at`;
 
+const ACTIVE_AT_START = activeAt('b.start_at');
+
+/** The customers active at the bucket's start (a churn or retention rate's denominator), each with its quantity. */
+const activeAtStartSample = (quantity: string): PerBucketSample => ({ source: CUSTOMERS, where: ACTIVE_AT_START, at: 'f.signed_up_at', quantity });
+
 const customerPopulations = {
   source: CUSTOMERS,
   aggregates: {
-    activeAtStart: `count(*) FILTER (WHERE ${activeAt('b.start_at')})`,
+    activeAtStart: `count(*) FILTER (WHERE ${ACTIVE_AT_START})`,
     activeAtEnd: `count(*) FILTER (WHERE ${activeAt('b.end_at')})`,
     churned: `count(*) FILTER (WHERE ${churnedIn})`,
     signedUp: `count(*) FILTER (WHERE ${signedUpIn})`,
@@ -41,7 +46,7 @@ export const CUSTOMER_METRICS: readonly MetricDefinition[] = [
       kind: 'perBucket',
       parts: [customerPopulations],
       value: (c) => `100.0 * ${c('churned')} / nullif(${c('activeAtStart')}, 0)`,
-      sampleSize: (c) => c('activeAtStart'),
+      sample: activeAtStartSample(percentFlag(churnedIn)),
     },
   },
   {
@@ -60,7 +65,7 @@ export const CUSTOMER_METRICS: readonly MetricDefinition[] = [
       kind: 'perBucket',
       parts: [customerPopulations],
       value: (c) => `100.0 * (${c('activeAtEnd')} - ${c('signedUp')}) / nullif(${c('activeAtStart')}, 0)`,
-      sampleSize: (c) => c('activeAtStart'),
+      sample: activeAtStartSample(percentFlag(activeAt('b.end_at'))),
     },
   },
   {
@@ -79,7 +84,7 @@ export const CUSTOMER_METRICS: readonly MetricDefinition[] = [
       kind: 'event',
       event: 'ordered',
       value: (p) => `sum(f.amount) FILTER (WHERE ${p})`,
-      sampleSize: (p) => countIn(p),
+      sample: { quantity: () => 'f.amount' },
     },
   },
   {
@@ -114,7 +119,7 @@ export const CUSTOMER_METRICS: readonly MetricDefinition[] = [
         `(${c('revenue')} / nullif(${c('orders')}, 0))
          * (${c('orders')}::numeric / nullif(${c('purchasers')}, 0) / ${c('years')})
          * (1 / nullif(${c('churned')}::numeric / nullif(${c('activeAtStart')}, 0) / ${c('years')}, 0))`,
-      sampleSize: (c) => c('orders'),
+      sample: { source: ORDERS, where: inBucket('f.ordered_at'), at: 'f.ordered_at', quantity: 'f.amount' },
     },
   },
   {
@@ -133,7 +138,7 @@ export const CUSTOMER_METRICS: readonly MetricDefinition[] = [
       kind: 'event',
       event: 'day',
       value: (p) => `100.0 * sum(f.active_seconds) FILTER (WHERE ${p}) / nullif(sum(f.available_seconds) FILTER (WHERE ${p}), 0)`,
-      sampleSize: (p) => countIn(p),
+      sample: { quantity: () => '100.0 * f.active_seconds / nullif(f.available_seconds, 0)' },
     },
   },
 ];

@@ -18,7 +18,32 @@ export interface FactSource {
   readonly dimensions: Partial<Record<Dimension, string>>;
   /** Attribution timestamps by event name. */
   readonly events: Readonly<Record<string, string>>;
+  /** What a record (metric drill-down) of this source shows. */
+  readonly record: RecordColumns;
 }
+
+/** The kinds of record a metric value can be computed from. */
+export const RECORD_TYPES = ['ticket', 'message', 'survey', 'order', 'customer', 'agentDay'] as const;
+export type RecordType = (typeof RECORD_TYPES)[number];
+
+/**
+ * The columns of a source's records (SQL over the source's FROM plus `joins`; absent ones are null). Identifiers are
+ * source ids only (external_id): never names, emails or internal ids.
+ */
+export interface RecordColumns {
+  readonly type: RecordType;
+  /** Extra joins for columns the FROM clause does not expose. */
+  readonly joins?: string;
+  /** The row's internal id: unique within the source, the tie-breaker of the records' order. */
+  readonly key: string;
+  readonly columns: Readonly<Partial<Record<RecordColumn, string>>> & { readonly sourceId: string };
+}
+
+export const RECORD_COLUMNS = ['sourceId', 'ticketId', 'customerId', 'channel', 'product', 'tier', 'priority', 'agent', 'team', 'createdAt', 'resolvedAt', 'churnedAt'] as const;
+export type RecordColumn = (typeof RECORD_COLUMNS)[number];
+
+/** A ticket's columns (alias `t`) as seen from a record about it. */
+const ticketColumns = (t: string) => ({ ticketId: `${t}.external_id`, createdAt: `${t}.created_at`, resolvedAt: `${t}.resolved_at`, priority: `${t}.priority` });
 
 /** Tickets with their customer's tier and their assignee's team; an agent is identified by its source id. */
 export const TICKETS: FactSource = {
@@ -38,6 +63,11 @@ export const TICKETS: FactSource = {
     created: 'f.created_at',
     firstResponse: 'f.first_response_at',
     resolved: 'f.resolved_at',
+  },
+  record: {
+    type: 'ticket',
+    key: 'f.id',
+    columns: { sourceId: 'f.external_id', ...ticketColumns('f'), customerId: 'c.external_id', channel: 'f.channel', product: 'f.product', tier: 'c.tier', agent: 'a.external_id', team: 'a.team' },
   },
 };
 
@@ -81,6 +111,12 @@ export const AGENT_MESSAGES: FactSource = {
     agent: 'a.external_id',
   },
   events: { sent: 'f.sent_at' },
+  record: {
+    type: 'message',
+    joins: 'JOIN messages rm ON rm.id = f.id',
+    key: 'f.id',
+    columns: { sourceId: 'rm.external_id', ...ticketColumns('t'), customerId: 'c.external_id', channel: 't.channel', product: 't.product', tier: 'c.tier', agent: 'a.external_id', team: 'a.team' },
+  },
 };
 
 /** Survey responses; channel and product come from the surveyed ticket when there is one, the tier from the customer (the survey's, else the ticket's). */
@@ -95,6 +131,21 @@ export const SURVEYS: FactSource = {
     tier: 'c.tier',
   },
   events: { responded: 'f.responded_at' },
+  record: {
+    type: 'survey',
+    joins: 'LEFT JOIN agents ra ON ra.id = t.assignee_id',
+    key: 'f.id',
+    columns: {
+      sourceId: 'f.external_id',
+      ...ticketColumns('t'),
+      customerId: 'c.external_id',
+      channel: 'COALESCE(t.channel, f.channel)',
+      product: 'COALESCE(t.product, f.product)',
+      tier: 'c.tier',
+      agent: 'ra.external_id',
+      team: 'ra.team',
+    },
+  },
 };
 
 /** Orders, segmented by the order's product and the customer's tier. */
@@ -103,6 +154,7 @@ export const ORDERS: FactSource = {
   from: `orders f JOIN customers c ON c.id = f.customer_id`,
   dimensions: { product: 'f.product', tier: 'c.tier' },
   events: { ordered: 'f.ordered_at' },
+  record: { type: 'order', key: 'f.id', columns: { sourceId: 'f.external_id', customerId: 'c.external_id', product: 'f.product', tier: 'c.tier', createdAt: 'f.ordered_at' } },
 };
 
 /** Customers, segmented by their tier and product. */
@@ -111,6 +163,11 @@ export const CUSTOMERS: FactSource = {
   from: `customers f`,
   dimensions: { tier: 'f.tier', product: 'f.product' },
   events: {},
+  record: {
+    type: 'customer',
+    key: 'f.id',
+    columns: { sourceId: 'f.external_id', customerId: 'f.external_id', product: 'f.product', tier: 'f.tier', createdAt: 'f.signed_up_at', churnedAt: 'f.churned_at' },
+  },
 };
 
 /** Agent days; a date counts in the period when its midnight, in the period's time zone, does. */
@@ -119,4 +176,6 @@ export const AGENT_ACTIVITY: FactSource = {
   from: `agent_activity f JOIN agents a ON a.id = f.agent_id`,
   dimensions: { agent: 'a.external_id', team: 'a.team' },
   events: { day: '(f.date::timestamp AT TIME ZONE {tz})' },
+  // An agent day has no source id of its own: the agent's and the date identify it.
+  record: { type: 'agentDay', key: 'f.id', columns: { sourceId: `a.external_id || '/' || f.date::text`, agent: 'a.external_id', team: 'a.team' } },
 };

@@ -1,6 +1,7 @@
 import type { Dimension } from './dimensions';
 import type { FactSource } from './fact-sources';
 import type { RollupSql } from './rollups/rollup-tables';
+import { countIn } from './sql-fragments';
 
 export const UNITS = ['COUNT', 'SECONDS', 'PERCENT', 'SCORE', 'CURRENCY', 'RATIO'] as const;
 export type Unit = (typeof UNITS)[number];
@@ -25,6 +26,32 @@ export const INDICATORS = ['LEADING', 'LAGGING'] as const;
 export type Indicator = (typeof INDICATORS)[number];
 
 /**
+ * The records behind an event-attributed value, row by row: of the fact rows attributed to the period, those meeting
+ * `where`. Declared once, so the sample size (a count of them) and the records listed for it cannot disagree.
+ */
+export interface EventSample {
+  /** The condition an attributed fact row must meet to count in the sample (default: every attributed row). */
+  readonly where?: (ctx: SqlContext) => string;
+  /** The row's own quantity (a duration, a score, an amount; 100 or 0 for a rate's condition); none when absent. */
+  readonly quantity?: (ctx: SqlContext) => string;
+  /** The unit of `quantity` when it is not the metric's own (a CSAT score behind a percentage). */
+  readonly quantityUnit?: Unit;
+}
+
+/**
+ * The records behind a per-bucket value: the rows of `source` meeting `where` in the bucket (bounds `b.start_at`,
+ * `b.end_at`); the sample size is their count, and `records` lists them over the whole period as one bucket.
+ */
+export interface PerBucketSample {
+  readonly source: FactSource;
+  readonly where: string;
+  /** The row's time the records are ordered by (non-null). */
+  readonly at: string;
+  readonly quantity?: string;
+  readonly quantityUnit?: Unit;
+}
+
+/**
  * SQL of an event-attributed metric: each fact row counts in the bucket its attribution event falls in. `inPeriod` is
  * the SQL condition "this row's attribution event is the one being aggregated"; each aggregate restricts itself with it
  * (FILTER (WHERE …)), which is what lets many metrics of one fact source share one statement.
@@ -35,8 +62,8 @@ export interface EventAggregateSql {
   readonly event: string;
   /** Aggregate SQL of the value. */
   readonly value: (inPeriod: string, ctx: SqlContext) => string;
-  /** Aggregate SQL of the sample size (the denominator's count). */
-  readonly sampleSize: (inPeriod: string, ctx: SqlContext) => string;
+  /** The rows the value is computed from; the sample size counts them (sampleSizeSql) and `records` lists them. */
+  readonly sample: EventSample;
   /** Per-row duration in seconds (null when the row has none), for a duration metric's median and p90. */
   readonly duration?: (ctx: SqlContext) => string;
 }
@@ -52,7 +79,8 @@ export interface PerBucketSql {
   readonly parts: readonly { readonly source: FactSource; readonly aggregates: Readonly<Record<string, string>> }[];
   /** Value SQL from the parts' aggregates; `part(alias)` names an aggregate's column. */
   readonly value: (part: (alias: string) => string) => string;
-  readonly sampleSize: (part: (alias: string) => string) => string;
+  /** The sample: its count is the sample size (an aggregate over its source added next to the parts'). */
+  readonly sample: PerBucketSample;
 }
 
 export type MetricSql = EventAggregateSql | PerBucketSql;
@@ -84,4 +112,9 @@ export interface MetricDefinition {
 /** True for metrics whose result also carries a median and a 90th percentile. */
 export function isDuration(metric: MetricDefinition): boolean {
   return metric.sql.kind === 'event' && metric.sql.duration !== undefined;
+}
+
+/** Aggregate SQL of an event metric's sample size: its sample rows among those `inPeriod`. */
+export function eventSampleSize(sql: EventAggregateSql, inPeriod: string, ctx: SqlContext): string {
+  return countIn(inPeriod, sql.sample.where?.(ctx));
 }

@@ -5,6 +5,7 @@ import { buildMetricQueries, statementFamily, type Grouping, type MetricColumns,
 import { assertMetricInScope, assertSourceHonoursScope, effectiveFilter, type Scope } from './scope';
 import type { PerBucketSql } from './metric-definition';
 import type { Granularity, Period } from './period';
+import { createRecordLoader } from './record-loader';
 
 /** Runs one parameterised statement; the per-request seam through which every metric query goes (and is counted in tests). */
 export interface SqlExecutor {
@@ -261,10 +262,11 @@ export function createMetricLoaders(
       readValue(r.metric, row, columns, { localStart: String(row.bucket_local), start: fromEpochMs(row.bucket_start_ms), end: fromEpochMs(row.bucket_end_ms) }),
     );
   };
+  const values = { load: async (r: MetricRequest): Promise<MetricValue> => withhold(await total(r), minGroupSize) };
   return {
-    values: {
-      load: async (r: MetricRequest): Promise<MetricValue> => withhold(await total(r), minGroupSize),
-    },
+    values,
+    /** The records behind a period's value (drill-down), withheld with it. */
+    records: createRecordLoader(sql, scope, minGroupSize, values),
     series: {
       load: async (r: SeriesRequest): Promise<SeriesBucket[]> => (await series(r)).map((b) => withhold(b, minGroupSize)),
     },

@@ -1,6 +1,6 @@
 import type { Dimension, SegmentFilter } from './dimensions';
 import type { FactSource } from './fact-sources';
-import { isDuration, type EventAggregateSql, type HoursMode, type MetricDefinition, type PerBucketSql, type SqlContext } from './metric-definition';
+import { eventSampleSize, isDuration, type EventAggregateSql, type HoursMode, type MetricDefinition, type PerBucketSql, type SqlContext } from './metric-definition';
 import { secondsBetween } from './sql-fragments';
 import { GRANULARITY_SQL, type Granularity, type Period } from './period';
 import { SqlParams } from './sql-params';
@@ -39,13 +39,13 @@ export function statementFamily(metric: MetricDefinition): string {
 }
 
 /** Binds the period placeholders of fact-source SQL as parameters; the time zone is added only when used (an unused parameter has no type). */
-function bindPlaceholders(sql: string, p: { from: string; to: string; tz: () => string }): string {
+export function bindPlaceholders(sql: string, p: { from: string; to: string; tz: () => string }): string {
   const bound = sql.replaceAll('{from}', `${p.from}::timestamptz`).replaceAll('{to}', `${p.to}::timestamptz`);
   return bound.includes('{tz}') ? bound.replaceAll('{tz}', `${p.tz()}::text`) : bound;
 }
 
 /** A parameter added on first use. */
-function lazyParam(params: SqlParams, value: unknown): () => string {
+export function lazyParam(params: SqlParams, value: unknown): () => string {
   let placeholder: string | undefined;
   return () => (placeholder ??= params.add(value));
 }
@@ -61,7 +61,7 @@ export function filterConditions(source: FactSource, filter: SegmentFilter, para
   return conditions;
 }
 
-function dimensionExpr(source: FactSource, dimension: Dimension): string {
+export function dimensionExpr(source: FactSource, dimension: Dimension): string {
   const expr = source.dimensions[dimension];
   if (!expr) throw new Error(`fact source ${source.name} has no dimension ${dimension}`);
   return expr;
@@ -391,7 +391,7 @@ function eventAggregates(
     const d = defs[i];
     const inPeriod = single ? 'TRUE' : `ev.event = '${d.event}'`;
     const c: MetricColumns = { metric: m.name, value: `m${i}_value`, sampleSize: `m${i}_n` };
-    const parts = [`(${d.value(inPeriod, ctx)})::float8 AS ${c.value}`, `(${d.sampleSize(inPeriod, ctx)})::int8 AS ${c.sampleSize}`];
+    const parts = [`(${d.value(inPeriod, ctx)})::float8 AS ${c.value}`, `(${eventSampleSize(d, inPeriod, ctx)})::int8 AS ${c.sampleSize}`];
     if (percentiles && isDuration(m)) {
       c.median = `m${i}_median`;
       c.p90 = `m${i}_p90`;
@@ -421,6 +421,9 @@ WHERE ${where.join('\n  AND ')}`,
   };
 }
 
+/** The column suffix of a per-bucket metric's sample count (no part aggregate is named with a leading underscore). */
+const SAMPLE_ALIAS = '__sample';
+
 /**
  * Per-bucket metrics: for each bucket (one for a total) and segment, the aggregates of each source are computed in a
  * LATERAL subquery bounded by the bucket; metric values combine them.
@@ -446,6 +449,13 @@ function buildPerBucketQuery(
       if (!entry) bySource.set(part.source.name, (entry = { source: part.source, aggregates: new Map() }));
       for (const [alias, agg] of Object.entries(part.aggregates)) entry.aggregates.set(`m${i}_${alias}`, agg);
     }
+  });
+  // Each metric's sample size counts its sample rows, next to its parts' aggregates over the same source.
+  metrics.forEach((m, i) => {
+    const { sample } = m.sql as PerBucketSql;
+    let entry = bySource.get(sample.source.name);
+    if (!entry) bySource.set(sample.source.name, (entry = { source: sample.source, aggregates: new Map() }));
+    entry.aggregates.set(`m${i}${SAMPLE_ALIAS}`, `count(*) FILTER (WHERE ${sample.where})`);
   });
 
   const breakdown = grouping.kind === 'breakdown' ? grouping.dimension : undefined;
@@ -473,7 +483,8 @@ function buildPerBucketQuery(
     };
     const c: MetricColumns = { metric: m.name, value: `m${i}_value`, sampleSize: `m${i}_n` };
     columns.push(c);
-    return `(${sql.value(partCol)})::float8 AS ${c.value}, (${sql.sampleSize(partCol)})::int8 AS ${c.sampleSize}`;
+    const sampleCol = `${sourceAlias.get(sql.sample.source.name)}.m${i}${SAMPLE_ALIAS}`;
+    return `(${sql.value(partCol)})::float8 AS ${c.value}, (${sampleCol})::int8 AS ${c.sampleSize}`;
   });
 
   let groups = '';

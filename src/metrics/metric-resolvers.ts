@@ -17,7 +17,9 @@ import { validateBucketCount, validatePeriod, validateTimeZone } from './metric-
 import type { Granularity, Period } from './period';
 import { baselineOf, targetStatus, type TargetStatus } from './targets/target-status';
 import { METRICS } from './registry';
-import { anomaliesCost, baselineCost, breakdownCost, comparisonCost, driversCost, metricFieldCost, seriesCost } from '../limits/query-cost';
+import { anomaliesCost, baselineCost, breakdownCost, comparisonCost, driversCost, metricFieldCost, recordsCost, seriesCost } from '../limits/query-cost';
+import { decodeCursor, DEFAULT_RECORDS_PAGE, MAX_RECORDS_PAGE, validateFirst } from './record-query';
+import { MetricRecordConnection, MetricRecordConnectionResolver } from './record-types';
 
 /** GraphQL type and description of each dimension's filter argument: enums for closed sets, strings for business-defined values. */
 const DIMENSION_ARGS: Record<Dimension, { type: () => unknown; description: string }> = {
@@ -207,6 +209,21 @@ function createResultType(setName: DimensionSetName, duration: boolean) {
       }));
     }
 
+    @FieldResolver(() => MetricRecordConnection, {
+      description:
+        "The records the value is computed from (same period, filters, hours and scope; none when the value is withheld), a page at a time: `totalCount` equals `sampleSize`.",
+      complexity: recordsCost,
+    })
+    records(
+      @Root() root: MetricHandle,
+      @Ctx() ctx: ApiContext,
+      @Arg('first', () => Int, { defaultValue: DEFAULT_RECORDS_PAGE, description: `Records per page (at most ${MAX_RECORDS_PAGE}).` }) first: number,
+      @Arg('after', () => String, { nullable: true, description: "The previous page's pageInfo.endCursor." }) after: string | null | undefined,
+    ): MetricRecordConnection {
+      validateFirst(first);
+      return new MetricRecordConnection(ctx.loaders.records.load(root.request, first, after ? decodeCursor(after) : null));
+    }
+
     @FieldResolver(() => MetricComparison, { description: 'The metric over the previous period of equal length, and the change.', complexity: comparisonCost })
     async comparison(@Root() root: MetricHandle, @Ctx() ctx: ApiContext): Promise<MetricComparison> {
       const previous = previousPeriod(root.request.period);
@@ -280,7 +297,7 @@ function createMetricQuery(metric: MetricDefinition, ResultType: new (r: MetricR
 export function metricResolvers(): Function[] {
   const results = new Map<string, ReturnType<typeof createResultType>>();
   const argsTypes = new Map<string, Function>();
-  const resolvers: Function[] = [];
+  const resolvers: Function[] = [MetricRecordConnectionResolver];
   for (const metric of METRICS) {
     const setName = dimensionSetName(metric.dimensions);
     const familyKey = `${setName}:${isDuration(metric)}`;

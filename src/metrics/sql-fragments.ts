@@ -15,3 +15,6 @@ export const countOf = (inPeriod: string, expr: string) => `count(${expr}) FILTE
 
 /** Seconds between two timestamps. */
 export const secondsBetween = (start: string, end: string) => `extract(epoch FROM ${end} - ${start})`;
+
+/** A row's quantity for a rate: 100 when it meets the condition, else 0 (so the rate is the mean of its rows' quantities). */
+export const percentFlag = (condition: string) => `CASE WHEN (${condition}) THEN 100.0 ELSE 0 END`;

@@ -8,7 +8,8 @@ import { SURVEY_ROLLUP, rollupRatio as ratio } from './rollups/rollup-tables';
 export const SURVEY_DIMENSIONS: readonly Dimension[] = DIMENSION_SETS.Survey;
 
 const base = { source: SURVEYS, dimensions: SURVEY_DIMENSIONS, kind: 'QUALITATIVE', emptyValue: null } as const;
-const ofKind = (p: string, kind: 'csat' | 'nps' | 'ces') => `${p} AND f.kind = '${kind}'`;
+const isKind = (kind: 'csat' | 'nps' | 'ces') => `f.kind = '${kind}'`;
+const ofKind = (p: string, kind: 'csat' | 'nps' | 'ces') => `${p} AND ${isKind(kind)}`;
 
 /** Survey metrics (metrics.md, "Survey metrics"), attributed by responded_at. */
 export const SURVEY_METRICS: readonly MetricDefinition[] = [
@@ -26,7 +27,7 @@ export const SURVEY_METRICS: readonly MetricDefinition[] = [
       kind: 'event',
       event: 'responded',
       value: (p) => `100.0 * sum(f.score) FILTER (WHERE ${ofKind(p, 'csat')}) / nullif(5 * ${countIn(ofKind(p, 'csat'))}, 0)`,
-      sampleSize: (p) => countIn(ofKind(p, 'csat')),
+      sample: { where: () => isKind('csat'), quantity: () => 'f.score', quantityUnit: 'SCORE' },
     },
   },
   {
@@ -43,7 +44,7 @@ export const SURVEY_METRICS: readonly MetricDefinition[] = [
       kind: 'event',
       event: 'responded',
       value: (p) => percentIn(ofKind(p, 'csat'), 'f.score >= 4'),
-      sampleSize: (p) => countIn(ofKind(p, 'csat')),
+      sample: { where: () => isKind('csat'), quantity: () => 'f.score', quantityUnit: 'SCORE' },
     },
   },
   {
@@ -60,7 +61,7 @@ export const SURVEY_METRICS: readonly MetricDefinition[] = [
       kind: 'event',
       event: 'responded',
       value: (p) => `${percentIn(ofKind(p, 'nps'), 'f.score >= 9')} - ${percentIn(ofKind(p, 'nps'), 'f.score <= 6')}`,
-      sampleSize: (p) => countIn(ofKind(p, 'nps')),
+      sample: { where: () => isKind('nps'), quantity: () => 'f.score', quantityUnit: 'SCORE' },
     },
   },
   {
@@ -77,7 +78,7 @@ export const SURVEY_METRICS: readonly MetricDefinition[] = [
       kind: 'event',
       event: 'responded',
       value: (p) => `avg(f.score) FILTER (WHERE ${ofKind(p, 'ces')})`,
-      sampleSize: (p) => countIn(ofKind(p, 'ces')),
+      sample: { where: () => isKind('ces'), quantity: () => 'f.score', quantityUnit: 'SCORE' },
     },
   },
 ];

@@ -1,5 +1,5 @@
 import type { SqlContext } from './metric-definition';
-import { countIn, percentIn } from './sql-fragments';
+import { countIn, percentFlag, percentIn } from './sql-fragments';
 
 /**
  * Per-ticket SQL expressions over a ticket row `f`, shared by the ticket metrics and the ticket rollup so both count
@@ -77,6 +77,6 @@ export function slaCompliance(milestone: SlaMilestone, target: string) {
     OR ${ctx.elapsed('f.created_at', 'now()')} > ${target})`;
   return {
     value: (p: string, ctx: SqlContext) => percentIn(p, met(ctx), known(ctx)),
-    sampleSize: (p: string, ctx: SqlContext) => countIn(p, known(ctx)),
+    sample: { where: known, quantity: (ctx: SqlContext) => percentFlag(met(ctx)) },
   };
 }

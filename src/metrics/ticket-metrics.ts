@@ -1,7 +1,7 @@
 import { DIMENSION_SETS, type Dimension } from './dimensions';
 import { AGENT_MESSAGES, TICKETS } from './fact-sources';
 import type { MetricDefinition, SqlContext } from './metric-definition';
-import { countIn, countOf, meanIn, percentIn } from './sql-fragments';
+import { countIn, countOf, meanIn, percentFlag, percentIn } from './sql-fragments';
 import { agentMessageCount, conversationCount, FCR_CONDITION, handleSecondsSum, slaCompliance, slaTarget } from './ticket-expressions';
 import { MESSAGE_ROLLUP, TICKET_ROLLUP, rollupRatio as ratio, type RollupSql } from './rollups/rollup-tables';
 
@@ -25,9 +25,17 @@ const meanDuration = (event: string, seconds: (ctx: SqlContext) => string) =>
     kind: 'event',
     event,
     value: (p: string, ctx: SqlContext) => meanIn(p, seconds(ctx)),
-    sampleSize: (p: string, ctx: SqlContext) => countOf(p, seconds(ctx)),
+    sample: { where: (ctx: SqlContext) => `${seconds(ctx)} IS NOT NULL`, quantity: seconds },
     duration: seconds,
   }) as const;
+
+/** A rate over the rows attributed by an event: each row's quantity says whether it met the condition. */
+const rateOf = (event: string, condition: string) =>
+  ({ kind: 'event', event, value: (p: string) => percentIn(p, condition), sample: { quantity: () => percentFlag(condition) } }) as const;
+
+/** Open at the bucket's end: created before it, neither resolved nor abandoned by it. */
+const OPEN_AT_END = `f.created_at < b.end_at
+              AND (f.resolved_at IS NULL OR f.resolved_at > b.end_at) AND (f.abandoned_at IS NULL OR f.abandoned_at > b.end_at)`;
 
 const resolutionSeconds = (ctx: SqlContext) => ctx.elapsed('f.created_at', 'f.resolved_at');
 const firstResponseSeconds = (ctx: SqlContext) => ctx.elapsed('f.created_at', 'f.first_response_at');
@@ -46,7 +54,7 @@ export const TICKET_METRICS: readonly MetricDefinition[] = [
     indicator: 'LEADING',
     emptyValue: 0,
     rollup: { table: TICKET_ROLLUP, value: (s) => s('created_n'), sampleSize: (s) => s('created_n') },
-    sql: { kind: 'event', event: 'created', value: (p) => countIn(p), sampleSize: (p) => countIn(p) },
+    sql: { kind: 'event', event: 'created', value: (p) => countIn(p), sample: {} },
   },
   {
     ...ticketBase,
@@ -105,13 +113,7 @@ export const TICKET_METRICS: readonly MetricDefinition[] = [
     indicator: 'LAGGING',
     emptyValue: null,
     rollup: ratio(TICKET_ROLLUP, 'fcr_n', 'resolved_n', 100),
-    sql: {
-      kind: 'event',
-      event: 'resolved',
-      value: (p) =>
-percentIn(p, FCR_CONDITION),
-      sampleSize: (p) => countIn(p),
-    },
+    sql: rateOf('resolved', FCR_CONDITION),
   },
   {
     ...ticketBase,
@@ -154,7 +156,7 @@ percentIn(p, FCR_CONDITION),
     indicator: 'LEADING',
     emptyValue: null,
     rollup: ratio(TICKET_ROLLUP, 'abandoned_n', 'created_n', 100),
-    sql: { kind: 'event', event: 'created', value: (p) => percentIn(p, 'f.abandoned_at IS NOT NULL'), sampleSize: (p) => countIn(p) },
+    sql: rateOf('created', 'f.abandoned_at IS NOT NULL'),
   },
   {
     ...ticketBase,
@@ -167,7 +169,7 @@ percentIn(p, FCR_CONDITION),
     indicator: 'LEADING',
     emptyValue: null,
     rollup: ratio(TICKET_ROLLUP, 'escalated_n', 'created_n', 100),
-    sql: { kind: 'event', event: 'created', value: (p) => percentIn(p, 'f.escalated'), sampleSize: (p) => countIn(p) },
+    sql: rateOf('created', 'f.escalated'),
   },
   {
     ...ticketBase,
@@ -180,7 +182,7 @@ percentIn(p, FCR_CONDITION),
     indicator: 'LAGGING',
     emptyValue: null,
     rollup: ratio(TICKET_ROLLUP, 'reopened_n', 'resolved_n', 100),
-    sql: { kind: 'event', event: 'resolved', value: (p) => percentIn(p, 'f.reopened_count > 0'), sampleSize: (p) => countIn(p) },
+    sql: rateOf('resolved', 'f.reopened_count > 0'),
   },
   {
     ...ticketBase,
@@ -193,7 +195,7 @@ percentIn(p, FCR_CONDITION),
     indicator: 'LAGGING',
     emptyValue: null,
     rollup: ratio(TICKET_ROLLUP, 'conversation_messages', 'resolved_n'),
-    sql: { kind: 'event', event: 'resolved', value: (p) => meanIn(p, conversationCount), sampleSize: (p) => countIn(p) },
+    sql: { kind: 'event', event: 'resolved', value: (p) => meanIn(p, conversationCount), sample: { quantity: () => conversationCount } },
   },
   {
     name: 'averageHandleTime',
@@ -212,7 +214,7 @@ percentIn(p, FCR_CONDITION),
       kind: 'event',
       event: 'sent',
       value: (p) => `sum(f.handle_seconds) FILTER (WHERE ${p}) / nullif(${countOf(p, 'f.handle_seconds')}, 0)`,
-      sampleSize: (p) => countOf(p, 'f.handle_seconds'),
+      sample: { where: () => 'f.handle_seconds IS NOT NULL', quantity: () => 'f.handle_seconds' },
     },
   },
   {
@@ -226,7 +228,7 @@ percentIn(p, FCR_CONDITION),
     indicator: 'LAGGING',
     emptyValue: null,
     rollup: ratio(TICKET_ROLLUP, 'handle_seconds', 'resolved_n'),
-    sql: { kind: 'event', event: 'resolved', value: (p) => meanIn(p, handleSecondsSum), sampleSize: (p) => countIn(p) },
+    sql: { kind: 'event', event: 'resolved', value: (p) => meanIn(p, handleSecondsSum), sample: { quantity: () => handleSecondsSum } },
   },
   {
     ...ticketBase,
@@ -243,14 +245,11 @@ percentIn(p, FCR_CONDITION),
       parts: [
         {
           source: TICKETS,
-          aggregates: {
-            open: `count(*) FILTER (WHERE f.created_at < b.end_at
-              AND (f.resolved_at IS NULL OR f.resolved_at > b.end_at) AND (f.abandoned_at IS NULL OR f.abandoned_at > b.end_at))`,
-          },
+          aggregates: { open: `count(*) FILTER (WHERE ${OPEN_AT_END})` },
         },
       ],
       value: (part) => part('open'),
-      sampleSize: (part) => part('open'),
+      sample: { source: TICKETS, where: OPEN_AT_END, at: 'f.created_at' },
     },
   },
 ];

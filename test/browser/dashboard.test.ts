@@ -134,6 +134,37 @@ async function waitForView(page: Page, search: string): Promise<void> {
     expect(errors).toEqual([]);
   }, 120_000);
 
+  it("lists the records behind a tile's value, a page at a time, with the tiles' period and filters", async () => {
+    const search = '?from=2026-09-01&to=2026-10-01&tz=Europe/Berlin&product=billing,api';
+    const page = await open(`/${search}#key=${api.adminKey}`);
+    await waitForView(page, search);
+    const answer = await api.graphql(
+      `{ m: firstResponseTime(period: { from: "2026-09-01T00:00:00+02:00", to: "2026-10-01T00:00:00+02:00", timezone: "Europe/Berlin" }, product: ["billing", "api"]) {
+         sampleSize records(first: 50) { nodes { sourceId } } } }`,
+    );
+    expect(answer.errors).toBeUndefined();
+    const ids: string[] = answer.data.m.records.nodes.map((n: { sourceId: string }) => n.sourceId);
+    expect(answer.data.m.sampleSize).toBeGreaterThan(25);
+
+    const panel = '[data-records-for="firstResponseTime"]';
+    const shownIds = () => page.$$eval(`${panel} tbody tr`, (rows) => rows.map((r) => r.getAttribute('data-source-id')));
+    await page.click('[data-metric="firstResponseTime"] .sample button');
+    await page.waitForSelector(`${panel}[aria-busy="false"]`);
+    expect(await page.getAttribute(panel, 'data-total')).toBe(String(answer.data.m.sampleSize));
+    expect(await shownIds()).toEqual(ids.slice(0, 25));
+
+    await page.click(`${panel} button:has-text("Next")`);
+    await page.waitForSelector(`${panel}[aria-busy="false"] tbody tr[data-source-id="${ids[25]}"]`);
+    expect(await shownIds()).toEqual(ids.slice(25, 50));
+    await page.click(`${panel} button:has-text("Previous")`);
+    await page.waitForSelector(`${panel}[aria-busy="false"] tbody tr[data-source-id="${ids[0]}"]`);
+    expect(await shownIds()).toEqual(ids.slice(0, 25));
+
+    await page.click(`${panel} button:has-text("Close")`);
+    expect(await page.$(panel)).toBeNull();
+    expect(errors).toEqual([]);
+  }, 120_000);
+
   it('asks for a key when the URL has none, and again when the API refuses it', async () => {
     const page = await open('/?from=2026-10-04&to=2026-11-01');
     await page.fill('input[name="key"]', 'dmk_not_a_key');

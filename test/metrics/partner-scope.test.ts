@@ -117,6 +117,16 @@ const ENTRY_POINTS: EntryPoint[] = [
     expect: ok((d) => expect(d.staffingPlan.intervals.every((i: any) => i.contacts === 0)).toBe(true)),
   },
   { name: 'a staffing plan of another product', query: `{ staffingPlan(${STAFFING}, product: ["billing"]) { model } }`, expect: 'forbidden' },
+  {
+    name: 'records (drill-down)',
+    query: `{ ticketVolume(${MARCH}) { records(first: 2) { totalCount pageInfo { hasNextPage } nodes { ticketId customerId channel product tier agent team } } } }`,
+    expect: ok((d) => {
+      expect(d.ticketVolume.records.totalCount).toBe(3);
+      expect(d.ticketVolume.records.nodes).toEqual([1, 2].map((i) => ({ ticketId: `api${i}`, customerId: 'c1', channel: 'chat', product: 'api', tier: 'pro', agent: 'a1', team: 'api-team' })));
+    }),
+  },
+  { name: 'records of a survey metric (surveys of the other product only)', query: `{ csat(${MARCH}) { records { totalCount nodes { sourceId ticketId } } } }`, expect: ok((d) => expect(d.csat.records).toEqual({ totalCount: 0, nodes: [] })) },
+  { name: 'records of another product', query: `{ ticketVolume(${MARCH}, product: ["billing"]) { records { nodes { ticketId } } } }`, expect: 'forbidden' },
   { name: 'a metric that cannot be limited to a product', query: `{ agentUtilizationRate(${MARCH}) { value } }`, expect: 'forbidden' },
   {
     name: 'targets: its own segment only, never the company-wide or another segment’s',
