@@ -125,6 +125,7 @@ export async function importFolder(
       sourceName: resolve(folder),
       onProgress,
       onWait: (message) => stderr.write(`${message}\n`),
+      onStep: (step) => stderr.write(`${step}\n`),
     });
     stdout.write(`${formatSummary(summary)}\n`);
     return 0;

@@ -43,9 +43,14 @@ export interface ImportOptions {
   onProgress?: (progress: ImportProgress) => void;
   /** Told when the run waits for another import of the same database to finish. */
   onWait?: (message: string) => void;
+  /** Told as each step after the files starts (they can take longer than the files on a large database). */
+  onStep?: (step: FinishingStep) => void;
   /** Problems to collect before giving up on a failing run (default 50); --skip-invalid rejects without limit. */
   maxErrors?: number;
 }
+
+/** The steps after the files, in order. */
+export type FinishingStep = 'deriving first responses' | 'rebuilding indexes' | 'refreshing rollups';
 
 /** Where a running import is. */
 export interface ImportProgress {
@@ -725,6 +730,7 @@ export async function importDataset(dataSource: DataSource, source: DatasetSourc
     try {
       for (const file of present) files.push(await run.loadFile(FILE_SPECS[file], source.describe(file) as string));
       const derivingMs = performance.now();
+      options.onStep?.('deriving first responses');
       derivedFirstResponses = await run.deriveFirstResponses();
       finishing.firstResponses = seconds(derivingMs);
     } catch (err) {
@@ -733,9 +739,11 @@ export async function importDataset(dataSource: DataSource, source: DatasetSourc
     }
     if (run.problems.length) throw new ImportValidationError(run.problems);
     const indexesMs = performance.now();
+    options.onStep?.('rebuilding indexes');
     await run.finishBulkLoads();
     finishing.indexes = seconds(indexesMs);
     const rollupsMs = performance.now();
+    options.onStep?.('refreshing rollups');
     await runner.query(REFRESH_ROLLUPS_SQL);
     finishing.rollups = seconds(rollupsMs);
 

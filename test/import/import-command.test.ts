@@ -63,6 +63,9 @@ describe('deskmetrics import', () => {
     expect(stdout.text()).toMatch(/^tickets\.csv\s+400\s+\d/m);
     expect(stdout.text()).toMatch(/^total\s+3,827\s/m);
     expect(stdout.text()).toMatch(/Imported 3,827 rows in .* rows\/s\)/);
+    // The steps after the files are announced as they start: on a large database they outlast the files.
+    const steps = stderr.text().split('\n').filter((l) => /^(deriving first responses|rebuilding indexes|refreshing rollups)$/.test(l));
+    expect(steps).toEqual(['deriving first responses', 'rebuilding indexes', 'refreshing rollups']);
   });
 
   it('prints each problem as file:line column — reason with a count, and exits 1', async () => {
