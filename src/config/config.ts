@@ -170,7 +170,8 @@ export const CONFIG_VARIABLES = {
   },
   PARTNER_MIN_GROUP_SIZE: {
     schema: z.coerce.number().int().min(0).default(0),
-    description: 'Partner breakdowns leave out segments with fewer records than this, so small groups cannot be singled out (0 = off).',
+    description:
+      'Partner keys get no value computed from fewer records than this (totals, series buckets, breakdown rows, drivers, records): it is withheld (null, suppressed: true), so small groups cannot be singled out (0 = off).',
   },
   AUDIT_LOG_MAX_ROWS: {
     schema: z.coerce.number().int().min(1).max(100000).default(1000),
