@@ -28,6 +28,8 @@ import { RedisForecastStore } from '../forecasts/redis-forecast-store';
 import type { Config } from '../config/config';
 import type { Logger } from '../logging/logger';
 import type { SqlExecutor } from '../metrics/metric-loaders';
+import type { PoolClient } from 'pg';
+import { answeredWithin, type AnswerDeadline } from '../db/unanswered-statement';
 import { useDatabaseTimeZones } from '../metrics/period';
 import { ForecastCache } from '../forecasts/forecast-cache';
 import { databaseUnavailablePlugin, DatabaseStatus, withinTime } from './database-status';
@@ -50,10 +52,40 @@ export interface ApiServer {
 }
 
 /** The SQL seam of the API: parameterised statements through the DataSource's pool. */
-export function dataSourceExecutor(dataSource: DataSource): SqlExecutor {
+/**
+ * The server's own statements (key lookups, audit writes, mutations) straight to the pool, each on a connection of its
+ * own; on PostgreSQL bounded like a request's (answeredWithin), so a frozen link cannot hold a key lookup forever.
+ */
+function serverExecutor(dataSource: DataSource, deadline?: AnswerDeadline): SqlExecutor {
+  if (!deadline) {
+    return {
+      query: (sql, params) => dataSource.query(sql, params),
+      transaction: (work) => dataSource.transaction((manager) => work({ query: (sql, params) => manager.query(sql, params) })),
+    };
+  }
+  const withConnection = async <T>(work: (query: SqlExecutor['query']) => Promise<T>): Promise<T> => {
+    const runner = dataSource.createQueryRunner();
+    try {
+      const client = (await runner.connect()) as PoolClient;
+      return await work((sql, params) => answeredWithin(client, runner.query(sql, params), deadline));
+    } finally {
+      await runner.release();
+    }
+  };
   return {
-    query: (sql, params) => dataSource.query(sql, params),
-    transaction: (work) => dataSource.transaction((manager) => work({ query: (sql, params) => manager.query(sql, params) })),
+    query: (sql, params) => withConnection((query) => query(sql, params)),
+    transaction: (work) =>
+      withConnection(async (query) => {
+        await query('BEGIN', []);
+        try {
+          const result = await work({ query });
+          await query('COMMIT', []);
+          return result;
+        } catch (err) {
+          await query('ROLLBACK', []).catch(() => undefined);
+          throw err;
+        }
+      }),
   };
 }
 
@@ -82,12 +114,14 @@ export async function createApiServer(options: {
   // Every statement is watched, so an outage is noticed (and logged once) whichever statement meets it first.
   const database = new DatabaseStatus(logger);
   // Key lookups and audit writes are the server's own statements: straight to the pool, not through the request seam.
-  const serverSql = database.watchExecutor(dataSourceExecutor(dataSource));
   const [{ version }] = await dataSource.query('SELECT version() AS version');
-  const requestSql = requestSqlFactory(dataSource, serverSql, /PGlite/i.test(version), {
-    onStatement: options.onStatement,
-    deadline: database.answerDeadline(config.DATABASE_STATEMENT_TIMEOUT_MS, config.DATABASE_CONNECT_TIMEOUT_MS, config.HEALTH_CHECK_TIMEOUT_MS),
-  });
+  const embedded = /PGlite/i.test(version);
+  // The embedded database runs in this process: nothing between it and us can stop forwarding.
+  const deadline = embedded
+    ? undefined
+    : database.answerDeadline(config.DATABASE_STATEMENT_TIMEOUT_MS, config.DATABASE_CONNECT_TIMEOUT_MS, config.HEALTH_CHECK_TIMEOUT_MS);
+  const serverSql = database.watchExecutor(serverExecutor(dataSource, deadline));
+  const requestSql = requestSqlFactory(dataSource, serverSql, embedded, { onStatement: options.onStatement, deadline });
   const authenticate = createAuthenticator(authentication, new KeyStore(serverSql), logger);
   const audit = new AuditLog(serverSql, logger);
   // Time zones are validated against the database's list too, so one it does not know is UNKNOWN_TIMEZONE, not a SQL error.

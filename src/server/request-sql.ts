@@ -57,7 +57,5 @@ export function requestSqlFactory(
   const pool = poolOf(dataSource);
   // A request takes at most half the pool, so others always find connections; the embedded database has only one.
   const perRequest = embedded ? 1 : Math.max(1, Math.floor((pool.options.max ?? 10) / 2));
-  // The embedded database runs in this process: nothing between it and us can stop forwarding.
-  const deadline = embedded ? undefined : options.deadline;
-  return () => new RequestSql(new RequestSnapshot(pool, perRequest, !embedded, deadline), direct, options.onStatement);
+  return () => new RequestSql(new RequestSnapshot(pool, perRequest, !embedded, options.deadline), direct, options.onStatement);
 }

@@ -110,7 +110,8 @@ onPostgres('a database that stops answering', () => {
   });
 });
 
-onPostgres('a connection that stops forwarding while a statement waits on it', () => {
+// Without keys the request's own statement meets the frozen link; with keys, the key lookup does first.
+(url ? describe.each([{ auth: false }, { auth: true }]) : describe.skip.each([{ auth: false }]))('a connection that stops forwarding while a statement waits on it (keys: $auth)', ({ auth }) => {
   let api: TestApi;
   let proxy: TcpProxy;
   let lines: string[];
@@ -124,7 +125,7 @@ onPostgres('a connection that stops forwarding while a statement waits on it', (
     lines = captured.lines;
     const timeouts = { HEALTH_CHECK_TIMEOUT_MS: 500, DATABASE_CONNECT_TIMEOUT_MS: 500, DATABASE_STATEMENT_TIMEOUT_MS: 1000 };
     api = await startTestApi(timeouts, {
-      auth: false,
+      auth,
       logger: captured.logger,
       databaseEnv: { DATABASE_URL: proxied.toString(), DATABASE_CONNECT_TIMEOUT_MS: '500', DATABASE_STATEMENT_TIMEOUT_MS: '1000' },
     });
@@ -136,13 +137,14 @@ onPostgres('a connection that stops forwarding while a statement waits on it', (
   });
 
   it('answers DATABASE_UNAVAILABLE instead of waiting for an answer that never comes, then recovers', async () => {
+    const headers: Record<string, string> = api.adminKey ? { authorization: `Bearer ${api.adminKey}` } : {};
     // A pooled connection exists, so the next request's statement is sent on it (no new connection to time out).
-    expect(await (await api.post({ query: '{ healthy }' })).json()).toEqual({ data: { healthy: true } });
+    expect(await (await api.post({ query: '{ healthy }' }, headers)).json()).toEqual({ data: { healthy: true } });
     proxy.freeze();
     // PostgreSQL's statement timeout never reaches us through a frozen link: the server must give the connection up.
     const res = await fetch(`${api.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...headers },
       body: JSON.stringify({ query: '{ healthy }' }),
       signal: AbortSignal.timeout(15_000),
     });
@@ -152,7 +154,7 @@ onPostgres('a connection that stops forwarding while a statement waits on it', (
 
     await proxy.restore();
     // The abandoned connection is not handed to the next request.
-    for (let i = 0; i < 3; i++) expect(await (await api.post({ query: '{ healthy }' })).json()).toEqual({ data: { healthy: true } });
+    for (let i = 0; i < 3; i++) expect(await (await api.post({ query: '{ healthy }' }, headers)).json()).toEqual({ data: { healthy: true } });
     expect(recoveryLines(lines)).toHaveLength(1);
   }, 30_000);
 });
