@@ -59,9 +59,11 @@ export function buildCli(): Command {
 
   program
     .command('schema')
-    .description("write the generated files: schema/schema.graphql, docs/metrics.md and README.md's configuration table")
-    .action(() => {
-      const changed = emitGeneratedFiles();
+    .description("write the generated files: schema/schema.graphql, docs/metrics.md, README.md's configuration table and sql/metrics/*.sql")
+    .action(async () => {
+      // Loaded here only: the snapshots' SQL formatter is a development dependency, which the server must not need.
+      const { writeSqlSnapshots } = await import('../metrics/sql-snapshots');
+      const changed = [...emitGeneratedFiles(), ...writeSqlSnapshots()];
       console.log(changed.length ? changed.map((f) => `wrote ${f}`).join('\n') : 'generated files are up to date');
     });
 
