@@ -41,7 +41,7 @@ export interface SnapshotCase {
   statements(): SnapshotStatement[];
 }
 
-/** The metrics of the benchmark's dashboard (bench/dashboard.ts DASHBOARD_METRICS; a test keeps the two equal). */
+/** The metrics of the benchmark's dashboard (bench/dashboard.ts), whose statements the dashboard cases snapshot. */
 export const SNAPSHOT_DASHBOARD_METRICS = [
   'ticketVolume',
   'firstResponseTime',

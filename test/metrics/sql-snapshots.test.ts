@@ -1,8 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DASHBOARD_METRICS } from '../../bench/dashboard';
 import { folderSource, importDataset } from '../../src/import';
-import { renderSnapshots, SNAPSHOT_CASES, SNAPSHOT_DASHBOARD_METRICS, snapshotSql, SQL_SNAPSHOT_DIR } from '../../src/metrics/sql-snapshots';
+import { renderSnapshots, SNAPSHOT_CASES, snapshotSql, SQL_SNAPSHOT_DIR } from '../../src/metrics/sql-snapshots';
 import { ACCEPTANCE_DIR } from '../support/expected-cases';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
@@ -19,10 +18,6 @@ describe('SQL snapshots (sql/metrics/*.sql; run `npm run schema` and commit them
 
   it('are deterministic: rendering twice gives the same text', () => {
     expect(renderSnapshots()).toEqual(rendered);
-  });
-
-  it("the dashboard cases ask for the benchmark dashboard's metrics", () => {
-    expect([...SNAPSHOT_DASHBOARD_METRICS]).toEqual([...DASHBOARD_METRICS]);
   });
 
   it('the dashboard reads one statement per fact table from the rollups, two without them', () => {
