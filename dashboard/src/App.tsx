@@ -111,7 +111,19 @@ export function App() {
             },
           )
         : Promise.resolve('unchanged' as Freshness);
-      // One channel's plan: the one chosen, else the channel filter's when it names one, else the first with data.
+      const [tiles, series, forecast] = await Promise.all([
+        query(TilesDoc, { period, ...filters }, key),
+        query(SeriesDoc, { period, ...filters }, key),
+        query(ForecastDoc, { history, horizon: FORECAST_HORIZON_DAYS, ...filters }, key),
+      ]);
+      if (!current()) return;
+      setMeta(metaAnswer.data);
+      setShown({ search, tiles: tiles.data, variables: { period, ...filters }, volume: series.data.ticketVolume, forecast: forecast.data.ticketVolumeForecast });
+      setError(null);
+      // The plan is asked for once the tiles are in: it fits a forecast to hourly history, and that CPU would otherwise
+      // delay the tiles (a plan not yet cached took 1.1–1.5 s of a busy 2-core server on 100,000 tickets; npm run
+      // bench:dashboard). One channel's plan: the one chosen, else the channel filter's when it names one, else the
+      // first channel with data.
       const staffChannel = full.staff ?? (full.channel.length === 1 ? full.channel[0] : metaAnswer.data.channels[0]);
       const staffFrom = startOfDay(full.to, full.tz);
       const staffingAnswer = staffChannel
@@ -131,15 +143,6 @@ export function App() {
           )
         : Promise.resolve('unchanged' as Freshness);
 
-      const [tiles, series, forecast] = await Promise.all([
-        query(TilesDoc, { period, ...filters }, key),
-        query(SeriesDoc, { period, ...filters }, key),
-        query(ForecastDoc, { history, horizon: FORECAST_HORIZON_DAYS, ...filters }, key),
-      ]);
-      if (!current()) return;
-      setMeta(metaAnswer.data);
-      setShown({ search, tiles: tiles.data, variables: { period, ...filters }, volume: series.data.ticketVolume, forecast: forecast.data.ticketVolumeForecast });
-      setError(null);
       const panels = await Promise.all([analysisAnswer, staffingAnswer]);
       if (!current()) return;
       const unchanged = [metaAnswer, tiles, series, forecast].every((a) => a.freshness === 'unchanged') && panels.every((f) => f === 'unchanged');
