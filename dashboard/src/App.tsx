@@ -190,7 +190,8 @@ export function App() {
   };
   const choices: Choices = { channel: meta?.channels ?? [], product: meta?.products ?? [], tier: meta?.tiers ?? [] };
   const shownView = shown ? readView(shown.search) : view;
-  const panelView = { ...shownView, ...view };
+  // The view as the pickers change it: the address's, with the period the page defaulted to when it named none.
+  const panelView = { ...shownView, ...view, from: view.from ?? shownView.from, to: view.to ?? shownView.to };
   const staffingShown = staffing?.value ?? null;
   const through = meta?.dataStatus.dataThrough.find((f) => f.fact === 'tickets')?.latest;
 
@@ -221,7 +222,7 @@ export function App() {
           Forget key
         </button>
       </header>
-      <Filters key={view.tz} view={{ ...shownView, ...view, from: view.from ?? shownView.from, to: view.to ?? shownView.to }} choices={choices} onChange={change} />
+      <Filters key={view.tz} view={panelView} choices={choices} onChange={change} />
       {error && (
         <p className="error" role="alert">
           {error}
@@ -265,7 +266,7 @@ export function App() {
             <select
               name="staff"
               aria-label="staffing channel"
-              value={(staffingShown?.plan.channel ?? view.staff ?? '').toLowerCase()}
+              value={(view.staff ?? staffingShown?.plan.channel ?? '').toLowerCase()}
               onChange={(e) => change({ ...panelView, staff: e.target.value })}
             >
               {choices.channel.map((c) => (

@@ -202,6 +202,15 @@ async function waitForView(page: Page, search: string): Promise<void> {
     // Back returns to the previous choice.
     await page.goBack();
     expect(await shown(byMetric)).toEqual(await expected('firstResponseTime', 'channel'));
+
+    // On the default view (no period in the address), a pick keeps the period the page chose.
+    const plain = await open(`/#key=${api.adminKey}`);
+    await plain.waitForSelector('main:not([data-loaded-view=""])', { timeout: 30_000 });
+    const defaulted = new URL(plain.url()).search;
+    expect(defaulted).toMatch(/^\?from=\d{4}-\d{2}-\d{2}&to=\d{4}-\d{2}-\d{2}$/);
+    await plain.selectOption('select[name="by"]', 'product');
+    await plain.waitForSelector(`[data-loaded-breakdown="${defaulted}&by=product"]`, { timeout: 30_000 });
+    expect(new URL(plain.url()).search).toBe(`${defaulted}&by=product`);
     expect(errors).toEqual([]);
   }, 120_000);
 
