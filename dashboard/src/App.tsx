@@ -1,13 +1,21 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { KeyRefused, query, type Freshness } from './api';
-import { ForecastChart, VolumeChart } from './charts';
+import { analysisVariables, BreakdownPanel, DriversPanel, isAnalysed, type Analysis } from './analysis';
+import { ForecastChart, StaffingChart, VolumeChart } from './charts';
 import { Filters, type Choices } from './Filters';
 import { formatInstant } from './format';
-import type { Channel, DashboardMetaQuery, DashboardTilesQuery, VolumeForecastQuery, VolumeSeriesQuery } from './gql/graphql';
+import type { Channel, DashboardMetaQuery, DashboardTilesQuery, StaffingPlanQuery, VolumeForecastQuery, VolumeSeriesQuery } from './gql/graphql';
 import { forgetKey, readKey, saveKey } from './key';
 import { KeyPrompt } from './KeyPrompt';
-import { addDays, dateIn, periodInput } from './period';
-import { DashboardMetaQuery as MetaDoc, DashboardTilesQuery as TilesDoc, VolumeForecastQuery as ForecastDoc, VolumeSeriesQuery as SeriesDoc } from './queries';
+import { addDays, dateIn, periodInput, startOfDay } from './period';
+import {
+  DashboardMetaQuery as MetaDoc,
+  DashboardTilesQuery as TilesDoc,
+  MetricAnalysisQuery as AnalysisDoc,
+  StaffingPlanQuery as StaffingDoc,
+  VolumeForecastQuery as ForecastDoc,
+  VolumeSeriesQuery as SeriesDoc,
+} from './queries';
 import { RecordsPanel, type TileVariables } from './records';
 import { TileGrid, type TileSpec } from './tiles';
 import { readView, viewSearch, type View } from './view-state';
@@ -18,6 +26,15 @@ const REFRESH_MS = 60_000;
 const DEFAULT_DAYS = 28;
 const FORECAST_HISTORY_DAYS = 182;
 const FORECAST_HORIZON_DAYS = 28;
+/** The staffing plan covers this many days after the period. */
+const STAFFING_DAYS = 7;
+/** The plan's queueing model in words (StaffingPlan.model). */
+const STAFFING_MODELS: Record<string, string> = {
+  'erlang-c': 'Erlang C',
+  'erlang-a': 'Erlang A (callers abandon)',
+  chat: 'Erlang C on chat sessions',
+  workload: 'workload model',
+};
 
 interface Shown {
   /** The view these numbers are for (its query string): tests wait for it. */
@@ -28,6 +45,16 @@ interface Shown {
   volume: VolumeSeriesQuery['ticketVolume'];
   forecast: VolumeForecastQuery['ticketVolumeForecast'];
 }
+
+interface Staffing {
+  /** The view this plan is for (its query string): tests wait for it. */
+  search: string;
+  from: string;
+  plan: StaffingPlanQuery['staffingPlan'];
+}
+
+/** A panel's answer or why there is none; panels load beside the tiles, so a slow or failing one holds nothing up. */
+type Panel<T> = { value: T; error: null } | { value: T | null; error: string };
 
 /** The view with its period filled in: the URL's, else the four weeks up to the latest ticket (or today). */
 function completeView(view: View, meta: DashboardMetaQuery): View & { from: string; to: string } {
@@ -45,6 +72,8 @@ export function App() {
   const [shown, setShown] = useState<Shown | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [drill, setDrill] = useState<TileSpec | null>(null);
+  const [analysis, setAnalysis] = useState<Panel<Analysis> | null>(null);
+  const [staffing, setStaffing] = useState<Panel<Staffing> | null>(null);
   const [checked, setChecked] = useState<{ at: Date; freshness: Freshness } | null>(null);
   const generation = useRef(0);
 
@@ -63,17 +92,61 @@ export function App() {
       };
       const period = periodInput(full.from, full.to, full.tz);
       const history = periodInput(addDays(full.to, -FORECAST_HISTORY_DAYS), full.to, full.tz);
+      const search = viewSearch(full);
+      const current = () => mine === generation.current;
+      const failed = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+      // The breakdown and drivers of the chosen metric, and the staffing plan for the week after the period: each fills
+      // its panel when it arrives, and keeps the last answer on screen beside its error when it fails.
+      const analysed = isAnalysed(full.metric) ? full.metric : null;
+      const analysisAnswer = analysed
+        ? query(AnalysisDoc, { period, ...filters, ...analysisVariables(analysed, full.by) }, key).then(
+            (a) => {
+              if (current()) setAnalysis({ value: { search, metric: analysed, by: full.by, answer: a.data }, error: null });
+              return a.freshness;
+            },
+            (err: unknown) => {
+              if (current()) setAnalysis((before) => ({ value: before?.value ?? null, error: failed(err) }));
+              return 'new' as Freshness;
+            },
+          )
+        : Promise.resolve('unchanged' as Freshness);
       const [tiles, series, forecast] = await Promise.all([
         query(TilesDoc, { period, ...filters }, key),
         query(SeriesDoc, { period, ...filters }, key),
         query(ForecastDoc, { history, horizon: FORECAST_HORIZON_DAYS, ...filters }, key),
       ]);
-      if (mine !== generation.current) return;
-      const unchanged = [metaAnswer, tiles, series, forecast].every((a) => a.freshness === 'unchanged');
+      if (!current()) return;
       setMeta(metaAnswer.data);
-      setShown({ search: viewSearch(full), tiles: tiles.data, variables: { period, ...filters }, volume: series.data.ticketVolume, forecast: forecast.data.ticketVolumeForecast });
-      setChecked({ at: new Date(), freshness: unchanged ? 'unchanged' : 'new' });
+      setShown({ search, tiles: tiles.data, variables: { period, ...filters }, volume: series.data.ticketVolume, forecast: forecast.data.ticketVolumeForecast });
       setError(null);
+      // The plan is asked for once the tiles are in: it fits a forecast to hourly history, and that CPU would otherwise
+      // delay the tiles (a plan not yet cached took 1.1–1.5 s of a busy 2-core server on 100,000 tickets; npm run
+      // bench:dashboard). One channel's plan: the one chosen, else the channel filter's when it names one, else the
+      // first channel with data.
+      const staffChannel = full.staff ?? (full.channel.length === 1 ? full.channel[0] : metaAnswer.data.channels[0]);
+      const staffFrom = startOfDay(full.to, full.tz);
+      const staffingAnswer = staffChannel
+        ? query(
+            StaffingDoc,
+            { channel: staffChannel.toUpperCase() as Channel, from: staffFrom, days: STAFFING_DAYS, timezone: full.tz, product: filters.product, tier: filters.tier },
+            key,
+          ).then(
+            (a) => {
+              if (current()) setStaffing({ value: { search, from: full.to, plan: a.data.staffingPlan }, error: null });
+              return a.freshness;
+            },
+            (err: unknown) => {
+              if (current()) setStaffing((before) => ({ value: before?.value ?? null, error: failed(err) }));
+              return 'new' as Freshness;
+            },
+          )
+        : Promise.resolve('unchanged' as Freshness);
+
+      const panels = await Promise.all([analysisAnswer, staffingAnswer]);
+      if (!current()) return;
+      const unchanged = [metaAnswer, tiles, series, forecast].every((a) => a.freshness === 'unchanged') && panels.every((f) => f === 'unchanged');
+      setChecked({ at: new Date(), freshness: unchanged ? 'unchanged' : 'new' });
     } catch (err) {
       if (mine !== generation.current) return;
       if (err instanceof KeyRefused) {
@@ -117,6 +190,9 @@ export function App() {
   };
   const choices: Choices = { channel: meta?.channels ?? [], product: meta?.products ?? [], tier: meta?.tiers ?? [] };
   const shownView = shown ? readView(shown.search) : view;
+  // The view as the pickers change it: the address's, with the period the page defaulted to when it named none.
+  const panelView = { ...shownView, ...view, from: view.from ?? shownView.from, to: view.to ?? shownView.to };
+  const staffingShown = staffing?.value ?? null;
   const through = meta?.dataStatus.dataThrough.find((f) => f.fact === 'tickets')?.latest;
 
   return (
@@ -146,7 +222,7 @@ export function App() {
           Forget key
         </button>
       </header>
-      <Filters key={view.tz} view={{ ...shownView, ...view, from: view.from ?? shownView.from, to: view.to ?? shownView.to }} choices={choices} onChange={change} />
+      <Filters key={view.tz} view={panelView} choices={choices} onChange={change} />
       {error && (
         <p className="error" role="alert">
           {error}
@@ -175,6 +251,44 @@ export function App() {
             {shown?.forecast.note && <span className="note"> · {shown.forecast.note}</span>}
           </figcaption>
           {shown && <ForecastChart forecast={shown.forecast} />}
+        </figure>
+        <BreakdownPanel
+          analysis={analysis?.value ?? null}
+          metric={view.metric}
+          by={view.by}
+          error={analysis?.error ?? null}
+          onChange={(metric, by) => change({ ...panelView, metric, by })}
+        />
+        <DriversPanel analysis={analysis?.value ?? null} timezone={shownView.tz} />
+        <figure className="staffing" data-loaded-staffing={staffingShown?.search ?? ''}>
+          <figcaption>
+            Staffing plan for{' '}
+            <select
+              name="staff"
+              aria-label="staffing channel"
+              value={(view.staff ?? staffingShown?.plan.channel ?? '').toLowerCase()}
+              onChange={(e) => change({ ...panelView, staff: e.target.value })}
+            >
+              {choices.channel.map((c) => (
+                <option key={c} value={c.toLowerCase()}>
+                  {c.toLowerCase()}
+                </option>
+              ))}
+            </select>
+            {staffingShown && (
+              <span className="note">
+                {' '}· {STAFFING_DAYS} days from {staffingShown.from} · {STAFFING_MODELS[staffingShown.plan.model] ?? staffingShown.plan.model} · handle time {Math.round(staffingShown.plan.ahtSeconds)} s · peak{' '}
+                {Math.max(0, ...staffingShown.plan.days.map((d) => d.peakScheduledAgents))} agents
+              </span>
+            )}
+          </figcaption>
+          {staffing?.error && (
+            <p className="error" role="alert">
+              {staffing.error}
+            </p>
+          )}
+          {staffingShown && <StaffingChart plan={staffingShown.plan} />}
+          {staffingShown?.plan.note && <p className="note">{staffingShown.plan.note}</p>}
         </figure>
       </section>
     </main>

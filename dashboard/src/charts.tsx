@@ -1,12 +1,13 @@
-import { LineChart, ScatterChart } from 'echarts/charts';
+import { BarChart, LineChart, ScatterChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
-import type { VolumeForecastQuery, VolumeSeriesQuery } from './gql/graphql';
+import { formatValue } from './format';
+import type { BreakdownRowsFragment, StaffingPlanQuery, Unit, VolumeForecastQuery, VolumeSeriesQuery } from './gql/graphql';
 
 // Only what the page draws is bundled. SVG: crisp at any zoom, and the drawn marks are in the DOM.
-echarts.use([LineChart, ScatterChart, GridComponent, LegendComponent, TooltipComponent, SVGRenderer]);
+echarts.use([BarChart, LineChart, ScatterChart, GridComponent, LegendComponent, TooltipComponent, SVGRenderer]);
 
 type Option = echarts.EChartsCoreOption;
 
@@ -117,4 +118,90 @@ export function ForecastChart({ forecast }: { forecast: VolumeForecastQuery['tic
     ],
   };
   return <Chart option={option} label="Ticket volume forecast" data-chart="forecast" data-bands={levels.join(',')} />;
+}
+
+/** A segment's name as the page shows it ("no product" for records without one). */
+export function segmentName(segment: string | null, by: string): string {
+  return segment === null ? `no ${by}` : segment.toLowerCase();
+}
+
+/** The metric per segment, largest first, each bar labelled with its value. */
+export function BreakdownChart({ rows, unit, by, metric }: { rows: readonly BreakdownRowsFragment[]; unit: Unit; by: string; metric: string }) {
+  // Largest at the top: a horizontal bar chart draws its first category at the bottom.
+  const sorted = [...rows].sort((a, b) => (a.value ?? -Infinity) - (b.value ?? -Infinity));
+  const option: Option = {
+    animation: false,
+    tooltip: {
+      trigger: 'axis',
+      axisPointer: { type: 'shadow' },
+      valueFormatter: (v: unknown) => (typeof v === 'number' ? formatValue(v, unit) : '—'),
+    },
+    grid: { left: 8, right: 88, top: 8, bottom: 8, containLabel: true },
+    xAxis: { type: 'value', axisLabel: { formatter: (v: number) => formatValue(v, unit), hideOverlap: true }, splitNumber: 4 },
+    yAxis: { type: 'category', data: sorted.map((r) => segmentName(r.segment, by)), axisTick: { show: false } },
+    series: [
+      {
+        name: metric,
+        type: 'bar',
+        data: sorted.map((r) => r.value),
+        barMaxWidth: 28,
+        itemStyle: { color: '#339af0', borderRadius: [0, 3, 3, 0] },
+        label: { show: true, position: 'right', formatter: (p: { value: number | null }) => formatValue(p.value, unit), color: '#495057' },
+      },
+    ],
+  };
+  return <Chart option={option} label={`${metric} by ${by}`} data-chart="breakdown" data-by={by} />;
+}
+
+const WEEKDAY = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' });
+
+/** Agents to schedule per interval (after shrinkage) and the productive agents the service target needs. */
+export function StaffingChart({ plan }: { plan: StaffingPlanQuery['staffingPlan'] }) {
+  const starts = plan.intervals.map((i) => i.localStart);
+  const option: Option = {
+    animation: false,
+    tooltip: { trigger: 'axis' },
+    legend: { top: 0 },
+    grid: { left: 40, right: 16, top: 32, bottom: 28 },
+    xAxis: {
+      type: 'category',
+      data: starts,
+      axisTick: { interval: (_: number, v: string) => v.endsWith('T00:00:00') },
+      // One label per day, at its midnight (localStart is a local wall time: formatted as UTC it stays that time).
+      axisLabel: { interval: (_: number, v: string) => v.endsWith('T00:00:00'), formatter: (v: string) => WEEKDAY.format(new Date(`${v}Z`)) },
+    },
+    yAxis: { type: 'value', minInterval: 1, name: 'agents', nameGap: 8, nameTextStyle: { align: 'right' } },
+    series: [
+      {
+        name: 'scheduled agents',
+        type: 'line',
+        step: 'start',
+        data: plan.intervals.map((i) => i.scheduledAgents),
+        showSymbol: false,
+        areaStyle: { color: '#d0ebff' },
+        lineStyle: { width: 1 },
+        itemStyle: { color: '#1c7ed6' },
+      },
+      {
+        name: 'productive agents needed',
+        type: 'line',
+        step: 'start',
+        data: plan.intervals.map((i) => i.agents),
+        showSymbol: false,
+        lineStyle: { width: 1.5 },
+        itemStyle: { color: '#e8590c' },
+      },
+    ],
+  };
+  return (
+    <Chart
+      option={option}
+      label={`Staffing plan for ${plan.channel}`}
+      data-chart="staffing"
+      data-channel={plan.channel}
+      data-intervals={JSON.stringify(starts)}
+      data-scheduled-agents={JSON.stringify(plan.intervals.map((i) => i.scheduledAgents))}
+      data-agents={JSON.stringify(plan.intervals.map((i) => i.agents))}
+    />
+  );
 }

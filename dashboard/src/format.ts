@@ -45,3 +45,16 @@ export function formatChange(relative: number | null | undefined, absolute: numb
 export function formatInstant(instant: string, zone: string): string {
   return new Intl.DateTimeFormat('en-GB', { timeZone: zone, dateStyle: 'medium', timeStyle: 'short' }).format(new Date(instant));
 }
+
+/** A signed difference in the value's unit ("pp" for percentages): drivers' contributions and effects. */
+export function formatDelta(delta: number | null | undefined, unit: Unit): string {
+  if (delta === null || delta === undefined) return '—';
+  const sign = delta > 0 ? '+' : delta < 0 ? '−' : '±';
+  if (unit === 'PERCENT') return `${sign}${oneDecimal.format(Math.abs(delta))} pp`;
+  return `${sign}${formatValue(Math.abs(delta), unit)}`;
+}
+
+/** A day (the one `instant` falls on in `zone`). */
+export function formatDay(instant: string | number, zone: string): string {
+  return new Intl.DateTimeFormat('en-GB', { timeZone: zone, dateStyle: 'medium' }).format(new Date(instant));
+}

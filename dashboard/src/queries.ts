@@ -230,3 +230,103 @@ export const TileRecordsQuery = graphql(`
     }
   }
 `);
+
+// One metric by one dimension: its breakdown over the period and the drivers of its change from the previous period
+// (which segments' mix and rate moved it). Ticket and survey metrics take differently named dimension enums with the
+// same values, so the page passes the one dimension as both variables; only the metric asked for is included.
+graphql(`
+  fragment BreakdownRows on MetricBreakdownRow {
+    segment
+    value
+    sampleSize
+  }
+  fragment Drivers on MetricDrivers {
+    currentValue
+    previousValue
+    change
+    unexplained
+    comparedFrom
+    comparedTo
+    segments {
+      segment
+      contribution
+      mixEffect
+      rateEffect
+      currentShare
+      previousShare
+      currentValue
+      previousValue
+    }
+  }
+  fragment TicketAnalysis on TicketMetric {
+    unit
+    breakdown(by: $ticketBy) { ...BreakdownRows }
+    drivers(by: $ticketBy) { ...Drivers }
+  }
+  fragment DurationAnalysis on TicketDurationMetric {
+    unit
+    breakdown(by: $ticketBy) { ...BreakdownRows }
+    drivers(by: $ticketBy) { ...Drivers }
+  }
+  fragment SurveyAnalysis on SurveyMetric {
+    unit
+    breakdown(by: $surveyBy) { ...BreakdownRows }
+    drivers(by: $surveyBy) { ...Drivers }
+  }
+`);
+
+export const MetricAnalysisQuery = graphql(`
+  query MetricAnalysis(
+    $period: PeriodInput!
+    $channel: [Channel!]
+    $product: [String!]
+    $tier: [String!]
+    $ticketBy: TicketDimension!
+    $surveyBy: SurveyDimension!
+    $ticketVolume: Boolean! = false
+    $firstResponseTime: Boolean! = false
+    $averageResolutionTime: Boolean! = false
+    $firstContactResolutionRate: Boolean! = false
+    $csat: Boolean! = false
+    $nps: Boolean! = false
+    $customerEffortScore: Boolean! = false
+    $slaComplianceResolution: Boolean! = false
+    $escalationRate: Boolean! = false
+    $abandonmentRate: Boolean! = false
+  ) {
+    ticketVolume(period: $period, channel: $channel, product: $product, tier: $tier) @include(if: $ticketVolume) { ...TicketAnalysis }
+    firstResponseTime(period: $period, channel: $channel, product: $product, tier: $tier) @include(if: $firstResponseTime) { ...DurationAnalysis }
+    averageResolutionTime(period: $period, channel: $channel, product: $product, tier: $tier) @include(if: $averageResolutionTime) { ...DurationAnalysis }
+    firstContactResolutionRate(period: $period, channel: $channel, product: $product, tier: $tier) @include(if: $firstContactResolutionRate) { ...TicketAnalysis }
+    csat(period: $period, channel: $channel, product: $product, tier: $tier) @include(if: $csat) { ...SurveyAnalysis }
+    nps(period: $period, channel: $channel, product: $product, tier: $tier) @include(if: $nps) { ...SurveyAnalysis }
+    customerEffortScore(period: $period, channel: $channel, product: $product, tier: $tier) @include(if: $customerEffortScore) { ...SurveyAnalysis }
+    slaComplianceResolution(period: $period, channel: $channel, product: $product, tier: $tier) @include(if: $slaComplianceResolution) { ...TicketAnalysis }
+    escalationRate(period: $period, channel: $channel, product: $product, tier: $tier) @include(if: $escalationRate) { ...TicketAnalysis }
+    abandonmentRate(period: $period, channel: $channel, product: $product, tier: $tier) @include(if: $abandonmentRate) { ...TicketAnalysis }
+  }
+`);
+
+// Agents per interval for the week after the period, for one channel within the product and tier filters.
+export const StaffingPlanQuery = graphql(`
+  query StaffingPlan($channel: Channel!, $from: DateTime!, $days: Int!, $timezone: String!, $product: [String!], $tier: [String!]) {
+    staffingPlan(channel: $channel, from: $from, days: $days, timezone: $timezone, intervalMinutes: 30, product: $product, tier: $tier) {
+      channel
+      model
+      ahtSeconds
+      forecastModel
+      note
+      intervals {
+        localStart
+        contacts
+        agents
+        scheduledAgents
+      }
+      days {
+        date
+        fte
+        peakScheduledAgents
+      }
+    }
+  }
+`);

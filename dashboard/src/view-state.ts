@@ -9,7 +9,19 @@ export interface View {
   channel: string[];
   product: string[];
   tier: string[];
+  /** The metric of the breakdown and drivers panels (a GraphQL field). */
+  metric: string;
+  /** The dimension they split it by. */
+  by: Dimension;
+  /** The channel of the staffing plan; null: the first channel the data has. */
+  staff: string | null;
 }
+
+export type Dimension = 'channel' | 'product' | 'tier';
+export const DIMENSIONS: readonly Dimension[] = ['channel', 'product', 'tier'];
+/** Left out of the query string when chosen, so a plain view keeps a short address. */
+export const DEFAULT_METRIC = 'ticketVolume';
+export const DEFAULT_BY: Dimension = 'channel';
 
 export type ListFilter = 'channel' | 'product' | 'tier';
 export const LIST_FILTERS: readonly ListFilter[] = ['channel', 'product', 'tier'];
@@ -23,7 +35,19 @@ export function readView(search: string = window.location.search): View {
     return value && DATE.test(value) ? value : null;
   };
   const list = (name: string) => (params.get(name) ?? '').split(',').map((v) => v.trim()).filter(Boolean);
-  return { from: date('from'), to: date('to'), tz: params.get('tz') || 'UTC', channel: list('channel'), product: list('product'), tier: list('tier') };
+  const by = params.get('by');
+  return {
+    from: date('from'),
+    to: date('to'),
+    tz: params.get('tz') || 'UTC',
+    channel: list('channel'),
+    product: list('product'),
+    tier: list('tier'),
+    // An unknown metric is kept: the page says it cannot break it down rather than silently showing another.
+    metric: params.get('metric') || DEFAULT_METRIC,
+    by: DIMENSIONS.includes(by as Dimension) ? (by as Dimension) : DEFAULT_BY,
+    staff: params.get('staff') || null,
+  };
 }
 
 export function viewSearch(view: View): string {
@@ -32,6 +56,9 @@ export function viewSearch(view: View): string {
   if (view.to) params.set('to', view.to);
   if (view.tz !== 'UTC') params.set('tz', view.tz);
   for (const name of LIST_FILTERS) if (view[name].length > 0) params.set(name, view[name].join(','));
+  if (view.metric !== DEFAULT_METRIC) params.set('metric', view.metric);
+  if (view.by !== DEFAULT_BY) params.set('by', view.by);
+  if (view.staff) params.set('staff', view.staff);
   // Commas and slashes (Europe/Berlin) are allowed in a query string: kept readable in the address bar.
   return `?${params.toString().replace(/%2C/gi, ',').replace(/%2F/gi, '/')}`;
 }

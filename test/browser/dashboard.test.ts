@@ -54,7 +54,9 @@ async function waitForView(page: Page, search: string): Promise<void> {
 
   beforeAll(async () => {
     if (!existsSync(join(DASHBOARD_DIST, 'index.html'))) throw new Error(`no built dashboard in ${DASHBOARD_DIST}: run npm run build`);
-    api = await startTestApi({}, { auth: true });
+    // A fresh page view costs about 4,500 (the staffing plan's hourly history most of it) and this file loads the page
+    // two dozen times in a minute, beside its own queries with the same key: more than the default bucket (20,000) holds.
+    api = await startTestApi({ RATE_LIMIT_BURST_COST: 200_000 }, { auth: true });
     await loadDemoIfEmpty(api.db.dataSource, { tickets: 3000, seed: 42, log: () => undefined });
     // One target, so a tile shows its status.
     const target = await api.graphql('mutation { setMetricTarget(metric: "firstResponseTime", target: 21600) { metric } }');
@@ -128,9 +130,137 @@ async function waitForView(page: Page, search: string): Promise<void> {
     page.on('response', (r) => r.url().includes('/graphql?') && statuses.push(r.status()));
     await page.click('button:has-text("Refresh")');
     await page.waitForSelector('.checked:has-text("no change")');
-    expect(statuses).toEqual([304, 304, 304, 304]);
+    // Meta, tiles, series, forecast, breakdown with drivers, staffing plan.
+    expect(statuses).toEqual([304, 304, 304, 304, 304, 304]);
 
     if (process.env.DASHBOARD_SCREENSHOT) await page.screenshot({ path: process.env.DASHBOARD_SCREENSHOT, fullPage: true });
+    expect(errors).toEqual([]);
+  }, 120_000);
+
+  it('breaks the chosen metric down by the chosen dimension and lists the drivers of its change, as the API answers them', async () => {
+    const search = '?from=2026-09-01&to=2026-10-01&tz=Europe/Berlin&product=billing,api';
+    const page = await open(`/${search}#key=${api.adminKey}`);
+    await waitForView(page, search);
+    const period = '{ from: "2026-09-01T00:00:00+02:00", to: "2026-10-01T00:00:00+02:00", timezone: "Europe/Berlin" }';
+
+    /** What the API answers for the metric by the dimension, with the page's period and product filter. */
+    async function expected(metric: string, by: string) {
+      const answer = await api.graphql(
+        `{ m: ${metric}(period: ${period}, product: ["billing", "api"]) {
+           breakdown(by: ${by.toUpperCase()}) { segment value sampleSize }
+           drivers(by: ${by.toUpperCase()}) { change segments { segment contribution } } } }`,
+      );
+      expect(answer.errors).toBeUndefined();
+      const m = answer.data.m as {
+        breakdown: { segment: string | null; value: number | null; sampleSize: number }[];
+        drivers: { change: number | null; segments: { segment: string | null; contribution: number }[] };
+      };
+      return {
+        rows: m.breakdown.map((r) => ({ segment: r.segment ?? '', value: JSON.stringify(r.value), sampleSize: String(r.sampleSize) })),
+        // The page lists the largest eight, in the API's order.
+        drivers: m.drivers.segments.slice(0, 8).map((d) => ({ segment: d.segment ?? '', contribution: JSON.stringify(d.contribution) })),
+        change: JSON.stringify(m.drivers.change),
+      };
+    }
+    /** The panels as the page shows them, once they show the view in the address bar. */
+    async function shown(view: string) {
+      await page.waitForSelector(`[data-loaded-breakdown="${view}"]`, { timeout: 30_000 });
+      await page.waitForSelector(`[data-loaded-drivers="${view}"]`, { timeout: 30_000 });
+      return {
+        rows: await page.$$eval('[data-breakdown-row]', (rows) =>
+          rows.map((r) => ({ segment: r.getAttribute('data-breakdown-row'), value: r.getAttribute('data-value'), sampleSize: r.getAttribute('data-sample-size') })),
+        ),
+        drivers: await page.$$eval('[data-driver]', (rows) => rows.map((r) => ({ segment: r.getAttribute('data-driver'), contribution: r.getAttribute('data-contribution') }))),
+        change: await page.getAttribute('.drivers-total', 'data-change'),
+      };
+    }
+    /** The texts the breakdown chart drew (ECharts' SVG renderer writes its labels as text elements). */
+    const drawnLabels = () => page.locator('[data-chart="breakdown"]').evaluate((chart) => [...chart.querySelectorAll('text')].map((t) => t.textContent ?? ''));
+
+    // The default: ticket volume by channel, each bar labelled with its segment and its count.
+    const byChannel = await expected('ticketVolume', 'channel');
+    expect(byChannel.rows.length).toBeGreaterThan(2);
+    expect(byChannel.drivers.length).toBeGreaterThan(2);
+    expect(await shown(search)).toEqual(byChannel);
+    const labels = await drawnLabels();
+    for (const row of byChannel.rows) {
+      expect(labels).toContain(row.segment.toLowerCase());
+      expect(labels).toContain(Number(row.value).toLocaleString('en-US'));
+    }
+
+    // Another metric and dimension: the address and the numbers follow.
+    await page.selectOption('select[name="metric"]', 'firstResponseTime');
+    const byMetric = `${search}&metric=firstResponseTime`;
+    await shown(byMetric);
+    await page.selectOption('select[name="by"]', 'tier');
+    const byTier = `${search}&metric=firstResponseTime&by=tier`;
+    const tierShown = await shown(byTier);
+    expect(page.url()).toBe(`${api.url}/${byTier}`);
+    expect(tierShown).toEqual(await expected('firstResponseTime', 'tier'));
+    expect(tierShown.rows.length).toBeGreaterThan(1);
+
+    // Back returns to the previous choice.
+    await page.goBack();
+    expect(await shown(byMetric)).toEqual(await expected('firstResponseTime', 'channel'));
+
+    // On the default view (no period in the address), a pick keeps the period the page chose.
+    const plain = await open(`/#key=${api.adminKey}`);
+    await plain.waitForSelector('main:not([data-loaded-view=""])', { timeout: 30_000 });
+    const defaulted = new URL(plain.url()).search;
+    expect(defaulted).toMatch(/^\?from=\d{4}-\d{2}-\d{2}&to=\d{4}-\d{2}-\d{2}$/);
+    await plain.selectOption('select[name="by"]', 'product');
+    await plain.waitForSelector(`[data-loaded-breakdown="${defaulted}&by=product"]`, { timeout: 30_000 });
+    expect(new URL(plain.url()).search).toBe(`${defaulted}&by=product`);
+    expect(errors).toEqual([]);
+  }, 120_000);
+
+  it("draws the staffing plan for the week after the period with the API's agents per interval", async () => {
+    const search = '?from=2026-10-04&to=2026-11-01&tz=Europe/Berlin&staff=email';
+    const page = await open(`/${search}#key=${api.adminKey}`);
+    await waitForView(page, search);
+
+    /** The API's plan for the channel over the 7 days from the period's end, in the page's zone. */
+    async function expected(channel: string) {
+      const answer = await api.graphql(
+        `{ staffingPlan(channel: ${channel}, from: "2026-11-01T00:00:00+01:00", days: 7, timezone: "Europe/Berlin", intervalMinutes: 30) {
+           channel intervals { localStart agents scheduledAgents } } }`,
+      );
+      expect(answer.errors).toBeUndefined();
+      const intervals = answer.data.staffingPlan.intervals as { localStart: string; agents: number; scheduledAgents: number }[];
+      return {
+        channel: answer.data.staffingPlan.channel as string,
+        intervals: JSON.stringify(intervals.map((i) => i.localStart)),
+        agents: JSON.stringify(intervals.map((i) => i.agents)),
+        scheduled: JSON.stringify(intervals.map((i) => i.scheduledAgents)),
+      };
+    }
+    async function shown(view: string) {
+      await page.waitForSelector(`[data-loaded-staffing="${view}"]`, { timeout: 60_000 });
+      const chart = page.locator('[data-chart="staffing"]');
+      return {
+        channel: (await chart.getAttribute('data-channel'))!,
+        intervals: (await chart.getAttribute('data-intervals'))!,
+        agents: (await chart.getAttribute('data-agents'))!,
+        scheduled: (await chart.getAttribute('data-scheduled-agents'))!,
+      };
+    }
+
+    const email = await expected('EMAIL');
+    expect(JSON.parse(email.intervals)).toHaveLength(7 * 48);
+    expect(Math.max(...JSON.parse(email.scheduled))).toBeGreaterThan(0);
+    expect(await shown(search)).toEqual(email);
+    // Drawn: the scheduled agents' area spans the plot, and the y axis reaches the busiest interval.
+    const chart = page.locator('[data-chart="staffing"]');
+    const areaWidth = await chart.evaluate((c) => Math.max(0, ...[...c.querySelectorAll('path[fill="#d0ebff"]')].map((p) => p.getBoundingClientRect().width)));
+    expect(areaWidth).toBeGreaterThan(600);
+    const axisTop = await chart.evaluate((c) => Math.max(...[...c.querySelectorAll('text')].map((t) => Number(t.textContent)).filter(Number.isFinite)));
+    expect(axisTop).toBeGreaterThanOrEqual(Math.max(...JSON.parse(email.scheduled)));
+
+    // Another channel from the picker: the address and the plan follow.
+    await page.selectOption('select[name="staff"]', 'chat');
+    const chat = search.replace('staff=email', 'staff=chat');
+    expect(await shown(chat)).toEqual(await expected('CHAT'));
+    expect(page.url()).toBe(`${api.url}/${chat}`);
     expect(errors).toEqual([]);
   }, 120_000);
 
