@@ -3,7 +3,7 @@ import { CONFIG_VARIABLES } from './config';
 const START = '<!-- configuration:start -->';
 const END = '<!-- configuration:end -->';
 
-/** The README's configuration table, rendered from CONFIG_VARIABLES. */
+/** docs/configuration.md's table, rendered from CONFIG_VARIABLES. */
 export function renderConfigTable(): string {
   const rows = Object.entries(CONFIG_VARIABLES).map(([name, v]) => {
     const parsed = v.schema.safeParse(undefined);
@@ -13,10 +13,10 @@ export function renderConfigTable(): string {
   return [START, '| variable | default | meaning |', '|---|---|---|', ...rows, END].join('\n');
 }
 
-/** The README with its configuration table replaced by the current one; throws when the markers are missing. */
+/** The document with its configuration table replaced by the current one; throws when the markers are missing. */
 export function withConfigTable(readme: string): string {
   const start = readme.indexOf(START);
   const end = readme.indexOf(END);
-  if (start < 0 || end < start) throw new Error(`README.md lacks the ${START} … ${END} markers`);
+  if (start < 0 || end < start) throw new Error(`docs/configuration.md lacks the ${START} … ${END} markers`);
   return readme.slice(0, start) + renderConfigTable() + readme.slice(end + END.length);
 }

@@ -52,13 +52,13 @@ function writeIfChanged(path: string, content: string): boolean {
 }
 
 /** The README, whose configuration table is generated from the typed configuration. */
-export const README_FILE = join(projectRoot(), 'README.md');
+export const CONFIG_DOC_FILE = join(projectRoot(), 'docs', 'configuration.md');
 
 /** Writes the generated files (schema/schema.graphql, docs/metrics.md, README's configuration table); returns the paths that changed. */
 export function emitGeneratedFiles(): string[] {
   const changed: string[] = [];
   if (writeIfChanged(SCHEMA_FILE, printApiSchema())) changed.push(SCHEMA_FILE);
   if (writeIfChanged(METRICS_DOC_FILE, renderMetricsDoc())) changed.push(METRICS_DOC_FILE);
-  if (writeIfChanged(README_FILE, withConfigTable(readFileSync(README_FILE, 'utf8')))) changed.push(README_FILE);
+  if (writeIfChanged(CONFIG_DOC_FILE, withConfigTable(readFileSync(CONFIG_DOC_FILE, 'utf8')))) changed.push(CONFIG_DOC_FILE);
   return changed;
 }
