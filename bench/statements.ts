@@ -9,7 +9,7 @@ import type { Pool } from 'pg';
 import { createContext } from '../src/api/context';
 import type { Caller } from '../src/auth/caller';
 import type { Config } from '../src/config/config';
-import type { SqlExecutor } from '../src/metrics/metric-loaders';
+import type { SqlExecutor } from '../src/db/sql-executor';
 import { buildApiSchema } from '../src/server/schema';
 import { percentile } from './measure';
 

@@ -1,6 +1,7 @@
 import { DEVELOPMENT_CALLER, type Caller } from '../auth/caller';
 import type { Config } from '../config/config';
-import { createMetricLoaders, type MetricLoaders, type SqlExecutor } from '../metrics/metric-loaders';
+import { createMetricLoaders, type MetricLoaders } from '../metrics/metric-loaders';
+import type { SqlExecutor } from '../db/sql-executor';
 import { createTargetLoader } from '../metrics/targets/target-loader';
 import { createCalendarCountLoader } from '../metrics/business-hours/calendar-loader';
 import type { AuditLog } from '../auth/audit-log';

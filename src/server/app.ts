@@ -27,7 +27,7 @@ import { SharedRedis } from '../shared/shared-redis';
 import { RedisForecastStore } from '../forecasts/redis-forecast-store';
 import type { Config } from '../config/config';
 import type { Logger } from '../logging/logger';
-import type { SqlExecutor } from '../metrics/metric-loaders';
+import type { SqlExecutor } from '../db/sql-executor';
 import type { PoolClient } from 'pg';
 import { answeredWithin, type AnswerDeadline } from '../db/unanswered-statement';
 import { useDatabaseTimeZones } from '../metrics/period';
