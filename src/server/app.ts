@@ -30,7 +30,7 @@ import type { Logger } from '../logging/logger';
 import type { SqlExecutor } from '../db/sql-executor';
 import type { PoolClient } from 'pg';
 import { answeredWithin, type AnswerDeadline } from '../db/unanswered-statement';
-import { useDatabaseTimeZones } from '../metrics/period';
+import { useDatabaseTimeZones } from '../time/time-zones';
 import { ForecastCache } from '../forecasts/forecast-cache';
 import { databaseUnavailablePlugin, DatabaseStatus, withinTime } from './database-status';
 import { graphiqlPage } from './graphiql';
