@@ -3,7 +3,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { ApiContext } from '../api/context';
 import { ApiError, ErrorCode } from '../api/errors';
 import { executedOperationDocument } from '../api/executed-operation';
-import { withHttpStatus } from '../auth/http-error';
+import { withHttpStatus } from '../api/http-error';
 import type { Config } from '../config/config';
 import { CostCache } from './cost-cache';
 import type { ExpensiveOperations } from './expensive-operations';
