@@ -17,7 +17,7 @@ import { validateBucketCount, validatePeriod, validateTimeZone } from './metric-
 import type { Granularity, Period } from './period';
 import { baselineOf, targetStatus, type TargetStatus } from './targets/target-status';
 import { METRICS } from './registry';
-import { anomaliesCost, baselineCost, breakdownCost, comparisonCost, driversCost, metricFieldCost, recordsCost, seriesCost } from '../limits/query-cost';
+import { anomaliesCost, baselineCost, breakdownCost, comparisonCost, driversCost, metricFieldCost, recordsCost, seriesCost } from './query-cost';
 import { decodeCursor, DEFAULT_RECORDS_PAGE, MAX_RECORDS_PAGE, validateFirst } from './record-query';
 import { MetricRecordConnection, MetricRecordConnectionResolver } from './record-types';
 

@@ -16,6 +16,7 @@ import { KeyStore } from '../auth/key-store';
 import { AuthFailureLimit } from '../limits/auth-failure-limit';
 import { ExpensiveOperations } from '../limits/expensive-operations';
 import { admitRequest, limitsPlugin } from '../limits/limits-plugin';
+import { estimateCost } from '../metrics/query-cost';
 import { checkServerSettings, explorerEnabled, isProduction } from '../api/production-mode';
 import { checkQueryText } from '../limits/query-text';
 import { checkVariablesDepth } from '../limits/variables-depth';
@@ -168,7 +169,7 @@ export async function createApiServer(options: {
       ApolloServerPluginLandingPageDisabled(),
       // No HTTP caching of metric answers; without this Apollo wraps every field resolver to compute cache hints.
       ApolloServerPluginCacheControlDisabled(),
-      limitsPlugin(schema, config, buckets, new ExpensiveOperations(config.EXPENSIVE_QUERY_COST, config.MAX_CONCURRENT_EXPENSIVE_PER_KEY)),
+      limitsPlugin((document, operationName, variables, scope) => estimateCost(schema, document, operationName, variables, config, scope), config, buckets, new ExpensiveOperations(config.EXPENSIVE_QUERY_COST, config.MAX_CONCURRENT_EXPENSIVE_PER_KEY)),
       auditPlugin(audit, config.AUDIT_LOG),
       snapshotPlugin(),
       databaseUnavailablePlugin(),
