@@ -7,8 +7,8 @@ import { dimensionSetName, normaliseFilter, type Dimension, type DimensionSetNam
 import { ChannelEnum, DIMENSION_SET_ENUMS, GranularityEnum, HoursEnum, PriorityEnum, TargetStatusEnum, UnitEnum } from './graphql-enums';
 import { MetricBreakdownRow, MetricBucket, MetricComparison, MetricDrivers, PeriodInput, WITHHELD_DESCRIPTION } from './graphql-types';
 import { analyseDrivers } from './drivers/drivers';
-import { detectAnomalies } from '../forecasts/anomalies';
-import { AnomalyPoint } from '../forecasts/forecast-types';
+import { detectAnomalies } from './anomalies';
+import { AnomalyPoint } from './anomaly-point';
 import { assertFilterInScope, assertMetricInScope } from './scope';
 import { compareValues, previousPeriod } from './comparison';
 import { isDuration, type HoursMode, type MetricDefinition, type Unit } from './metric-definition';
