@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/config';
-import { cancelOwnStatements, openMigratedDatabase } from '../db/data-source';
+import { cancelOwnStatements } from '../db/data-source';
+import { openMigratedDatabase } from '../metrics/rollups/migrated-database';
 import { dashboardLink, ensureAuthenticationConfigured } from '../auth/first-key';
 import { KeyStore } from '../auth/key-store';
 import { explorerEnabled } from '../api/production-mode';
