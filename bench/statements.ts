@@ -6,7 +6,7 @@
 import 'reflect-metadata';
 import { graphql } from 'graphql';
 import type { Pool } from 'pg';
-import { createContext } from '../src/api/context';
+import { createContext } from '../src/server/request-context';
 import type { Caller } from '../src/auth/caller';
 import type { Config } from '../src/config/config';
 import type { SqlExecutor } from '../src/db/sql-executor';

@@ -35,13 +35,3 @@ export interface ApiContext {
   /** The request's snapshot seam, when the HTTP server made it (ended when the response is sent). */
   requestSql?: { useDirect(): void; end(): Promise<void> };
 }
-
-/** Builds a fresh context for one request; the caller's scope is baked into the metric loaders. */
-export function createContext(config: Config, sql: SqlExecutor, caller: Caller = DEVELOPMENT_CALLER): ApiContext {
-  return {
-    config,
-    sql,
-    caller,
-    loaders: { ...createMetricLoaders(sql, caller.scope, caller.scope ? config.PARTNER_MIN_GROUP_SIZE : 0, { enabled: config.METRIC_ROLLUPS === 'on', timezone: config.ROLLUP_TIMEZONE }), targets: createTargetLoader(sql, caller.scope), calendarCount: createCalendarCountLoader(sql) },
-  };
-}

@@ -5,7 +5,8 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { DataSource } from 'typeorm';
-import { createContext, type ApiContext } from '../api/context';
+import type { ApiContext } from '../api/context';
+import { createContext } from './request-context';
 import { databaseUnavailableError, DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnreachable } from '../api/database-unavailable';
 import { formatError } from '../api/errors';
 import { AuditLog } from '../auth/audit-log';
