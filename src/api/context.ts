@@ -1,11 +1,13 @@
-import { DEVELOPMENT_CALLER, type Caller } from '../auth/caller';
-import type { Config } from '../config/config';
-import { createMetricLoaders, type MetricLoaders } from '../metrics/metric-loaders';
-import type { SqlExecutor } from '../db/sql-executor';
-import { createTargetLoader } from '../metrics/targets/target-loader';
-import { createCalendarCountLoader } from '../metrics/business-hours/calendar-loader';
+// The context is the typed bag each domain's resolvers read: its domain parts are type-only imports (erased when
+// compiled), and src/server/request-context.ts builds it, so api/ runs no domain code.
+import type { Caller } from '../auth/caller';
 import type { AuditLog } from '../auth/audit-log';
+import type { Config } from '../config/config';
+import type { SqlExecutor } from '../db/sql-executor';
 import type { ForecastCache } from '../forecasts/forecast-cache';
+import type { MetricLoaders } from '../metrics/metric-loaders';
+import type { createTargetLoader } from '../metrics/targets/target-loader';
+import type { createCalendarCountLoader } from '../metrics/business-hours/calendar-loader';
 
 /** What the HTTP server knows about one request, shared by its auth, limit and audit plugins. */
 export interface RequestInfo {
