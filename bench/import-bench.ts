@@ -8,7 +8,7 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config/config';
-import { openMigratedDatabase } from '../src/db/data-source';
+import { openMigratedDatabase } from '../src/metrics/rollups/migrated-database';
 import { folderSource } from '../src/import/folder-source';
 import { importDataset } from '../src/import/import-dataset';
 import { formatSummary, progressPrinter } from '../src/import/import-output';

@@ -6,10 +6,10 @@
 import 'reflect-metadata';
 import { graphql } from 'graphql';
 import type { Pool } from 'pg';
-import { createContext } from '../src/api/context';
+import { createContext } from '../src/server/request-context';
 import type { Caller } from '../src/auth/caller';
 import type { Config } from '../src/config/config';
-import type { SqlExecutor } from '../src/metrics/metric-loaders';
+import type { SqlExecutor } from '../src/db/sql-executor';
 import { buildApiSchema } from '../src/server/schema';
 import { percentile } from './measure';
 

@@ -1,10 +1,13 @@
-import { DEVELOPMENT_CALLER, type Caller } from '../auth/caller';
-import type { Config } from '../config/config';
-import { createMetricLoaders, type MetricLoaders, type SqlExecutor } from '../metrics/metric-loaders';
-import { createTargetLoader } from '../metrics/targets/target-loader';
-import { createCalendarCountLoader } from '../metrics/business-hours/calendar-loader';
+// The context is the typed bag each domain's resolvers read: its domain parts are type-only imports (erased when
+// compiled), and src/server/request-context.ts builds it, so api/ runs no domain code.
+import type { Caller } from '../auth/caller';
 import type { AuditLog } from '../auth/audit-log';
+import type { Config } from '../config/config';
+import type { SqlExecutor } from '../db/sql-executor';
 import type { ForecastCache } from '../forecasts/forecast-cache';
+import type { MetricLoaders } from '../metrics/metric-loaders';
+import type { createTargetLoader } from '../metrics/targets/target-loader';
+import type { createCalendarCountLoader } from '../metrics/business-hours/calendar-loader';
 
 /** What the HTTP server knows about one request, shared by its auth, limit and audit plugins. */
 export interface RequestInfo {
@@ -33,14 +36,4 @@ export interface ApiContext {
   forecastCache?: ForecastCache;
   /** The request's snapshot seam, when the HTTP server made it (ended when the response is sent). */
   requestSql?: { useDirect(): void; end(): Promise<void> };
-}
-
-/** Builds a fresh context for one request; the caller's scope is baked into the metric loaders. */
-export function createContext(config: Config, sql: SqlExecutor, caller: Caller = DEVELOPMENT_CALLER): ApiContext {
-  return {
-    config,
-    sql,
-    caller,
-    loaders: { ...createMetricLoaders(sql, caller.scope, caller.scope ? config.PARTNER_MIN_GROUP_SIZE : 0, { enabled: config.METRIC_ROLLUPS === 'on', timezone: config.ROLLUP_TIMEZONE }), targets: createTargetLoader(sql, caller.scope), calendarCount: createCalendarCountLoader(sql) },
-  };
 }

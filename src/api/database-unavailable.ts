@@ -1,13 +1,7 @@
 import { sqlState } from '../db/sql-state';
-import { ApiError, ErrorCode } from './errors';
 
 /** Seconds a client is told to wait (Retry-After) when the database cannot be reached. */
 export const DATABASE_RETRY_AFTER_SECONDS = 5;
-
-/** The answer to a request the database could not serve because it cannot be reached. */
-export function databaseUnavailableError(): ApiError {
-  return new ApiError(ErrorCode.DATABASE_UNAVAILABLE, `the database cannot be reached; retry in ${DATABASE_RETRY_AFTER_SECONDS} s`);
-}
 
 /** Network failures of the connection (Node's error codes). */
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);

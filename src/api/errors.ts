@@ -1,6 +1,6 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { SqlState, sqlState } from '../db/sql-state';
-import { databaseUnavailableError, isDatabaseUnreachable } from './database-unavailable';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnreachable } from './database-unavailable';
 
 /** Stable error codes clients can switch on (extensions.code). */
 export enum ErrorCode {
@@ -110,4 +110,9 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     path: formatted.path,
     extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
   };
+}
+
+/** The answer to a request the database could not serve because it cannot be reached. */
+export function databaseUnavailableError(): ApiError {
+  return new ApiError(ErrorCode.DATABASE_UNAVAILABLE, `the database cannot be reached; retry in ${DATABASE_RETRY_AFTER_SECONDS} s`);
 }

@@ -1,7 +1,7 @@
 import { isDatabaseUnreachable } from '../api/database-unavailable';
 import { sqlState } from '../db/sql-state';
 import type { Logger } from '../logging/logger';
-import type { SqlExecutor } from '../metrics/metric-loaders';
+import type { SqlExecutor } from '../db/sql-executor';
 
 /** One request to record (see AuditEntry for the meaning of each field). */
 export interface AuditRecord {

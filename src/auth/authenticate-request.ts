@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { ApiError, ErrorCode } from '../api/errors';
 import type { Logger } from '../logging/logger';
 import type { Caller } from './caller';
-import { withHttpStatus } from './http-error';
+import { withHttpStatus } from '../api/http-error';
 import type { KeyStore } from './key-store';
 
 /**

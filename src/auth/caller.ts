@@ -1,7 +1,8 @@
 import type { Scope } from '../metrics/scope';
+import { ROLES, type Role } from '../data/domain';
 
-export const ROLES = ['admin', 'analyst', 'partner'] as const;
-export type Role = (typeof ROLES)[number];
+// Roles are stored with the keys (data/domain.ts); auth code keeps importing them from here.
+export { ROLES, type Role };
 
 /** Who is asking: the role and scope of the API key used (or of the unauthenticated development mode). */
 export interface Caller {

@@ -1,6 +1,6 @@
 import { ApiError } from '../api/errors';
 import type { Config } from '../config/config';
-import { isProduction } from '../limits/production-mode';
+import { isProduction } from '../api/production-mode';
 import type { Logger } from '../logging/logger';
 import type { KeyStore } from './key-store';
 

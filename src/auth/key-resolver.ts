@@ -2,7 +2,7 @@ import { DateTimeResolver } from 'graphql-scalars';
 import { Arg, Authorized, Ctx, Field, Mutation, ObjectType, Query, Resolver, registerEnumType } from 'type-graphql';
 import type { ApiContext } from '../api/context';
 import { ApiError, ErrorCode } from '../api/errors';
-import { SegmentFilterInput } from '../metrics/targets/target-resolver';
+import { SegmentFilterInput } from '../metrics/targets/segment-filter-input';
 import { ROLES, type Role } from './caller';
 import { KeyStore, type ApiKeyRecord } from './key-store';
 

@@ -1,6 +1,6 @@
 import { ApiError, ErrorCode } from '../api/errors';
 import { normaliseFilter, type SegmentFilter } from '../metrics/dimensions';
-import type { SqlExecutor } from '../metrics/metric-loaders';
+import type { SqlExecutor } from '../db/sql-executor';
 import { generateKey, publicIdOf, tokenMatches } from './api-key-token';
 import { ROLES, type Caller, type Role } from './caller';
 import { validateScope } from './scope-input';

@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ApiError } from '../api/errors';
 import { loadConfig } from '../config/config';
-import { openMigratedDatabase } from '../db/data-source';
+import { openMigratedDatabase } from '../metrics/rollups/migrated-database';
 import type { SegmentFilter } from '../metrics/dimensions';
 import { ROLES } from './caller';
 import { KeyStore, type ApiKeyRecord } from './key-store';

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { isValidTimeZone } from '../metrics/period';
-import { hasWholeHourOffsets } from '../metrics/rollups/rollup-eligibility';
+import { hasWholeHourOffsets, isValidTimeZone } from '../time/time-zones';
 
 /** Whether a string is exactly a web origin: scheme, host and optional port, nothing else. */
 function isOrigin(value: string): boolean {

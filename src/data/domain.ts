@@ -21,3 +21,14 @@ export const SURVEY_KINDS = Object.keys(SURVEY_SCALES) as SurveyKind[];
 export function sqlList(values: readonly string[]): string {
   return values.map((v) => `'${v}'`).join(', ');
 }
+
+/** The segment dimensions metrics can be filtered and broken down by (stored in keys' and targets' filters). */
+export const DIMENSIONS = ['channel', 'product', 'tier', 'priority', 'team', 'agent'] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
+
+/** Per-dimension filter values (IN lists); an absent or undefined entry means no filter on that dimension. */
+export type SegmentFilter = Partial<Record<Dimension, readonly string[]>>;
+
+/** The roles an API key can have. */
+export const ROLES = ['admin', 'analyst', 'partner'] as const;
+export type Role = (typeof ROLES)[number];

@@ -1,8 +1,7 @@
 import { join } from 'node:path';
-import { DataSource, MigrationExecutor, type DataSourceOptions } from 'typeorm';
+import { DataSource, MigrationExecutor, type DataSourceOptions, type EntityManager } from 'typeorm';
 import type { Config } from '../config/config';
 import { ENTITIES } from '../data/entities';
-import { installRollups } from '../metrics/rollups/rollup-refresh';
 import type { DataFolderLock } from './data-folder-lock';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
 
@@ -165,10 +164,15 @@ export async function openDatabase(settings: DatabaseSettings, options: OpenOpti
 }
 
 /**
- * Opens the database and applies pending migrations and rollup definitions. Processes starting together on one database
- * take turns (a session advisory lock), so each finds the work of the one before it done.
+ * Opens the database, applies pending migrations, then runs afterMigrations (the rollup definitions: see
+ * metrics/rollups/migrated-database.ts, since db/ knows no metric). Processes starting together on one database take
+ * turns (a session advisory lock), so each finds the work of the one before it done.
  */
-export async function openMigratedDatabase(settings: DatabaseSettings, options: OpenOptions = {}): Promise<Database> {
+export async function openAndMigrate(
+  settings: DatabaseSettings,
+  options: OpenOptions,
+  afterMigrations: (manager: EntityManager) => Promise<void>,
+): Promise<Database> {
   const db = await openDatabase(settings, options);
   // One connection does all of it, holding the lock: the embedded database has no second one to give.
   const runner = db.dataSource.createQueryRunner();
@@ -183,7 +187,7 @@ export async function openMigratedDatabase(settings: DatabaseSettings, options: 
       const migrations = new MigrationExecutor(db.dataSource, runner);
       migrations.transaction = 'each';
       await migrations.executePendingMigrations();
-      await installRollups(runner.manager, settings.ROLLUP_TIMEZONE ?? 'UTC');
+      await afterMigrations(runner.manager);
     } finally {
       await runner.query(`SELECT pg_advisory_unlock(${MIGRATION_LOCK})`, key);
     }

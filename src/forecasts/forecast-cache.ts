@@ -1,4 +1,4 @@
-import type { SqlExecutor } from '../metrics/metric-loaders';
+import type { SqlExecutor } from '../db/sql-executor';
 
 /** A cache several server processes share (Redis, see redis-forecast-store.ts); it never throws. */
 export interface SharedForecastStore {

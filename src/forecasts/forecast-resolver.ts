@@ -18,7 +18,7 @@ import { ForecastGranularityEnum, PredictionInterval, VolumeForecast, type Forec
 import { checkLevels, checkNumber } from './forecast-validation';
 import { nextBuckets } from './future-buckets';
 import { computeVolumeForecast } from './volume-forecast';
-import { periodArgumentCost } from '../limits/query-cost';
+import { periodArgumentCost } from '../metrics/query-cost';
 
 const caches = new WeakMap<object, ForecastCache>();
 

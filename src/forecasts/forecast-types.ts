@@ -63,13 +63,3 @@ export class VolumeForecast {
   @Field(() => BacktestAccuracy, { nullable: true, description: 'Null when the history is too short to backtest.' }) accuracy: BacktestAccuracy | null;
   @Field(() => String, { nullable: true, description: 'A plain-language caveat when the history is short or sparse.' }) note: string | null;
 }
-
-@ObjectType({ description: 'A flagged point of a daily series.' })
-export class AnomalyPoint {
-  @Field(() => DateTimeResolver) start: Date;
-  @Field(() => String) localStart: string;
-  @Field(() => Float) value: number;
-  @Field(() => Float, { description: 'Trend + weekly seasonal expectation.' }) expected: number;
-  @Field(() => Float, { description: 'value − expected.' }) deviation: number;
-  @Field(() => Float, { description: 'Robust z-score (deviation in units of 1.4826 × MAD of the remainder).' }) score: number;
-}

@@ -1,4 +1,4 @@
-import type { SqlExecutor } from '../metrics/metric-loaders';
+import type { SqlExecutor } from '../db/sql-executor';
 import { GRANULARITY_SQL, type Granularity } from '../metrics/period';
 
 /** The next `count` bucket starts after a bucket's local start, computed by PostgreSQL in the zone (DST-aware). */

@@ -1,5 +1,5 @@
 import { ApiError, ErrorCode } from '../api/errors';
-import { withHttpStatus } from '../auth/http-error';
+import { withHttpStatus } from '../api/http-error';
 
 /** What a refused client is told to wait: an expensive operation of another request of its key may end any moment. */
 const RETRY_AFTER_SECONDS = 1;

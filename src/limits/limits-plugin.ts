@@ -1,16 +1,26 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { GraphQLSchema } from 'graphql';
+import type { DocumentNode } from 'graphql';
 import type { ApiContext } from '../api/context';
 import { ApiError, ErrorCode } from '../api/errors';
 import { executedOperationDocument } from '../api/executed-operation';
-import { withHttpStatus } from '../auth/http-error';
+import { withHttpStatus } from '../api/http-error';
 import type { Config } from '../config/config';
 import { CostCache } from './cost-cache';
 import type { ExpensiveOperations } from './expensive-operations';
 import { checkNulCharacters } from './nul-characters';
-import { estimateCost } from './query-cost';
 import { rateLimitHeaders, spend } from './rate-limit';
 import type { BucketStore } from './bucket-store';
+
+/**
+ * The estimated cost of an operation for a caller of this scope (the server passes metrics/query-cost.ts's estimateCost:
+ * limits/ knows no metric); throws a GraphQLError for variables that do not fit their types.
+ */
+export type CostEstimate = (
+  document: DocumentNode,
+  operationName: string | undefined,
+  variables: Record<string, unknown>,
+  scope: NonNullable<ApiContext['caller']>['scope'],
+) => number;
 
 /** What a request was already charged on arrival (admitRequest), so an empty bucket refuses it before parsing. */
 export const ARRIVAL_COST = 1;
@@ -27,12 +37,12 @@ export function admitRequest(buckets: BucketStore, client: string): Promise<void
  * response then carries the RateLimit-* headers.
  */
 export function limitsPlugin(
-  schema: GraphQLSchema,
-  config: Pick<Config, 'MAX_QUERY_COST' | 'MAX_PERIOD_DAYS' | 'METRIC_ROLLUPS' | 'ROLLUP_TIMEZONE'>,
+  estimateCost: CostEstimate,
+  config: Pick<Config, 'MAX_QUERY_COST'>,
   buckets: BucketStore,
   expensive: ExpensiveOperations,
 ): ApolloServerPlugin<ApiContext> {
-  // The estimate depends on the document, operation, variables and the caller's scope (schema and settings are fixed here).
+  // The estimate depends on the document, operation, variables and the caller's scope (the estimator's schema and settings are fixed).
   const costs = new CostCache();
   return {
     async requestDidStart() {
@@ -47,7 +57,7 @@ export function limitsPlugin(
             document,
             operationName ?? undefined,
             variables,
-            () => estimateCost(schema, document, operationName ?? undefined, variables, config, scope),
+            () => estimateCost(document, operationName ?? undefined, variables, scope),
             scope ? JSON.stringify(scope) : '',
           );
           if (contextValue.request) contextValue.request.cost = cost;

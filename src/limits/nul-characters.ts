@@ -1,6 +1,6 @@
 import { Kind, visit, type ASTNode, type DocumentNode } from 'graphql';
 import { ApiError, ErrorCode } from '../api/errors';
-import { withHttpStatus } from '../auth/http-error';
+import { withHttpStatus } from '../api/http-error';
 
 /**
  * Refuses a NUL character (U+0000) in any string the operation passes as an argument, literal or variable, naming the

@@ -13,7 +13,7 @@ function reportAs(code: ErrorCode, setting: string): (ctx: ValidationContext | n
 
 /**
  * graphql-armor's validation rules for the shape of an operation: depth, aliases and directives, each refused with its
- * own error code. Armor's cost limit is off (cost is estimated per field, see query-cost.ts), and so are its field
+ * own error code. Armor's cost limit is off (cost is estimated per field, see metrics/query-cost.ts), and so are its field
  * suggestion masking (Apollo's hideSchemaDetailsFromClientErrors does that in production) and token limit (query-text.ts).
  */
 export function queryShapeRules(config: Pick<Config, 'MAX_QUERY_DEPTH' | 'MAX_QUERY_ALIASES' | 'MAX_QUERY_DIRECTIVES'>) {

@@ -1,6 +1,6 @@
 import { GraphQLError, Lexer, Source, TokenKind } from 'graphql';
 import { ApiError, ErrorCode } from '../api/errors';
-import { withHttpStatus } from '../auth/http-error';
+import { withHttpStatus } from '../api/http-error';
 import type { Config } from '../config/config';
 
 /**

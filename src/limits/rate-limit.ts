@@ -1,5 +1,5 @@
 import { ApiError, ErrorCode } from '../api/errors';
-import { withHttpStatus } from '../auth/http-error';
+import { withHttpStatus } from '../api/http-error';
 import type { BucketStore } from './bucket-store';
 import type { BucketState } from './token-bucket';
 

@@ -1,5 +1,5 @@
 import { ApiError, ErrorCode } from '../api/errors';
-import { withHttpStatus } from '../auth/http-error';
+import { withHttpStatus } from '../api/http-error';
 
 /** Deepest nesting of lists and objects accepted in a request's variables (the deepest input type nests 3 levels). */
 export const MAX_VARIABLES_DEPTH = 32;

@@ -8,7 +8,7 @@ import { effectiveFilter, scopedDimensions } from './scope';
 import { TICKETS } from './fact-sources';
 import { filterConditions } from './metric-query';
 import { SqlParams } from './sql-params';
-import { fixedCost } from '../limits/query-cost';
+import { fixedCost } from './query-cost';
 
 /** A metric as the catalogue lists it. */
 @ObjectType({ description: 'A metric of the catalogue: what it measures and how to query it.' })

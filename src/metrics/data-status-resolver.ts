@@ -1,7 +1,7 @@
 import { DateTimeResolver } from 'graphql-scalars';
 import { Ctx, Field, ID, ObjectType, Query, Resolver } from 'type-graphql';
 import type { ApiContext } from '../api/context';
-import { fixedCost } from '../limits/query-cost';
+import { fixedCost } from './query-cost';
 import { TICKETS } from './fact-sources';
 import { filterConditions } from './metric-query';
 import { effectiveFilter } from './scope';

@@ -1,9 +1,7 @@
-/** The segment dimensions metrics can be filtered and broken down by. */
-export const DIMENSIONS = ['channel', 'product', 'tier', 'priority', 'team', 'agent'] as const;
-export type Dimension = (typeof DIMENSIONS)[number];
+import { DIMENSIONS, type Dimension, type SegmentFilter } from '../data/domain';
 
-/** Per-dimension filter values (IN lists); an absent or undefined entry means no filter on that dimension. */
-export type SegmentFilter = Partial<Record<Dimension, readonly string[]>>;
+// The dimensions are columns of the data model (data/domain.ts); metrics code keeps importing them from here.
+export { DIMENSIONS, type Dimension, type SegmentFilter };
 
 /** Normalises a filter for use as a cache/batch key: sorted dimensions, sorted distinct values, empty lists kept (they match nothing). */
 export function normaliseFilter(filter: SegmentFilter): SegmentFilter {

@@ -6,13 +6,7 @@ import { assertMetricInScope, assertSourceHonoursScope, effectiveFilter, type Sc
 import type { PerBucketSql } from './metric-definition';
 import type { Granularity, Period } from './period';
 import { createRecordLoader } from './record-loader';
-
-/** Runs one parameterised statement; the per-request seam through which every metric query goes (and is counted in tests). */
-export interface SqlExecutor {
-  query<T = Record<string, unknown>>(sql: string, params: unknown[]): Promise<T[]>;
-  /** Runs several statements in one transaction: all take effect or none. */
-  transaction<T>(work: (tx: Pick<SqlExecutor, 'query'>) => Promise<T>): Promise<T>;
-}
+import type { SqlExecutor } from '../db/sql-executor';
 
 /** A metric's value and the count of records it was computed from (duration metrics add median and p90). */
 export interface MetricValue {

@@ -7,8 +7,8 @@ import { dimensionSetName, normaliseFilter, type Dimension, type DimensionSetNam
 import { ChannelEnum, DIMENSION_SET_ENUMS, GranularityEnum, HoursEnum, PriorityEnum, TargetStatusEnum, UnitEnum } from './graphql-enums';
 import { MetricBreakdownRow, MetricBucket, MetricComparison, MetricDrivers, PeriodInput, WITHHELD_DESCRIPTION } from './graphql-types';
 import { analyseDrivers } from './drivers/drivers';
-import { detectAnomalies } from '../forecasts/anomalies';
-import { AnomalyPoint } from '../forecasts/forecast-types';
+import { detectAnomalies } from './anomalies';
+import { AnomalyPoint } from './anomaly-point';
 import { assertFilterInScope, assertMetricInScope } from './scope';
 import { compareValues, previousPeriod } from './comparison';
 import { isDuration, type HoursMode, type MetricDefinition, type Unit } from './metric-definition';
@@ -17,7 +17,7 @@ import { validateBucketCount, validatePeriod, validateTimeZone } from './metric-
 import type { Granularity, Period } from './period';
 import { baselineOf, targetStatus, type TargetStatus } from './targets/target-status';
 import { METRICS } from './registry';
-import { anomaliesCost, baselineCost, breakdownCost, comparisonCost, driversCost, metricFieldCost, recordsCost, seriesCost } from '../limits/query-cost';
+import { anomaliesCost, baselineCost, breakdownCost, comparisonCost, driversCost, metricFieldCost, recordsCost, seriesCost } from './query-cost';
 import { decodeCursor, DEFAULT_RECORDS_PAGE, MAX_RECORDS_PAGE, validateFirst } from './record-query';
 import { MetricRecordConnection, MetricRecordConnectionResolver } from './record-types';
 

@@ -1,6 +1,7 @@
 import { ApiError, ErrorCode } from '../api/errors';
 import type { Config } from '../config/config';
-import { isValidTimeZone, maxBucketCount, type Granularity, type Period } from './period';
+import { maxBucketCount, type Granularity, type Period } from './period';
+import { isValidTimeZone } from '../time/time-zones';
 
 /** Checks a period argument against the contract and the configured limits; throws ApiError naming the argument. */
 export function validatePeriod(period: Period, config: Pick<Config, 'MAX_PERIOD_DAYS'>, argument = 'period'): Period {

@@ -18,37 +18,6 @@ export const GRANULARITY_SQL: Record<Granularity, { trunc: string; step: string;
   year: { trunc: 'year', step: '1 year', approxSeconds: 365 * 86400 },
 };
 
-const knownZones = new Map<string, boolean>();
-/** Lower-cased names of the zones the database knows, once the server has read them (useDatabaseTimeZones). */
-let databaseZones: Set<string> | undefined;
-
-/**
- * Restricts isValidTimeZone to zones the database knows as well (pg_timezone_names): PostgreSQL's tz database can lag
- * or lead Node's (Node knows US/Pacific-New, PostgreSQL 15 does not), and a zone only Node knows failed in SQL.
- */
-export function useDatabaseTimeZones(names: Iterable<string>): void {
-  databaseZones = new Set([...names].map((n) => n.toLowerCase()));
-  knownZones.clear();
-}
-
-/** True when the name is an IANA time zone this runtime knows, and the database too once its zones are read. */
-export function isValidTimeZone(name: string): boolean {
-  if (!name || name.length > 64) return false;
-  // Building a DateTimeFormat costs tens of microseconds, and a dashboard validates the same zone for every field.
-  let known = knownZones.get(name);
-  if (known === undefined) {
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone: name });
-      known = !databaseZones || databaseZones.has(name.toLowerCase());
-    } catch {
-      known = false;
-    }
-    if (knownZones.size > 1000) knownZones.clear();
-    knownZones.set(name, known);
-  }
-  return known;
-}
-
 /** Upper bound on the number of buckets a series over the period has (a month counted as 28 days), for limit checks before any SQL runs. */
 export function maxBucketCount(period: Period, granularity: Granularity): number {
   const seconds = (period.to.getTime() - period.from.getTime()) / 1000;

@@ -1,4 +1,5 @@
-import type { MetricRequest, MetricValue, SqlExecutor } from './metric-loaders';
+import type { MetricRequest, MetricValue } from './metric-loaders';
+import type { SqlExecutor } from '../db/sql-executor';
 import type { RecordColumn, RecordType } from './fact-sources';
 import type { PerBucketSql, Unit } from './metric-definition';
 import { buildRecordQueries, encodeCursor, type RecordCursor } from './record-query';

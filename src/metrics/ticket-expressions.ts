@@ -1,5 +1,5 @@
 import type { SqlContext } from './metric-definition';
-import { countIn, percentFlag, percentIn } from './sql-fragments';
+import { percentFlag, percentIn } from './sql-fragments';
 
 /**
  * Per-ticket SQL expressions over a ticket row `f`, shared by the ticket metrics and the ticket rollup so both count

@@ -2,7 +2,7 @@ import { DIMENSION_SETS, type Dimension } from './dimensions';
 import { AGENT_MESSAGES, TICKETS } from './fact-sources';
 import type { MetricDefinition, SqlContext } from './metric-definition';
 import { countIn, countOf, meanIn, percentFlag, percentIn } from './sql-fragments';
-import { agentMessageCount, conversationCount, FCR_CONDITION, handleSecondsSum, slaCompliance, slaTarget } from './ticket-expressions';
+import { conversationCount, FCR_CONDITION, handleSecondsSum, slaCompliance, slaTarget } from './ticket-expressions';
 import { MESSAGE_ROLLUP, TICKET_ROLLUP, rollupRatio as ratio, type RollupSql } from './rollups/rollup-tables';
 
 /** SLA compliance from the ticket rollup: settled outcomes plus the pending tickets whose deadline has passed by now. */

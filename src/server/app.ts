@@ -5,18 +5,20 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { DataSource } from 'typeorm';
-import { createContext, type ApiContext } from '../api/context';
-import { databaseUnavailableError, DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnreachable } from '../api/database-unavailable';
-import { formatError } from '../api/errors';
+import type { ApiContext } from '../api/context';
+import { createContext } from './request-context';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnreachable } from '../api/database-unavailable';
+import { databaseUnavailableError, formatError } from '../api/errors';
 import { AuditLog } from '../auth/audit-log';
 import { auditPlugin } from '../auth/audit-plugin';
 import { createAuthenticator, type AuthenticationMode } from '../auth/authenticate-request';
-import { withHttpStatus } from '../auth/http-error';
+import { withHttpStatus } from '../api/http-error';
 import { KeyStore } from '../auth/key-store';
 import { AuthFailureLimit } from '../limits/auth-failure-limit';
 import { ExpensiveOperations } from '../limits/expensive-operations';
 import { admitRequest, limitsPlugin } from '../limits/limits-plugin';
-import { checkServerSettings, explorerEnabled, isProduction } from '../limits/production-mode';
+import { estimateCost } from '../metrics/query-cost';
+import { checkServerSettings, explorerEnabled, isProduction } from '../api/production-mode';
 import { checkQueryText } from '../limits/query-text';
 import { checkVariablesDepth } from '../limits/variables-depth';
 import { queryShapeRules } from '../limits/query-shape';
@@ -27,10 +29,10 @@ import { SharedRedis } from '../shared/shared-redis';
 import { RedisForecastStore } from '../forecasts/redis-forecast-store';
 import type { Config } from '../config/config';
 import type { Logger } from '../logging/logger';
-import type { SqlExecutor } from '../metrics/metric-loaders';
+import type { SqlExecutor } from '../db/sql-executor';
 import type { PoolClient } from 'pg';
 import { answeredWithin, type AnswerDeadline } from '../db/unanswered-statement';
-import { useDatabaseTimeZones } from '../metrics/period';
+import { useDatabaseTimeZones } from '../time/time-zones';
 import { ForecastCache } from '../forecasts/forecast-cache';
 import { databaseUnavailablePlugin, DatabaseStatus, withinTime } from './database-status';
 import { graphiqlPage } from './graphiql';
@@ -168,7 +170,7 @@ export async function createApiServer(options: {
       ApolloServerPluginLandingPageDisabled(),
       // No HTTP caching of metric answers; without this Apollo wraps every field resolver to compute cache hints.
       ApolloServerPluginCacheControlDisabled(),
-      limitsPlugin(schema, config, buckets, new ExpensiveOperations(config.EXPENSIVE_QUERY_COST, config.MAX_CONCURRENT_EXPENSIVE_PER_KEY)),
+      limitsPlugin((document, operationName, variables, scope) => estimateCost(schema, document, operationName, variables, config, scope), config, buckets, new ExpensiveOperations(config.EXPENSIVE_QUERY_COST, config.MAX_CONCURRENT_EXPENSIVE_PER_KEY)),
       auditPlugin(audit, config.AUDIT_LOG),
       snapshotPlugin(),
       databaseUnavailablePlugin(),

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import { dataVersion } from '../forecasts/forecast-cache';
-import type { SqlExecutor } from '../metrics/metric-loaders';
+import type { SqlExecutor } from '../db/sql-executor';
 
 /**
  * Cheap refreshes for GET queries (persisted or not): the answer's ETag is a hash of the data version, the caller's

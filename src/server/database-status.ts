@@ -4,7 +4,7 @@ import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnreachable } from '../api/data
 import { ErrorCode } from '../api/errors';
 import type { AnswerDeadline } from '../db/unanswered-statement';
 import type { Logger } from '../logging/logger';
-import type { SqlExecutor } from '../metrics/metric-loaders';
+import type { SqlExecutor } from '../db/sql-executor';
 
 /**
  * Whether the database was reachable at the last statement, logged only when that changes: an outage is one error line

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { poolOf, RequestSnapshot } from '../db/request-snapshot';
 import type { AnswerDeadline } from '../db/unanswered-statement';
-import type { SqlExecutor } from '../metrics/metric-loaders';
+import type { SqlExecutor } from '../db/sql-executor';
 
 /** Told of each statement before it runs (tests count statements, or act between two of them). */
 export type StatementObserver = (sql: string) => void | Promise<void>;

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/config';
-import { cancelOwnStatements, openMigratedDatabase } from '../db/data-source';
+import { cancelOwnStatements } from '../db/data-source';
+import { openMigratedDatabase } from '../metrics/rollups/migrated-database';
 import { dashboardLink, ensureAuthenticationConfigured } from '../auth/first-key';
 import { KeyStore } from '../auth/key-store';
-import { explorerEnabled } from '../limits/production-mode';
+import { explorerEnabled } from '../api/production-mode';
 import type { DataSource } from 'typeorm';
 import { loadDemoIfEmpty } from '../demo/demo-command';
 import { createLogger, type Logger } from '../logging/logger';

@@ -1,5 +1,5 @@
 import { loadConfig } from '../../src/config/config';
-import { checkServerSettings } from '../../src/limits/production-mode';
+import { checkServerSettings } from '../../src/api/production-mode';
 import { startTestApi, type TestApi } from '../support/test-api';
 
 const PAGE = 'http://localhost:5173';

@@ -2,7 +2,7 @@ import { DEVELOPMENT_CALLER } from '../../src/auth/caller';
 import { ensureAuthenticationConfigured, FIRST_KEY_NAME, StartupRefused } from '../../src/auth/first-key';
 import { KeyStore } from '../../src/auth/key-store';
 import { ConfigError, loadConfig } from '../../src/config/config';
-import { checkServerSettings } from '../../src/limits/production-mode';
+import { checkServerSettings } from '../../src/api/production-mode';
 import { createLogger } from '../../src/logging/logger';
 import { createApiServer } from '../../src/server/app';
 import { startTestApi, type TestApi } from '../support/test-api';

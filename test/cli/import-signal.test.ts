@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/config';
-import { openMigratedDatabase } from '../../src/db/data-source';
+import { openMigratedDatabase } from '../../src/metrics/rollups/migrated-database';
 import { lockSessions } from '../support/pg-sessions';
 
 const BIN = join(__dirname, '..', '..', 'bin', 'deskmetrics.js');

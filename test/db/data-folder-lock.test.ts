@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { loadConfig } from '../../src/config/config';
 import { DataFolderInUseError, LOCK_FILE, lockDataFolder, readFolderHolder } from '../../src/db/data-folder-lock';
-import { openMigratedDatabase } from '../../src/db/data-source';
+import { openMigratedDatabase } from '../../src/metrics/rollups/migrated-database';
 
 const BIN = join(__dirname, '..', '..', 'bin', 'deskmetrics.js');
 const FIXTURE = join(__dirname, '..', 'fixtures', 'acceptance');

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../../src/config/config';
-import { openMigratedDatabase, type Database } from '../../src/db/data-source';
+import type { Database } from '../../src/db/data-source';
+import { openMigratedDatabase } from '../../src/metrics/rollups/migrated-database';
 
 const onPostgres = Boolean(process.env.DATABASE_URL);
 if (!onPostgres) {

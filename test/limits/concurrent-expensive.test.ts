@@ -1,6 +1,6 @@
 import { parse } from 'graphql';
 import { loadConfig } from '../../src/config/config';
-import { estimateCost } from '../../src/limits/query-cost';
+import { estimateCost } from '../../src/metrics/query-cost';
 import { buildApiSchema } from '../../src/server/schema';
 import { startTestApi, type TestApi } from '../support/test-api';
 

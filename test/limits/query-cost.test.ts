@@ -1,6 +1,6 @@
 import { parse } from 'graphql';
 import { loadConfig } from '../../src/config/config';
-import { estimateCost } from '../../src/limits/query-cost';
+import { estimateCost } from '../../src/metrics/query-cost';
 import { ROLLUP_READ_COST } from '../../src/metrics/metric-cost';
 import { buildApiSchema } from '../../src/server/schema';
 
@@ -40,7 +40,7 @@ describe('query cost', () => {
 
 describe('periodArgumentCost', () => {
   it("charges per bucket of the field's own period argument", async () => {
-    const { periodArgumentCost } = await import('../../src/limits/query-cost');
+    const { periodArgumentCost } = await import('../../src/metrics/query-cost');
     const estimate = periodArgumentCost('history', { argument: 'granularity' }, 2);
     const history = { from: new Date('2025-01-01T00:00:00Z'), to: new Date('2025-01-31T00:00:00Z') };
     const args = (granularity?: string) => ({ args: { history, granularity }, childComplexity: 4 }) as any;

@@ -6,7 +6,7 @@ import { RAW_READ_COST, READ_COST_DAYS, readPath, ROLLUP_READ_COST } from '../..
 import { buildMetricQueries, type Grouping } from '../../src/metrics/metric-query';
 import { metricByName } from '../../src/metrics/registry';
 import type { Scope } from '../../src/metrics/scope';
-import { estimateCost, INTROSPECTION_COST } from '../../src/limits/query-cost';
+import { estimateCost, INTROSPECTION_COST } from '../../src/metrics/query-cost';
 import { buildApiSchema } from '../../src/server/schema';
 
 const schema = buildApiSchema();

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../../src/config/config';
-import { openMigratedDatabase, type Database } from '../../src/db/data-source';
+import type { Database } from '../../src/db/data-source';
+import { openMigratedDatabase } from '../../src/metrics/rollups/migrated-database';
 
 /** A migrated database of its own for one test file: a fresh schema on DATABASE_URL's PostgreSQL, else an in-memory PGlite. */
 export interface TestDatabase extends Database {

@@ -7,10 +7,10 @@ import { Order } from './order.entity';
 import { SlaPolicy } from './sla-policy.entity';
 import { Survey } from './survey.entity';
 import { Ticket } from './ticket.entity';
-import { MetricTarget } from '../../metrics/targets/metric-target.entity';
-import { BusinessCalendar, BusinessHoliday, BusinessHours } from '../../metrics/business-hours/business-calendar.entity';
-import { ApiKey } from '../../auth/api-key.entity';
-import { AuditEntry } from '../../auth/audit-entry.entity';
+import { MetricTarget } from './metric-target.entity';
+import { BusinessCalendar, BusinessHoliday, BusinessHours } from './business-calendar.entity';
+import { ApiKey } from './api-key.entity';
+import { AuditEntry } from './audit-entry.entity';
 
 export { AgentActivity, Agent, Customer, ImportRun, Message, MetricTarget, Order, SlaPolicy, Survey, Ticket };
 

@@ -1,5 +1,5 @@
 import { ApiError, ErrorCode } from '../../api/errors';
-import { isValidTimeZone } from '../period';
+import { isValidTimeZone } from '../../time/time-zones';
 
 /** ISO weekdays by name (1 = Monday). */
 export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { SqlExecutor } from '../metric-loaders';
+import type { SqlExecutor } from '../../db/sql-executor';
 
 /** How many business calendars exist, read at most once per request (BUSINESS hours need one). */
 export function createCalendarCountLoader(sql: SqlExecutor) {

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { SegmentFilter } from '../dimensions';
-import type { SqlExecutor } from '../metric-loaders';
+import type { SqlExecutor } from '../../db/sql-executor';
 import { effectiveFilter, type Scope } from '../scope';
 
 /** The canonical text of a normalised filter: the key a target is stored and looked up by. */

@@ -1,22 +1,11 @@
 import { DateTimeResolver } from 'graphql-scalars';
-import { Arg, Authorized, Ctx, Field, Float, InputType, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, Field, Float, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import type { ApiContext } from '../../api/context';
 import { ApiError, ErrorCode } from '../../api/errors';
 import { DIMENSIONS, normaliseFilter, type Dimension, type SegmentFilter } from '../dimensions';
-import { ChannelEnum, PriorityEnum } from '../graphql-enums';
 import { metricByNameOrNull } from '../registry';
 import { filterKey } from './target-loader';
-
-/** A segment filter given as an input object (for targets); each list narrows, and dimensions combine with AND. */
-@InputType({ description: 'A segment: allowed values per dimension (lists combine with AND).' })
-export class SegmentFilterInput {
-  @Field(() => [ChannelEnum], { nullable: true }) channel?: string[];
-  @Field(() => [String], { nullable: true }) product?: string[];
-  @Field(() => [String], { nullable: true }) tier?: string[];
-  @Field(() => [PriorityEnum], { nullable: true }) priority?: string[];
-  @Field(() => [String], { nullable: true }) team?: string[];
-  @Field(() => [String], { nullable: true }) agent?: string[];
-}
+import { SegmentFilterInput } from './segment-filter-input';
 
 /** A stored target. */
 @ObjectType({ description: 'A target for a metric, over all data or one segment.' })

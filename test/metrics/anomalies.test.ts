@@ -1,4 +1,4 @@
-import { detectAnomalies } from '../../src/forecasts/anomalies';
+import { detectAnomalies } from '../../src/metrics/anomalies';
 
 // A daily series with growth, a weekly pattern and deterministic noise.
 const week = [120, 130, 128, 125, 118, 60, 45];

@@ -17,14 +17,14 @@ import {
 import { getVariableValues } from 'graphql/execution/values';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator, type ComplexityEstimator, type ComplexityEstimatorArgs } from 'graphql-query-complexity';
 import type { Config } from '../config/config';
-import { previousPeriod } from '../metrics/comparison';
-import { normaliseFilter, type Dimension, type SegmentFilter } from '../metrics/dimensions';
-import { RAW_READ_COST, READ_COST_DAYS, readCost, statementKey, type MetricRead, type ReadSettings } from '../metrics/metric-cost';
-import { statementFamily } from '../metrics/metric-query';
-import { maxBucketCount, type Granularity, type Period } from '../metrics/period';
-import { metricByNameOrNull } from '../metrics/registry';
-import type { RollupGrouping } from '../metrics/rollups/rollup-eligibility';
-import type { Scope } from '../metrics/scope';
+import { previousPeriod } from './comparison';
+import { normaliseFilter, type Dimension, type SegmentFilter } from './dimensions';
+import { RAW_READ_COST, READ_COST_DAYS, readCost, statementKey, type MetricRead, type ReadSettings } from './metric-cost';
+import { statementFamily } from './metric-query';
+import { maxBucketCount, type Granularity, type Period } from './period';
+import { metricByNameOrNull } from './registry';
+import type { RollupGrouping } from './rollups/rollup-eligibility';
+import type { Scope } from './scope';
 
 /**
  * Query cost: every field costs 1 unless it declares its cost next to its definition (type-graphql's `complexity`

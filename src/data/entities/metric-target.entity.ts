@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import type { SegmentFilter } from '../dimensions';
+import type { SegmentFilter } from '../domain';
 
 /** A target value for a metric, for all data or for one segment filter (normalised, so equal filters compare equal). */
 @Entity('metric_targets')

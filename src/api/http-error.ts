@@ -1,6 +1,6 @@
 import { HeaderMap } from '@apollo/server';
 import { GraphQLError, type GraphQLErrorExtensions } from 'graphql';
-import type { ApiError } from '../api/errors';
+import type { ApiError } from './errors';
 
 /**
  * Wraps an ApiError for Apollo with an HTTP status and headers (401, 429, …). Apollo takes extensions.http for the

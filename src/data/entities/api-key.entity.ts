@@ -1,6 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import type { SegmentFilter } from '../metrics/dimensions';
-import type { Role } from './caller';
+import type { Role, SegmentFilter } from '../domain';
 
 /** An API key: who it is for, what it may do, and a hash of its secret (the secret itself is never stored). */
 @Entity('api_keys')
