@@ -53,7 +53,6 @@ export interface ApiServer {
   stop(): Promise<void>;
 }
 
-/** The SQL seam of the API: parameterised statements through the DataSource's pool. */
 /**
  * The server's own statements (key lookups, audit writes, mutations) straight to the pool, each on a connection of its
  * own; on PostgreSQL bounded like a request's (answeredWithin), so a frozen link cannot hold a key lookup forever.
