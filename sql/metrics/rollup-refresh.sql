@@ -48,16 +48,16 @@ BEGIN
     WHERE f.created_at IS NOT NULL
     GROUP BY 1, 2, 3, 4, 5, 6
     ORDER BY 1;
-    INSERT INTO ticket_rollup ("hour", "event", "channel", "product", "tier", "priority", "fr_n", "fr_seconds")
-    SELECT date_trunc('hour', f.first_response_at), 2, f.channel, f.product, c.tier, f.priority, count(*), sum(extract(epoch FROM f.first_response_at - f.created_at))
+    INSERT INTO ticket_rollup ("hour", "event", "channel", "product", "tier", "priority", "fr_n", "fr_seconds", "fr_values")
+    SELECT date_trunc('hour', f.first_response_at), 2, f.channel, f.product, c.tier, f.priority, count(*), sum(extract(epoch FROM f.first_response_at - f.created_at)), array_agg((extract(epoch FROM f.first_response_at - f.created_at))::float8 ORDER BY extract(epoch FROM f.first_response_at - f.created_at)) FILTER (WHERE extract(epoch FROM f.first_response_at - f.created_at) IS NOT NULL)
     FROM tickets f
     LEFT JOIN customers c ON c.id = f.customer_id
     LEFT JOIN agents a ON a.id = f.assignee_id
     WHERE f.first_response_at IS NOT NULL
     GROUP BY 1, 2, 3, 4, 5, 6
     ORDER BY 1;
-    INSERT INTO ticket_rollup ("hour", "event", "channel", "product", "tier", "priority", "resolved_n", "res_seconds", "fcr_n", "reopened_n", "conversation_messages", "handle_seconds")
-    SELECT date_trunc('hour', f.resolved_at), 3, f.channel, f.product, c.tier, f.priority, count(*), sum(extract(epoch FROM f.resolved_at - f.created_at)), count(*) FILTER (WHERE (coalesce(fm.agent_n, 0) = 1 OR (f.channel = 'phone' AND coalesce(fm.conversation_n, 0) = 0)) AND f.reopened_count = 0 AND NOT f.escalated), count(*) FILTER (WHERE f.reopened_count > 0), sum(coalesce(fm.conversation_n, 0)), sum(coalesce(fm.handle_seconds, 0))
+    INSERT INTO ticket_rollup ("hour", "event", "channel", "product", "tier", "priority", "resolved_n", "res_seconds", "res_values", "fcr_n", "reopened_n", "conversation_messages", "handle_seconds")
+    SELECT date_trunc('hour', f.resolved_at), 3, f.channel, f.product, c.tier, f.priority, count(*), sum(extract(epoch FROM f.resolved_at - f.created_at)), array_agg((extract(epoch FROM f.resolved_at - f.created_at))::float8 ORDER BY extract(epoch FROM f.resolved_at - f.created_at)) FILTER (WHERE extract(epoch FROM f.resolved_at - f.created_at) IS NOT NULL), count(*) FILTER (WHERE (coalesce(fm.agent_n, 0) = 1 OR (f.channel = 'phone' AND coalesce(fm.conversation_n, 0) = 0)) AND f.reopened_count = 0 AND NOT f.escalated), count(*) FILTER (WHERE f.reopened_count > 0), sum(coalesce(fm.conversation_n, 0)), sum(coalesce(fm.handle_seconds, 0))
     FROM tickets f
     LEFT JOIN customers c ON c.id = f.customer_id
     LEFT JOIN agents a ON a.id = f.assignee_id
@@ -74,15 +74,15 @@ BEGIN
     GROUP BY 1, 2, 4, 5, 6, 7
     -- Rows stored in the order queries read them (one mask, a range of days): a period's rows then sit on few pages.
     ORDER BY 1;
-    INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "fr_n", "fr_seconds")
-    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."fr_n"), sum(r."fr_seconds")
+    INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "fr_n", "fr_seconds", "fr_values")
+    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."fr_n"), sum(r."fr_seconds"), rollup_array_cat(r."fr_values" ORDER BY r."fr_values")
     FROM ticket_rollup r
     WHERE r.event = 2
     GROUP BY 1, 2, 4, 5, 6, 7
     -- Rows stored in the order queries read them (one mask, a range of days): a period's rows then sit on few pages.
     ORDER BY 1;
-    INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "resolved_n", "res_seconds", "fcr_n", "reopened_n", "conversation_messages", "handle_seconds")
-    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."resolved_n"), sum(r."res_seconds"), sum(r."fcr_n"), sum(r."reopened_n"), sum(r."conversation_messages"), sum(r."handle_seconds")
+    INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "resolved_n", "res_seconds", "res_values", "fcr_n", "reopened_n", "conversation_messages", "handle_seconds")
+    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."resolved_n"), sum(r."res_seconds"), rollup_array_cat(r."res_values" ORDER BY r."res_values"), sum(r."fcr_n"), sum(r."reopened_n"), sum(r."conversation_messages"), sum(r."handle_seconds")
     FROM ticket_rollup r
     WHERE r.event = 3
     GROUP BY 1, 2, 4, 5, 6, 7
@@ -94,14 +94,14 @@ BEGIN
     WHERE r.dims = 15 AND r.event = 1
     GROUP BY r.day, r.event, GROUPING SETS ((), (r."tier"), (r."product"), (r."product", r."tier"), (r."channel"), (r."channel", r."tier"), (r."channel", r."product"), (r."channel", r."product", r."tier"))
     ORDER BY 3, 1;
-    INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "fr_n", "fr_seconds")
-    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."fr_n"), sum(r."fr_seconds")
+    INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "fr_n", "fr_seconds", "fr_values")
+    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."fr_n"), sum(r."fr_seconds"), rollup_array_cat(r."fr_values" ORDER BY r."fr_values")
     FROM ticket_rollup_daily r
     WHERE r.dims = 15 AND r.event = 2
     GROUP BY r.day, r.event, GROUPING SETS ((), (r."tier"), (r."product"), (r."product", r."tier"), (r."channel"), (r."channel", r."tier"), (r."channel", r."product"), (r."channel", r."product", r."tier"))
     ORDER BY 3, 1;
-    INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "resolved_n", "res_seconds", "fcr_n", "reopened_n", "conversation_messages", "handle_seconds")
-    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."resolved_n"), sum(r."res_seconds"), sum(r."fcr_n"), sum(r."reopened_n"), sum(r."conversation_messages"), sum(r."handle_seconds")
+    INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "resolved_n", "res_seconds", "res_values", "fcr_n", "reopened_n", "conversation_messages", "handle_seconds")
+    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."resolved_n"), sum(r."res_seconds"), rollup_array_cat(r."res_values" ORDER BY r."res_values"), sum(r."fcr_n"), sum(r."reopened_n"), sum(r."conversation_messages"), sum(r."handle_seconds")
     FROM ticket_rollup_daily r
     WHERE r.dims = 15 AND r.event = 3
     GROUP BY r.day, r.event, GROUPING SETS ((), (r."tier"), (r."product"), (r."product", r."tier"), (r."channel"), (r."channel", r."tier"), (r."channel", r."product"), (r."channel", r."product", r."tier"))
@@ -119,8 +119,8 @@ BEGIN
         EXECUTE 'DROP INDEX ' || index_name;
       END LOOP;
     END IF;
-    INSERT INTO message_rollup ("hour", "event", "channel", "product", "tier", "priority", "replies_n", "reply_wait_seconds", "handled_n", "handle_seconds")
-    SELECT date_trunc('hour', f.sent_at), 1, t.channel, t.product, c.tier, t.priority, count(extract(epoch FROM f.sent_at - f.wait_start)), sum(extract(epoch FROM f.sent_at - f.wait_start)), count(f.handle_seconds), sum(f.handle_seconds)
+    INSERT INTO message_rollup ("hour", "event", "channel", "product", "tier", "priority", "replies_n", "reply_wait_seconds", "reply_wait_values", "handled_n", "handle_seconds")
+    SELECT date_trunc('hour', f.sent_at), 1, t.channel, t.product, c.tier, t.priority, count(extract(epoch FROM f.sent_at - f.wait_start)), sum(extract(epoch FROM f.sent_at - f.wait_start)), array_agg((extract(epoch FROM f.sent_at - f.wait_start))::float8 ORDER BY extract(epoch FROM f.sent_at - f.wait_start)) FILTER (WHERE extract(epoch FROM f.sent_at - f.wait_start) IS NOT NULL), count(f.handle_seconds), sum(f.handle_seconds)
     FROM (
       SELECT w.id, w.ticket_id, w.agent_id, w.sent_at, w.handle_seconds,
              CASE WHEN w.seg = 0 THEN w.created_at ELSE w.pending_since END AS wait_start
@@ -143,15 +143,15 @@ BEGIN
     WHERE f.sent_at IS NOT NULL
     GROUP BY 1, 2, 3, 4, 5, 6
     ORDER BY 1;
-    INSERT INTO message_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "replies_n", "reply_wait_seconds", "handled_n", "handle_seconds")
-    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."replies_n"), sum(r."reply_wait_seconds"), sum(r."handled_n"), sum(r."handle_seconds")
+    INSERT INTO message_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "replies_n", "reply_wait_seconds", "reply_wait_values", "handled_n", "handle_seconds")
+    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."replies_n"), sum(r."reply_wait_seconds"), rollup_array_cat(r."reply_wait_values" ORDER BY r."reply_wait_values"), sum(r."handled_n"), sum(r."handle_seconds")
     FROM message_rollup r
     WHERE r.event = 1
     GROUP BY 1, 2, 4, 5, 6, 7
     -- Rows stored in the order queries read them (one mask, a range of days): a period's rows then sit on few pages.
     ORDER BY 1;
-    INSERT INTO message_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "replies_n", "reply_wait_seconds", "handled_n", "handle_seconds")
-    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."replies_n"), sum(r."reply_wait_seconds"), sum(r."handled_n"), sum(r."handle_seconds")
+    INSERT INTO message_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "replies_n", "reply_wait_seconds", "reply_wait_values", "handled_n", "handle_seconds")
+    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."replies_n"), sum(r."reply_wait_seconds"), rollup_array_cat(r."reply_wait_values" ORDER BY r."reply_wait_values"), sum(r."handled_n"), sum(r."handle_seconds")
     FROM message_rollup_daily r
     WHERE r.dims = 15 AND r.event = 1
     GROUP BY r.day, r.event, GROUPING SETS ((), (r."tier"), (r."product"), (r."product", r."tier"), (r."channel"), (r."channel", r."tier"), (r."channel", r."product"), (r."channel", r."product", r."tier"))
@@ -221,16 +221,16 @@ BEGIN
     WHERE f.created_at >= lo AND f.created_at < hi AND date_trunc('hour', f.created_at) IN (SELECT hour FROM rollup_work)
     GROUP BY 1, 2, 3, 4, 5, 6
     ORDER BY 1;
-    INSERT INTO ticket_rollup ("hour", "event", "channel", "product", "tier", "priority", "fr_n", "fr_seconds")
-    SELECT date_trunc('hour', f.first_response_at), 2, f.channel, f.product, c.tier, f.priority, count(*), sum(extract(epoch FROM f.first_response_at - f.created_at))
+    INSERT INTO ticket_rollup ("hour", "event", "channel", "product", "tier", "priority", "fr_n", "fr_seconds", "fr_values")
+    SELECT date_trunc('hour', f.first_response_at), 2, f.channel, f.product, c.tier, f.priority, count(*), sum(extract(epoch FROM f.first_response_at - f.created_at)), array_agg((extract(epoch FROM f.first_response_at - f.created_at))::float8 ORDER BY extract(epoch FROM f.first_response_at - f.created_at)) FILTER (WHERE extract(epoch FROM f.first_response_at - f.created_at) IS NOT NULL)
     FROM tickets f
     LEFT JOIN customers c ON c.id = f.customer_id
     LEFT JOIN agents a ON a.id = f.assignee_id
     WHERE f.first_response_at >= lo AND f.first_response_at < hi AND date_trunc('hour', f.first_response_at) IN (SELECT hour FROM rollup_work)
     GROUP BY 1, 2, 3, 4, 5, 6
     ORDER BY 1;
-    INSERT INTO ticket_rollup ("hour", "event", "channel", "product", "tier", "priority", "resolved_n", "res_seconds", "fcr_n", "reopened_n", "conversation_messages", "handle_seconds")
-    SELECT date_trunc('hour', f.resolved_at), 3, f.channel, f.product, c.tier, f.priority, count(*), sum(extract(epoch FROM f.resolved_at - f.created_at)), count(*) FILTER (WHERE (coalesce(fm.agent_n, 0) = 1 OR (f.channel = 'phone' AND coalesce(fm.conversation_n, 0) = 0)) AND f.reopened_count = 0 AND NOT f.escalated), count(*) FILTER (WHERE f.reopened_count > 0), sum(coalesce(fm.conversation_n, 0)), sum(coalesce(fm.handle_seconds, 0))
+    INSERT INTO ticket_rollup ("hour", "event", "channel", "product", "tier", "priority", "resolved_n", "res_seconds", "res_values", "fcr_n", "reopened_n", "conversation_messages", "handle_seconds")
+    SELECT date_trunc('hour', f.resolved_at), 3, f.channel, f.product, c.tier, f.priority, count(*), sum(extract(epoch FROM f.resolved_at - f.created_at)), array_agg((extract(epoch FROM f.resolved_at - f.created_at))::float8 ORDER BY extract(epoch FROM f.resolved_at - f.created_at)) FILTER (WHERE extract(epoch FROM f.resolved_at - f.created_at) IS NOT NULL), count(*) FILTER (WHERE (coalesce(fm.agent_n, 0) = 1 OR (f.channel = 'phone' AND coalesce(fm.conversation_n, 0) = 0)) AND f.reopened_count = 0 AND NOT f.escalated), count(*) FILTER (WHERE f.reopened_count > 0), sum(coalesce(fm.conversation_n, 0)), sum(coalesce(fm.handle_seconds, 0))
     FROM tickets f
     LEFT JOIN customers c ON c.id = f.customer_id
     LEFT JOIN agents a ON a.id = f.assignee_id
@@ -247,15 +247,15 @@ BEGIN
     GROUP BY 1, 2, 4, 5, 6, 7
     -- Rows stored in the order queries read them (one mask, a range of days): a period's rows then sit on few pages.
     ORDER BY 1;
-    INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "fr_n", "fr_seconds")
-    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."fr_n"), sum(r."fr_seconds")
+    INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "fr_n", "fr_seconds", "fr_values")
+    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."fr_n"), sum(r."fr_seconds"), rollup_array_cat(r."fr_values" ORDER BY r."fr_values")
     FROM ticket_rollup r
     WHERE r.event = 2 AND r.hour >= dlo AND r.hour < dhi AND date_trunc('day', r.hour AT TIME ZONE 'UTC') IN (SELECT date_trunc('day', w.hour AT TIME ZONE 'UTC') FROM rollup_work w)
     GROUP BY 1, 2, 4, 5, 6, 7
     -- Rows stored in the order queries read them (one mask, a range of days): a period's rows then sit on few pages.
     ORDER BY 1;
-    INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "resolved_n", "res_seconds", "fcr_n", "reopened_n", "conversation_messages", "handle_seconds")
-    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."resolved_n"), sum(r."res_seconds"), sum(r."fcr_n"), sum(r."reopened_n"), sum(r."conversation_messages"), sum(r."handle_seconds")
+    INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "resolved_n", "res_seconds", "res_values", "fcr_n", "reopened_n", "conversation_messages", "handle_seconds")
+    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."resolved_n"), sum(r."res_seconds"), rollup_array_cat(r."res_values" ORDER BY r."res_values"), sum(r."fcr_n"), sum(r."reopened_n"), sum(r."conversation_messages"), sum(r."handle_seconds")
     FROM ticket_rollup r
     WHERE r.event = 3 AND r.hour >= dlo AND r.hour < dhi AND date_trunc('day', r.hour AT TIME ZONE 'UTC') IN (SELECT date_trunc('day', w.hour AT TIME ZONE 'UTC') FROM rollup_work w)
     GROUP BY 1, 2, 4, 5, 6, 7
@@ -267,22 +267,22 @@ BEGIN
     WHERE r.dims = 15 AND r.event = 1 AND r.day IN (SELECT date_trunc('day', w.hour AT TIME ZONE 'UTC') FROM rollup_work w)
     GROUP BY r.day, r.event, GROUPING SETS ((), (r."tier"), (r."product"), (r."product", r."tier"), (r."channel"), (r."channel", r."tier"), (r."channel", r."product"), (r."channel", r."product", r."tier"))
     ORDER BY 3, 1;
-    INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "fr_n", "fr_seconds")
-    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."fr_n"), sum(r."fr_seconds")
+    INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "fr_n", "fr_seconds", "fr_values")
+    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."fr_n"), sum(r."fr_seconds"), rollup_array_cat(r."fr_values" ORDER BY r."fr_values")
     FROM ticket_rollup_daily r
     WHERE r.dims = 15 AND r.event = 2 AND r.day IN (SELECT date_trunc('day', w.hour AT TIME ZONE 'UTC') FROM rollup_work w)
     GROUP BY r.day, r.event, GROUPING SETS ((), (r."tier"), (r."product"), (r."product", r."tier"), (r."channel"), (r."channel", r."tier"), (r."channel", r."product"), (r."channel", r."product", r."tier"))
     ORDER BY 3, 1;
-    INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "resolved_n", "res_seconds", "fcr_n", "reopened_n", "conversation_messages", "handle_seconds")
-    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."resolved_n"), sum(r."res_seconds"), sum(r."fcr_n"), sum(r."reopened_n"), sum(r."conversation_messages"), sum(r."handle_seconds")
+    INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "resolved_n", "res_seconds", "res_values", "fcr_n", "reopened_n", "conversation_messages", "handle_seconds")
+    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."resolved_n"), sum(r."res_seconds"), rollup_array_cat(r."res_values" ORDER BY r."res_values"), sum(r."fcr_n"), sum(r."reopened_n"), sum(r."conversation_messages"), sum(r."handle_seconds")
     FROM ticket_rollup_daily r
     WHERE r.dims = 15 AND r.event = 3 AND r.day IN (SELECT date_trunc('day', w.hour AT TIME ZONE 'UTC') FROM rollup_work w)
     GROUP BY r.day, r.event, GROUPING SETS ((), (r."tier"), (r."product"), (r."product", r."tier"), (r."channel"), (r."channel", r."tier"), (r."channel", r."product"), (r."channel", r."product", r."tier"))
     ORDER BY 3, 1;
     DELETE FROM message_rollup WHERE hour IN (SELECT hour FROM rollup_work);
     DELETE FROM message_rollup_daily WHERE day IN (SELECT date_trunc('day', w.hour AT TIME ZONE 'UTC') FROM rollup_work w);
-    INSERT INTO message_rollup ("hour", "event", "channel", "product", "tier", "priority", "replies_n", "reply_wait_seconds", "handled_n", "handle_seconds")
-    SELECT date_trunc('hour', f.sent_at), 1, t.channel, t.product, c.tier, t.priority, count(extract(epoch FROM f.sent_at - f.wait_start)), sum(extract(epoch FROM f.sent_at - f.wait_start)), count(f.handle_seconds), sum(f.handle_seconds)
+    INSERT INTO message_rollup ("hour", "event", "channel", "product", "tier", "priority", "replies_n", "reply_wait_seconds", "reply_wait_values", "handled_n", "handle_seconds")
+    SELECT date_trunc('hour', f.sent_at), 1, t.channel, t.product, c.tier, t.priority, count(extract(epoch FROM f.sent_at - f.wait_start)), sum(extract(epoch FROM f.sent_at - f.wait_start)), array_agg((extract(epoch FROM f.sent_at - f.wait_start))::float8 ORDER BY extract(epoch FROM f.sent_at - f.wait_start)) FILTER (WHERE extract(epoch FROM f.sent_at - f.wait_start) IS NOT NULL), count(f.handle_seconds), sum(f.handle_seconds)
     FROM (
       SELECT w.id, w.ticket_id, w.agent_id, w.sent_at, w.handle_seconds,
              CASE WHEN w.seg = 0 THEN w.created_at ELSE w.pending_since END AS wait_start
@@ -306,15 +306,15 @@ BEGIN
     WHERE f.sent_at >= lo AND f.sent_at < hi AND date_trunc('hour', f.sent_at) IN (SELECT hour FROM rollup_work)
     GROUP BY 1, 2, 3, 4, 5, 6
     ORDER BY 1;
-    INSERT INTO message_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "replies_n", "reply_wait_seconds", "handled_n", "handle_seconds")
-    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."replies_n"), sum(r."reply_wait_seconds"), sum(r."handled_n"), sum(r."handle_seconds")
+    INSERT INTO message_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "replies_n", "reply_wait_seconds", "reply_wait_values", "handled_n", "handle_seconds")
+    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."replies_n"), sum(r."reply_wait_seconds"), rollup_array_cat(r."reply_wait_values" ORDER BY r."reply_wait_values"), sum(r."handled_n"), sum(r."handle_seconds")
     FROM message_rollup r
     WHERE r.event = 1 AND r.hour >= dlo AND r.hour < dhi AND date_trunc('day', r.hour AT TIME ZONE 'UTC') IN (SELECT date_trunc('day', w.hour AT TIME ZONE 'UTC') FROM rollup_work w)
     GROUP BY 1, 2, 4, 5, 6, 7
     -- Rows stored in the order queries read them (one mask, a range of days): a period's rows then sit on few pages.
     ORDER BY 1;
-    INSERT INTO message_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "replies_n", "reply_wait_seconds", "handled_n", "handle_seconds")
-    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."replies_n"), sum(r."reply_wait_seconds"), sum(r."handled_n"), sum(r."handle_seconds")
+    INSERT INTO message_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "replies_n", "reply_wait_seconds", "reply_wait_values", "handled_n", "handle_seconds")
+    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."replies_n"), sum(r."reply_wait_seconds"), rollup_array_cat(r."reply_wait_values" ORDER BY r."reply_wait_values"), sum(r."handled_n"), sum(r."handle_seconds")
     FROM message_rollup_daily r
     WHERE r.dims = 15 AND r.event = 1 AND r.day IN (SELECT date_trunc('day', w.hour AT TIME ZONE 'UTC') FROM rollup_work w)
     GROUP BY r.day, r.event, GROUPING SETS ((), (r."tier"), (r."product"), (r."product", r."tier"), (r."channel"), (r."channel", r."tier"), (r."channel", r."product"), (r."channel", r."product", r."tier"))

@@ -65,7 +65,7 @@ export function limitsPlugin(
             throw withHttpStatus(
               new ApiError(
                 ErrorCode.QUERY_TOO_COSTLY,
-                `query: estimated cost ${cost} exceeds the maximum of ${config.MAX_QUERY_COST} (MAX_QUERY_COST); ask for fewer fields, shorter periods or coarser series, or leave out medians and business hours (they read the raw tables)`,
+                `query: estimated cost ${cost} exceeds the maximum of ${config.MAX_QUERY_COST} (MAX_QUERY_COST); ask for fewer fields, shorter periods or coarser series, or leave out business hours and team or agent filters (they read the raw tables)`,
                 'query',
                 { costEstimate: cost, limit: config.MAX_QUERY_COST },
               ),

@@ -1,5 +1,5 @@
 import type { SegmentFilter } from './dimensions';
-import type { HoursMode, MetricDefinition } from './metric-definition';
+import { isDuration, type HoursMode, type MetricDefinition } from './metric-definition';
 import type { RollupSettings } from './metric-loaders';
 import type { Period } from './period';
 import { statementFamily } from './metric-query';
@@ -26,7 +26,7 @@ export interface MetricRead {
   period: Period;
   filter: SegmentFilter;
   hours: HoursMode;
-  /** Exact median/p90 wanted by any field sharing the read's statements (the loaders then read the raw rows for all). */
+  /** Exact median/p90 wanted (from the rollup's durations, or the raw rows when the rollup holds none). */
   percentiles: boolean;
 }
 
@@ -45,8 +45,10 @@ export function readPath(read: MetricRead, grouping: RollupGrouping, settings: R
   if (!settings.rollups.enabled || read.metric.sql.kind !== 'event') return 'raw';
   const filter = effectiveFilter(read.filter, settings.scope);
   try {
-    const choice = rollupFor([read.metric], read.period, filter, grouping, read.hours, read.percentiles, settings.rollups.timezone);
-    return choice ? `${choice.table.name}/${choice.grain}` : 'raw';
+    const choice = rollupFor([read.metric], read.period, filter, grouping, read.hours, settings.rollups.timezone);
+    // A duration's median and p90 come from its rollup's durations where it holds them, else from the raw rows.
+    const rawPercentiles = read.percentiles && isDuration(read.metric) && !read.metric.rollup?.values;
+    return choice && !rawPercentiles ? `${choice.table.name}/${choice.grain}` : 'raw';
   } catch {
     // An unknown time zone: the resolver refuses it (UNKNOWN_TIMEZONE) before any statement; priced as raw meanwhile.
     return 'raw';

@@ -65,7 +65,7 @@ export interface MetricRequest {
   filter: SegmentFilter;
   /** Elapsed-time metrics only: calendar or business hours. */
   hours: HoursMode;
-  /** Duration metrics: also compute the exact median and p90 (only when a caller selects them: they need the raw rows). */
+  /** Duration metrics: also compute the exact median and p90 (only when a caller selects them: a statement of their own). */
   percentiles?: boolean;
 }
 
@@ -88,8 +88,8 @@ const num = (v: unknown): number | null => (v === null || v === undefined ? null
  * breakdown row being built: one object per bucket rather than a value object spread into another).
  */
 function readValue<T extends object>(metric: MetricDefinition, row: Record<string, unknown> | undefined, c: MetricColumns, into: T): T & MetricValue {
-  const sampleSize = num(row?.[c.sampleSize]) ?? 0;
-  const value = num(row?.[c.value]);
+  const sampleSize = (c.sampleSize && num(row?.[c.sampleSize])) || 0;
+  const value = c.value ? num(row?.[c.value]) : null;
   const out = into as T & MetricValue;
   out.value = value === null && sampleSize === 0 ? metric.emptyValue : value;
   out.sampleSize = sampleSize;
@@ -147,6 +147,24 @@ function rowsByGrouping(rows: readonly Record<string, unknown>[]): Map<number, R
   return out;
 }
 
+/** A result row's place in its grouping: its segment or bucket. */
+const rowKey = (row: Record<string, unknown>) => `${String(row.grp)}\u0000${String(row.bucket_local)}`;
+
+/**
+ * One grouping's result from two statements (a rollup's sums and the raw rows' percentiles): their rows joined by
+ * segment or bucket, and the metric's columns from both (a statement's column names are distinct from the other's).
+ */
+function mergeResults(a: GroupedResult, b: GroupedResult): GroupedResult {
+  const rows = a.rows.map((row) => ({ ...row }));
+  const byKey = new Map(rows.map((row) => [rowKey(row), row]));
+  for (const row of b.rows) {
+    const mine = byKey.get(rowKey(row));
+    if (mine) Object.assign(mine, row);
+    else rows.push(row);
+  }
+  return { rows, columns: { ...a.columns, ...b.columns } };
+}
+
 /** One statement group: requests over its period, and totals over other periods answered in its statements. */
 interface Batch {
   requests: GroupedRequest[];
@@ -180,7 +198,6 @@ function batchesOf(requests: readonly GroupedRequest[], rollups: RollupSettings)
       rollups.enabled &&
       host &&
       onlyTotals(group) &&
-      !host.requests.some((r) => r.percentiles) &&
       group.every((r) => host.requests.some((h) => h.metric.name === r.metric.name))
     ) {
       host.otherPeriodTotals.push(...group);
@@ -212,9 +229,9 @@ async function runBatch(sql: SqlExecutor, scope: Scope, requests: readonly Group
         ...otherPeriodTotals.map((r): [GroupedRequest, StatementGrouping] => [r, { kind: 'periodTotal', period: r.period }]),
       ]);
       const groupings = [...new Map([...asked.values()].map((g) => [groupingKey(g), g])).values()];
+      const withPercentiles = new Set(group.filter((r) => r.percentiles).map((r) => groupingKey(r.grouping)));
       const queries = buildMetricQueries(metrics, first.period, effectiveFilter(first.filter, scope), groupings, first.hours, {
-        // One statement per fact table stays the rule: when any field wants percentiles, the whole group reads the raw rows.
-        percentiles: group.some((r) => r.percentiles),
+        percentiles: (g) => withPercentiles.has(groupingKey(g)),
         rollups: rollups.enabled,
         rollupTimezone: rollups.timezone,
       });
@@ -224,8 +241,11 @@ async function runBatch(sql: SqlExecutor, scope: Scope, requests: readonly Group
           const keys = q.groupings.map(groupingKey);
           for (const [r, g] of asked) {
             const gi = keys.indexOf(groupingKey(g));
-            if (gi < 0) continue;
-            results.set(r, { rows: rows.get(gi) ?? [], columns: q.columns.find((c) => c.metric === r.metric.name)! });
+            const columns = q.columns.find((c) => c.metric === r.metric.name);
+            if (gi < 0 || !columns) continue;
+            const result = { rows: rows.get(gi) ?? [], columns };
+            const earlier = results.get(r);
+            results.set(r, earlier ? mergeResults(earlier, result) : result);
           }
         }),
       );

@@ -17,8 +17,9 @@ export type Grouping =
 /** Column aliases of one metric in a statement's result rows. */
 export interface MetricColumns {
   metric: string;
-  value: string;
-  sampleSize: string;
+  /** Absent in a statement of percentiles only (the value and sample size then come from the rollup's statement). */
+  value?: string;
+  sampleSize?: string;
   median?: string;
   p90?: string;
 }
@@ -77,8 +78,12 @@ export function sqlContext(source: FactSource, hours: HoursMode): SqlContext {
 
 /** What a statement computes besides values and sample sizes, and where it may read from. */
 export interface QueryOptions {
-  /** Duration metrics also get their exact median and p90 (from the raw rows). Default true. */
-  percentiles?: boolean;
+  /**
+   * Duration metrics also get their exact median and p90, in every grouping or in those the function picks. Default
+   * true. They are computed from the raw rows: in the statement itself when it reads them, else in a second statement
+   * of percentiles alone beside the rollup's.
+   */
+  percentiles?: boolean | ((grouping: Grouping) => boolean);
   /** Read a rollup when the query's shape allows. Default false. */
   rollups?: boolean;
   /** The zone of the daily rollups' days (ROLLUP_TIMEZONE). Default UTC. */
@@ -169,7 +174,8 @@ export function buildMetricQueries(
 ): GroupedMetricQuery[] {
   const families = new Set(metrics.map(statementFamily));
   if (families.size !== 1) throw new Error(`metrics of different statement families: ${[...families].join(', ')}`);
-  const percentiles = options.percentiles ?? true;
+  const wanted = options.percentiles ?? true;
+  const wantsPercentiles = (g: Grouping) => (typeof wanted === 'function' ? wanted(g) : wanted);
   const own = groupings.filter((g): g is Grouping => g.kind !== 'periodTotal');
   const otherTotals = groupings.filter((g): g is PeriodTotal => g.kind === 'periodTotal');
   /** A total over another period in a statement of its own, as when it was asked for alone. */
@@ -183,7 +189,7 @@ export function buildMetricQueries(
   // Groupings that can share a statement: the same rollup choice (or raw), and for zone-dependent sources the same zone.
   const parts = new Map<string, { choice: RollupChoice | null; zone: string; groupings: Grouping[]; otherTotals: { total: PeriodTotal; choice: RollupChoice }[] }>();
   for (const g of own) {
-    const choice = options.rollups ? rollupFor(metrics, period, filter, g, hours, percentiles, options.rollupTimezone) : null;
+    const choice = options.rollups ? rollupFor(metrics, period, filter, g, hours, options.rollupTimezone) : null;
     const zone = usesZone && g.kind === 'series' ? g.timezone : period.timezone;
     const key = JSON.stringify([choice?.table.name ?? null, choice?.grain ?? null, usesZone ? zone : null]);
     const part = parts.get(key) ?? { choice, zone, groupings: [], otherTotals: [] };
@@ -195,18 +201,39 @@ export function buildMetricQueries(
   const host = [...parts.values()].find((p) => p.choice);
   const separate: PeriodTotal[] = [];
   for (const t of otherTotals) {
-    const choice = host && options.rollups ? rollupFor(metrics, t.period, filter, { kind: 'total' }, hours, percentiles, options.rollupTimezone) : null;
+    const choice = host && options.rollups ? rollupFor(metrics, t.period, filter, { kind: 'total' }, hours, options.rollupTimezone) : null;
     if (host && choice) host.otherTotals.push({ total: t, choice });
     else separate.push(t);
   }
   const rollupTimezone = options.rollupTimezone ?? 'UTC';
+  const durations = metrics.filter(isDuration);
   return [
-    ...[...parts.values()].map(({ choice, zone, groupings: gs, otherTotals: extra }) => {
-      const spec = choice
-        ? rollupAggregates(choice, metrics, period, filter, gs, rollupTimezone)
-        : eventAggregates(source, metrics, period, filter, hours, percentiles, zone);
+    ...[...parts.values()].flatMap(({ choice, zone, groupings: gs, otherTotals: extra }) => {
+      if (!choice) {
+        const percentiles = gs.some(wantsPercentiles) ? 'also' : 'none';
+        return [{ ...combineGroupings(eventAggregates(source, metrics, period, filter, hours, percentiles, zone), gs), groupings: gs }];
+      }
+      const spec = rollupAggregates(choice, metrics, period, filter, gs, rollupTimezone);
       const extraSpecs = extra.map((e) => rollupAggregates(e.choice, metrics, e.total.period, filter, [{ kind: 'total' }], rollupTimezone, spec.params));
-      return { ...combineGroupings(spec, gs, extraSpecs), groupings: [...gs, ...extra.map((e) => e.total)] };
+      const statements: GroupedMetricQuery[] = [{ ...combineGroupings(spec, gs, extraSpecs), groupings: [...gs, ...extra.map((e) => e.total)] }];
+      // Sums roll up, percentiles do not: the groupings that want them read just the durations from the raw rows, in a
+      // statement of their own that runs beside the rollup's (its rows merge with the rollup's by grouping and key).
+      const withPercentiles = gs.filter(wantsPercentiles);
+      if (!withPercentiles.length) return statements;
+      // A rollup holding a metric's durations answers its percentiles from the period's rows, one statement per metric:
+      // sorting each one's durations is the work, and separate statements spread it over the request's connections.
+      // The others read the raw rows.
+      const fromRollup = durations.filter((m) => m.rollup?.values);
+      const fromRaw = durations.filter((m) => !m.rollup?.values);
+      for (const m of fromRollup) {
+        const spec = rollupAggregates(choice, [m], period, filter, withPercentiles, rollupTimezone, new SqlParams(), 'percentiles');
+        statements.push({ ...combineGroupings(spec, withPercentiles), groupings: withPercentiles });
+      }
+      if (fromRaw.length) {
+        const spec = eventAggregates(source, fromRaw, period, filter, hours, 'only', zone);
+        statements.push({ ...combineGroupings(spec, withPercentiles), groupings: withPercentiles });
+      }
+      return statements;
     }),
     ...separate.flatMap(alone),
   ];
@@ -281,7 +308,9 @@ ORDER BY 1, 4`;
 
 /**
  * Metrics read from a rollup (hourly or daily rows): the rows of the period (and the filter's segments) are summed per
- * local bucket or segment value; each metric combines its sums as its rollup formula says.
+ * local bucket or segment value; each metric combines its sums as its rollup formula says. With `percentiles`, the
+ * duration metrics' median and p90 instead: each row's durations (the metric's `values` column) unnested and ordered,
+ * exactly the values the raw rows of those hours or days give.
  */
 function rollupAggregates(
   { table, grain }: RollupChoice,
@@ -291,6 +320,7 @@ function rollupAggregates(
   groupings: readonly Grouping[],
   rollupTimezone: string,
   params = new SqlParams(),
+  computes: 'sums' | 'percentiles' = 'sums',
 ): AggregateSpec {
   const from = params.add(period.from.toISOString());
   const to = params.add(period.to.toISOString());
@@ -315,12 +345,28 @@ function rollupAggregates(
     WHEN r.${prefix}_pending_last < now() THEN cardinality(r.${prefix}_pending_deadlines)
     ELSE (SELECT count(*) FROM unnest(r.${prefix}_pending_deadlines) d WHERE d < now()) END)`;
   const columns: MetricColumns[] = [];
-  const aggregates = metrics.map((m, i) => {
-    const c: MetricColumns = { metric: m.name, value: `m${i}_value`, sampleSize: `m${i}_n` };
-    columns.push(c);
-    const rollup = m.rollup!;
-    return `(${rollup.value(sum, pendingDue)})::float8 AS ${c.value}, (${rollup.sampleSize(sum, pendingDue)})::int8 AS ${c.sampleSize}`;
-  });
+  let rows = `${table.name}${daily ? '_daily' : ''} r`;
+  let aggregates: string[];
+  if (computes === 'percentiles') {
+    // Each row holds one event's durations (the other events' columns are null, and unnest to nothing); with several
+    // metrics, ROWS FROM lines up their columns, padding the shorter with nulls, which the percentiles skip.
+    const events = [...new Set(metrics.map((m) => table.events.indexOf((m.sql as EventAggregateSql).event) + 1))];
+    where.push(`r.event IN (${events.join(', ')})`);
+    rows += `\nCROSS JOIN LATERAL ROWS FROM (${metrics.map((m) => `unnest(r.${m.rollup!.values!})`).join(', ')}) v(${metrics.map((_, i) => `m${i}`).join(', ')})`;
+    aggregates = metrics.map((m, i) => {
+      const c: MetricColumns = { metric: m.name, median: `m${i}_median`, p90: `m${i}_p90` };
+      columns.push(c);
+      const ordered = `WITHIN GROUP (ORDER BY v.m${i})`;
+      return `(percentile_cont(0.5) ${ordered})::float8 AS ${c.median}, (percentile_cont(0.9) ${ordered})::float8 AS ${c.p90}`;
+    });
+  } else {
+    aggregates = metrics.map((m, i) => {
+      const c: MetricColumns = { metric: m.name, value: `m${i}_value`, sampleSize: `m${i}_n` };
+      columns.push(c);
+      const rollup = m.rollup!;
+      return `(${rollup.value(sum, pendingDue)})::float8 AS ${c.value}, (${rollup.sampleSize(sum, pendingDue)})::int8 AS ${c.sampleSize}`;
+    });
+  }
   const zones = new Map<string, string>();
   const zoneOf = (g: Grouping & { kind: 'series' }) => {
     if (daily) return dayZone;
@@ -332,7 +378,7 @@ function rollupAggregates(
     params,
     from,
     to,
-    body: `FROM ${table.name}${daily ? '_daily' : ''} r\nWHERE ${where.join(' AND ')}`,
+    body: `FROM ${rows}\nWHERE ${where.join(' AND ')}`,
     aggregates,
     columns,
     zoneOf,
@@ -356,7 +402,7 @@ function eventAggregates(
   period: Period,
   filter: SegmentFilter,
   hours: HoursMode,
-  percentiles: boolean,
+  percentiles: 'none' | 'also' | 'only',
   zone: string,
 ): AggregateSpec {
   const ctx = sqlContext(source, hours);
@@ -390,9 +436,14 @@ function eventAggregates(
   const aggregates = metrics.map((m, i) => {
     const d = defs[i];
     const inPeriod = single ? 'TRUE' : `ev.event = '${d.event}'`;
-    const c: MetricColumns = { metric: m.name, value: `m${i}_value`, sampleSize: `m${i}_n` };
-    const parts = [`(${d.value(inPeriod, ctx)})::float8 AS ${c.value}`, `(${eventSampleSize(d, inPeriod, ctx)})::int8 AS ${c.sampleSize}`];
-    if (percentiles && isDuration(m)) {
+    const c: MetricColumns = { metric: m.name };
+    const parts: string[] = [];
+    if (percentiles !== 'only') {
+      c.value = `m${i}_value`;
+      c.sampleSize = `m${i}_n`;
+      parts.push(`(${d.value(inPeriod, ctx)})::float8 AS ${c.value}`, `(${eventSampleSize(d, inPeriod, ctx)})::int8 AS ${c.sampleSize}`);
+    }
+    if (percentiles !== 'none' && isDuration(m)) {
       c.median = `m${i}_median`;
       c.p90 = `m${i}_p90`;
       const duration = d.duration!(ctx);

@@ -20,7 +20,6 @@ import type { Config } from '../config/config';
 import { previousPeriod } from './comparison';
 import { normaliseFilter, type Dimension, type SegmentFilter } from './dimensions';
 import { RAW_READ_COST, READ_COST_DAYS, readCost, statementKey, type MetricRead, type ReadSettings } from './metric-cost';
-import { statementFamily } from './metric-query';
 import { maxBucketCount, type Granularity, type Period } from './period';
 import { metricByNameOrNull } from './registry';
 import type { RollupGrouping } from './rollups/rollup-eligibility';
@@ -297,13 +296,6 @@ export function readDocument(schema: GraphQLSchema, document: DocumentNode, oper
   };
   walk(operation.selectionSet, queryType ?? undefined, undefined, undefined, new Set());
 
-  // The loaders read one statement group (statement family, period, filter, hours) from the raw rows when any field of
-  // it wants percentiles, so every read of such a group is priced as raw.
-  const reads = new Set([...metricReads.values()].flat());
-  const groupKey = (r: MetricRead) =>
-    JSON.stringify([statementFamily(r.metric), r.period.from.getTime(), r.period.to.getTime(), r.period.timezone, r.filter, r.hours]);
-  const withPercentiles = new Set([...reads].filter((r) => r.percentiles).map(groupKey));
-  for (const r of reads) if (withPercentiles.has(groupKey(r))) r.percentiles = true;
   return out;
 }
 

@@ -185,7 +185,7 @@ export const SNAPSHOT_CASES: readonly SnapshotCase[] = [
   {
     file: 'percentiles',
     title: 'Median and p90',
-    description: 'Duration metrics with their median and p90 selected: exact percentiles need the raw rows, so the statement skips the rollups.',
+    description: 'Duration metrics with their median and p90 selected: the sums from the rollup, the percentiles from the durations its rows keep.',
     statements: () =>
       metricStatements({
         metrics: ['firstResponseTime', 'averageResolutionTime'],

@@ -67,7 +67,7 @@ export const TICKET_METRICS: readonly MetricDefinition[] = [
     direction: 'LOWER_IS_BETTER',
     indicator: 'LEADING',
     emptyValue: null,
-    rollup: ratio(TICKET_ROLLUP, 'fr_seconds', 'fr_n'),
+    rollup: { ...ratio(TICKET_ROLLUP, 'fr_seconds', 'fr_n'), values: 'fr_values' },
     sql: meanDuration('firstResponse', firstResponseSeconds),
   },
   {
@@ -84,7 +84,7 @@ export const TICKET_METRICS: readonly MetricDefinition[] = [
     source: AGENT_MESSAGES,
     dimensions: TICKET_DIMENSIONS,
     emptyValue: null,
-    rollup: ratio(MESSAGE_ROLLUP, 'reply_wait_seconds', 'replies_n'),
+    rollup: { ...ratio(MESSAGE_ROLLUP, 'reply_wait_seconds', 'replies_n'), values: 'reply_wait_values' },
     sql: meanDuration('sent', responseSeconds),
   },
   {
@@ -98,7 +98,7 @@ export const TICKET_METRICS: readonly MetricDefinition[] = [
     direction: 'LOWER_IS_BETTER',
     indicator: 'LAGGING',
     emptyValue: null,
-    rollup: ratio(TICKET_ROLLUP, 'res_seconds', 'resolved_n'),
+    rollup: { ...ratio(TICKET_ROLLUP, 'res_seconds', 'resolved_n'), values: 'res_values' },
     sql: meanDuration('resolved', resolutionSeconds),
   },
   {

@@ -27,12 +27,15 @@ describe('the cost of reading a metric', () => {
     expect(readOf(frt(365), 'value')).toBe(spans(365) * ROLLUP_READ_COST);
   });
 
-  it('prices a year of exact percentiles or business hours as a raw read, not like a week from the rollups', () => {
+  it('prices a year of exact percentiles like the values (the rollups hold the durations), in business hours as raw', () => {
     const week = cost(frt(7)('value'));
-    // Before: every one of these cost about the same as the week (1 per field).
-    expect(cost(frt(365)('value median p90'))).toBeGreaterThanOrEqual(week + spans(365) * RAW_READ_COST - 2);
-    expect(readOf(frt(365), 'value median')).toBe(spans(365) * RAW_READ_COST + 1);
+    expect(readOf(frt(365), 'value median')).toBe(spans(365) * ROLLUP_READ_COST + 1);
+    const response = (fields: string) => `{ averageResponseTime(period: ${period(365)}) { ${fields} } }`;
+    expect(readOf(response, 'value median p90')).toBe(spans(365) * ROLLUP_READ_COST + 2);
+    // Business-hour durations depend on each ticket's calendar: computed from the raw rows.
+    expect(cost(frt(365, ', hours: BUSINESS')('value median p90'))).toBeGreaterThanOrEqual(week + spans(365) * RAW_READ_COST - 2);
     expect(readOf(frt(365, ', hours: BUSINESS'), 'value')).toBe(spans(365) * RAW_READ_COST);
+    expect(readOf(frt(365, ', hours: BUSINESS'), 'value median')).toBe(spans(365) * RAW_READ_COST + 1);
   });
 
   it('prices raw reads when rollups are off, the period is off the hour, or the scope names a dimension the rollups lack', () => {
@@ -43,15 +46,18 @@ describe('the cost of reading a metric', () => {
     expect(cost(frt(90)('value'), { scope: { product: ['api'] } }) - cost(frt(90)('unit'))).toBe(spans(90) * ROLLUP_READ_COST);
   });
 
-  it('charges a statement once, however many fields it answers, and as raw when any of them asks for percentiles', () => {
+  it('charges a statement once, however many fields it answers', () => {
     const P = period(90);
-    const together = cost(`{ firstResponseTime(period: ${P}) { value median } }`);
-    // The loaders answer both aliases from one statement over the raw rows (the median sends the whole group there).
-    expect(cost(`{ a: firstResponseTime(period: ${P}) { value } b: firstResponseTime(period: ${P}) { median } }`)).toBe(together + 1);
+    const business = (fields: string) => `firstResponseTime(period: ${P}, hours: BUSINESS) { ${fields} }`;
+    const together = cost(`{ ${business('value median')} }`);
     expect(together).toBeGreaterThanOrEqual(spans(90) * RAW_READ_COST);
+    // The loaders answer both aliases from one statement over the raw rows.
+    expect(cost(`{ a: ${business('value')} b: ${business('median')} }`)).toBe(together + 1);
     // The same field asked again under another alias is the same statement too.
-    const once = cost(`{ a: firstResponseTime(period: ${P}) { value median } }`);
-    expect(cost(`{ a: firstResponseTime(period: ${P}) { value median } b: firstResponseTime(period: ${P}) { value median } }`)).toBe(2 * once - spans(90) * RAW_READ_COST);
+    expect(cost(`{ a: ${business('value median')} b: ${business('value median')} }`)).toBe(2 * together - spans(90) * RAW_READ_COST);
+    // On the calendar, the value and the percentiles are two statements on the rollup (sums, durations), charged once.
+    const frtTogether = cost(`{ firstResponseTime(period: ${P}) { value median } }`);
+    expect(cost(`{ a: firstResponseTime(period: ${P}) { value } b: firstResponseTime(period: ${P}) { median } }`)).toBe(frtTogether + 1);
   });
 
   it('charges a series the read its statement adds: none beside the total on the same rollup, a raw one in a half-hour zone', () => {
@@ -86,6 +92,9 @@ describe('the path a read is priced by', () => {
   const cases: { name: string; metric: string; from: string; to: string; hours: HoursMode; percentiles: boolean; filter?: Partial<Record<Dimension, string[]>>; grouping: Grouping }[] = [
     { name: 'a quarter total', metric: 'firstResponseTime', from: iso(0), to: iso(90), hours: 'calendar', percentiles: false, grouping: { kind: 'total' } },
     { name: 'with medians', metric: 'firstResponseTime', from: iso(0), to: iso(90), hours: 'calendar', percentiles: true, grouping: { kind: 'total' } },
+    { name: 'with medians, by channel', metric: 'averageResolutionTime', from: iso(0), to: iso(90), hours: 'calendar', percentiles: true, grouping: { kind: 'breakdown', dimension: 'channel' } },
+    { name: 'reply-wait medians', metric: 'averageResponseTime', from: iso(0), to: iso(90), hours: 'calendar', percentiles: true, grouping: { kind: 'total' } },
+    { name: 'business-hour medians', metric: 'firstResponseTime', from: iso(0), to: iso(90), hours: 'business', percentiles: true, grouping: { kind: 'total' } },
     { name: 'business hours', metric: 'firstResponseTime', from: iso(0), to: iso(90), hours: 'business', percentiles: false, grouping: { kind: 'total' } },
     { name: 'whole hours', metric: 'ticketVolume', from: iso(0, 5), to: iso(30, 7), hours: 'calendar', percentiles: false, grouping: { kind: 'total' } },
     { name: 'half hours', metric: 'ticketVolume', from: '2025-01-01T00:30:00Z', to: iso(30), hours: 'calendar', percentiles: false, grouping: { kind: 'total' } },
@@ -99,8 +108,9 @@ describe('the path a read is priced by', () => {
     const metric = metricByName(name);
     const p = { from: new Date(from), to: new Date(to), timezone: 'UTC' };
     const path = readPath({ metric, period: p, filter, hours, percentiles }, grouping, { rollups: { enabled: true, timezone: 'UTC' }, scope: null });
-    const sql = buildMetricQueries([metric], p, filter, [grouping], hours, { percentiles, rollups: true, rollupTimezone: 'UTC' }).map((q) => q.sql).join('\n');
-    expect(/_rollup\b|_rollup_daily\b/.test(sql)).toBe(path !== 'raw');
+    // Priced as raw when any of its statements reads the raw rows.
+    const statements = buildMetricQueries([metric], p, filter, [grouping], hours, { percentiles, rollups: true, rollupTimezone: 'UTC' });
+    expect(statements.some((q) => !/_rollup\b|_rollup_daily\b/.test(q.sql))).toBe(path === 'raw');
   });
 });
 

@@ -27,9 +27,10 @@ describe('a 12-metric dashboard request', () => {
     api.statements.length = 0;
     const res = await api.graphql(DASHBOARD, { p: { from: '2025-02-01T00:00:00Z', to: '2025-05-01T00:00:00Z' }, product: ['api'] });
     expect(res.errors).toBeUndefined();
-    // tickets (values, daily series and channel breakdowns, by GROUPING SETS), agent messages, surveys; tickets over
-    // the previous period (comparisons).
-    expect(api.statements).toHaveLength(4);
+    // tickets (values, daily series and channel breakdowns, by GROUPING SETS, and the previous period's totals), the
+    // medians and p90s of each of the two durations that ask for them (over the same rollup rows), agent messages, surveys.
+    expect(api.statements).toHaveLength(5);
+    expect(api.statements.filter((s) => s.includes('percentile_cont'))).toHaveLength(2);
   });
 
   it('does not issue more statements when the same dashboard asks for more metrics of the same fact tables', async () => {
@@ -43,7 +44,7 @@ describe('a 12-metric dashboard request', () => {
     );
     const res = await api.graphql(more, { p: { from: '2025-02-01T00:00:00Z', to: '2025-05-01T00:00:00Z' }, product: ['api'] });
     expect(res.errors).toBeUndefined();
-    expect(api.statements).toHaveLength(4);
+    expect(api.statements).toHaveLength(5);
   });
 
   it("answers the comparisons' previous period in the statement of the period when both read rollups", async () => {

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { folderSource, importDataset } from '../../src/import';
 import type { Dimension, SegmentFilter } from '../../src/metrics/dimensions';
-import type { MetricDefinition } from '../../src/metrics/metric-definition';
+import { isDuration, type MetricDefinition } from '../../src/metrics/metric-definition';
+import { createMetricLoaders, type MetricValue } from '../../src/metrics/metric-loaders';
 import { buildMetricQueries, type Grouping, type MetricColumns, type StatementGrouping } from '../../src/metrics/metric-query';
 import { previousPeriod } from '../../src/metrics/comparison';
 import type { Period } from '../../src/metrics/period';
@@ -161,6 +162,66 @@ describe.each(ZONES)('rollup answers equal raw answers (ROLLUP_TIMEZONE=$zone)',
     // Priority has no subtotals (those statements read the finest rows); product and tier together have.
     const filters: SegmentFilter[] = [{}, { priority: ['high', 'urgent'] }, { product: ['billing'], tier: ['enterprise', 'pro'] }];
     expect(await compareAll(single, { alone: true, filters })).toBeGreaterThan(500);
+  }, 300_000);
+
+  it('with medians and p90 beside the sums, as the raw statement gives them all', async () => {
+    const statements: string[] = [];
+    const sql = {
+      query: async <T,>(text: string, params: unknown[]) => {
+        statements.push(text);
+        return (await db.dataSource.query(text, params)) as T[];
+      },
+      transaction: () => Promise.reject(new Error('not used')),
+    };
+    const durations = METRICS.filter((m) => isDuration(m) && m.rollup);
+    expect(durations.length).toBeGreaterThanOrEqual(2);
+    const numbers = (v: MetricValue) => [v.sampleSize, v.value, v.median ?? null, v.p90 ?? null];
+    const close = (where: string, a: MetricValue, b: MetricValue) => {
+      const [x, y] = [numbers(a), numbers(b)];
+      expect([where, x[0]]).toEqual([where, y[0]]);
+      for (let k = 1; k < 4; k++) {
+        if (y[k] === null) expect([where, k, x[k]]).toEqual([where, k, null]);
+        else expect([where, k, relativeError(x[k]!, y[k]!) <= 1e-9]).toEqual([where, k, true]);
+      }
+    };
+    let compared = 0;
+    for (const p of PERIODS) {
+      for (const filter of [{}, { product: ['billing'] }]) {
+        // One request's loaders, as a dashboard's fields load: every duration metric's total and channel breakdown with
+        // percentiles, a daily series without them, and ticket volume (a rollup-only metric of the same statement).
+        const answer = async (rollups: boolean) => {
+          const loaders = createMetricLoaders(sql, null, 0, { enabled: rollups, timezone: zone });
+          const base = (metric: MetricDefinition, percentiles: boolean) => ({ metric, period: p, filter, hours: 'calendar' as const, percentiles });
+          return Promise.all(
+            durations.map(async (m) => ({
+              total: await loaders.values.load(base(m, true)),
+              breakdown: await loaders.breakdowns.load({ ...base(m, true), dimension: 'channel' }),
+              series: await loaders.series.load({ ...base(m, false), granularity: 'day', timezone: zone }),
+              volume: await loaders.values.load(base(METRICS.find((x) => x.name === 'ticketVolume')!, false)),
+            })),
+          );
+        };
+        statements.length = 0;
+        const rolled = await answer(true);
+        // Sums and percentiles both from the rollups (the durations unnested), never from the raw rows.
+        expect(statements.some((s) => s.includes('_rollup') && !s.includes('percentile_cont'))).toBe(true);
+        expect(statements.some((s) => s.includes('percentile_cont') && s.includes('unnest(r.fr_values)'))).toBe(true);
+        expect(statements.every((s) => s.includes('_rollup'))).toBe(true);
+        const raw = await answer(false);
+        rolled.forEach((r, i) => {
+          const where = `${durations[i].name} ${p.from.toISOString()} ${JSON.stringify(filter)}`;
+          close(`${where} total`, r.total, raw[i].total);
+          expect(r.total.median).not.toBeNull();
+          expect(r.breakdown.map((b) => b.segment)).toEqual(raw[i].breakdown.map((b) => b.segment));
+          r.breakdown.forEach((b, k) => close(`${where} ${b.segment}`, b, raw[i].breakdown[k]));
+          expect(r.series.map((b) => b.localStart)).toEqual(raw[i].series.map((b) => b.localStart));
+          r.series.forEach((b, k) => close(`${where} ${b.localStart}`, b, raw[i].series[k]));
+          close(`${where} volume`, r.volume, raw[i].volume);
+          compared += 2 + r.breakdown.length + r.series.length;
+        });
+      }
+    }
+    expect(compared).toBeGreaterThan(500);
   }, 300_000);
 
   it('after writes that move rows between hours and segments, imported or direct', async () => {

@@ -17,7 +17,7 @@ export interface RollupChoice {
 /**
  * The rollup that can answer these metrics exactly for this period, filter and grouping, or null for the raw tables:
  * every metric has a rollup formula on the same table, elapsed time is on the calendar, every filtered or grouped
- * dimension is a rollup column, and no median or percentile is asked for (those are computed exactly from the raw rows).
+ * dimension is a rollup column (a duration's median and p90 come from the durations its rows keep, in a statement of their own).
  * The daily rows serve periods from one midnight of the rollup zone to another (series only in that zone, by day or
  * coarser); the hourly rows serve periods on whole UTC hours (series only in zones with whole-hour offsets).
  */
@@ -27,11 +27,10 @@ export function rollupFor(
   filter: SegmentFilter,
   grouping: RollupGrouping,
   hours: HoursMode,
-  percentiles: boolean,
   rollupTimezone = 'UTC',
 ): RollupChoice | null {
   const table = metrics[0]?.rollup?.table;
-  if (!table || percentiles || hours !== 'calendar') return null;
+  if (!table || hours !== 'calendar') return null;
   if (!metrics.every((m) => m.rollup?.table === table)) return null;
   if (!(Object.keys(filter) as Dimension[]).every((d) => table.dimensions.includes(d))) return null;
   if (grouping.kind === 'breakdown' && !table.dimensions.includes(grouping.dimension)) return null;

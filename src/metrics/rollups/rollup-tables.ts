@@ -62,6 +62,14 @@ function slaMeasures(prefix: string, milestone: SlaMilestone, targetColumn: SlaT
   ];
 }
 
+/**
+ * A row's durations themselves (seconds, as float8 as the raw percentiles order them), for exact medians and p90s:
+ * percentiles do not add up, but their inputs concatenate.
+ */
+function durationValues(column: string, event: string, seconds: string): RollupMeasure {
+  return { column, event, aggregate: `array_agg((${seconds})::float8 ORDER BY ${seconds}) FILTER (WHERE ${seconds} IS NOT NULL)`, merge: 'concat' };
+}
+
 /** Tickets by the hour of their creation, first response and resolution. */
 export const TICKET_ROLLUP: RollupTable = {
   name: 'ticket_rollup',
@@ -79,8 +87,10 @@ export const TICKET_ROLLUP: RollupTable = {
     ...slaMeasures('slaf', 'f.first_response_at', 'first_response_minutes'),
     { column: 'fr_n', event: 'firstResponse', aggregate: 'count(*)' },
     { column: 'fr_seconds', event: 'firstResponse', aggregate: `sum(${elapsed('f.created_at', 'f.first_response_at')})` },
+    durationValues('fr_values', 'firstResponse', elapsed('f.created_at', 'f.first_response_at')),
     { column: 'resolved_n', event: 'resolved', aggregate: 'count(*)' },
     { column: 'res_seconds', event: 'resolved', aggregate: `sum(${elapsed('f.created_at', 'f.resolved_at')})` },
+    durationValues('res_values', 'resolved', elapsed('f.created_at', 'f.resolved_at')),
     { column: 'fcr_n', event: 'resolved', aggregate: `count(*) FILTER (WHERE ${fcrCondition(TICKET_MESSAGES.agent, TICKET_MESSAGES.conversation)})` },
     { column: 'reopened_n', event: 'resolved', aggregate: 'count(*) FILTER (WHERE f.reopened_count > 0)' },
     { column: 'conversation_messages', event: 'resolved', aggregate: `sum(${TICKET_MESSAGES.conversation})` },
@@ -98,6 +108,7 @@ export const MESSAGE_ROLLUP: RollupTable = {
   measures: [
     { column: 'replies_n', event: 'sent', aggregate: `count(${elapsed('f.wait_start', 'f.sent_at')})` },
     { column: 'reply_wait_seconds', event: 'sent', aggregate: `sum(${elapsed('f.wait_start', 'f.sent_at')})` },
+    durationValues('reply_wait_values', 'sent', elapsed('f.wait_start', 'f.sent_at')),
     { column: 'handled_n', event: 'sent', aggregate: 'count(f.handle_seconds)' },
     { column: 'handle_seconds', event: 'sent', aggregate: 'sum(f.handle_seconds)' },
   ],
@@ -166,6 +177,8 @@ export interface RollupSql {
   readonly table: RollupTable;
   readonly value: (sum: (column: string) => string, pendingDue: (prefix: string) => string) => string;
   readonly sampleSize: (sum: (column: string) => string, pendingDue: (prefix: string) => string) => string;
+  /** A duration metric's column holding its rows' durations (see durationValues): its median and p90 from the rollup. */
+  readonly values?: string;
 }
 
 /** A ratio of two summed rollup columns (times `scale`, e.g. 100 for a percentage); the denominator is the sample size. */
