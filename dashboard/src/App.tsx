@@ -56,9 +56,8 @@ interface Staffing {
 /** A panel's answer or why there is none; panels load beside the tiles, so a slow or failing one holds nothing up. */
 type Panel<T> = { value: T; error: null } | { value: T | null; error: string };
 
-/** The view with its period filled in: the URL's, else the four weeks up to the latest ticket (or today). */
+/** The view with the period the URL lacks filled in: the four weeks up to the latest ticket (or today). */
 function completeView(view: View, meta: DashboardMetaQuery): View & { from: string; to: string } {
-  if (view.from && view.to) return { ...view, from: view.from, to: view.to };
   const latest = meta.dataStatus.dataThrough.find((f) => f.fact === 'tickets')?.latest;
   const to = view.to ?? addDays(dateIn(latest ?? new Date().toISOString(), view.tz), 1);
   return { ...view, from: view.from ?? addDays(to, -DEFAULT_DAYS), to };
@@ -81,8 +80,10 @@ export function App() {
     if (!key) return;
     const mine = ++generation.current;
     try {
-      const metaAnswer = await query(MetaDoc, {}, key);
-      const full = completeView(view, metaAnswer.data);
+      // The filters' choices and the data's freshness: awaited first only when the URL has no period (the latest
+      // ticket decides it); otherwise asked for beside the tiles, which then wait for nothing.
+      const metaRequest = query(MetaDoc, {}, key);
+      const full = view.from && view.to ? { ...view, from: view.from, to: view.to } : completeView(view, (await metaRequest).data);
       if (!view.from || !view.to) window.history.replaceState(null, '', window.location.pathname + viewSearch(full) + window.location.hash);
       const filters = {
         // The API validates channel names and says which one it does not know.
@@ -111,10 +112,11 @@ export function App() {
             },
           )
         : Promise.resolve('unchanged' as Freshness);
-      const [tiles, series, forecast] = await Promise.all([
+      const [tiles, series, forecast, metaAnswer] = await Promise.all([
         query(TilesDoc, { period, ...filters }, key),
         query(SeriesDoc, { period, ...filters }, key),
         query(ForecastDoc, { history, horizon: FORECAST_HORIZON_DAYS, ...filters }, key),
+        metaRequest,
       ]);
       if (!current()) return;
       setMeta(metaAnswer.data);
