@@ -102,9 +102,9 @@ describe.each(ZONES)('rollup answers equal raw answers (ROLLUP_TIMEZONE=$zone)',
                 const other = rawByKey.get(key(row)) ?? {};
                 for (const c of a.columns) {
                   const where = `${c.metric} ${p.from.toISOString()} ${JSON.stringify(grouping)} ${JSON.stringify(filter)} ${key(row)}`;
-                  expect([where, Number(row[c.sampleSize] ?? 0)]).toEqual([where, Number(other[c.sampleSize] ?? 0)]);
-                  const x = row[c.value] as number | null;
-                  const y = (other[c.value] ?? null) as number | null;
+                  expect([where, Number(row[c.sampleSize!] ?? 0)]).toEqual([where, Number(other[c.sampleSize!] ?? 0)]);
+                  const x = row[c.value!] as number | null;
+                  const y = (other[c.value!] ?? null) as number | null;
                   if (y === null) expect([where, x]).toEqual([where, null]);
                   else expect([where, relativeError(x!, y) <= 1e-9]).toEqual([where, true]);
                   compared++;
@@ -144,12 +144,12 @@ describe.each(ZONES)('rollup answers equal raw answers (ROLLUP_TIMEZONE=$zone)',
           expect(a.rows).toHaveLength(1);
           for (const c of a.columns) {
             const where = `${c.metric} ${other.from.toISOString()} ${JSON.stringify(filter)}`;
-            expect([where, Number(a.rows[0][c.sampleSize] ?? 0)]).toEqual([where, Number(b.rows[0]?.[c.sampleSize] ?? 0)]);
-            const y = (b.rows[0]?.[c.value] ?? null) as number | null;
-            const x = a.rows[0][c.value] as number | null;
+            expect([where, Number(a.rows[0][c.sampleSize!] ?? 0)]).toEqual([where, Number(b.rows[0]?.[c.sampleSize!] ?? 0)]);
+            const y = (b.rows[0]?.[c.value!] ?? null) as number | null;
+            const x = a.rows[0][c.value!] as number | null;
             if (y === null) expect([where, x]).toEqual([where, null]);
             else expect([where, relativeError(x!, y) <= 1e-9]).toEqual([where, true]);
-            if (Number(a.rows[0][c.sampleSize] ?? 0) > 0) compared++;
+            if (Number(a.rows[0][c.sampleSize!] ?? 0) > 0) compared++;
           }
         }
       }
