@@ -30,9 +30,12 @@ export interface DashboardParams {
 export interface DashboardPoint {
   value: number | null;
   sampleSize: number;
+  /** Duration metrics of the dashboard with medians: the exact median and p90 (absent where not computed). */
+  median?: number | null;
+  p90?: number | null;
 }
 
-/** One metric of the dashboard as the API returns it (medians left out: only the API computes them). */
+/** One metric of the dashboard as the API returns it (with medians where the document asks for them). */
 export interface MetricNumbers extends DashboardPoint {
   previousValue: number | null;
   previousSampleSize: number;
@@ -119,13 +122,15 @@ export function numbersFromResponse(data: Record<string, any>): DashboardNumbers
   for (const m of DASHBOARD_METRICS) {
     const r = data[m];
     if (!r) throw new Error(`the response has no ${m}`);
+    const percentiles = (p: any) => ('median' in p ? { median: p.median, p90: p.p90 } : {});
     out[m] = {
       value: r.value,
       sampleSize: r.sampleSize,
+      ...percentiles(r),
       previousValue: r.comparison.previousValue,
       previousSampleSize: r.comparison.previousSampleSize,
       series: r.series.map((b: any) => ({ localStart: b.localStart, value: b.value, sampleSize: b.sampleSize })),
-      breakdown: r.breakdown.map((b: any) => ({ segment: b.segment, value: b.value, sampleSize: b.sampleSize })),
+      breakdown: r.breakdown.map((b: any) => ({ segment: b.segment, value: b.value, sampleSize: b.sampleSize, ...percentiles(b) })),
     };
   }
   return out;
@@ -137,14 +142,17 @@ export function numbersFromResponse(data: Record<string, any>): DashboardNumbers
 /**
  * One row of a hand-written statement's result, in the long format every SQL variant returns: a metric's value and
  * sample size for one part of the dashboard. `part` is 'current' or 'previous' (totals; key null), 'series' (key: the
- * bucket's local start, YYYY-MM-DDTHH:MI:SS) or 'breakdown' (key: the channel, null for records without one).
+ * bucket's local start, YYYY-MM-DDTHH:MI:SS) or 'breakdown' (key: the channel, null for records without one); a
+ * duration's median and p90 come in rows of part 'percentiles' (the period) and 'breakdownPercentiles' (a channel).
  */
 export interface LongRow {
   metric: string;
-  part: 'current' | 'previous' | 'series' | 'breakdown';
+  part: 'current' | 'previous' | 'series' | 'breakdown' | 'percentiles' | 'breakdownPercentiles';
   key: string | null;
-  value: number | string | null;
-  sample_size: number | string;
+  value?: number | string | null;
+  sample_size?: number | string;
+  median?: number | string | null;
+  p90?: number | string | null;
 }
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
@@ -171,14 +179,17 @@ export function assembleNumbers(rows: readonly LongRow[], p: DashboardParams): D
     const series = new Map(mine.filter((r) => r.part === 'series').map((r) => [r.key, r]));
     const current = total('current');
     const previous = total('previous');
+    const percentiles = (row: LongRow | undefined) => (row ? { median: num(row.median), p90: num(row.p90) } : {});
+    const byChannel = new Map(mine.filter((r) => r.part === 'breakdownPercentiles').map((r) => [r.key, r]));
     out[m] = {
       ...current,
+      ...percentiles(mine.find((r) => r.part === 'percentiles')),
       previousValue: previous.value,
       previousSampleSize: previous.sampleSize,
       series: p.days.map((localStart) => ({ localStart, ...point(m, series.get(localStart)) })),
       breakdown: mine
         .filter((r) => r.part === 'breakdown')
-        .map((r) => ({ segment: r.key, ...point(m, r) }))
+        .map((r) => ({ segment: r.key, ...point(m, r), ...percentiles(byChannel.get(r.key)) }))
         .filter((b) => b.sampleSize > 0)
         .sort((a, b) => (a.segment ?? '\uffff').localeCompare(b.segment ?? '\uffff')),
     };
@@ -210,6 +221,10 @@ export function compareNumbers(expected: DashboardNumbers, actual: DashboardNumb
     }
     if (e.sampleSize !== a.sampleSize) out.push({ metric, where: `${where} sampleSize`, expected: e.sampleSize, actual: a.sampleSize });
     if (!close(e.value, a.value)) out.push({ metric, where: `${where} value`, expected: e.value, actual: a.value });
+    // Percentiles where the expected dashboard has them (the raw variant computes none).
+    for (const k of ['median', 'p90'] as const) {
+      if (k in e && !close(e[k] ?? null, a[k] ?? null)) out.push({ metric, where: `${where} ${k}`, expected: e[k], actual: a[k] ?? 'absent' });
+    }
   };
   for (const m of DASHBOARD_METRICS) {
     const e = expected[m];

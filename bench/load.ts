@@ -2,6 +2,7 @@
  * The bench's data: the demo dataset loaded by `deskmetrics demo` into a schema of its own (the import measurement),
  * or an earlier load of the same dataset reused.
  */
+import { basename } from 'node:path';
 import type { Pool } from 'pg';
 import { runCli } from './children';
 
@@ -25,6 +26,9 @@ export interface ImportMeasurement {
   vacuumAnalyzeSeconds: number;
 }
 
+/** How the folders of `npm run bench:incremental`'s imports are named (import_runs.source ends with the name). */
+export const INCREMENTAL_SOURCE_PREFIX = 'bench-incremental-';
+
 /** The description `deskmetrics demo` records in import_runs.source for this dataset (up to the window). */
 const demoSourcePrefix = (tickets: number, seed: number) => `demo dataset (${tickets.toLocaleString('en-US')} tickets, seed ${seed},`;
 
@@ -44,7 +48,9 @@ async function schemaState(pool: Pool, schema: string): Promise<{ exists: boolea
 /** True when the schema holds exactly one load of this demo dataset, complete (its ticket count matches). */
 export async function holdsDemoData(pool: Pool, schema: string, tickets: number, seed: number): Promise<boolean> {
   const state = await schemaState(pool, schema);
-  if (!state.runs || state.runs.length !== 1 || !state.runs[0].startsWith(demoSourcePrefix(tickets, seed))) return false;
+  if (!state.runs?.length || !state.runs[0].startsWith(demoSourcePrefix(tickets, seed))) return false;
+  // The demo load, then only the incremental bench's imports (they change tickets, never add or remove any).
+  if (!state.runs.slice(1).every((source) => basename(source).startsWith(INCREMENTAL_SOURCE_PREFIX))) return false;
   const count = await pool.query(`SELECT count(*)::int8 AS n FROM ${quoteIdent(schema)}.tickets`);
   return Number(count.rows[0].n) === tickets;
 }
