@@ -43,7 +43,7 @@ export function exportParameters(schema: GraphQLSchema, exp: ForecastExport): Ex
       const values = type instanceof GraphQLEnumType ? ` (${type.getValues().map((v) => v.name.toLowerCase()).join(', ')})` : '';
       return {
         name: a.name,
-        description: `${a.description ?? a.name}${values}`,
+        description: `${(a.description ?? a.name).replace(/\.$/, '')}${values}`,
         required: isNonNullType(a.type) && a.defaultValue === undefined,
         list: isListType(isNonNullType(a.type) ? a.type.ofType : a.type),
       };
