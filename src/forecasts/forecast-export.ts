@@ -10,6 +10,8 @@ import { stringify } from 'csv-stringify/sync';
 export interface ComposedParameter {
   name: string;
   description: string;
+  /** Takes several values (comma-separated or repeated). */
+  list?: boolean;
 }
 
 /** One export: the query field it reads, its selection, the parameters composed into arguments, and its table. */
@@ -56,6 +58,7 @@ const ADJUSTMENT_PARAMETERS: ComposedParameter[] = [
   { name: 'multiplier', description: 'volume scenario: multiply the baseline, e.g. 1.2 for +20% (adjustment.multiplier)' },
   {
     name: 'day',
+    list: true,
     description: 'volume scenario for one local date, repeatable: DATE*MULTIPLIER (2026-12-24*0.5) or DATE=VOLUME (2026-12-26=400) (adjustment.days)',
   },
 ];

@@ -48,7 +48,7 @@ export function exportParameters(schema: GraphQLSchema, exp: ForecastExport): Ex
         list: isListType(isNonNullType(a.type) ? a.type.ofType : a.type),
       };
     }),
-    ...exp.composed.parameters.map((p) => ({ ...p, required: false, list: p.name === 'day' })),
+    ...exp.composed.parameters.map((p) => ({ name: p.name, description: p.description, required: false, list: p.list ?? false })),
   ];
 }
 
