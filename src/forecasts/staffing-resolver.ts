@@ -165,7 +165,8 @@ export class StaffingResolver {
     const history: Period = { from: new Date(args.from.getTime() - historyDays * 86_400_000), to: args.from, timezone: args.timezone };
     // The baseline is the same (and cached under the same key) with or without a scenario.
     const key = ['staffing', { ...args, adjustment: undefined, from: args.from.toISOString() }, filter];
-    const baseline = await cached(ctx, key, async (): Promise<StaffingPlan> => {
+    // Totals and scenario are derived after the cache, so entries cached before they existed still serve.
+    const cachedPlan = await cached(ctx, key, async (): Promise<Omit<StaffingPlan, 'totals' | 'scenario'>> => {
       const [buckets, aht, abandonment] = await Promise.all([
         loadVolumeHistory(ctx, history, 'hour', filter),
         ctx.loaders.modelInputs.values.load({ metric: metricByName('averageHandleTime'), period: history, filter, hours: 'calendar' }),
@@ -214,10 +215,10 @@ export class StaffingResolver {
         forecastAccuracy: toBacktestAccuracy(result),
         intervals: planned,
         days: dailyTotals(planned, intervalSeconds, args.hoursPerFte),
-        totals: planTotals(planned, intervalSeconds, args.hoursPerFte, days),
         note: notes.length ? notes.join(' ') : null,
       };
     });
+    const baseline = { ...cachedPlan, totals: planTotals(cachedPlan.intervals, intervalSeconds, args.hoursPerFte, days) };
     if (!adjustment) return { ...baseline, scenario: null };
     // Arithmetic on the baseline's forecast contacts, planned with the baseline's handle time, model and targets.
     const adjusted = adjustSeries(baseline.intervals.map((i) => ({ localStart: i.localStart, value: i.contacts })), args.intervalMinutes, adjustment);
