@@ -5,7 +5,10 @@ import { keysCommand } from '../auth/keys-command';
 import { ConfigError, loadConfig } from '../config/config';
 import { runDemoCommand } from '../demo/demo-command';
 import { runImportCommand } from '../import/import-command';
-import { emitGeneratedFiles } from '../server/schema';
+import { FORECAST_EXPORTS, type ForecastExport } from '../forecasts/forecast-export';
+import { optionName, runExportCommand } from '../server/export-command';
+import { exportParameters } from '../server/export-operation';
+import { buildApiSchema, emitGeneratedFiles } from '../server/schema';
 import { runServeCommand } from '../server/serve-command';
 
 function positiveInt(name: string) {
@@ -22,7 +25,28 @@ function integer(raw: string): number {
   return n;
 }
 
-/** The deskmetrics command line: serve, import, demo, keys, schema. */
+const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
+
+/** `deskmetrics forecast` / `staffing-plan`: the options are the GraphQL query's arguments (src/server/export-operation.ts). */
+function exportCommand(exp: ForecastExport): Command {
+  const command = new Command(exp.name)
+    .description(`print ${exp.description} (the GraphQL query ${exp.field}; columns in docs/forecasts.md)`)
+    .option('--csv', 'print CSV for workforce-management tools', false)
+    .option('--json', 'print the GraphQL answer as JSON', false);
+  for (const p of exportParameters(buildApiSchema(), exp)) {
+    const flags = `${optionName(p.name)} <${p.list ? 'values' : 'value'}>`;
+    const description = p.list ? `${p.description}; comma-separated or repeated` : p.description;
+    if (p.required) command.requiredOption(flags, description);
+    else if (p.list) command.option(flags, description, collect);
+    else command.option(flags, description);
+  }
+  return command.action(async (opts: Record<string, string | string[] | boolean>) => {
+    const { csv, json, ...parameters } = opts;
+    process.exitCode = await runExportCommand(loadConfig(), exp, parameters as Record<string, string | string[]>, csv ? 'csv' : json ? 'json' : 'table');
+  });
+}
+
+/** The deskmetrics command line: serve, import, demo, keys, schema, forecast, staffing-plan. */
 export function buildCli(): Command {
   const program = new Command('deskmetrics')
     .description('Customer-service metrics and forecasts over GraphQL, from your help desk\'s records.')
@@ -56,6 +80,7 @@ export function buildCli(): Command {
     });
 
   program.addCommand(keysCommand());
+  for (const exp of FORECAST_EXPORTS) program.addCommand(exportCommand(exp));
 
   program
     .command('schema')

@@ -17,6 +17,7 @@ import { ForecastCache, dataVersion } from './forecast-cache';
 import { ForecastGranularityEnum, PredictionInterval, VolumeForecast, type ForecastGranularity } from './forecast-types';
 import { checkLevels, checkNumber } from './forecast-validation';
 import { nextBuckets } from './future-buckets';
+import { checkAdjustment, scenarioForecast, VolumeAdjustmentInput } from './volume-adjustment';
 import { computeVolumeForecast } from './volume-forecast';
 import { periodArgumentCost } from '../metrics/query-cost';
 
@@ -58,6 +59,9 @@ class VolumeForecastArgs {
 
   @Field(() => [Int], { defaultValue: [80, 95], description: 'Prediction-interval levels in percent.' })
   levels: number[];
+
+  @Field(() => VolumeAdjustmentInput, { nullable: true, description: 'A volume scenario (e.g. multiplier 1.2 for +20%), returned as `scenario` beside the unchanged baseline.' })
+  adjustment?: VolumeAdjustmentInput | null;
 }
 declareDimensionArgs(VolumeForecastArgs, DIMENSION_SETS.Ticket);
 
@@ -119,8 +123,11 @@ export class ForecastResolver {
     validateBucketCount(history, args.granularity, ctx.config);
     const horizon = checkNumber(args.horizon, 'horizon', 1, ctx.config.MAX_FORECAST_HORIZON, true);
     const levels = checkLevels(args.levels);
+    const adjustment = args.adjustment ? checkAdjustment(args.adjustment) : null;
     const req = { history, granularity: args.granularity, horizon, levels, filter };
-    return cached(ctx, ['volume', req], () => computeVolumeForecast(ctx, req));
+    // The baseline is the same (and cached under the same key) with or without a scenario.
+    const baseline = await cached(ctx, ['volume', req], () => computeVolumeForecast(ctx, req));
+    return { ...baseline, scenario: adjustment ? scenarioForecast(baseline.forecast, args.granularity, adjustment) : null };
   }
 
   @Query(() => ChurnForecast, {

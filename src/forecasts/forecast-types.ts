@@ -53,6 +53,13 @@ export class BacktestAccuracy {
   @Field(() => Int) origins: number;
 }
 
+@ObjectType({ description: "A volume scenario beside the baseline forecast: the adjusted forecast, intervals scaled with it." })
+export class VolumeScenario {
+  @Field(() => [ForecastPoint], { description: 'The forecast buckets with the adjustment applied.' }) forecast: ForecastPoint[];
+  @Field(() => Float, { description: "Σ of the scenario's forecast values." }) total: number;
+  @Field(() => Float, { description: "Σ of the baseline's forecast values." }) baselineTotal: number;
+}
+
 @ObjectType({ description: 'A ticket volume forecast with its history, decomposition, model and accuracy.' })
 export class VolumeForecast {
   @Field(() => [HistoryPoint]) history: HistoryPoint[];
@@ -62,4 +69,5 @@ export class VolumeForecast {
   @Field(() => String, { description: 'What was fitted, e.g. "STL + ETS(A,Ad,N)".' }) modelDescription: string;
   @Field(() => BacktestAccuracy, { nullable: true, description: 'Null when the history is too short to backtest.' }) accuracy: BacktestAccuracy | null;
   @Field(() => String, { nullable: true, description: 'A plain-language caveat when the history is short or sparse.' }) note: string | null;
+  @Field(() => VolumeScenario, { nullable: true, description: 'With `adjustment`: the scenario; `forecast` stays the baseline. Null without it.' }) scenario?: VolumeScenario | null;
 }

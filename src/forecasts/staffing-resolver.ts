@@ -17,7 +17,8 @@ import { cached } from './forecast-resolver';
 import { BacktestAccuracy } from './forecast-types';
 import { checkNumber } from './forecast-validation';
 import { nextBuckets } from './future-buckets';
-import { planStaffing, type StaffingModel } from './staffing-plan';
+import { planStaffing, type StaffingModel, type StaffingParameters } from './staffing-plan';
+import { adjustSeries, checkAdjustment, VolumeAdjustmentInput } from './volume-adjustment';
 import { loadVolumeHistory, toBacktestAccuracy } from './volume-forecast';
 
 /** Channels answered live; the others are worked asynchronously against a response-time target. */
@@ -43,6 +44,8 @@ class StaffingPlanArgs {
   @Field(() => Int, { defaultValue: 1, description: 'Chat sessions an agent handles at once.' }) concurrency: number;
   @Field(() => Float, { defaultValue: 14400, description: 'Asynchronous channels: every item answered within this many seconds.' }) responseTargetSeconds: number;
   @Field(() => Float, { defaultValue: 8, description: 'Paid hours of one FTE per day.' }) hoursPerFte: number;
+  @Field(() => VolumeAdjustmentInput, { nullable: true, description: 'A volume scenario (e.g. multiplier 1.2 for +20%), planned as `scenario` beside the unchanged baseline.' })
+  adjustment?: VolumeAdjustmentInput | null;
 }
 
 @ObjectType({ description: 'The requirement of one interval of a staffing plan.' })
@@ -68,6 +71,22 @@ class StaffingDay {
   @Field(() => Int) peakScheduledAgents: number;
 }
 
+@ObjectType({ description: 'Totals of a whole staffing plan.' })
+class StaffingTotals {
+  @Field(() => Float) contacts: number;
+  @Field(() => Float, { description: 'Σ scheduled agents × interval length.' }) agentHours: number;
+  @Field(() => Float, { description: 'agentHours / hoursPerFte / days: the FTE needed on an average day of the plan.' }) fte: number;
+  @Field(() => Int) peakScheduledAgents: number;
+  @Field(() => Float, { nullable: true, description: 'Expected share answered within target over the plan, weighted by contacts (live channels).' }) serviceLevel: number | null;
+}
+
+@ObjectType({ description: 'A staffing plan for adjusted volume, beside the baseline plan: same handle time, model and targets.' })
+class StaffingScenario {
+  @Field(() => [StaffingInterval]) intervals: StaffingInterval[];
+  @Field(() => [StaffingDay]) days: StaffingDay[];
+  @Field(() => StaffingTotals) totals: StaffingTotals;
+}
+
 @ObjectType({ description: 'Agents required per interval to meet a service target, from a volume forecast and handle time.' })
 class StaffingPlan {
   @Field(() => String) channel: string;
@@ -80,7 +99,10 @@ class StaffingPlan {
   @Field(() => BacktestAccuracy, { nullable: true }) forecastAccuracy: BacktestAccuracy | null;
   @Field(() => [StaffingInterval]) intervals: StaffingInterval[];
   @Field(() => [StaffingDay]) days: StaffingDay[];
+  @Field(() => StaffingTotals) totals: StaffingTotals;
   @Field(() => String, { nullable: true }) note: string | null;
+  @Field(() => StaffingScenario, { nullable: true, description: 'With `adjustment`: the plan for the adjusted volume; the fields above stay the baseline. Null without it.' })
+  scenario?: StaffingScenario | null;
 }
 
 /** The local minutes past the hour of an instant in a zone (0 for a whole hour). */
@@ -111,7 +133,7 @@ export class StaffingResolver {
   @Query(() => StaffingPlan, {
     description: 'Agents needed per interval for a channel and segment: forecast contacts, handle time, Erlang C/A or the workload model, daily agent-hours and FTE.',
     // An hourly history, an hourly forecast, and a queueing model per interval.
-    complexity: ({ args, childComplexity }) => Number(args.historyDays ?? 56) * 24 * 2 + Number(args.days ?? 7) * 96 + childComplexity,
+    complexity: ({ args, childComplexity }) => Number(args.historyDays ?? 56) * 24 * 2 + Number(args.days ?? 7) * 96 * (args.adjustment ? 2 : 1) + childComplexity,
   })
   async staffingPlan(@Args(() => StaffingPlanArgs) args: StaffingPlanArgs, @Ctx() ctx: ApiContext): Promise<StaffingPlan> {
     const volume = metricByName('ticketVolume');
@@ -138,10 +160,13 @@ export class StaffingResolver {
     if (args.patienceSeconds != null) checkNumber(args.patienceSeconds, 'patienceSeconds', 1, 86400);
     const intervalSeconds = args.intervalMinutes * 60;
     checkNumber(args.responseTargetSeconds, 'responseTargetSeconds', intervalSeconds, 30 * 86400);
+    const adjustment = args.adjustment ? checkAdjustment(args.adjustment) : null;
 
     const history: Period = { from: new Date(args.from.getTime() - historyDays * 86_400_000), to: args.from, timezone: args.timezone };
-    const key = ['staffing', { ...args, from: args.from.toISOString() }, filter];
-    return cached(ctx, key, async () => {
+    // The baseline is the same (and cached under the same key) with or without a scenario.
+    const key = ['staffing', { ...args, adjustment: undefined, from: args.from.toISOString() }, filter];
+    // Totals and scenario are derived after the cache, so entries cached before they existed still serve.
+    const cachedPlan = await cached(ctx, key, async (): Promise<Omit<StaffingPlan, 'totals' | 'scenario'>> => {
       const [buckets, aht, abandonment] = await Promise.all([
         loadVolumeHistory(ctx, history, 'hour', filter),
         ctx.loaders.modelInputs.values.load({ metric: metricByName('averageHandleTime'), period: history, filter, hours: 'calendar' }),
@@ -172,33 +197,7 @@ export class StaffingResolver {
           contacts: result.mean[i] / perHour,
         })),
       );
-      const requirements = planStaffing(
-        intervals.map((i) => i.contacts),
-        model,
-        {
-          intervalSeconds,
-          ahtSeconds,
-          targetServiceLevel: args.targetServiceLevel,
-          targetAnswerSeconds: args.targetAnswerSeconds,
-          maxOccupancy: args.maxOccupancy,
-          shrinkage: args.shrinkage,
-          patienceSeconds: patienceSeconds ?? undefined,
-          concurrency: args.concurrency,
-          responseTargetSeconds: args.responseTargetSeconds,
-        },
-      );
-      const planIntervals = intervals.map((i, k) => ({ ...i, ...requirements[k], contacts: i.contacts }));
-      const byDay = new Map<string, StaffingDay>();
-      for (const i of planIntervals) {
-        const date = i.localStart.slice(0, 10);
-        const day = byDay.get(date) ?? { date, contacts: 0, agentHours: 0, productiveAgentHours: 0, fte: 0, peakScheduledAgents: 0 };
-        day.contacts += i.contacts;
-        day.agentHours += (i.scheduledAgents * intervalSeconds) / 3600;
-        day.productiveAgentHours += (i.agents * intervalSeconds) / 3600;
-        day.peakScheduledAgents = Math.max(day.peakScheduledAgents, i.scheduledAgents);
-        byDay.set(date, day);
-      }
-      for (const day of byDay.values()) day.fte = day.agentHours / args.hoursPerFte;
+      const planned = planIntervals(intervals, model, staffingParameters(args, ahtSeconds, patienceSeconds));
       const empty = values.filter((v) => v === 0).length / values.length;
       const notes = [
         args.ahtSeconds == null ? `Handle time ${Math.round(ahtSeconds)} s is the measured average over the history.` : null,
@@ -214,12 +213,85 @@ export class StaffingResolver {
         measuredAbandonmentRate: abandonment.value,
         forecastModel: result.description,
         forecastAccuracy: toBacktestAccuracy(result),
-        intervals: planIntervals,
-        days: [...byDay.values()],
+        intervals: planned,
+        days: dailyTotals(planned, intervalSeconds, args.hoursPerFte),
         note: notes.length ? notes.join(' ') : null,
       };
     });
+    const baseline = { ...cachedPlan, totals: planTotals(cachedPlan.intervals, intervalSeconds, args.hoursPerFte, days) };
+    if (!adjustment) return { ...baseline, scenario: null };
+    // Arithmetic on the baseline's forecast contacts, planned with the baseline's handle time, model and targets.
+    const adjusted = adjustSeries(baseline.intervals.map((i) => ({ localStart: i.localStart, value: i.contacts })), args.intervalMinutes, adjustment);
+    const scenario = planIntervals(
+      baseline.intervals.map((i, k) => ({ start: new Date(i.start), localStart: i.localStart, contacts: adjusted[k].value })),
+      baseline.model,
+      staffingParameters(args, baseline.ahtSeconds, baseline.patienceSeconds),
+    );
+    return {
+      ...baseline,
+      scenario: {
+        intervals: scenario,
+        days: dailyTotals(scenario, intervalSeconds, args.hoursPerFte),
+        totals: planTotals(scenario, intervalSeconds, args.hoursPerFte, days),
+      },
+    };
   }
+}
+
+/** The queueing or workload parameters of a plan. */
+function staffingParameters(args: StaffingPlanArgs, ahtSeconds: number, patienceSeconds: number | null): StaffingParameters {
+  return {
+    intervalSeconds: args.intervalMinutes * 60,
+    ahtSeconds,
+    targetServiceLevel: args.targetServiceLevel,
+    targetAnswerSeconds: args.targetAnswerSeconds,
+    maxOccupancy: args.maxOccupancy,
+    shrinkage: args.shrinkage,
+    patienceSeconds: patienceSeconds ?? undefined,
+    concurrency: args.concurrency,
+    responseTargetSeconds: args.responseTargetSeconds,
+  };
+}
+
+/** The requirement of each interval for its forecast contacts. */
+function planIntervals(intervals: { start: Date; localStart: string; contacts: number }[], model: StaffingModel, p: StaffingParameters): StaffingInterval[] {
+  const requirements = planStaffing(intervals.map((i) => i.contacts), model, p);
+  return intervals.map((i, k) => ({ ...i, ...requirements[k], contacts: i.contacts }));
+}
+
+/** Agent-hours, FTE and peaks per local day. */
+function dailyTotals(intervals: StaffingInterval[], intervalSeconds: number, hoursPerFte: number): StaffingDay[] {
+  const byDay = new Map<string, StaffingDay>();
+  for (const i of intervals) {
+    const date = i.localStart.slice(0, 10);
+    const day = byDay.get(date) ?? { date, contacts: 0, agentHours: 0, productiveAgentHours: 0, fte: 0, peakScheduledAgents: 0 };
+    day.contacts += i.contacts;
+    day.agentHours += (i.scheduledAgents * intervalSeconds) / 3600;
+    day.productiveAgentHours += (i.agents * intervalSeconds) / 3600;
+    day.peakScheduledAgents = Math.max(day.peakScheduledAgents, i.scheduledAgents);
+    byDay.set(date, day);
+  }
+  for (const day of byDay.values()) day.fte = day.agentHours / hoursPerFte;
+  return [...byDay.values()];
+}
+
+/** The whole plan's totals; the service level is weighted by contacts, so quiet intervals count little. */
+function planTotals(intervals: StaffingInterval[], intervalSeconds: number, hoursPerFte: number, days: number): StaffingTotals {
+  let contacts = 0;
+  let agentHours = 0;
+  let peakScheduledAgents = 0;
+  let answered = 0;
+  let queued = 0;
+  for (const i of intervals) {
+    contacts += i.contacts;
+    agentHours += (i.scheduledAgents * intervalSeconds) / 3600;
+    peakScheduledAgents = Math.max(peakScheduledAgents, i.scheduledAgents);
+    if (i.serviceLevel !== null) {
+      answered += i.serviceLevel * i.contacts;
+      queued += i.contacts;
+    }
+  }
+  return { contacts, agentHours, fte: agentHours / hoursPerFte / days, peakScheduledAgents, serviceLevel: queued > 0 ? answered / queued : null };
 }
 
 /** The instant `days` local days after `from` in the zone. */

@@ -44,6 +44,7 @@ import { mountLocalImport } from './local-import';
 import { requestSqlFactory, type StatementObserver } from './request-sql';
 import { snapshotPlugin } from './snapshot-plugin';
 import { buildApiSchema } from './schema';
+import { mountForecastExports } from './export-route';
 
 /** The HTTP server with the GraphQL endpoint, the explorer and /healthz, not yet listening. */
 export interface ApiServer {
@@ -213,29 +214,27 @@ export async function createApiServer(options: {
     next();
   });
 
-  app.use(
-    '/graphql',
-    express.json({ limit: MAX_BODY }),
-    expressMiddleware(apollo, {
-      // In this order: has the address failed too often (429), who is asking (401), is the document small enough to
-      // parse (400/413), may they ask now (429).
-      context: async ({ req }) => {
-        const startedAt = Date.now();
-        const caller = await authenticateRequest(req).catch((err: unknown) => {
-          // The key lookup is the first statement of a request: an outage is answered here, before Apollo runs.
-          if (isDatabaseUnreachable(err)) throw withHttpStatus(databaseUnavailableError(), 503, { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) });
-          throw err;
-        });
-        const params = (req.method === 'GET' ? req.query : req.body) as { query?: unknown; variables?: unknown } | undefined;
-        checkQueryText(params?.query, config);
-        checkVariablesDepth(params?.variables);
-        const clientKey = caller.keyId ? `key:${caller.keyId}` : `address:${req.ip}`;
-        await admitRequest(buckets, clientKey);
-        const sql = requestSql();
-        return { ...createContext(config, database.watchExecutor(sql), caller), requestSql: sql, forecastCache, request: { startedAt, clientKey }, audit };
-      },
-    }),
-  );
+  // In this order: has the address failed too often (429), who is asking (401), is the document small enough to
+  // parse (400/413), may they ask now (429).
+  const requestContext = async (req: express.Request): Promise<ApiContext> => {
+    const startedAt = Date.now();
+    const caller = await authenticateRequest(req).catch((err: unknown) => {
+      // The key lookup is the first statement of a request: an outage is answered here, before Apollo runs.
+      if (isDatabaseUnreachable(err)) throw withHttpStatus(databaseUnavailableError(), 503, { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) });
+      throw err;
+    });
+    const params = (req.method === 'GET' ? req.query : req.body) as { query?: unknown; variables?: unknown } | undefined;
+    checkQueryText(params?.query, config);
+    checkVariablesDepth(params?.variables);
+    const clientKey = caller.keyId ? `key:${caller.keyId}` : `address:${req.ip}`;
+    await admitRequest(buckets, clientKey);
+    const sql = requestSql();
+    return { ...createContext(config, database.watchExecutor(sql), caller), requestSql: sql, forecastCache, request: { startedAt, clientKey }, audit };
+  };
+
+  app.use('/graphql', express.json({ limit: MAX_BODY }), expressMiddleware(apollo, { context: ({ req }) => requestContext(req) }));
+  // CSV for workforce-management tools: the forecast queries run through Apollo with the same context (docs/forecasts.md).
+  mountForecastExports(app, { schema, apollo, context: requestContext });
 
   mountDashboard(app, logger);
   app.use(jsonErrorHandler(logger));

@@ -16,7 +16,7 @@ describe('bin/deskmetrics.js', () => {
 
   it('runs the command line: help lists every command', async () => {
     const { stdout } = await run('node', [BIN, '--help']);
-    for (const command of ['serve', 'import', 'demo', 'schema', 'keys']) expect(stdout).toContain(command);
+    for (const command of ['serve', 'import', 'demo', 'schema', 'keys', 'forecast', 'staffing-plan']) expect(stdout).toContain(command);
   });
 
   it('reports a bad option with its name and a non-zero exit code', async () => {
@@ -31,5 +31,21 @@ describe('bin/deskmetrics.js', () => {
       env: { ...process.env, DATABASE_URL: '', DESKMETRICS_DATA_DIR: 'memory://', NODE_OPTIONS: '' },
     });
     expect(stdout).toMatch(/tickets\.csv\s+400\s+400/);
+  }, 60_000);
+
+  it('prints a forecast as CSV from the command line, and names a bad option', async () => {
+    const env = { ...process.env, DATABASE_URL: '', DESKMETRICS_DATA_DIR: 'memory://', NODE_OPTIONS: '', LOG_LEVEL: 'silent' };
+    const history = ['--from', '2025-01-06T00:00:00Z', '--to', '2025-03-03T00:00:00Z'];
+    // An empty database forecasts zeros: this is about the command, its options and its output.
+    const { stdout } = await run('node', [BIN, 'forecast', ...history, '--horizon', '2', '--levels', '80', '--levels', '95', '--csv'], { env });
+    expect(stdout.trim().split('\n')).toEqual([
+      'start,local_start,forecast,lower_80,upper_80,lower_95,upper_95',
+      '2025-03-03T00:00:00.000Z,2025-03-03T00:00:00,0,0,0,0,0',
+      '2025-03-04T00:00:00.000Z,2025-03-04T00:00:00,0,0,0,0,0',
+    ]);
+    await expect(run('node', [BIN, 'forecast', ...history, '--horizon', 'soon'], { env })).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/^error: --horizon: expected a whole number/m),
+    });
   }, 60_000);
 });
