@@ -87,9 +87,9 @@ async function main(): Promise<void> {
       const { days } = await exportChanged(pool, o.schema, c.pick, o.tickets, dir);
       const run = await runCli(['import', dir], { DATABASE_URL: o.databaseUrl, DATABASE_SCHEMA: o.schema });
       if (run.exitCode !== 0) throw new Error(`deskmetrics import failed (exit ${run.exitCode}):\n${run.stderr.slice(-4000)}`);
-      const updated = /^tickets\s+[\d,]+\s+[\d,]+\s+([\d,]+)/m.exec(run.stdout)?.[1]?.replaceAll(',', '');
+      const updated = /^tickets\.csv\s+[\d,]+\s+[\d,]+\s+([\d,]+)/m.exec(run.stdout)?.[1]?.replaceAll(',', '');
       if (Number(updated) !== o.tickets) throw new Error(`expected ${o.tickets} updated tickets, the import says ${updated}:\n${run.stdout}`);
-      const finishing = /After the files: (.*)$/m.exec(run.stdout)?.[1] ?? '';
+      const finishing = /After the files: (.*?)\.?$/m.exec(run.stdout)?.[1] ?? '';
       const line = `${c.name}: ${o.tickets} tickets created on ${days} days, ${run.seconds.toFixed(2)} s end to end (${finishing})`;
       console.log(line);
     }
