@@ -146,10 +146,20 @@ describe('POST /ingest/<entity>', () => {
     expect(await api.db.dataSource.query(`SELECT 1 FROM tickets WHERE external_id = $1`, [`by-${role}`])).toEqual([]);
   });
 
+  it('takes keys of the INGEST role created over GraphQL, which have no scope', async () => {
+    const created = await api.graphql(`mutation { createApiKey(name: "n8n", role: INGEST) { secret key { role scope { product } } } }`);
+    expect(created.errors).toBeUndefined();
+    expect(created.data.createApiKey.key).toEqual({ role: 'INGEST', scope: null });
+    const res = await ingest('agents', jsonl([{ agent_id: 'A9', name: 'Nia' }]), created.data.createApiKey.secret);
+    expect(res.status).toBe(200);
+    const scoped = await api.graphql(`mutation { createApiKey(name: "n8n-scoped", role: INGEST, scope: { product: ["api"] }) { secret } }`);
+    expect(scoped.errors?.[0]).toMatchObject({ message: 'scope: only partner keys have a scope (ingest keys read nothing)', extensions: { code: 'BAD_USER_INPUT' } });
+  });
+
   it('lets an admin key ingest', async () => {
     const res = await ingest('agents', jsonl([{ agent_id: 'A1', name: 'Ann', team: 'tier1' }]), api.adminKey);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ inserted: 1 });
+    expect(await res.json()).toMatchObject({ read: 1, inserted: 1 });
   });
 
   it.each([
