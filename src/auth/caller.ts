@@ -17,3 +17,11 @@ export interface Caller {
 
 /** The caller of an unauthenticated request when authentication is off (local development). */
 export const DEVELOPMENT_CALLER: Caller = { role: 'admin', scope: null, keyId: null, name: 'development' };
+
+/** Whether a role may read data (GraphQL and its exports): every role but ingest, whose keys only write records. */
+export function mayRead(role: Role): boolean {
+  return role !== 'ingest';
+}
+
+/** The roles that may send records to POST /ingest/<entity> (docs/ingest.md). */
+export const INGEST_ROLES: readonly Role[] = ['ingest', 'admin'];

@@ -9,7 +9,7 @@ import { KeyStore, type ApiKeyRecord } from './key-store';
 export const RoleEnum = Object.fromEntries(ROLES.map((r) => [r.toUpperCase(), r])) as Record<string, Role>;
 registerEnumType(RoleEnum, {
   name: 'Role',
-  description: 'ADMIN: everything (targets, calendars, keys, audit log). ANALYST: read every metric. PARTNER: read metrics inside its scope.',
+  description: 'ADMIN: everything (targets, calendars, keys, audit log). ANALYST: read every metric. PARTNER: read metrics inside its scope. INGEST: send records to POST /ingest/<entity>; read nothing.',
 });
 
 @ObjectType({ description: "A partner key's scope: the allowed values per dimension (null = that dimension is not restricted)." })

@@ -10,12 +10,12 @@ const isDimension = (d: string): d is Dimension => (DIMENSIONS as readonly strin
 
 /**
  * Checks a key's scope against its role and the dimensions; returns it normalised. Partners must have a scope (a partner
- * without one would see everything); admins and analysts must not (their role already grants everything).
+ * without one would see everything); other roles must not (admins and analysts see everything, ingest keys nothing).
  */
 export function validateScope(role: Role, scope: Record<string, readonly string[] | null | undefined> | null | undefined, argument = 'scope'): SegmentFilter | null {
   const entries = Object.entries(scope ?? {}).filter(([, values]) => values !== undefined && values !== null) as [string, readonly string[]][];
   if (role !== 'partner') {
-    if (entries.length) throw new ApiError(ErrorCode.BAD_USER_INPUT, `${argument}: only partner keys have a scope (${role} keys see everything)`, argument);
+    if (entries.length) throw new ApiError(ErrorCode.BAD_USER_INPUT, `${argument}: only partner keys have a scope (${role} keys ${role === 'ingest' ? 'read nothing' : 'see everything'})`, argument);
     return null;
   }
   if (!entries.length) {

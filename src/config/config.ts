@@ -225,6 +225,11 @@ export const CONFIG_VARIABLES = {
     schema: z.coerce.number().int().min(1).max(100000).default(5000),
     description: 'Rows per multi-row statement during import.',
   },
+  INGEST_MAX_BYTES: {
+    schema: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(16 * 1024 * 1024),
+    description:
+      'Largest request body POST /ingest/<entity> reads, in bytes (the records of one request are held in memory and applied in one transaction); larger ones get 413 REQUEST_TOO_LARGE.',
+  },
   LOG_LEVEL: {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     description: 'Log level (pino).',

@@ -29,6 +29,9 @@ export type Dimension = (typeof DIMENSIONS)[number];
 /** Per-dimension filter values (IN lists); an absent or undefined entry means no filter on that dimension. */
 export type SegmentFilter = Partial<Record<Dimension, readonly string[]>>;
 
-/** The roles an API key can have. */
-export const ROLES = ['admin', 'analyst', 'partner'] as const;
+/**
+ * The roles an API key can have: admin (everything), analyst (reads all data), partner (reads its scope), ingest (writes
+ * records through POST /ingest/<entity> and reads nothing; docs/security.md).
+ */
+export const ROLES = ['admin', 'analyst', 'partner', 'ingest'] as const;
 export type Role = (typeof ROLES)[number];

@@ -47,6 +47,11 @@ export interface ImportOptions {
   onStep?: (step: FinishingStep) => void;
   /** Problems to collect before giving up on a failing run (default 50); --skip-invalid rejects without limit. */
   maxErrors?: number;
+  /**
+   * Refuse a dataset without tickets (default true): a folder import is a whole dataset. The ingest API sends one entity
+   * per request, so its records of other entities refer to tickets, customers and agents already in the database.
+   */
+  requireTickets?: boolean;
 }
 
 /** The steps after the files, in order. */
@@ -699,7 +704,7 @@ export async function importDataset(dataSource: DataSource, source: DatasetSourc
   const startedAt = new Date();
   const startedMs = performance.now();
   const present = DATASET_FILES.filter((f) => source.describe(f) !== undefined);
-  if (!present.includes('tickets')) throw new ImportValidationError([{ file: 'tickets.csv', reason: 'required file is missing' }]);
+  if (options.requireTickets !== false && !present.includes('tickets')) throw new ImportValidationError([{ file: 'tickets.csv', reason: 'required file is missing' }]);
 
   const runner = dataSource.createQueryRunner();
   let run: ImportRun | undefined;

@@ -23,6 +23,17 @@ function toRecord(line: number, text: string): RawRecord {
   return { line, values };
 }
 
+/**
+ * The records of JSON Lines text already in memory (an HTTP request body), numbered like readJsonLines numbers a file's (the same line ends):
+ * one object per line, blank lines ignored, a leading byte order mark allowed.
+ */
+export function* jsonLinesOfText(text: string): Generator<RawRecord> {
+  const lines = (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).split(/\r\n|\r|\n/);
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i].trim() !== '') yield toRecord(i + 1, lines[i]);
+  }
+}
+
 /** Reads a JSON Lines file (one object per line, blank lines ignored), streaming. */
 export async function* readJsonLines(path: string): AsyncGenerator<RawRecord> {
   const progress = { bytesRead: 0 };

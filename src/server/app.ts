@@ -8,8 +8,9 @@ import type { DataSource } from 'typeorm';
 import type { ApiContext } from '../api/context';
 import { createContext } from './request-context';
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnreachable } from '../api/database-unavailable';
-import { databaseUnavailableError, formatError } from '../api/errors';
+import { ApiError, databaseUnavailableError, ErrorCode, formatError } from '../api/errors';
 import { AuditLog } from '../auth/audit-log';
+import { mayRead } from '../auth/caller';
 import { auditPlugin } from '../auth/audit-plugin';
 import { createAuthenticator, type AuthenticationMode } from '../auth/authenticate-request';
 import { withHttpStatus } from '../api/http-error';
@@ -45,6 +46,7 @@ import { requestSqlFactory, type StatementObserver } from './request-sql';
 import { snapshotPlugin } from './snapshot-plugin';
 import { buildApiSchema } from './schema';
 import { mountForecastExports } from './export-route';
+import { mountIngest } from './ingest-route';
 
 /** The HTTP server with the GraphQL endpoint, the explorer and /healthz, not yet listening. */
 export interface ApiServer {
@@ -223,6 +225,10 @@ export async function createApiServer(options: {
       if (isDatabaseUnreachable(err)) throw withHttpStatus(databaseUnavailableError(), 503, { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) });
       throw err;
     });
+    // An ingest key writes records and reads nothing: not one field, not even the schema.
+    if (!mayRead(caller.role)) {
+      throw withHttpStatus(new ApiError(ErrorCode.FORBIDDEN, `${caller.role} keys read no data; they send records to POST /ingest/<entity>`), 403);
+    }
     const params = (req.method === 'GET' ? req.query : req.body) as { query?: unknown; variables?: unknown } | undefined;
     checkQueryText(params?.query, config);
     checkVariablesDepth(params?.variables);
@@ -235,6 +241,9 @@ export async function createApiServer(options: {
   app.use('/graphql', express.json({ limit: MAX_BODY }), expressMiddleware(apollo, { context: ({ req }) => requestContext(req) }));
   // CSV for workforce-management tools: the forecast queries run through Apollo with the same context (docs/forecasts.md).
   mountForecastExports(app, { schema, apollo, context: requestContext });
+
+  // Records from help desk webhooks and ETL tools, through the importer (docs/ingest.md).
+  mountIngest(app, { dataSource, config, authenticate: authenticateRequest, admit: (client) => admitRequest(buckets, client), logger });
 
   mountDashboard(app, logger);
   app.use(jsonErrorHandler(logger));

@@ -1,10 +1,11 @@
 import type { ApolloServer } from '@apollo/server';
 import type { Express, Request, Response } from 'express';
-import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { ApiContext } from '../api/context';
-import { ErrorCode, formatError } from '../api/errors';
+import { ErrorCode } from '../api/errors';
 import { ExportParameterError, FORECAST_EXPORTS, tableCsv, type ForecastExport } from '../forecasts/forecast-export';
 import { exportOperation, type ParameterValues } from './export-operation';
+import { contextFailure } from './http-errors';
 
 /** Where each export is served: GET /export/forecast.csv and /export/staffing-plan.csv. */
 export const exportPath = (exp: ForecastExport) => `/export/${exp.name}.csv`;
@@ -20,17 +21,6 @@ const STATUS_OF_CODE: Record<string, number> = {
 
 function sendErrors(res: Response, status: number, errors: readonly GraphQLFormattedError[]): void {
   res.status(status).json({ errors });
-}
-
-/** The HTTP status and headers of an error raised while building the request's context (401, 429, 503 …). */
-function contextFailure(err: unknown): { status: number; headers: [string, string][]; error: GraphQLFormattedError } | undefined {
-  if (!(err instanceof GraphQLError)) return undefined;
-  const http = (err.extensions as { http?: { status?: number; headers?: Map<string, string> } }).http;
-  return {
-    status: http?.status ?? 400,
-    headers: http?.headers ? [...http.headers.entries()] : [],
-    error: formatError({ message: err.message, extensions: err.extensions }, err),
-  };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler } from 'express';
-import { ErrorCode } from '../api/errors';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { ErrorCode, formatError } from '../api/errors';
 import type { Logger } from '../logging/logger';
 
 /** The largest request body read (express.json's limit); larger ones are refused with 413. */
@@ -28,5 +29,16 @@ export function jsonErrorHandler(logger: Logger): ErrorRequestHandler {
       logger.error({ err }, 'HTTP request failed');
     }
     res.status(status).json({ errors: [{ message, extensions: { code } }] });
+  };
+}
+
+/** The HTTP status and headers of an error raised while building the request's context (401, 429, 503 …). */
+export function contextFailure(err: unknown): { status: number; headers: [string, string][]; error: GraphQLFormattedError } | undefined {
+  if (!(err instanceof GraphQLError)) return undefined;
+  const http = (err.extensions as { http?: { status?: number; headers?: Map<string, string> } }).http;
+  return {
+    status: http?.status ?? 400,
+    headers: http?.headers ? [...http.headers.entries()] : [],
+    error: formatError({ message: err.message, extensions: err.extensions }, err),
   };
 }

@@ -5,8 +5,8 @@ import type { Role, SegmentFilter } from '../domain';
 @Entity('api_keys')
 @Index('api_keys_name_key', ['name'], { unique: true })
 @Index('api_keys_public_id_key', ['publicId'], { unique: true })
-@Check('api_keys_role_check', `"role" IN ('admin', 'analyst', 'partner')`)
-// A partner without a scope would see everything; other roles see everything anyway.
+@Check('api_keys_role_check', `"role" IN ('admin', 'analyst', 'partner', 'ingest')`)
+// A partner without a scope would see everything; admins and analysts see everything anyway, ingest keys nothing.
 @Check('api_keys_scope_check', `("role" = 'partner') = ("scope" IS NOT NULL)`)
 export class ApiKey {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
