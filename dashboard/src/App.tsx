@@ -4,12 +4,13 @@ import { analysisVariables, BreakdownPanel, DriversPanel, isAnalysed, type Analy
 import { ForecastChart, StaffingChart, VolumeChart } from './charts';
 import { Filters, type Choices } from './Filters';
 import { formatInstant } from './format';
-import type { Channel, DashboardMetaQuery, DashboardTilesQuery, StaffingPlanQuery, VolumeForecastQuery, VolumeSeriesQuery } from './gql/graphql';
+import type { Channel, DashboardChoicesQuery, DashboardStatusQuery, DashboardTilesQuery, StaffingPlanQuery, VolumeForecastQuery, VolumeSeriesQuery } from './gql/graphql';
 import { forgetKey, readKey, saveKey } from './key';
 import { KeyPrompt } from './KeyPrompt';
 import { addDays, dateIn, periodInput, startOfDay } from './period';
 import {
-  DashboardMetaQuery as MetaDoc,
+  DashboardStatusQuery as StatusDoc,
+  DashboardChoicesQuery as ChoicesDoc,
   DashboardTilesQuery as TilesDoc,
   MetricAnalysisQuery as AnalysisDoc,
   StaffingPlanQuery as StaffingDoc,
@@ -57,7 +58,7 @@ interface Staffing {
 type Panel<T> = { value: T; error: null } | { value: T | null; error: string };
 
 /** The view with the period the URL lacks filled in: the four weeks up to the latest ticket (or today). */
-function completeView(view: View, meta: DashboardMetaQuery): View & { from: string; to: string } {
+function completeView(view: View, meta: DashboardStatusQuery): View & { from: string; to: string } {
   const latest = meta.dataStatus.dataThrough.find((f) => f.fact === 'tickets')?.latest;
   const to = view.to ?? addDays(dateIn(latest ?? new Date().toISOString(), view.tz), 1);
   return { ...view, from: view.from ?? addDays(to, -DEFAULT_DAYS), to };
@@ -67,7 +68,7 @@ export function App() {
   const [key, setKey] = useState<string | null>(() => readKey());
   const [keyError, setKeyError] = useState<string | null>(null);
   const [view, setView] = useState<View>(() => readView());
-  const [meta, setMeta] = useState<DashboardMetaQuery | null>(null);
+  const [meta, setMeta] = useState<(DashboardStatusQuery & DashboardChoicesQuery) | null>(null);
   const [shown, setShown] = useState<Shown | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [drill, setDrill] = useState<TileSpec | null>(null);
@@ -80,10 +81,13 @@ export function App() {
     if (!key) return;
     const mine = ++generation.current;
     try {
-      // The filters' choices and the data's freshness: awaited first only when the URL has no period (the latest
-      // ticket decides it); otherwise asked for beside the tiles, which then wait for nothing.
-      const metaRequest = query(MetaDoc, {}, key);
-      const full = view.from && view.to ? { ...view, from: view.from, to: view.to } : completeView(view, (await metaRequest).data);
+      // The data's freshness is awaited first only when the URL has no period (the latest ticket decides it); the
+      // filters' choices are asked for beside the tiles, which never wait for them.
+      const statusRequest = query(StatusDoc, {}, key);
+      const choicesRequest = query(ChoicesDoc, {}, key);
+      // Awaited further down; a failure meanwhile is not an unhandled rejection.
+      for (const request of [statusRequest, choicesRequest]) request.catch(() => undefined);
+      const full = view.from && view.to ? { ...view, from: view.from, to: view.to } : completeView(view, (await statusRequest).data);
       if (!view.from || !view.to) window.history.replaceState(null, '', window.location.pathname + viewSearch(full) + window.location.hash);
       const filters = {
         // The API validates channel names and says which one it does not know.
@@ -112,21 +116,23 @@ export function App() {
             },
           )
         : Promise.resolve('unchanged' as Freshness);
-      const [tiles, series, forecast, metaAnswer] = await Promise.all([
+      const [tiles, series, forecast, statusAnswer] = await Promise.all([
         query(TilesDoc, { period, ...filters }, key),
         query(SeriesDoc, { period, ...filters }, key),
         query(ForecastDoc, { history, horizon: FORECAST_HORIZON_DAYS, ...filters }, key),
-        metaRequest,
+        statusRequest,
       ]);
       if (!current()) return;
-      setMeta(metaAnswer.data);
       setShown({ search, tiles: tiles.data, variables: { period, ...filters }, volume: series.data.ticketVolume, forecast: forecast.data.ticketVolumeForecast });
       setError(null);
+      const choicesAnswer = await choicesRequest;
+      if (!current()) return;
+      setMeta({ ...statusAnswer.data, ...choicesAnswer.data });
       // The plan is asked for once the tiles are in: it fits a forecast to hourly history, and that CPU would otherwise
       // delay the tiles (a plan not yet cached took 1.1–1.5 s of a busy 2-core server on 100,000 tickets; npm run
       // bench:dashboard). One channel's plan: the one chosen, else the channel filter's when it names one, else the
       // first channel with data.
-      const staffChannel = full.staff ?? (full.channel.length === 1 ? full.channel[0] : metaAnswer.data.channels[0]);
+      const staffChannel = full.staff ?? (full.channel.length === 1 ? full.channel[0] : choicesAnswer.data.channels[0]);
       const staffFrom = startOfDay(full.to, full.tz);
       const staffingAnswer = staffChannel
         ? query(
@@ -147,7 +153,7 @@ export function App() {
 
       const panels = await Promise.all([analysisAnswer, staffingAnswer]);
       if (!current()) return;
-      const unchanged = [metaAnswer, tiles, series, forecast].every((a) => a.freshness === 'unchanged') && panels.every((f) => f === 'unchanged');
+      const unchanged = [statusAnswer, choicesAnswer, tiles, series, forecast].every((a) => a.freshness === 'unchanged') && panels.every((f) => f === 'unchanged');
       setChecked({ at: new Date(), freshness: unchanged ? 'unchanged' : 'new' });
     } catch (err) {
       if (mine !== generation.current) return;

@@ -3,8 +3,10 @@ import { graphql } from './gql';
 // The page's only GraphQL documents. `npm run build` types them against schema/schema.graphql (codegen.ts), so a field
 // renamed or removed in the API fails the dashboard's build instead of its users.
 
-export const DashboardMetaQuery = graphql(`
-  query DashboardMeta {
+// The data's freshness (a few indexed lookups: the default period waits for it) apart from the filters' choices
+// (distinct values, which read more): the tiles wait only for the first.
+export const DashboardStatusQuery = graphql(`
+  query DashboardStatus {
     dataStatus {
       lastImportAt
       rollupsCurrent
@@ -13,6 +15,11 @@ export const DashboardMetaQuery = graphql(`
         latest
       }
     }
+  }
+`);
+
+export const DashboardChoicesQuery = graphql(`
+  query DashboardChoices {
     channels: dimensionValues(dimension: CHANNEL)
     products: dimensionValues(dimension: PRODUCT)
     tiers: dimensionValues(dimension: TIER)

@@ -61,9 +61,19 @@ export function metricInfo(m: MetricDefinition): MetricInfo {
 }
 
 /** Where the known values of each dimension are read: the table and column that define them. */
+/**
+ * The distinct values of an indexed column (the leading column of an index), one index probe per value: DISTINCT would
+ * read every row, which the dashboard's filters waited for at each load (200 ms and more at a million tickets).
+ */
+const distinctByIndex = (table: string, column: string) => `WITH RECURSIVE s(v) AS (
+  SELECT min(${column}) FROM ${table}
+  UNION ALL SELECT (SELECT min(${column}) FROM ${table} WHERE ${column} > s.v) FROM s WHERE s.v IS NOT NULL
+) SELECT v FROM s`;
+
 const DIMENSION_VALUES_SQL: Record<Dimension, string> = {
-  channel: `SELECT DISTINCT channel AS v FROM tickets`,
-  product: `SELECT product AS v FROM tickets UNION SELECT product FROM customers UNION SELECT product FROM orders UNION SELECT product FROM surveys`,
+  // tickets (channel, created_at) and (product, created_at) are indexed.
+  channel: distinctByIndex('tickets', 'channel'),
+  product: `${distinctByIndex('tickets', 'product')} UNION SELECT product FROM customers UNION SELECT product FROM orders UNION SELECT product FROM surveys`,
   tier: `SELECT DISTINCT tier AS v FROM customers`,
   priority: `SELECT DISTINCT priority AS v FROM tickets`,
   team: `SELECT DISTINCT team AS v FROM agents`,

@@ -130,8 +130,8 @@ async function waitForView(page: Page, search: string): Promise<void> {
     page.on('response', (r) => r.url().includes('/graphql?') && statuses.push(r.status()));
     await page.click('button:has-text("Refresh")');
     await page.waitForSelector('.checked:has-text("no change")');
-    // Meta, tiles, series, forecast, breakdown with drivers, staffing plan.
-    expect(statuses).toEqual([304, 304, 304, 304, 304, 304]);
+    // Data status, filter choices, tiles, series, forecast, breakdown with drivers, staffing plan.
+    expect(statuses).toEqual([304, 304, 304, 304, 304, 304, 304]);
 
     if (process.env.DASHBOARD_SCREENSHOT) await page.screenshot({ path: process.env.DASHBOARD_SCREENSHOT, fullPage: true });
     expect(errors).toEqual([]);
