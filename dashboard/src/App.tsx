@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { KeyRefused, query, type Freshness } from './api';
 import { analysisVariables, BreakdownPanel, DriversPanel, isAnalysed, type Analysis } from './analysis';
-import { ForecastChart, StaffingChart, VolumeChart } from './charts';
+import { ForecastChart, StaffingChart, VolumeChart } from './lazy-charts';
 import { Filters, type Choices } from './Filters';
 import { formatInstant } from './format';
 import type { Channel, DashboardChoicesQuery, DashboardStatusQuery, DashboardTilesQuery, StaffingPlanQuery, VolumeForecastQuery, VolumeSeriesQuery } from './gql/graphql';

@@ -1,4 +1,5 @@
-import { BreakdownChart, segmentName } from './charts';
+import { segmentName } from './format';
+import { BreakdownChart } from './lazy-charts';
 import { formatDay, formatDelta, formatValue } from './format';
 import type { DriversFragment, MetricAnalysisQuery, MetricAnalysisQueryVariables } from './gql/graphql';
 import { TILES } from './tiles';

@@ -3,7 +3,7 @@ import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/compon
 import * as echarts from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
-import { formatValue } from './format';
+import { formatValue, segmentName } from './format';
 import type { BreakdownRowsFragment, StaffingPlanQuery, Unit, VolumeForecastQuery, VolumeSeriesQuery } from './gql/graphql';
 
 // Only what the page draws is bundled. SVG: crisp at any zoom, and the drawn marks are in the DOM.
@@ -118,11 +118,6 @@ export function ForecastChart({ forecast }: { forecast: VolumeForecastQuery['tic
     ],
   };
   return <Chart option={option} label="Ticket volume forecast" data-chart="forecast" data-bands={levels.join(',')} />;
-}
-
-/** A segment's name as the page shows it ("no product" for records without one). */
-export function segmentName(segment: string | null, by: string): string {
-  return segment === null ? `no ${by}` : segment.toLowerCase();
 }
 
 /** The metric per segment, largest first, each bar labelled with its value. */

@@ -58,3 +58,8 @@ export function formatDelta(delta: number | null | undefined, unit: Unit): strin
 export function formatDay(instant: string | number, zone: string): string {
   return new Intl.DateTimeFormat('en-GB', { timeZone: zone, dateStyle: 'medium' }).format(new Date(instant));
 }
+
+/** A segment's name as the page shows it ("no product" for records without one). */
+export function segmentName(segment: string | null, by: string): string {
+  return segment === null ? `no ${by}` : segment.toLowerCase();
+}
