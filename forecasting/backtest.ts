@@ -2,11 +2,11 @@
  * Rolling-origin evaluation (FPP3 §5.10): forecast from several origins near the end of the
  * series using only the data before each origin, and score against what followed.
  */
-import { forecast } from './forecast';
-import { candidate, isApplicable, MODEL_NAMES, runCandidates, type ModelName } from './models/candidates';
+import { forecast, type IntervalMethod } from './forecast';
+import { isApplicable, MODEL_NAMES, type ModelName } from './models/candidates';
 import type { SeasonalContext } from './models/types';
 import { resolveSeasonality } from './seasonality';
-import { aggregate, buildIntervals, measureOrigin, planOrigins, scaleLagFor, type AggregateMeasures } from './selection';
+import { aggregate, measureOrigin, planOrigins, scaleLagFor, type AggregateMeasures } from './selection';
 import { assertInteger, assertLevels, assertSeries } from './validate';
 
 export interface BacktestOptions {
@@ -21,6 +21,8 @@ export interface BacktestOptions {
   /** Distance between origins (default: horizon, i.e. non-overlapping test windows). */
   step?: number;
   levels?: number[];
+  /** How each origin's intervals are built, as in forecast() (default 'calibrated'). */
+  intervals?: IntervalMethod;
 }
 
 export interface BacktestOrigin {
@@ -72,21 +74,13 @@ export function backtest(series: number[], options: BacktestOptions): BacktestRe
     // Seasonality is judged on each training window, as a user at that origin would have.
     const seasonality = resolveSeasonality(origin, options.period, options.periods);
     const context: SeasonalContext = { periods: seasonality.periods };
-    let name: string;
-    let built: { mean: number[]; lower: number[][]; upper: number[][] };
-    if (model === 'auto') {
-      const f = forecast(training, { horizon: plan.horizon, period: options.period, periods: options.periods, levels });
-      name = f.model;
-      built = { mean: f.mean, lower: f.intervals.map((i) => i.lower), upper: f.intervals.map((i) => i.upper) };
-    } else {
-      if (!isApplicable(model, origin, context)) {
-        throw new RangeError(`model ${model} cannot be fitted to the ${origin} values before origin ${origin}`);
-      }
-      const fit = runCandidates([candidate(model)], training, plan.horizon, context).get(model);
-      if (!fit) throw new Error(`model ${model} failed at origin ${origin}`);
-      name = model;
-      built = buildIntervals(fit, levels);
+    if (model !== 'auto' && !isApplicable(model, origin, context)) {
+      throw new RangeError(`model ${model} cannot be fitted to the ${origin} values before origin ${origin}`);
     }
+    // The same forecast() a user at that origin would have called, its interval calibration included.
+    const f = forecast(training, { horizon: plan.horizon, period: options.period, periods: options.periods, levels, model, intervals: options.intervals });
+    const name = f.model;
+    const built = { mean: f.mean, lower: f.intervals.map((i) => i.lower), upper: f.intervals.map((i) => i.upper) };
     const m = measureOrigin(training, actual, built, scaleLagFor(context));
     results.push({
       origin,

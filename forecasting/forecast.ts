@@ -8,7 +8,16 @@ import { candidate, defaultCandidates, isApplicable, MODEL_NAMES, runCandidates,
 import type { EtsHint } from './models/ets';
 import type { ModelForecast, SeasonalContext } from './models/types';
 import { resolveSeasonality } from './seasonality';
-import { buildIntervals, evaluateCandidates, planOrigins, type AggregateMeasures, type CandidateScore } from './selection';
+import { intervalMultiplier } from './normal';
+import {
+  buildIntervals,
+  conformalMultipliers,
+  crossValidatedCoverage,
+  evaluateCandidates,
+  planOrigins,
+  type AggregateMeasures,
+  type CandidateScore,
+} from './selection';
 import { assertInteger, assertLevels, assertSeries } from './validate';
 
 export interface ForecastOptions {
@@ -24,6 +33,22 @@ export interface ForecastOptions {
   model?: ModelName | 'auto';
   /** Backtest origins used for the automatic choice (default 3). */
   origins?: number;
+  /**
+   * 'calibrated' (default): interval widths scaled by the chosen model's backtest errors (split conformal);
+   * 'model': the model's own normal intervals.
+   */
+  intervals?: IntervalMethod;
+}
+
+export type IntervalMethod = 'calibrated' | 'model';
+
+export interface IntervalCalibration {
+  /** How the intervals were built: 'calibrated' on backtest errors, or the model's normal intervals. */
+  method: IntervalMethod;
+  /** Backtest errors the calibration used (0 for 'model'). */
+  errors: number;
+  /** Per level, the multiplier of the model's SD (the normal quantile for 'model', e.g. 1.96 at 95%). */
+  multipliers: { level: number; multiplier: number }[];
 }
 
 export interface ForecastInterval {
@@ -49,6 +74,8 @@ export interface ForecastResult {
   accuracy: ForecastAccuracy | null;
   /** Backtest score of every candidate considered (lower is better). */
   candidates: { model: ModelName; score: number }[];
+  /** How the interval widths were set. */
+  calibration: IntervalCalibration;
   /** Caveats: dropped seasonalities, fallbacks, no backtest. */
   note?: string;
 }
@@ -71,6 +98,10 @@ export function forecast(input: number[], options: ForecastOptions): ForecastRes
   assertLevels(levels, 'levels');
   const origins = options.origins ?? DEFAULT_ORIGINS;
   assertInteger(origins, 'origins', 1);
+  const intervalMethod = options.intervals ?? 'calibrated';
+  if (intervalMethod !== 'calibrated' && intervalMethod !== 'model') {
+    throw new RangeError(`intervals must be 'calibrated' or 'model' (got ${String(intervalMethod)})`);
+  }
   const requestedModel = options.model ?? 'auto';
   if (requestedModel !== 'auto' && !MODEL_NAMES.includes(requestedModel)) {
     throw new RangeError(`model must be 'auto' or one of ${MODEL_NAMES.join(', ')} (got ${String(requestedModel)})`);
@@ -93,6 +124,7 @@ export function forecast(input: number[], options: ForecastOptions): ForecastRes
 
   let chosen: ModelName;
   let accuracy: ForecastAccuracy | null = null;
+  let chosenScore: CandidateScore | null = null;
   let scores: CandidateScore[] = [];
   let fullFits: Map<ModelName, ModelForecast | null> | null = null;
   if (requestedModel !== 'auto') {
@@ -102,7 +134,8 @@ export function forecast(input: number[], options: ForecastOptions): ForecastRes
     chosen = requestedModel;
     const plan = planOrigins(n, horizon, origins, minimumTraining(context));
     if (plan) scores = evaluateCandidates(series, [candidate(chosen)], context, plan, levels);
-    accuracy = plan && scores.length > 0 ? { ...scores[0].measures, origins: plan.origins.length, horizon: plan.horizon } : null;
+    chosenScore = scores[0] ?? null;
+    accuracy = plan && chosenScore ? { ...chosenScore.measures, origins: plan.origins.length, horizon: plan.horizon } : null;
   } else {
     const fallback: ModelName = fallbackModel(n, context);
     const plan = planOrigins(n, horizon, origins, minimumTraining(context));
@@ -118,10 +151,14 @@ export function forecast(input: number[], options: ForecastOptions): ForecastRes
     if (plan && scores.length > 0) {
       const best = preferCombination(scores);
       chosen = best.model;
+      chosenScore = best;
       accuracy = { ...best.measures, origins: plan.origins.length, horizon: plan.horizon };
     } else {
       chosen = fallback;
-      notes.push(`Too few values (${n}) to compare models by backtest: used ${fallback} without an accuracy estimate.`);
+      notes.push(
+        `Too few values (${n}) to compare models by backtest: used ${fallback} without an accuracy estimate, ` +
+        'and its own normal intervals, not calibrated ones.',
+      );
     }
   }
 
@@ -132,12 +169,23 @@ export function forecast(input: number[], options: ForecastOptions): ForecastRes
     notes.push(`${chosen} could not be fitted; used ${fallback} instead.`);
     chosen = fallback;
     accuracy = null;
+    chosenScore = null;
     fit = runCandidates([candidate(chosen)], series, horizon, context).get(chosen) ?? null;
   }
   if (fit === null) throw new Error('no model could be fitted to series');
   if (n < 2) notes.push('A single observation gives no estimate of uncertainty: the intervals have zero width.');
 
-  const built = buildIntervals(fit, levels);
+  const errors = chosenScore?.scaledErrors.flat() ?? [];
+  let calibration: IntervalCalibration;
+  if (intervalMethod === 'calibrated' && errors.length > 0) {
+    const multipliers = conformalMultipliers(errors, levels);
+    calibration = { method: 'calibrated', errors: errors.length, multipliers: levels.map((level, l) => ({ level, multiplier: multipliers[l] })) };
+    // The backtest coverage of the calibrated intervals, each origin judged by a calibration on the others.
+    if (accuracy && chosenScore) accuracy = { ...accuracy, coverage: crossValidatedCoverage(chosenScore.scaledErrors, levels) };
+  } else {
+    calibration = { method: 'model', errors: 0, multipliers: levels.map((level) => ({ level, multiplier: intervalMultiplier(level) })) };
+  }
+  const built = buildIntervals(fit, levels, calibration.multipliers.map((m) => m.multiplier));
   const result: ForecastResult = {
     mean: built.mean,
     intervals: levels.map((level, l) => ({ level, lower: built.lower[l], upper: built.upper[l] })),
@@ -145,6 +193,7 @@ export function forecast(input: number[], options: ForecastOptions): ForecastRes
     description: fit.description,
     accuracy,
     candidates: scores.map((s) => ({ model: s.model, score: s.score })),
+    calibration,
   };
   if (notes.length > 0) result.note = notes.join(' ');
   return result;

@@ -1,7 +1,15 @@
 /** Public API of the forecasting library: pure functions, no I/O. */
 export { stl, type StlOptions, type StlResult } from './stl';
 export { mstl, type MstlOptions, type MstlResult } from './mstl';
-export { forecast, type ForecastOptions, type ForecastResult, type ForecastInterval, type ForecastAccuracy } from './forecast';
+export {
+  forecast,
+  type ForecastOptions,
+  type ForecastResult,
+  type ForecastInterval,
+  type ForecastAccuracy,
+  type IntervalMethod,
+  type IntervalCalibration,
+} from './forecast';
 export { backtest, type BacktestOptions, type BacktestResult } from './backtest';
 export { mase, smape, mae, intervalCoverage, seasonalNaiveScale } from './accuracy';
 export { MODEL_NAMES, type ModelName } from './models/candidates';

@@ -32,13 +32,19 @@ export function forecastCache(ctx: ApiContext): ForecastCache {
 }
 
 /**
+ * Part of every cache key: raise it when forecast() answers differently for the same data (a new model, calibrated
+ * intervals), so a shared cache does not serve an older release's answers after an upgrade.
+ */
+const FORECAST_RESULT_VERSION = 2;
+
+/**
  * Computes through the cache, keyed by what is asked, who may see what, the data version and the one setting that
  * changes an answer (PARTNER_MIN_GROUP_SIZE: the cache may be shared with processes configured differently).
  */
 export async function cached<T>(ctx: ApiContext, key: unknown[], compute: () => Promise<T>): Promise<T> {
   if (ctx.config.FORECAST_CACHE_ENTRIES === 0) return compute();
   const version = await dataVersion(ctx.sql);
-  return forecastCache(ctx).get(JSON.stringify([...key, ctx.caller.scope, ctx.config.PARTNER_MIN_GROUP_SIZE, version]), compute);
+  return forecastCache(ctx).get(JSON.stringify([FORECAST_RESULT_VERSION, ...key, ctx.caller.scope, ctx.config.PARTNER_MIN_GROUP_SIZE, version]), compute);
 }
 
 /** Reads a metric-style period argument with the configured limits. */

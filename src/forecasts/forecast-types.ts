@@ -47,8 +47,8 @@ export class BacktestAccuracy {
   @Field(() => Float, { nullable: true, description: 'Mean absolute scaled error (below 1 beats the in-sample seasonal naive forecast).' }) mase: number | null;
   @Field(() => Float, { nullable: true, description: 'Symmetric mean absolute percentage error, 0–200.' }) smape: number | null;
   @Field(() => Float, { nullable: true }) mae: number | null;
-  @Field(() => Float, { nullable: true, description: 'Share of backtest points inside the 80% interval (0–1).' }) coverage80: number | null;
-  @Field(() => Float, { nullable: true, description: 'Share of backtest points inside the 95% interval (0–1).' }) coverage95: number | null;
+  @Field(() => Float, { nullable: true, description: 'Share of backtest points inside the 80% interval as calibrated (0–1); each origin is judged by a calibration on the other origins, so it is an out-of-sample estimate.' }) coverage80: number | null;
+  @Field(() => Float, { nullable: true, description: 'Share of backtest points inside the 95% interval as calibrated (0–1), estimated like coverage80.' }) coverage95: number | null;
   @Field(() => Float, { nullable: true, description: "Seasonal naive's MASE in the same backtest, for comparison." }) seasonalNaiveMase: number | null;
   @Field(() => Int) origins: number;
 }
@@ -68,6 +68,10 @@ export class VolumeForecast {
   @Field(() => String, { description: 'The model chosen by backtest.' }) model: string;
   @Field(() => String, { description: 'What was fitted, e.g. "STL + ETS(A,Ad,N)".' }) modelDescription: string;
   @Field(() => BacktestAccuracy, { nullable: true, description: 'Null when the history is too short to backtest.' }) accuracy: BacktestAccuracy | null;
+  @Field(() => String, {
+    description: "How the interval widths were set: 'calibrated' (scaled so the model's backtest errors would have fallen inside at the nominal rate) or 'model' (the model's own normal intervals, when the history is too short to backtest).",
+  })
+  intervalMethod: string;
   @Field(() => String, { nullable: true, description: 'A plain-language caveat when the history is short or sparse.' }) note: string | null;
   @Field(() => VolumeScenario, { nullable: true, description: 'With `adjustment`: the scenario; `forecast` stays the baseline. Null without it.' }) scenario?: VolumeScenario | null;
 }

@@ -93,6 +93,7 @@ export async function computeVolumeForecast(ctx: ApiContext, req: VolumeForecast
     model: result.model,
     modelDescription: result.description,
     accuracy: toBacktestAccuracy(result),
+    intervalMethod: result.calibration.method,
     note: caveats(values, req.granularity, result),
   };
 }

@@ -1,3 +1,4 @@
+import { median, medianAbsoluteDeviation } from 'simple-statistics';
 import { stl } from '../../forecasting';
 
 /** One flagged point of a series. */
@@ -18,12 +19,6 @@ export interface AnomalyOptions {
   /** Robust z-score above which a point is flagged (default 3.5, Iglewicz & Hoaglin). */
   threshold?: number;
 }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 /** Fills gaps (null) by linear interpolation between their neighbours, or the nearest value at the ends. */
 function interpolate(values: (number | null)[]): number[] {
@@ -61,7 +56,7 @@ export function detectAnomalies(values: (number | null)[], options: AnomalyOptio
   const remainder = filled.map((v, i) => v - baseline[i]);
   const observed = remainder.filter((_, i) => values[i] !== null);
   const centre = median(observed);
-  const mad = median(observed.map((r) => Math.abs(r - centre)));
+  const mad = medianAbsoluteDeviation(observed);
   // With most remainders identical the MAD is 0; the mean absolute deviation (scaled to σ) keeps the score finite.
   const rawSpread = mad > 0 ? 1.4826 * mad : 1.2533 * (observed.reduce((s, r) => s + Math.abs(r - centre), 0) / observed.length);
   // Rounding in the decomposition leaves remainders of ~1e-15 on a flat series; they are not deviations.
