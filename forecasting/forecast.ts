@@ -8,6 +8,7 @@ import { candidate, defaultCandidates, isApplicable, MODEL_NAMES, runCandidates,
 import type { EtsHint } from './models/ets';
 import type { ModelForecast, SeasonalContext } from './models/types';
 import { resolveSeasonality } from './seasonality';
+import { applyEvents, assertEvents, removeEvents, type EventEffect, type ForecastEvent } from './events';
 import { intervalMultiplier } from './normal';
 import {
   buildIntervals,
@@ -38,6 +39,8 @@ export interface ForecastOptions {
    * 'model': the model's own normal intervals.
    */
   intervals?: IntervalMethod;
+  /** Known events (holidays, closures, launches) whose effect is estimated from the history or given; see events.ts. */
+  events?: ForecastEvent[];
 }
 
 export type IntervalMethod = 'calibrated' | 'model';
@@ -76,6 +79,8 @@ export interface ForecastResult {
   candidates: { model: ModelName; score: number }[];
   /** How the interval widths were set. */
   calibration: IntervalCalibration;
+  /** With `events`: the effect applied for each, in the order given. */
+  events?: EventEffect[];
   /** Caveats: dropped seasonalities, fallbacks, no backtest. */
   note?: string;
 }
@@ -88,7 +93,7 @@ export function forecast(input: number[], options: ForecastOptions): ForecastRes
   assertSeries(input, 'series', 1);
   // Work on a private copy: fitted decompositions are cached per array object. A typed array gives
   // the models' loops one element type, and backtest training windows are views instead of copies.
-  const series = new Float64Array(input);
+  let series: Float64Array = new Float64Array(input);
   if (options === null || typeof options !== 'object') throw new TypeError('options must be an object');
   for (let i = 0; i < series.length; i++) {
     if (series[i] < 0) throw new RangeError(`series[${i}] must be >= 0: forecast() models volumes (got ${series[i]})`);
@@ -112,6 +117,19 @@ export function forecast(input: number[], options: ForecastOptions): ForecastRes
   const seasonality = resolveSeasonality(n, options.period, options.periods);
   const context: SeasonalContext = { periods: seasonality.periods };
   const notes: string[] = [];
+  const events = options.events ?? [];
+  assertEvents(events, n, horizon);
+  let effects: EventEffect[] | undefined;
+  if (events.length > 0) {
+    // Models and backtests see the history as it would have been without the events.
+    const removed = removeEvents(series, events, context.periods.length > 0 ? context.periods[context.periods.length - 1] : 1);
+    series = removed.cleaned;
+    effects = removed.effects;
+    const unknown = effects.filter((e) => e.source === 'none' && e.forecastPositions > 0).map((e) => e.name);
+    if (unknown.length > 0) {
+      notes.push(`No past occurrence to estimate the effect of ${unknown.join(', ')} from, and no multiplier given: forecast without it.`);
+    }
+  }
   if (seasonality.dropped.length > 0) {
     const plural = seasonality.dropped.length > 1 ? 's' : '';
     notes.push(
@@ -186,6 +204,7 @@ export function forecast(input: number[], options: ForecastOptions): ForecastRes
     calibration = { method: 'model', errors: 0, multipliers: levels.map((level) => ({ level, multiplier: intervalMultiplier(level) })) };
   }
   const built = buildIntervals(fit, levels, calibration.multipliers.map((m) => m.multiplier));
+  if (effects) applyEvents(built, events, effects, n);
   const result: ForecastResult = {
     mean: built.mean,
     intervals: levels.map((level, l) => ({ level, lower: built.lower[l], upper: built.upper[l] })),
@@ -195,6 +214,7 @@ export function forecast(input: number[], options: ForecastOptions): ForecastRes
     candidates: scores.map((s) => ({ model: s.model, score: s.score })),
     calibration,
   };
+  if (effects) result.events = effects;
   if (notes.length > 0) result.note = notes.join(' ');
   return result;
 }

@@ -10,6 +10,7 @@ export {
   type IntervalMethod,
   type IntervalCalibration,
 } from './forecast';
+export { type ForecastEvent, type EventEffect } from './events';
 export { backtest, type BacktestOptions, type BacktestResult } from './backtest';
 export { mase, smape, mae, intervalCoverage, seasonalNaiveScale } from './accuracy';
 export { MODEL_NAMES, type ModelName } from './models/candidates';

@@ -42,6 +42,15 @@ function selectionStudy(cases: ForecastCase[]): string[] {
         return forecast(train, { period: c.period, horizon: c.horizon, model: best }).mean;
       },
     },
+    {
+      label: 'seasonal naive whenever it scores better in the backtest',
+      pick: (train, c) => {
+        const auto = forecast(train, { period: c.period, horizon: c.horizon });
+        const snaive = auto.candidates.find((x) => x.model === 'seasonal-naive');
+        const chosen = auto.candidates.find((x) => x.model === auto.model);
+        return snaive && chosen && snaive.score < chosen.score ? seasonalNaiveForecast(train, c.horizon, c.period).mean : auto.mean;
+      },
+    },
     { label: 'always STL + ETS (stlf-like)', pick: (train, c) => forecast(train, { period: c.period, horizon: c.horizon, model: 'stl-ets' }).mean },
     { label: 'always additive Holt-Winters ETS', pick: (train, c) => forecast(train, { period: c.period, horizon: c.horizon, model: 'ets-seasonal' }).mean },
     { label: 'seasonal naive', pick: (train, c) => seasonalNaiveForecast(train, c.horizon, c.period).mean },

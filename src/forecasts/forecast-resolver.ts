@@ -20,6 +20,7 @@ import { nextBuckets } from './future-buckets';
 import { checkAdjustment, scenarioForecast, VolumeAdjustmentInput } from './volume-adjustment';
 import { computeVolumeForecast } from './volume-forecast';
 import { periodArgumentCost } from '../metrics/query-cost';
+import { checkEventsArgument, ForecastEventInput, forecastEventsFor } from './forecast-events';
 
 const caches = new WeakMap<object, ForecastCache>();
 
@@ -68,6 +69,12 @@ class VolumeForecastArgs {
 
   @Field(() => VolumeAdjustmentInput, { nullable: true, description: 'A volume scenario (e.g. multiplier 1.2 for +20%), returned as `scenario` beside the unchanged baseline.' })
   adjustment?: VolumeAdjustmentInput | null;
+
+  @Field(() => [ForecastEventInput], { nullable: true, description: 'Known events (launches, campaigns, closures) beside the stored ones; one of the same name replaces the stored one.' })
+  events?: ForecastEventInput[] | null;
+
+  @Field(() => Boolean, { defaultValue: true, description: "Take the holidays of the business calendars that apply to the segment's channels into account." })
+  holidays: boolean;
 }
 declareDimensionArgs(VolumeForecastArgs, DIMENSION_SETS.Ticket);
 
@@ -130,7 +137,8 @@ export class ForecastResolver {
     const horizon = checkNumber(args.horizon, 'horizon', 1, ctx.config.MAX_FORECAST_HORIZON, true);
     const levels = checkLevels(args.levels);
     const adjustment = args.adjustment ? checkAdjustment(args.adjustment) : null;
-    const req = { history, granularity: args.granularity, horizon, levels, filter };
+    const events = await forecastEventsFor(ctx, filter, checkEventsArgument(args.events), args.holidays);
+    const req = { history, granularity: args.granularity, horizon, levels, filter, events };
     // The baseline is the same (and cached under the same key) with or without a scenario.
     const baseline = await cached(ctx, ['volume', req], () => computeVolumeForecast(ctx, req));
     return { ...baseline, scenario: adjustment ? scenarioForecast(baseline.forecast, args.granularity, adjustment) : null };

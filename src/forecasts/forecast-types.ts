@@ -1,5 +1,6 @@
 import { DateTimeResolver } from 'graphql-scalars';
 import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { ForecastEventEffect } from './forecast-events';
 
 export const FORECAST_GRANULARITIES = ['hour', 'day', 'week'] as const;
 export type ForecastGranularity = (typeof FORECAST_GRANULARITIES)[number];
@@ -72,6 +73,8 @@ export class VolumeForecast {
     description: "How the interval widths were set: 'calibrated' (scaled so the model's backtest errors would have fallen inside at the nominal rate) or 'model' (the model's own normal intervals, when the history is too short to backtest).",
   })
   intervalMethod: string;
+  @Field(() => [ForecastEventEffect], { description: 'The known events the forecast took into account (holidays, stored events, `events`), with their effects.' })
+  events: ForecastEventEffect[];
   @Field(() => String, { nullable: true, description: 'A plain-language caveat when the history is short or sparse.' }) note: string | null;
   @Field(() => VolumeScenario, { nullable: true, description: 'With `adjustment`: the scenario; `forecast` stays the baseline. Null without it.' }) scenario?: VolumeScenario | null;
 }

@@ -2,6 +2,7 @@ import { Field, Float, InputType } from 'type-graphql';
 import { ApiError, ErrorCode } from '../api/errors';
 import type { ForecastGranularity, ForecastPoint, VolumeScenario } from './forecast-types';
 import { checkNumber } from './forecast-validation';
+import { isCalendarDate } from '../time/calendar-date';
 
 /**
  * Planners' "what if" on a volume forecast: a multiplier for the whole horizon and/or per-day overrides. This is
@@ -43,12 +44,6 @@ const MAX_DAY_VOLUME = 1e9;
 
 function bad(argument: string, message: string): ApiError {
   return new ApiError(ErrorCode.BAD_USER_INPUT, `${argument}: ${message}`, argument);
-}
-
-function isCalendarDate(text: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
-  const d = new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text;
 }
 
 /** Checks an adjustment argument; every error names the part of the argument it is about. */

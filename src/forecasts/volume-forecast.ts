@@ -5,6 +5,7 @@ import { withhold, type SeriesBucket } from '../metrics/metric-loaders';
 import type { Period } from '../metrics/period';
 import { metricByName } from '../metrics/registry';
 import type { BacktestAccuracy, ForecastGranularity, VolumeForecast } from './forecast-types';
+import { eventRegressors, toEventEffects, type NamedEvent } from './forecast-events';
 import { nextBuckets } from './future-buckets';
 
 /** Seasonal periods per bucket size: hourly contacts repeat daily and weekly; daily ones weekly; weekly ones yearly. */
@@ -16,6 +17,8 @@ export interface VolumeForecastRequest {
   horizon: number;
   levels: number[];
   filter: SegmentFilter;
+  /** Known events (holidays, stored events, the query's), dated; see forecast-events.ts. */
+  events: NamedEvent[];
 }
 
 /**
@@ -71,7 +74,9 @@ export async function computeVolumeForecast(ctx: ApiContext, req: VolumeForecast
   const buckets = await loadVolumeHistory(ctx, req.history, req.granularity, req.filter);
   const values = buckets.map((b) => b.value ?? 0);
   const periods = SEASONAL_PERIODS[req.granularity];
-  const result = forecast(values, { horizon: req.horizon, periods, levels: req.levels });
+  const future = await nextBuckets(ctx.sql, buckets[buckets.length - 1].localStart, req.granularity, req.history.timezone, req.horizon);
+  const { events, regressors } = eventRegressors(req.events, [...buckets, ...future].map((b) => b.localStart), req.granularity);
+  const result = forecast(values, { horizon: req.horizon, periods, levels: req.levels, events: regressors });
   const usable = usablePeriods(values.length, req.granularity);
   // Trend + seasonal + remainder would give back the history a minimum group size withholds.
   const decomposition = usable.length && ctx.loaders.minGroupSize === 0
@@ -80,7 +85,6 @@ export async function computeVolumeForecast(ctx: ApiContext, req: VolumeForecast
         return { trend: d.trend, seasonal: d.seasonals.map((s) => ({ period: s.period, values: s.values })), remainder: d.remainder };
       })()
     : null;
-  const future = await nextBuckets(ctx.sql, buckets[buckets.length - 1].localStart, req.granularity, req.history.timezone, req.horizon);
   return {
     history: buckets.map((b) => ({ start: b.start, localStart: b.localStart, value: withhold({ ...b }, ctx.loaders.minGroupSize).value })),
     forecast: future.map((b, i) => ({
@@ -94,6 +98,7 @@ export async function computeVolumeForecast(ctx: ApiContext, req: VolumeForecast
     modelDescription: result.description,
     accuracy: toBacktestAccuracy(result),
     intervalMethod: result.calibration.method,
+    events: toEventEffects(events, result.events),
     note: caveats(values, req.granularity, result),
   };
 }

@@ -11,6 +11,7 @@ import { metricResolvers } from '../metrics/metric-resolvers';
 import { renderMetricsDoc } from '../metrics/metrics-doc';
 import { TargetResolver } from '../metrics/targets/target-resolver';
 import { CalendarResolver } from '../metrics/business-hours/calendar-resolver';
+import { ForecastEventResolver } from '../forecasts/forecast-events';
 import { ForecastResolver } from '../forecasts/forecast-resolver';
 import { StaffingResolver } from '../forecasts/staffing-resolver';
 import { HealthResolver } from './health-resolver';
@@ -27,7 +28,7 @@ let cached: GraphQLSchema | undefined;
 /** The GraphQL schema, built once from the resolvers (most of them generated from the metric registry). */
 export function buildApiSchema(): GraphQLSchema {
   cached ??= buildSchemaSync({
-    resolvers: [HealthResolver, DataStatusResolver, CatalogueResolver, TargetResolver, CalendarResolver, ForecastResolver, StaffingResolver, KeyResolver, AuditResolver, ...metricResolvers()] as [Function, ...Function[]],
+    resolvers: [HealthResolver, DataStatusResolver, CatalogueResolver, TargetResolver, CalendarResolver, ForecastResolver, ForecastEventResolver, StaffingResolver, KeyResolver, AuditResolver, ...metricResolvers()] as [Function, ...Function[]],
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     // @Authorized(roles) fields: the caller's role must be listed (mutations and key/audit queries are admin-only).
     authChecker,

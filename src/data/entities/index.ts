@@ -11,8 +11,9 @@ import { MetricTarget } from './metric-target.entity';
 import { BusinessCalendar, BusinessHoliday, BusinessHours } from './business-calendar.entity';
 import { ApiKey } from './api-key.entity';
 import { AuditEntry } from './audit-entry.entity';
+import { ForecastEventRow } from './forecast-event.entity';
 
 export { AgentActivity, Agent, Customer, ImportRun, Message, MetricTarget, Order, SlaPolicy, Survey, Ticket };
 
 /** Every entity of the data model, for the DataSource. */
-export const ENTITIES = [Customer, Agent, Ticket, Message, Survey, Order, AgentActivity, SlaPolicy, ImportRun, MetricTarget, BusinessCalendar, BusinessHours, BusinessHoliday, ApiKey, AuditEntry];
+export const ENTITIES = [Customer, Agent, Ticket, Message, Survey, Order, AgentActivity, SlaPolicy, ImportRun, MetricTarget, BusinessCalendar, BusinessHours, BusinessHoliday, ApiKey, AuditEntry, ForecastEventRow];

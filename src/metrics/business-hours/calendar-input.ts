@@ -1,5 +1,6 @@
 import { ApiError, ErrorCode } from '../../api/errors';
 import { isValidTimeZone } from '../../time/time-zones';
+import { isCalendarDate } from '../../time/calendar-date';
 
 /** ISO weekdays by name (1 = Monday). */
 export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
@@ -35,12 +36,6 @@ const TIME = /^([01]\d|2[0-3]):([0-5]\d)$|^24:00$/;
 function minutes(t: string): number {
   const [h, m] = t.split(':').map(Number);
   return h * 60 + m;
-}
-
-function isCalendarDate(s: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }
 
 /** Validates a calendar definition; throws ApiError naming the offending input field. */

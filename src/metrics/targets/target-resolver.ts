@@ -16,8 +16,8 @@ export class MetricTargetInfo {
   @Field(() => DateTimeResolver) updatedAt: Date;
 }
 
-/** Validates a target's metric and segment; returns the normalised filter. */
-function checkedFilter(metricName: string, input: SegmentFilterInput | null | undefined): SegmentFilter {
+/** Validates a metric name and a segment of it; returns the normalised filter. Errors name `argument`'s fields. */
+export function checkedFilter(metricName: string, input: SegmentFilterInput | null | undefined, argument = 'filter'): SegmentFilter {
   const metric = metricByNameOrNull(metricName);
   if (!metric) throw new ApiError(ErrorCode.BAD_USER_INPUT, `metric: unknown metric ${JSON.stringify(metricName)}; see metricCatalogue`, 'metric');
   const filter: SegmentFilter = {};
@@ -25,9 +25,9 @@ function checkedFilter(metricName: string, input: SegmentFilterInput | null | un
     const values = input?.[d as Dimension];
     if (values === undefined || values === null) continue;
     if (!metric.dimensions.includes(d)) {
-      throw new ApiError(ErrorCode.DIMENSION_NOT_APPLICABLE, `filter.${d}: ${metric.name} has no ${d} dimension (it has ${metric.dimensions.join(', ')})`, `filter.${d}`);
+      throw new ApiError(ErrorCode.DIMENSION_NOT_APPLICABLE, `${argument}.${d}: ${metric.name} has no ${d} dimension (it has ${metric.dimensions.join(', ')})`, `${argument}.${d}`);
     }
-    if (values.length === 0) throw new ApiError(ErrorCode.BAD_USER_INPUT, `filter.${d}: give at least one value, or leave it out`, `filter.${d}`);
+    if (values.length === 0) throw new ApiError(ErrorCode.BAD_USER_INPUT, `${argument}.${d}: give at least one value, or leave it out`, `${argument}.${d}`);
     filter[d] = values;
   }
   return normaliseFilter(filter);
