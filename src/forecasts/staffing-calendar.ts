@@ -75,6 +75,25 @@ export async function openIntervals(ctx: ApiContext, calendar: StaffingCalendar 
   return rows.map((r) => r.open === true || (r.open as unknown) === 't');
 }
 
+/**
+ * The contacts of the history's last hours in which the calendar was closed (those just before the plan starts, such as
+ * a weekend before a Monday plan): they wait for the plan's first opening. Counted, not forecast: the hourly history
+ * the forecast learns from. An hour open for any part of it ends the run, as an interval does in the plan.
+ */
+export async function closedRunBeforePlan(
+  ctx: ApiContext,
+  calendar: StaffingCalendar | null,
+  history: { start: Date; value: number | null }[],
+): Promise<number> {
+  if (!calendar || !history.length) return 0;
+  // A closed run longer than two weeks is not a desk's opening hours; looking further back would only cost time.
+  const recent = history.slice(-14 * 24);
+  const open = await openIntervals(ctx, calendar, recent.map((b) => new Date(b.start)), 3600);
+  let backlog = 0;
+  for (let k = recent.length - 1; k >= 0 && !open[k]; k--) backlog += recent[k].value ?? 0;
+  return backlog;
+}
+
 /** Contacts per interval once the arrivals of closed intervals are carried into the next open one. */
 export interface CarriedContacts {
   /** Contacts to work per interval: arrivals while open plus the backlog carried in; 0 while closed. */
@@ -87,12 +106,13 @@ export interface CarriedContacts {
 
 /**
  * Carries what arrives while the desk is closed into the first open interval after it, as a backlog the plan works off
- * there: every arrival is worked exactly once, in the plan or (after its last opening) beyond it.
+ * there: every arrival is worked exactly once, in the plan or (after its last opening) beyond it. `openingBacklog`
+ * (contacts that arrived while closed before the plan) waits for the first open interval like them.
  */
-export function carryClosedContacts(arrivals: readonly number[], open: readonly boolean[]): CarriedContacts {
+export function carryClosedContacts(arrivals: readonly number[], open: readonly boolean[], openingBacklog = 0): CarriedContacts {
   const contacts: number[] = [];
   const carried: number[] = [];
-  let backlog = 0;
+  let backlog = openingBacklog;
   arrivals.forEach((a, k) => {
     if (open[k]) {
       contacts.push(a + backlog);

@@ -16,7 +16,7 @@ import { cached, volumeForecast } from './forecast-resolver';
 import { BacktestAccuracy } from './forecast-types';
 import { checkNumber } from './forecast-validation';
 import { nextBuckets } from './future-buckets';
-import { carryClosedContacts, openIntervals, staffingCalendar } from './staffing-calendar';
+import { carryClosedContacts, closedRunBeforePlan, openIntervals, staffingCalendar } from './staffing-calendar';
 import { planOpenStaffing, type StaffingModel, type StaffingParameters } from './staffing-plan';
 import { adjustSeries, checkAdjustment, VolumeAdjustmentInput } from './volume-adjustment';
 import { loadVolumeHistory } from './volume-forecast';
@@ -79,8 +79,11 @@ class StaffingDay {
 @ObjectType({ description: 'Totals of a whole staffing plan.' })
 class StaffingTotals {
   @Field(() => Float, { description: 'Forecast contacts arriving over the plan.' }) arrivals: number;
-  @Field(() => Float, { description: 'Contacts worked in the plan that arrived while closed.' }) carriedContacts: number;
-  @Field(() => Float, { description: "Contacts that arrive after the plan's last open interval, left for the next opening after the plan: contacts + carriedBeyondPlan = arrivals." }) carriedBeyondPlan: number;
+  @Field(() => Float, { description: 'Contacts worked in the plan that arrived while closed (openingBacklog included).' }) carriedContacts: number;
+  @Field(() => Float, {
+    description: "Contacts that arrive after the plan's last open interval, left for the next opening after the plan: contacts + carriedBeyondPlan = arrivals + openingBacklog.",
+  })
+  carriedBeyondPlan: number;
   @Field(() => Float, { description: 'Contacts worked in the plan.' }) contacts: number;
   @Field(() => Float, { description: 'Σ scheduled agents × interval length.' }) agentHours: number;
   @Field(() => Float, { description: 'agentHours / hoursPerFte / days: the FTE needed on an average day of the plan.' }) fte: number;
@@ -106,6 +109,10 @@ class StaffingPlan {
   @Field(() => String, { nullable: true, description: 'The business calendar whose opening hours and holidays the plan follows; null when none applies to the channel (open around the clock).' })
   calendar: string | null;
   @Field(() => String, { nullable: true, description: "The calendar's time zone (opening hours are local to it)." }) calendarTimezone: string | null;
+  @Field(() => Float, {
+    description: "Contacts counted in the history's closed hours just before `from` (e.g. a weekend before a Monday plan), carried into the plan's first open interval; 0 without a calendar.",
+  })
+  openingBacklog: number;
   @Field(() => String, { description: "The volume forecast's model: the one ticketVolumeForecast chooses for the channel's hourly history." }) forecastModel: string;
   @Field(() => BacktestAccuracy, { nullable: true, description: "The volume forecast's rolling-origin backtest accuracy." }) forecastAccuracy: BacktestAccuracy | null;
   @Field(() => [StaffingInterval]) intervals: StaffingInterval[];
@@ -213,15 +220,23 @@ export class StaffingResolver {
           arrivals: volume.forecast[i].value / perHour,
         })),
       );
-      const open = await openIntervals(ctx, choice.calendar, slots.map((s) => s.start), intervalSeconds);
+      const [open, counted] = await Promise.all([
+        openIntervals(ctx, choice.calendar, slots.map((s) => s.start), intervalSeconds),
+        closedRunBeforePlan(ctx, choice.calendar, buckets),
+      ]);
+      // A count of a few tickets could single them out for a partner under a minimum group size.
+      const withheld = counted > 0 && counted < ctx.loaders.minGroupSize;
+      const openingBacklog = withheld ? 0 : counted;
       const planned = planIntervals(
         slots.map((s, k) => ({ ...s, open: open[k] })),
+        openingBacklog,
         model,
         staffingParameters(args, ahtSeconds, patienceSeconds),
       );
       const notes = [
         args.ahtSeconds == null ? `Handle time ${Math.round(ahtSeconds)} s is the measured average over the history.` : null,
-        calendarNote(choice.calendar, planned, model),
+        calendarNote(choice.calendar, planned, openingBacklog, model),
+        withheld ? 'The contacts waiting from before the plan are fewer than the minimum group size and are left out.' : null,
         choice.note,
         volume.note,
       ].filter(Boolean);
@@ -234,6 +249,7 @@ export class StaffingResolver {
         measuredAbandonmentRate: abandonment.value,
         calendar: choice.calendar?.name ?? null,
         calendarTimezone: choice.calendar?.timezone ?? null,
+        openingBacklog,
         forecastModel: volume.modelDescription,
         forecastAccuracy: volume.accuracy,
         intervals: planned,
@@ -241,13 +257,15 @@ export class StaffingResolver {
         note: notes.length ? notes.join(' ') : null,
       };
     });
-    const baseline = { ...cachedPlan, totals: planTotals(cachedPlan.intervals, intervalSeconds, args.hoursPerFte, days) };
+    const baseline = { ...cachedPlan, totals: planTotals(cachedPlan.intervals, cachedPlan.openingBacklog, intervalSeconds, args.hoursPerFte, days) };
     if (!adjustment) return { ...baseline, scenario: null };
     // Arithmetic on the baseline's forecast arrivals (by the local day they arrive on), carried and planned with the
     // baseline's opening hours, handle time, model and targets.
     const adjusted = adjustSeries(baseline.intervals.map((i) => ({ localStart: i.localStart, value: i.arrivals })), args.intervalMinutes, adjustment);
     const scenario = planIntervals(
       baseline.intervals.map((i, k) => ({ start: new Date(i.start), localStart: i.localStart, arrivals: adjusted[k].value, open: i.open })),
+      // Counted, not forecast: the scenario does not scale it.
+      baseline.openingBacklog,
       baseline.model,
       staffingParameters(args, baseline.ahtSeconds, baseline.patienceSeconds),
     );
@@ -256,7 +274,7 @@ export class StaffingResolver {
       scenario: {
         intervals: scenario,
         days: dailyTotals(scenario, intervalSeconds, args.hoursPerFte),
-        totals: planTotals(scenario, intervalSeconds, args.hoursPerFte, days),
+        totals: planTotals(scenario, baseline.openingBacklog, intervalSeconds, args.hoursPerFte, days),
       },
     };
   }
@@ -278,27 +296,33 @@ function staffingParameters(args: StaffingPlanArgs, ahtSeconds: number, patience
 }
 
 /** The requirement of each interval: closed intervals' arrivals carried into the next open one, only open ones staffed. */
-function planIntervals(intervals: { start: Date; localStart: string; arrivals: number; open: boolean }[], model: StaffingModel, p: StaffingParameters): StaffingInterval[] {
+function planIntervals(
+  intervals: { start: Date; localStart: string; arrivals: number; open: boolean }[],
+  openingBacklog: number,
+  model: StaffingModel,
+  p: StaffingParameters,
+): StaffingInterval[] {
   const open = intervals.map((i) => i.open);
-  const carried = carryClosedContacts(intervals.map((i) => i.arrivals), open);
+  const carried = carryClosedContacts(intervals.map((i) => i.arrivals), open, openingBacklog);
   const requirements = planOpenStaffing(carried.contacts, open, model, p);
   return intervals.map((i, k) => ({ ...i, ...requirements[k], carriedContacts: carried.carried[k], contacts: carried.contacts[k] }));
 }
 
 /** What the plan's opening hours mean for it, in a sentence or two. */
-function calendarNote(calendar: { name: string; timezone: string } | null, intervals: StaffingInterval[], model: StaffingModel): string {
+function calendarNote(calendar: { name: string; timezone: string } | null, intervals: StaffingInterval[], openingBacklog: number, model: StaffingModel): string {
   if (!calendar) return 'No business calendar applies to this channel: the plan is open around the clock.';
   const closed = intervals.filter((i) => !i.open).length;
-  const carried = intervals.reduce((s, i) => s + i.carriedContacts, 0);
+  const carried = intervals.reduce((s, i) => s + i.carriedContacts, 0) - openingBacklog;
   let beyond = 0;
   for (let k = intervals.length - 1; k >= 0 && !intervals[k].open; k--) beyond += intervals[k].arrivals;
   const round = (x: number) => Math.round(x * 10) / 10;
   return (
     `The plan follows business calendar '${calendar.name}' (${calendar.timezone}): ${closed} of ${intervals.length} intervals are closed and not staffed; ` +
     `${round(carried)} contacts forecast while closed are carried into the first open interval after them` +
+    (openingBacklog > 0 ? `, as are the ${round(openingBacklog)} that arrived in the closed hours before the plan` : '') +
     (beyond > 0 ? `, and ${round(beyond)} arriving after the last opening are left for the first opening after the plan` : '') +
     '.' +
-    (model === 'workload' ? ' The response target counts open time only.' : carried > 0 ? ' Each carried backlog is planned as extra contacts of its interval (an approximation of a burst at opening).' : '')
+    (model === 'workload' ? ' The response target counts open time only.' : carried + openingBacklog > 0 ? ' Each carried backlog is planned as extra contacts of its interval (an approximation of a burst at opening).' : '')
   );
 }
 
@@ -321,11 +345,12 @@ function dailyTotals(intervals: StaffingInterval[], intervalSeconds: number, hou
 }
 
 /** The whole plan's totals; the service level is weighted by contacts, so quiet intervals count little. */
-function planTotals(intervals: StaffingInterval[], intervalSeconds: number, hoursPerFte: number, days: number): StaffingTotals {
+function planTotals(intervals: StaffingInterval[], openingBacklog: number, intervalSeconds: number, hoursPerFte: number, days: number): StaffingTotals {
   let contacts = 0;
   let arrivals = 0;
   let carriedContacts = 0;
-  let carriedBeyondPlan = 0;
+  // Waiting from before the plan until its first open interval.
+  let carriedBeyondPlan = openingBacklog;
   let agentHours = 0;
   let peakScheduledAgents = 0;
   let answered = 0;

@@ -3,8 +3,8 @@ import { startTestApi, type TestApi } from '../support/test-api';
 // Eight weeks of hourly arrivals with a daily shape (busy mid-day, a little at night), quiet weekends and deterministic
 // noise, from Monday 6 January 2025; a fifth of the chats are urgent. Email gets the same shape under other ids.
 const seed = (channel: string, prefix: string) => `
-  INSERT INTO tickets (external_id, channel, priority, created_at)
-  SELECT '${prefix}' || extract(epoch FROM h)::bigint || '-' || k, '${channel}', CASE WHEN k % 5 = 0 THEN 'urgent' ELSE 'normal' END, h + k * interval '30 seconds'
+  INSERT INTO tickets (external_id, channel, product, priority, created_at)
+  SELECT '${prefix}' || extract(epoch FROM h)::bigint || '-' || k, '${channel}', 'api', CASE WHEN k % 5 = 0 THEN 'urgent' ELSE 'normal' END, h + k * interval '30 seconds'
   FROM generate_series('2025-01-06T00:00:00Z'::timestamptz, '2025-03-02T23:00:00Z', interval '1 hour') h
   CROSS JOIN LATERAL generate_series(1, greatest(0, round((CASE WHEN extract(isodow FROM h) >= 6 THEN 0.4 ELSE 1 END)
       * (1 + 9 * greatest(0, sin(pi() * (extract(hour FROM h) - 7) / 12)))
@@ -18,7 +18,7 @@ const INTERVAL = 'start localStart open arrivals carriedContacts contacts agents
 const TOTALS = 'arrivals carriedContacts carriedBeyondPlan contacts agentHours';
 const plan = (channel: string, extra = '') => `{ staffingPlan(channel: ${channel}, from: "2025-03-03T00:00:00Z", days: 7, historyDays: 56,
     ahtSeconds: 300, intervalMinutes: 30 ${extra}) {
-    calendar calendarTimezone note forecastModel forecastAccuracy { mase coverage80 origins }
+    calendar calendarTimezone openingBacklog note forecastModel forecastAccuracy { mase coverage80 origins }
     intervals { ${INTERVAL} } days { date arrivals carriedContacts contacts agentHours } totals { ${TOTALS} }
     scenario { intervals { ${INTERVAL} } totals { ${TOTALS} } } } }`;
 // The same history, hourly, over the plan's 168 hours.
@@ -34,9 +34,9 @@ const officeOpen = (localStart: string, holiday?: string) => {
 };
 
 /** Hours of the forecast as 30-minute arrivals, with what the office would carry: each close's arrivals to the next opening. */
-function expectedPlan(forecast: { localStart: string; value: number }[], isOpen: (localStart: string) => boolean) {
+function expectedPlan(forecast: { localStart: string; value: number }[], isOpen: (localStart: string) => boolean, openingBacklog: number) {
   const slots = forecast.flatMap((h) => [0, 30].map((m) => ({ localStart: `${h.localStart.slice(0, 14)}${m || '00'}:00`, arrivals: h.value / 2 })));
-  let backlog = 0;
+  let backlog = openingBacklog;
   const intervals = slots.map((s) => {
     const open = isOpen(s.localStart);
     const carried = open ? backlog : 0;
@@ -49,6 +49,9 @@ function expectedPlan(forecast: { localStart: string; value: number }[], isOpen:
 describe('staffing plans follow the business calendar', () => {
   let api: TestApi;
   let forecast: { localStart: string; value: number }[];
+  /** The tickets of a channel counted from Friday's close to the plan's start on Monday: they wait for Monday's opening. */
+  const weekend = async (channel: string) =>
+    (await api.db.dataSource.query(`SELECT count(*)::int AS n FROM tickets WHERE channel = $1 AND created_at >= '2025-02-28T17:00:00Z' AND created_at < '2025-03-03T00:00:00Z'`, [channel]))[0].n;
   beforeAll(async () => {
     api = await startTestApi({ RATE_LIMIT_BURST_COST: 1_000_000 });
     await api.db.dataSource.query(seed('chat', 'c'));
@@ -65,7 +68,7 @@ describe('staffing plans follow the business calendar', () => {
     const res = await api.graphql(plan('CHAT'));
     expect(res.errors).toBeUndefined();
     const p = res.data.staffingPlan;
-    expect(p).toMatchObject({ calendar: null, calendarTimezone: null });
+    expect(p).toMatchObject({ calendar: null, calendarTimezone: null, openingBacklog: 0 });
     expect(p.note).toMatch(/open around the clock/);
     expect(p.intervals).toHaveLength(336);
     p.intervals.forEach((i: any, k: number) => {
@@ -93,7 +96,11 @@ describe('staffing plans follow the business calendar', () => {
     const p = res.data.staffingPlan;
     expect(p).toMatchObject({ calendar: 'office', calendarTimezone: 'UTC' });
     expect(p.note).toMatch(/business calendar 'office'/);
-    const expected = expectedPlan(forecast, (s) => officeOpen(s));
+    // The weekend before the plan is counted in the history: it waits for Monday 09:00 too.
+    const opening = await weekend('chat');
+    expect(opening).toBeGreaterThan(10);
+    expect(p.openingBacklog).toBe(opening);
+    const expected = expectedPlan(forecast, (s) => officeOpen(s), opening);
 
     p.intervals.forEach((i: any, k: number) => {
       const e = expected.intervals[k];
@@ -108,12 +115,13 @@ describe('staffing plans follow the business calendar', () => {
     // The closed hours' contacts are in each weekday's 09:00 interval: Monday's night, and Tuesday–Friday the evening before too.
     const at = (localStart: string) => p.intervals.find((i: any) => i.localStart === localStart);
     const arrivedBetween = (from: string, to: string) => sum(p.intervals.filter((i: any) => i.localStart >= from && i.localStart < to).map((i: any) => i.arrivals));
-    expect(at('2025-03-03T09:00:00').carriedContacts).toBeCloseTo(arrivedBetween('2025-03-03T00:00:00', '2025-03-03T09:00:00'), 9);
+    expect(at('2025-03-03T09:00:00').carriedContacts).toBeCloseTo(opening + arrivedBetween('2025-03-03T00:00:00', '2025-03-03T09:00:00'), 9);
     expect(at('2025-03-04T09:00:00').carriedContacts).toBeCloseTo(arrivedBetween('2025-03-03T17:00:00', '2025-03-04T09:00:00'), 9);
     expect(at('2025-03-04T09:00:00').carriedContacts).toBeGreaterThan(1);
     expect(p.intervals.filter((i: any) => i.carriedContacts > 0).map((i: any) => i.localStart.slice(11))).toEqual(Array(5).fill('09:00:00'));
 
-    // Each day's arrivals are the forecast's for that day; what is worked sums to the forecast with what is left after Friday's close.
+    // Each day's arrivals are the forecast's for that day; what is worked sums to the forecast (and the weekend before)
+    // with what is left after Friday's close.
     for (const day of p.days) {
       expect(day.arrivals).toBeCloseTo(sum(forecast.filter((h) => h.localStart.startsWith(day.date)).map((h) => h.value)), 9);
       const weekday = officeOpen(`${day.date}T09:00:00`);
@@ -123,10 +131,11 @@ describe('staffing plans follow the business calendar', () => {
     const total = sum(forecast.map((h) => h.value));
     expect(p.totals.arrivals).toBeCloseTo(total, 6);
     expect(p.totals.carriedBeyondPlan).toBeCloseTo(arrivedBetween('2025-03-07T17:00:00', '2025-03-10T00:00:00'), 6);
-    expect(p.totals.contacts + p.totals.carriedBeyondPlan).toBeCloseTo(total, 6);
+    expect(p.totals.contacts + p.totals.carriedBeyondPlan).toBeCloseTo(total + opening, 6);
+    expect(p.totals.carriedContacts).toBeCloseTo(sum(expected.intervals.map((i) => i.carried)), 6);
     expect(sum(p.days.map((d: any) => d.contacts))).toBeCloseTo(p.totals.contacts, 6);
-    // Monday works its own arrivals up to the close and the night before its opening.
-    expect(p.days[0].contacts).toBeCloseTo(arrivedBetween('2025-03-03T00:00:00', '2025-03-03T17:00:00'), 9);
+    // Monday works the weekend and its own arrivals up to the close; Tuesday Monday evening's and its own.
+    expect(p.days[0].contacts).toBeCloseTo(opening + arrivedBetween('2025-03-03T00:00:00', '2025-03-03T17:00:00'), 9);
     expect(p.days[1].contacts).toBeCloseTo(arrivedBetween('2025-03-03T17:00:00', '2025-03-04T17:00:00'), 9);
     expect(p.note).toMatch(/left for the first opening after the plan/);
   });
@@ -134,7 +143,7 @@ describe('staffing plans follow the business calendar', () => {
   it('closes on a holiday, carrying its contacts to the next opening, and follows a calendar set again at once', async () => {
     expect((await api.graphql(setCalendar('office', ', channels: [CHAT], holidays: ["2025-03-05"]'))).errors).toBeUndefined();
     const p = (await api.graphql(plan('CHAT'))).data.staffingPlan;
-    const expected = expectedPlan(forecast, (s) => officeOpen(s, '2025-03-05'));
+    const expected = expectedPlan(forecast, (s) => officeOpen(s, '2025-03-05'), await weekend('chat'));
     p.intervals.forEach((i: any, k: number) => {
       expect(i.open).toBe(expected.intervals[k].open);
       expect(i.carriedContacts).toBeCloseTo(expected.intervals[k].carried, 9);
@@ -149,16 +158,20 @@ describe('staffing plans follow the business calendar', () => {
   it('plans a scenario on the adjusted arrivals with the same opening hours', async () => {
     const res = await api.graphql(plan('CHAT', ', adjustment: { multiplier: 1.2 }'));
     expect(res.errors).toBeUndefined();
-    const { intervals, scenario, totals } = res.data.staffingPlan;
+    const { intervals, scenario, totals, openingBacklog } = res.data.staffingPlan;
+    expect(openingBacklog).toBeGreaterThan(0);
+    const firstOpen = intervals.findIndex((i: any) => i.open);
     scenario.intervals.forEach((s: any, k: number) => {
       const b = intervals[k];
       expect(s.open).toBe(b.open);
       expect(s.arrivals).toBeCloseTo(b.arrivals * 1.2, 9);
-      expect(s.carriedContacts).toBeCloseTo(b.carriedContacts * 1.2, 9);
+      // What waits from before the plan was counted, not forecast: the scenario does not scale it.
+      const counted = k === firstOpen ? openingBacklog : 0;
+      expect(s.carriedContacts).toBeCloseTo((b.carriedContacts - counted) * 1.2 + counted, 9);
       if (!s.open) expect(s.scheduledAgents).toBe(0);
       expect(s.agents).toBeGreaterThanOrEqual(b.agents);
     });
-    expect(scenario.totals.contacts + scenario.totals.carriedBeyondPlan).toBeCloseTo(totals.arrivals * 1.2, 6);
+    expect(scenario.totals.contacts + scenario.totals.carriedBeyondPlan).toBeCloseTo(totals.arrivals * 1.2 + openingBacklog, 6);
   });
 
   it('works asynchronous contacts off in open time only, with the workload model', async () => {
@@ -167,7 +180,7 @@ describe('staffing plans follow the business calendar', () => {
     expect(res.errors).toBeUndefined();
     const p = res.data.staffingPlan;
     const email = (await api.graphql(hourly('EMAIL'))).data.ticketVolumeForecast.forecast;
-    const expected = expectedPlan(email, (s) => officeOpen(s));
+    const expected = expectedPlan(email, (s) => officeOpen(s), await weekend('email'));
     expect(p.calendar).toBe('email-desk');
     p.intervals.forEach((i: any, k: number) => {
       expect(i.open).toBe(expected.intervals[k].open);
@@ -193,5 +206,20 @@ describe('staffing plans follow the business calendar', () => {
     expect(urgent.calendar).toBe('urgent-chat');
     expect(urgent.intervals.filter((i: any) => i.open).map((i: any) => i.localStart.slice(0, 10))).toEqual(Array(48).fill('2025-03-03'));
     expect((await api.graphql(`mutation { removeBusinessCalendar(name: "urgent-chat") }`)).errors).toBeUndefined();
+  });
+
+  it('leaves out a count of waiting contacts below a partner’s minimum group size', async () => {
+    const strict = await startTestApi({ PARTNER_MIN_GROUP_SIZE: 100_000, RATE_LIMIT_BURST_COST: 1_000_000 }, { auth: true, db: api.db });
+    try {
+      const partner = await strict.createKey({ name: 'api-partner', role: 'partner', scope: { product: ['api'] } });
+      const res = await strict.graphql(plan('CHAT'), {}, { key: partner });
+      expect(res.errors).toBeUndefined();
+      const p = res.data.staffingPlan;
+      expect(p.openingBacklog).toBe(0);
+      expect(p.note).toMatch(/fewer than the minimum group size/);
+      expect(p.totals.contacts + p.totals.carriedBeyondPlan).toBeCloseTo(p.totals.arrivals, 6);
+    } finally {
+      await strict.close();
+    }
   });
 });
