@@ -16,8 +16,8 @@ const setCalendar = (name: string, extra = '') =>
 
 const INTERVAL = 'start localStart open arrivals carriedContacts contacts agents scheduledAgents serviceLevel occupancy';
 const TOTALS = 'arrivals carriedContacts carriedBeyondPlan contacts agentHours';
-const plan = (channel: string, extra = '') => `{ staffingPlan(channel: ${channel}, from: "2025-03-03T00:00:00Z", days: 7, historyDays: 56,
-    ahtSeconds: 300, intervalMinutes: 30 ${extra}) {
+const plan = (channel: string, extra = '', intervalMinutes = 30) => `{ staffingPlan(channel: ${channel}, from: "2025-03-03T00:00:00Z", days: 7, historyDays: 56,
+    ahtSeconds: 300, intervalMinutes: ${intervalMinutes} ${extra}) {
     calendar calendarTimezone openingBacklog note forecastModel forecastAccuracy { mase coverage80 origins }
     intervals { ${INTERVAL} } days { date arrivals carriedContacts contacts agentHours } totals { ${TOTALS} }
     scenario { intervals { ${INTERVAL} } totals { ${TOTALS} } } } }`;
@@ -85,6 +85,10 @@ describe('staffing plans follow the business calendar', () => {
     expect(p.forecastAccuracy.origins).toBeGreaterThan(0);
     expect(p.totals.carriedBeyondPlan).toBe(0);
     expect(p.totals.contacts).toBeCloseTo(sum(forecast.map((h) => h.value)), 6);
+    // 15-minute intervals share each hour's forecast by four.
+    const quarter = (await api.graphql(plan('CHAT', '', 15))).data.staffingPlan;
+    expect(quarter.intervals).toHaveLength(672);
+    quarter.intervals.forEach((i: any, k: number) => expect(i.arrivals).toBeCloseTo(forecast[Math.floor(k / 4)].value / 4, 9));
     // The night is staffed, as nothing says the desk is closed.
     expect(p.intervals.filter((i: any) => i.localStart.endsWith('T03:00:00')).every((i: any) => i.scheduledAgents > 0)).toBe(true);
   });
@@ -221,5 +225,16 @@ describe('staffing plans follow the business calendar', () => {
     } finally {
       await strict.close();
     }
+  });
+
+  it("reads the opening hours in the calendar's time zone, the intervals in the plan's", async () => {
+    expect((await api.graphql(setCalendar('email-desk', ', channels: [EMAIL]').replace('timezone: "UTC"', 'timezone: "Europe/Berlin"'))).errors).toBeUndefined();
+    const p = (await api.graphql(plan('EMAIL', ', responseTargetSeconds: 14400'))).data.staffingPlan;
+    expect(p).toMatchObject({ calendar: 'email-desk', calendarTimezone: 'Europe/Berlin' });
+    // 09:00–17:00 in Berlin is 08:00–16:00 UTC in March (CET).
+    const monday = p.intervals.filter((i: any) => i.localStart.startsWith('2025-03-03') && i.open).map((i: any) => i.localStart.slice(11, 16));
+    expect(monday[0]).toBe('08:00');
+    expect(monday[monday.length - 1]).toBe('15:30');
+    expect(monday).toHaveLength(16);
   });
 });
