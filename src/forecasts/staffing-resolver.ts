@@ -312,14 +312,16 @@ function planIntervals(
 function calendarNote(calendar: { name: string; timezone: string } | null, intervals: StaffingInterval[], openingBacklog: number, model: StaffingModel): string {
   if (!calendar) return 'No business calendar applies to this channel: the plan is open around the clock.';
   const closed = intervals.filter((i) => !i.open).length;
-  const carried = intervals.reduce((s, i) => s + i.carriedContacts, 0) - openingBacklog;
-  let beyond = 0;
+  // Without an open interval, nothing is worked: what waited before the plan waits beyond it.
+  const anyOpen = closed < intervals.length;
+  const carried = intervals.reduce((s, i) => s + i.carriedContacts, 0) - (anyOpen ? openingBacklog : 0);
+  let beyond = anyOpen ? 0 : openingBacklog;
   for (let k = intervals.length - 1; k >= 0 && !intervals[k].open; k--) beyond += intervals[k].arrivals;
   const round = (x: number) => Math.round(x * 10) / 10;
   return (
     `The plan follows business calendar '${calendar.name}' (${calendar.timezone}): ${closed} of ${intervals.length} intervals are closed and not staffed; ` +
     `${round(carried)} contacts forecast while closed are carried into the first open interval after them` +
-    (openingBacklog > 0 ? `, as are the ${round(openingBacklog)} that arrived in the closed hours before the plan` : '') +
+    (openingBacklog > 0 && anyOpen ? `, as are the ${round(openingBacklog)} that arrived in the closed hours before the plan` : '') +
     (beyond > 0 ? `, and ${round(beyond)} arriving after the last opening are left for the first opening after the plan` : '') +
     '.' +
     (model === 'workload' ? ' The response target counts open time only.' : carried + openingBacklog > 0 ? ' Each carried backlog is planned as extra contacts of its interval (an approximation of a burst at opening).' : '')

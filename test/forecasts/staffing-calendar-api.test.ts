@@ -159,6 +159,18 @@ describe('staffing plans follow the business calendar', () => {
     expect(p.days.find((d: any) => d.date === '2025-03-05')).toMatchObject({ contacts: 0, agentHours: 0 });
   });
 
+  it('leaves everything for the next opening when the plan has no open interval', async () => {
+    const res = await api.graphql(plan('CHAT').replace('from: "2025-03-03T00:00:00Z", days: 7', 'from: "2025-03-01T00:00:00Z", days: 2'));
+    expect(res.errors).toBeUndefined();
+    const p = res.data.staffingPlan;
+    const friday = (await api.db.dataSource.query(`SELECT count(*)::int AS n FROM tickets WHERE channel = 'chat' AND created_at >= '2025-02-28T17:00:00Z' AND created_at < '2025-03-01T00:00:00Z'`))[0].n;
+    expect(p.openingBacklog).toBe(friday);
+    expect(p.intervals.every((i: any) => !i.open && i.scheduledAgents === 0)).toBe(true);
+    expect(p.totals).toMatchObject({ contacts: 0, carriedContacts: 0, agentHours: 0 });
+    expect(p.totals.carriedBeyondPlan).toBeCloseTo(p.totals.arrivals + friday, 6);
+    expect(p.note).toMatch(new RegExp(`96 of 96 intervals are closed and not staffed; 0 contacts forecast while closed are carried into the first open interval after them, and ${Math.round((p.totals.arrivals + friday) * 10) / 10} arriving`));
+  });
+
   it('plans a scenario on the adjusted arrivals with the same opening hours', async () => {
     const res = await api.graphql(plan('CHAT', ', adjustment: { multiplier: 1.2 }'));
     expect(res.errors).toBeUndefined();
