@@ -35,8 +35,8 @@ export interface Table {
   rows: Cell[][];
 }
 
-/** A value of a table: text, a number, an instant (the GraphQL executor's Date before serialisation) or none. */
-export type Cell = string | number | Date | null;
+/** A value of a table: text, a number, a flag, an instant (the GraphQL executor's Date before serialisation) or none. */
+export type Cell = string | number | boolean | Date | null;
 
 /** A cell as CSV text: ISO 8601 for instants (as the API serialises them), full precision for numbers, empty for null. */
 export function cellText(value: Cell): string {
@@ -97,6 +97,9 @@ const withAdjustment = (args: Record<string, unknown>, read: (name: string) => s
 interface IntervalAnswer {
   start: string | Date;
   localStart: string;
+  open: boolean;
+  arrivals: number;
+  carriedContacts: number;
   contacts: number;
   agents: number;
   scheduledAgents: number;
@@ -112,9 +115,20 @@ interface PointAnswer {
   intervals: { level: number; lower: number; upper: number }[];
 }
 
-const INTERVAL_FIELDS = 'start localStart contacts agents scheduledAgents serviceLevel averageSpeedOfAnswer occupancy abandonRate';
-const INTERVAL_COLUMNS = ['contacts', 'agents', 'scheduled_agents', 'service_level', 'average_speed_of_answer', 'occupancy', 'abandon_rate'];
-const intervalValues = (i: IntervalAnswer) => [i.contacts, i.agents, i.scheduledAgents, i.serviceLevel, i.averageSpeedOfAnswer, i.occupancy, i.abandonRate];
+const INTERVAL_FIELDS = 'start localStart open arrivals carriedContacts contacts agents scheduledAgents serviceLevel averageSpeedOfAnswer occupancy abandonRate';
+// `open` is the calendar's, the same in a scenario: one column, before the baseline's.
+const INTERVAL_COLUMNS = ['arrivals', 'carried_contacts', 'contacts', 'agents', 'scheduled_agents', 'service_level', 'average_speed_of_answer', 'occupancy', 'abandon_rate'];
+const intervalValues = (i: IntervalAnswer) => [
+  i.arrivals,
+  i.carriedContacts,
+  i.contacts,
+  i.agents,
+  i.scheduledAgents,
+  i.serviceLevel,
+  i.averageSpeedOfAnswer,
+  i.occupancy,
+  i.abandonRate,
+];
 
 export const STAFFING_PLAN_EXPORT: ForecastExport = {
   name: 'staffing-plan',
@@ -127,11 +141,12 @@ export const STAFFING_PLAN_EXPORT: ForecastExport = {
     const plan = answer as { channel: string; intervals: IntervalAnswer[]; scenario: { intervals: IntervalAnswer[] } | null };
     const scenario = plan.scenario?.intervals;
     return {
-      columns: ['channel', 'start', 'local_start', ...INTERVAL_COLUMNS, ...(scenario ? INTERVAL_COLUMNS.map((c) => `scenario_${c}`) : [])],
+      columns: ['channel', 'start', 'local_start', 'open', ...INTERVAL_COLUMNS, ...(scenario ? INTERVAL_COLUMNS.map((c) => `scenario_${c}`) : [])],
       rows: plan.intervals.map((i, k) => [
         plan.channel,
         i.start,
         i.localStart,
+        i.open,
         ...intervalValues(i),
         ...(scenario ? intervalValues(scenario[k]) : []),
       ]),

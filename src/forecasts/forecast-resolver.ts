@@ -18,7 +18,7 @@ import { ForecastGranularityEnum, PredictionInterval, VolumeForecast, type Forec
 import { checkLevels, checkNumber } from './forecast-validation';
 import { nextBuckets } from './future-buckets';
 import { checkAdjustment, scenarioForecast, VolumeAdjustmentInput } from './volume-adjustment';
-import { computeVolumeForecast } from './volume-forecast';
+import { computeVolumeForecast, type VolumeForecastRequest } from './volume-forecast';
 import { periodArgumentCost } from '../metrics/query-cost';
 import { checkEventsArgument, ForecastEventInput, forecastEventsFor } from './forecast-events';
 
@@ -46,6 +46,14 @@ export async function cached<T>(ctx: ApiContext, key: unknown[], compute: () => 
   if (ctx.config.FORECAST_CACHE_ENTRIES === 0) return compute();
   const version = await dataVersion(ctx.sql);
   return forecastCache(ctx).get(JSON.stringify([FORECAST_RESULT_VERSION, ...key, ctx.caller.scope, ctx.config.PARTNER_MIN_GROUP_SIZE, version]), compute);
+}
+
+/**
+ * The volume forecast of a segment, through the cache: ticketVolumeForecast and staffingPlan both read it here, so a
+ * plan's contacts are the forecast (model, choice by backtest and accuracy) the same history and horizon give.
+ */
+export function volumeForecast(ctx: ApiContext, req: VolumeForecastRequest): Promise<VolumeForecast> {
+  return cached(ctx, ['volume', req], () => computeVolumeForecast(ctx, req));
 }
 
 /** Reads a metric-style period argument with the configured limits. */
@@ -140,7 +148,7 @@ export class ForecastResolver {
     const events = await forecastEventsFor(ctx, filter, checkEventsArgument(args.events), args.holidays);
     const req = { history, granularity: args.granularity, horizon, levels, filter, events };
     // The baseline is the same (and cached under the same key) with or without a scenario.
-    const baseline = await cached(ctx, ['volume', req], () => computeVolumeForecast(ctx, req));
+    const baseline = await volumeForecast(ctx, req);
     return { ...baseline, scenario: adjustment ? scenarioForecast(baseline.forecast, args.granularity, adjustment) : null };
   }
 

@@ -32,6 +32,22 @@ export interface IntervalRequirement {
   abandonRate: number | null;
 }
 
+/** The requirement of an interval the desk is closed in: nobody scheduled, nothing answered. */
+const CLOSED: Omit<IntervalRequirement, 'contacts'> = { agents: 0, scheduledAgents: 0, serviceLevel: null, averageSpeedOfAnswer: null, occupancy: 0, abandonRate: null };
+
+/**
+ * The requirement of each interval when only the `open` ones are staffed (contacts of closed intervals must already be
+ * carried into open ones, see carryClosedContacts). The open intervals are planned as one sequence, so the workload
+ * model spreads work over open time only: its response target counts business time, as a closed desk answers nothing.
+ */
+export function planOpenStaffing(contacts: number[], open: boolean[], model: StaffingModel, p: StaffingParameters): IntervalRequirement[] {
+  const openIndexes = contacts.map((_, k) => k).filter((k) => open[k]);
+  const planned = planStaffing(openIndexes.map((k) => contacts[k]), model, p);
+  const out: IntervalRequirement[] = contacts.map((c) => ({ ...CLOSED, contacts: c }));
+  openIndexes.forEach((k, j) => (out[k] = planned[j]));
+  return out;
+}
+
 /**
  * Required agents per interval for a series of forecast contacts under the channel's model: Erlang C (or Erlang A when
  * callers abandon) for a live queue, Erlang C on session slots for chat, and the deadline workload model for

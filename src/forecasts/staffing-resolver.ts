@@ -1,6 +1,5 @@
 import { DateTimeResolver } from 'graphql-scalars';
 import { Args, ArgsType, Ctx, Field, Float, Int, ObjectType, Query, Resolver } from 'type-graphql';
-import { forecast } from '../../forecasting';
 import type { ApiContext } from '../api/context';
 import { ApiError, ErrorCode } from '../api/errors';
 import type { Channel } from '../data/domain';
@@ -13,13 +12,14 @@ import type { Period } from '../metrics/period';
 import { metricByName } from '../metrics/registry';
 import { assertFilterInScope, assertMetricInScope, effectiveFilter } from '../metrics/scope';
 import { SqlParams } from '../metrics/sql-params';
-import { cached } from './forecast-resolver';
+import { cached, volumeForecast } from './forecast-resolver';
 import { BacktestAccuracy } from './forecast-types';
 import { checkNumber } from './forecast-validation';
 import { nextBuckets } from './future-buckets';
-import { planStaffing, type StaffingModel, type StaffingParameters } from './staffing-plan';
+import { carryClosedContacts, closedRunBeforePlan, openIntervals, staffingCalendar } from './staffing-calendar';
+import { planOpenStaffing, type StaffingModel, type StaffingParameters } from './staffing-plan';
 import { adjustSeries, checkAdjustment, VolumeAdjustmentInput } from './volume-adjustment';
-import { loadVolumeHistory, toBacktestAccuracy } from './volume-forecast';
+import { loadVolumeHistory } from './volume-forecast';
 
 /** Channels answered live; the others are worked asynchronously against a response-time target. */
 const LIVE_CHANNELS: readonly Channel[] = ['phone', 'chat'];
@@ -52,7 +52,10 @@ class StaffingPlanArgs {
 class StaffingInterval {
   @Field(() => DateTimeResolver) start: Date;
   @Field(() => String) localStart: string;
-  @Field(() => Float, { description: 'Forecast contacts in the interval.' }) contacts: number;
+  @Field(() => Boolean, { description: "Whether the channel's business calendar is open in the interval (for any part of it); always true without a calendar." }) open: boolean;
+  @Field(() => Float, { description: 'Forecast contacts arriving in the interval, open or not.' }) arrivals: number;
+  @Field(() => Float, { description: 'Contacts that arrived while closed and are worked in this interval (the first open one after them).' }) carriedContacts: number;
+  @Field(() => Float, { description: 'Contacts to work in the interval: its arrivals plus carriedContacts when open, 0 when closed.' }) contacts: number;
   @Field(() => Int, { description: 'Productive agents needed.' }) agents: number;
   @Field(() => Int, { description: 'Agents to schedule after shrinkage.' }) scheduledAgents: number;
   @Field(() => Float, { nullable: true, description: 'Expected share answered within target (live channels).' }) serviceLevel: number | null;
@@ -64,7 +67,9 @@ class StaffingInterval {
 @ObjectType({ description: 'Daily totals of a staffing plan.' })
 class StaffingDay {
   @Field(() => String, { description: 'Local date, YYYY-MM-DD.' }) date: string;
-  @Field(() => Float) contacts: number;
+  @Field(() => Float, { description: 'Forecast contacts arriving on the day.' }) arrivals: number;
+  @Field(() => Float, { description: 'Contacts worked on the day that arrived while closed (on the day or before it).' }) carriedContacts: number;
+  @Field(() => Float, { description: 'Contacts worked on the day: Σ contacts of its intervals.' }) contacts: number;
   @Field(() => Float, { description: 'Σ scheduled agents × interval length.' }) agentHours: number;
   @Field(() => Float, { description: 'Σ productive agents × interval length.' }) productiveAgentHours: number;
   @Field(() => Float, { description: 'agentHours / hoursPerFte.' }) fte: number;
@@ -73,7 +78,13 @@ class StaffingDay {
 
 @ObjectType({ description: 'Totals of a whole staffing plan.' })
 class StaffingTotals {
-  @Field(() => Float) contacts: number;
+  @Field(() => Float, { description: 'Forecast contacts arriving over the plan.' }) arrivals: number;
+  @Field(() => Float, { description: 'Contacts worked in the plan that arrived while closed (openingBacklog included).' }) carriedContacts: number;
+  @Field(() => Float, {
+    description: "Contacts that arrive after the plan's last open interval, left for the next opening after the plan: contacts + carriedBeyondPlan = arrivals + openingBacklog.",
+  })
+  carriedBeyondPlan: number;
+  @Field(() => Float, { description: 'Contacts worked in the plan.' }) contacts: number;
   @Field(() => Float, { description: 'Σ scheduled agents × interval length.' }) agentHours: number;
   @Field(() => Float, { description: 'agentHours / hoursPerFte / days: the FTE needed on an average day of the plan.' }) fte: number;
   @Field(() => Int) peakScheduledAgents: number;
@@ -95,8 +106,15 @@ class StaffingPlan {
   @Field(() => String, { description: "'measured' or 'argument'." }) ahtSource: string;
   @Field(() => Float, { nullable: true }) patienceSeconds: number | null;
   @Field(() => Float, { nullable: true, description: 'Measured abandonment rate over the history, %.' }) measuredAbandonmentRate: number | null;
-  @Field(() => String) forecastModel: string;
-  @Field(() => BacktestAccuracy, { nullable: true }) forecastAccuracy: BacktestAccuracy | null;
+  @Field(() => String, { nullable: true, description: 'The business calendar whose opening hours and holidays the plan follows; null when none applies to the channel (open around the clock).' })
+  calendar: string | null;
+  @Field(() => String, { nullable: true, description: "The calendar's time zone (opening hours are local to it)." }) calendarTimezone: string | null;
+  @Field(() => Float, {
+    description: "Contacts counted in the history's closed hours just before `from` (e.g. a weekend before a Monday plan), carried into the plan's first open interval; 0 without a calendar.",
+  })
+  openingBacklog: number;
+  @Field(() => String, { description: "The volume forecast's model: the one ticketVolumeForecast chooses for the channel's hourly history." }) forecastModel: string;
+  @Field(() => BacktestAccuracy, { nullable: true, description: "The volume forecast's rolling-origin backtest accuracy." }) forecastAccuracy: BacktestAccuracy | null;
   @Field(() => [StaffingInterval]) intervals: StaffingInterval[];
   @Field(() => [StaffingDay]) days: StaffingDay[];
   @Field(() => StaffingTotals) totals: StaffingTotals;
@@ -163,8 +181,12 @@ export class StaffingResolver {
     const adjustment = args.adjustment ? checkAdjustment(args.adjustment) : null;
 
     const history: Period = { from: new Date(args.from.getTime() - historyDays * 86_400_000), to: args.from, timezone: args.timezone };
+    // Chosen outside the cache, and part of its key (with the note naming the other candidates): setting a calendar
+    // again gives it a new id, so a plan never follows opening hours that have since changed (the data version only
+    // follows imports).
+    const choice = await staffingCalendar(ctx, args.channel, filter, history);
     // The baseline is the same (and cached under the same key) with or without a scenario.
-    const key = ['staffing', { ...args, adjustment: undefined, from: args.from.toISOString() }, filter];
+    const key = ['staffing', { ...args, adjustment: undefined, from: args.from.toISOString() }, filter, choice];
     // Totals and scenario are derived after the cache, so entries cached before they existed still serve.
     const cachedPlan = await cached(ctx, key, async (): Promise<Omit<StaffingPlan, 'totals' | 'scenario'>> => {
       const [buckets, aht, abandonment] = await Promise.all([
@@ -183,26 +205,40 @@ export class StaffingResolver {
         if (patienceSeconds && patienceSeconds > 0) model = 'erlang-a';
       }
 
-      // Hourly forecast (daily and weekly seasonality), spread evenly over the intervals of each hour.
-      const values = buckets.map((b) => b.value ?? 0);
+      // The hours of the plan's local days (23 or 25 across a DST change).
       const hours = await nextBuckets(ctx.sql, buckets[buckets.length - 1].localStart, 'hour', args.timezone, days * 24 + 2);
       const end = await planEnd(ctx, args.from, days, args.timezone);
       const planHours = hours.filter((h) => h.start.getTime() < end.getTime());
-      const result = forecast(values, { horizon: planHours.length, periods: [24, 168], levels: [80, 95] });
+      // ticketVolumeForecast's answer for this history, hourly, over the plan's hours: one forecast, not a second model.
+      const volume = await volumeForecast(ctx, { history, granularity: 'hour', horizon: planHours.length, levels: [80, 95], filter });
+      // Each hour's forecast spread evenly over its intervals.
       const perHour = 60 / args.intervalMinutes;
-      const intervals = planHours.flatMap((h, i) =>
+      const slots = planHours.flatMap((h, i) =>
         Array.from({ length: perHour }, (_, j) => ({
           start: new Date(h.start.getTime() + j * intervalSeconds * 1000),
           localStart: `${h.localStart.slice(0, 14)}${String(j * args.intervalMinutes).padStart(2, '0')}:00`,
-          contacts: result.mean[i] / perHour,
+          arrivals: volume.forecast[i].value / perHour,
         })),
       );
-      const planned = planIntervals(intervals, model, staffingParameters(args, ahtSeconds, patienceSeconds));
-      const empty = values.filter((v) => v === 0).length / values.length;
+      const [open, counted] = await Promise.all([
+        openIntervals(ctx, choice.calendar, slots.map((s) => s.start), intervalSeconds),
+        closedRunBeforePlan(ctx, choice.calendar, buckets),
+      ]);
+      // A count of a few tickets could single them out for a partner under a minimum group size.
+      const withheld = counted > 0 && counted < ctx.loaders.minGroupSize;
+      const openingBacklog = withheld ? 0 : counted;
+      const planned = planIntervals(
+        slots.map((s, k) => ({ ...s, open: open[k] })),
+        openingBacklog,
+        model,
+        staffingParameters(args, ahtSeconds, patienceSeconds),
+      );
       const notes = [
         args.ahtSeconds == null ? `Handle time ${Math.round(ahtSeconds)} s is the measured average over the history.` : null,
-        empty > 0.5 ? `${Math.round(empty * 100)}% of the history's hours have no ${args.channel} tickets; the forecast and the plan are unreliable.` : null,
-        result.note ?? null,
+        calendarNote(choice.calendar, planned, openingBacklog, model),
+        withheld ? 'The contacts waiting from before the plan are fewer than the minimum group size and are left out.' : null,
+        choice.note,
+        volume.note,
       ].filter(Boolean);
       return {
         channel: args.channel,
@@ -211,19 +247,25 @@ export class StaffingResolver {
         ahtSource: args.ahtSeconds == null ? 'measured' : 'argument',
         patienceSeconds,
         measuredAbandonmentRate: abandonment.value,
-        forecastModel: result.description,
-        forecastAccuracy: toBacktestAccuracy(result),
+        calendar: choice.calendar?.name ?? null,
+        calendarTimezone: choice.calendar?.timezone ?? null,
+        openingBacklog,
+        forecastModel: volume.modelDescription,
+        forecastAccuracy: volume.accuracy,
         intervals: planned,
         days: dailyTotals(planned, intervalSeconds, args.hoursPerFte),
         note: notes.length ? notes.join(' ') : null,
       };
     });
-    const baseline = { ...cachedPlan, totals: planTotals(cachedPlan.intervals, intervalSeconds, args.hoursPerFte, days) };
+    const baseline = { ...cachedPlan, totals: planTotals(cachedPlan.intervals, cachedPlan.openingBacklog, intervalSeconds, args.hoursPerFte, days) };
     if (!adjustment) return { ...baseline, scenario: null };
-    // Arithmetic on the baseline's forecast contacts, planned with the baseline's handle time, model and targets.
-    const adjusted = adjustSeries(baseline.intervals.map((i) => ({ localStart: i.localStart, value: i.contacts })), args.intervalMinutes, adjustment);
+    // Arithmetic on the baseline's forecast arrivals (by the local day they arrive on), carried and planned with the
+    // baseline's opening hours, handle time, model and targets.
+    const adjusted = adjustSeries(baseline.intervals.map((i) => ({ localStart: i.localStart, value: i.arrivals })), args.intervalMinutes, adjustment);
     const scenario = planIntervals(
-      baseline.intervals.map((i, k) => ({ start: new Date(i.start), localStart: i.localStart, contacts: adjusted[k].value })),
+      baseline.intervals.map((i, k) => ({ start: new Date(i.start), localStart: i.localStart, arrivals: adjusted[k].value, open: i.open })),
+      // Counted, not forecast: the scenario does not scale it.
+      baseline.openingBacklog,
       baseline.model,
       staffingParameters(args, baseline.ahtSeconds, baseline.patienceSeconds),
     );
@@ -232,7 +274,7 @@ export class StaffingResolver {
       scenario: {
         intervals: scenario,
         days: dailyTotals(scenario, intervalSeconds, args.hoursPerFte),
-        totals: planTotals(scenario, intervalSeconds, args.hoursPerFte, days),
+        totals: planTotals(scenario, baseline.openingBacklog, intervalSeconds, args.hoursPerFte, days),
       },
     };
   }
@@ -253,10 +295,37 @@ function staffingParameters(args: StaffingPlanArgs, ahtSeconds: number, patience
   };
 }
 
-/** The requirement of each interval for its forecast contacts. */
-function planIntervals(intervals: { start: Date; localStart: string; contacts: number }[], model: StaffingModel, p: StaffingParameters): StaffingInterval[] {
-  const requirements = planStaffing(intervals.map((i) => i.contacts), model, p);
-  return intervals.map((i, k) => ({ ...i, ...requirements[k], contacts: i.contacts }));
+/** The requirement of each interval: closed intervals' arrivals carried into the next open one, only open ones staffed. */
+function planIntervals(
+  intervals: { start: Date; localStart: string; arrivals: number; open: boolean }[],
+  openingBacklog: number,
+  model: StaffingModel,
+  p: StaffingParameters,
+): StaffingInterval[] {
+  const open = intervals.map((i) => i.open);
+  const carried = carryClosedContacts(intervals.map((i) => i.arrivals), open, openingBacklog);
+  const requirements = planOpenStaffing(carried.contacts, open, model, p);
+  return intervals.map((i, k) => ({ ...i, ...requirements[k], carriedContacts: carried.carried[k], contacts: carried.contacts[k] }));
+}
+
+/** What the plan's opening hours mean for it, in a sentence or two. */
+function calendarNote(calendar: { name: string; timezone: string } | null, intervals: StaffingInterval[], openingBacklog: number, model: StaffingModel): string {
+  if (!calendar) return 'No business calendar applies to this channel: the plan is open around the clock.';
+  const closed = intervals.filter((i) => !i.open).length;
+  // Without an open interval, nothing is worked: what waited before the plan waits beyond it.
+  const anyOpen = closed < intervals.length;
+  const carried = intervals.reduce((s, i) => s + i.carriedContacts, 0) - (anyOpen ? openingBacklog : 0);
+  let beyond = anyOpen ? 0 : openingBacklog;
+  for (let k = intervals.length - 1; k >= 0 && !intervals[k].open; k--) beyond += intervals[k].arrivals;
+  const round = (x: number) => Math.round(x * 10) / 10;
+  return (
+    `The plan follows business calendar '${calendar.name}' (${calendar.timezone}): ${closed} of ${intervals.length} intervals are closed and not staffed; ` +
+    `${round(carried)} contacts forecast while closed are carried into the first open interval after them` +
+    (openingBacklog > 0 && anyOpen ? `, as are the ${round(openingBacklog)} that arrived in the closed hours before the plan` : '') +
+    (beyond > 0 ? `, and ${round(beyond)} arriving after the last opening are left for the first opening after the plan` : '') +
+    '.' +
+    (model === 'workload' ? ' The response target counts open time only.' : carried + openingBacklog > 0 ? ' Each carried backlog is planned as extra contacts of its interval (an approximation of a burst at opening).' : '')
+  );
 }
 
 /** Agent-hours, FTE and peaks per local day. */
@@ -264,7 +333,9 @@ function dailyTotals(intervals: StaffingInterval[], intervalSeconds: number, hou
   const byDay = new Map<string, StaffingDay>();
   for (const i of intervals) {
     const date = i.localStart.slice(0, 10);
-    const day = byDay.get(date) ?? { date, contacts: 0, agentHours: 0, productiveAgentHours: 0, fte: 0, peakScheduledAgents: 0 };
+    const day = byDay.get(date) ?? { date, arrivals: 0, carriedContacts: 0, contacts: 0, agentHours: 0, productiveAgentHours: 0, fte: 0, peakScheduledAgents: 0 };
+    day.arrivals += i.arrivals;
+    day.carriedContacts += i.carriedContacts;
     day.contacts += i.contacts;
     day.agentHours += (i.scheduledAgents * intervalSeconds) / 3600;
     day.productiveAgentHours += (i.agents * intervalSeconds) / 3600;
@@ -276,14 +347,22 @@ function dailyTotals(intervals: StaffingInterval[], intervalSeconds: number, hou
 }
 
 /** The whole plan's totals; the service level is weighted by contacts, so quiet intervals count little. */
-function planTotals(intervals: StaffingInterval[], intervalSeconds: number, hoursPerFte: number, days: number): StaffingTotals {
+function planTotals(intervals: StaffingInterval[], openingBacklog: number, intervalSeconds: number, hoursPerFte: number, days: number): StaffingTotals {
   let contacts = 0;
+  let arrivals = 0;
+  let carriedContacts = 0;
+  // Waiting from before the plan until its first open interval.
+  let carriedBeyondPlan = openingBacklog;
   let agentHours = 0;
   let peakScheduledAgents = 0;
   let answered = 0;
   let queued = 0;
   for (const i of intervals) {
     contacts += i.contacts;
+    arrivals += i.arrivals;
+    carriedContacts += i.carriedContacts;
+    // What closed intervals received and no later open one worked.
+    carriedBeyondPlan = i.open ? 0 : carriedBeyondPlan + i.arrivals;
     agentHours += (i.scheduledAgents * intervalSeconds) / 3600;
     peakScheduledAgents = Math.max(peakScheduledAgents, i.scheduledAgents);
     if (i.serviceLevel !== null) {
@@ -291,7 +370,7 @@ function planTotals(intervals: StaffingInterval[], intervalSeconds: number, hour
       queued += i.contacts;
     }
   }
-  return { contacts, agentHours, fte: agentHours / hoursPerFte / days, peakScheduledAgents, serviceLevel: queued > 0 ? answered / queued : null };
+  return { arrivals, carriedContacts, carriedBeyondPlan, contacts, agentHours, fte: agentHours / hoursPerFte / days, peakScheduledAgents, serviceLevel: queued > 0 ? answered / queued : null };
 }
 
 /** The instant `days` local days after `from` in the zone. */

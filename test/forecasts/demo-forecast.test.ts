@@ -58,6 +58,33 @@ describe('forecasts on the demo data', () => {
     expect(f.accuracy.mase).toBeLessThan(f.accuracy.seasonalNaiveMase);
   });
 
+  it('staffs chat on the demo data only while its business calendar is open', async () => {
+    const query = `{ staffingPlan(channel: CHAT, from: "2026-11-01T00:00:00Z", days: 7, intervalMinutes: 30) {
+        calendar openingBacklog note days { date arrivals carriedContacts contacts agentHours fte }
+        totals { arrivals carriedContacts carriedBeyondPlan contacts agentHours fte }
+        intervals { localStart open carriedContacts scheduledAgents } } }`;
+    const around = await api.graphql(query);
+    expect(around.errors).toBeUndefined();
+    // Without a calendar a few chats at night staff the whole Sunday.
+    expect(around.data.staffingPlan.days[0].agentHours).toBeGreaterThan(24);
+    const hours = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY'].map((d) => `{ day: ${d}, opens: "09:00", closes: "17:00" }`).join(', ');
+    expect((await api.graphql(`mutation { setBusinessCalendar(input: { name: "chat", timezone: "UTC", hours: [${hours}], channels: [CHAT] }) { name } }`)).errors).toBeUndefined();
+    try {
+      const res = await api.graphql(query);
+      expect(res.errors).toBeUndefined();
+      const p = res.data.staffingPlan;
+      expect(p.calendar).toBe('chat');
+      expect(p.days[0]).toMatchObject({ date: '2026-11-01', contacts: 0, agentHours: 0 });
+      expect(p.days[0].arrivals).toBeCloseTo(around.data.staffingPlan.days[0].arrivals, 9);
+      for (const i of p.intervals) if (!i.open) expect(i.scheduledAgents).toBe(0);
+      expect(p.days[1].carriedContacts).toBeGreaterThan(p.days[0].arrivals);
+      expect(p.totals.contacts + p.totals.carriedBeyondPlan).toBeCloseTo(p.totals.arrivals + p.openingBacklog, 6);
+      expect(p.totals.agentHours).toBeLessThan(around.data.staffingPlan.totals.agentHours);
+    } finally {
+      await api.graphql(`mutation { removeBusinessCalendar(name: "chat") }`);
+    }
+  });
+
   it('finds a spike imported into the data among the daily anomalies', async () => {
     spikeDir = mkdtempSync(join(tmpdir(), 'deskmetrics-spike-'));
     const rows = Array.from({ length: 250 }, (_, i) => `SPIKE${i},chat,2026-10-14T${String(8 + (i % 10)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:00Z`);

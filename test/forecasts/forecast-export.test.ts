@@ -16,8 +16,8 @@ const SEED_CHAT = `
 
 const PLAN_QUERY = `{ staffingPlan(channel: CHAT, from: "2025-03-03T00:00:00Z", days: 2, historyDays: 28, ahtSeconds: 300,
     intervalMinutes: 60, adjustment: { multiplier: 1.2, days: [{ date: "2025-03-04", volume: 250 }] }) {
-    channel intervals { start localStart contacts agents scheduledAgents serviceLevel averageSpeedOfAnswer occupancy abandonRate }
-    scenario { intervals { start localStart contacts agents scheduledAgents serviceLevel averageSpeedOfAnswer occupancy abandonRate } } } }`;
+    channel intervals { start localStart open arrivals carriedContacts contacts agents scheduledAgents serviceLevel averageSpeedOfAnswer occupancy abandonRate }
+    scenario { intervals { start localStart arrivals carriedContacts contacts agents scheduledAgents serviceLevel averageSpeedOfAnswer occupancy abandonRate } } } }`;
 const PLAN_URL = '/export/staffing-plan.csv?channel=chat&from=2025-03-03T00:00:00Z&days=2&historyDays=28&ahtSeconds=300&intervalMinutes=60&multiplier=1.2&day=2025-03-04%3D250';
 const PLAN_PARAMETERS = { channel: 'chat', from: '2025-03-03T00:00:00Z', days: '2', historyDays: '28', ahtSeconds: '300', intervalMinutes: '60', multiplier: '1.2', day: ['2025-03-04=250'] };
 
@@ -44,6 +44,10 @@ describe('CSV exports', () => {
     api = await startTestApi({ RATE_LIMIT_BURST_COST: 1_000_000 }, { auth: true });
     await api.db.dataSource.query(SEED_CHAT);
     partnerKey = await api.createKey({ name: 'mobile-partner', role: 'partner', scope: { product: ['mobile'] } });
+    // Chat opens 08:00–18:00 on weekdays, so the plan has closed intervals and carried contacts to export.
+    const hours = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY'].map((d) => `{ day: ${d}, opens: "08:00", closes: "18:00" }`).join(', ');
+    const calendar = await api.graphql(`mutation { setBusinessCalendar(input: { name: "chat-desk", timezone: "UTC", hours: [${hours}], channels: [CHAT] }) { name } }`);
+    expect(calendar.errors).toBeUndefined();
   });
   afterAll(async () => api?.close());
 
@@ -57,12 +61,17 @@ describe('CSV exports', () => {
     expect(answer.errors).toBeUndefined();
     const plan = answer.data.staffingPlan;
     expect(rows).toHaveLength(plan.intervals.length);
+    expect(rows.filter((r) => r.open === 'false')).toHaveLength(2 * 14);
+    expect(rows.filter((r) => Number(r.carried_contacts) > 0).map((r) => r.local_start)).toEqual(['2025-03-03T08:00:00', '2025-03-04T08:00:00']);
     rows.forEach((row, k) => {
       const [b, s] = [plan.intervals[k], plan.scenario.intervals[k]];
       expect(row).toEqual({
         channel: 'chat',
         start: b.start,
         local_start: b.localStart,
+        open: String(b.open),
+        arrivals: cell(b.arrivals),
+        carried_contacts: cell(b.carriedContacts),
         contacts: cell(b.contacts),
         agents: cell(b.agents),
         scheduled_agents: cell(b.scheduledAgents),
@@ -70,6 +79,8 @@ describe('CSV exports', () => {
         average_speed_of_answer: cell(b.averageSpeedOfAnswer),
         occupancy: cell(b.occupancy),
         abandon_rate: cell(b.abandonRate),
+        scenario_arrivals: cell(s.arrivals),
+        scenario_carried_contacts: cell(s.carriedContacts),
         scenario_contacts: cell(s.contacts),
         scenario_agents: cell(s.agents),
         scenario_scheduled_agents: cell(s.scheduledAgents),

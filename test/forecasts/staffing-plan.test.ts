@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { planStaffing } from '../../src/forecasts/staffing-plan';
+import { carryClosedContacts } from '../../src/forecasts/staffing-calendar';
+import { planOpenStaffing, planStaffing } from '../../src/forecasts/staffing-plan';
 
 interface ErlangCCase {
   input: { volume: number; intervalSeconds: number; ahtSeconds: number; targetServiceLevel: number; targetAnswerSeconds: number; maxOccupancy: number; shrinkage: number };
@@ -41,5 +42,20 @@ describe('planStaffing', () => {
     const agentSeconds = plan.reduce((s, i) => s + i.agents * 1800, 0);
     expect(agentSeconds).toBeGreaterThanOrEqual(100 * 180); // all the work gets done
     expect(Math.max(...plan.map((i) => i.agents))).toBeLessThan(Math.ceil((100 * 180) / 1800)); // not all in the first interval
+  });
+
+  it('spreads asynchronous work over open intervals only, as one sequence across a closed night', () => {
+    const open = [true, true, false, false, true, true];
+    const plan = planOpenStaffing([100, 0, 0, 0, 0, 0], open, 'workload', { ...base, responseTargetSeconds: 4 * 1800 });
+    expect(plan.filter((_, k) => !open[k]).every((i) => i.agents === 0 && i.scheduledAgents === 0 && i.occupancy === 0)).toBe(true);
+    // The same work as four consecutive open intervals, the night left out.
+    const consecutive = planStaffing([100, 0, 0, 0], 'workload', { ...base, responseTargetSeconds: 4 * 1800 });
+    expect(plan.filter((_, k) => open[k]).map((i) => i.agents)).toEqual(consecutive.map((i) => i.agents));
+  });
+
+  it('carries closed arrivals into the next open interval, and after the last opening beyond the plan', () => {
+    const carried = carryClosedContacts([1, 2, 3, 4, 5, 6], [false, true, false, false, true, false], 10);
+    expect(carried).toEqual({ contacts: [0, 13, 0, 0, 12, 0], carried: [0, 11, 0, 0, 7, 0], carriedBeyondPlan: 6 });
+    expect(carryClosedContacts([1, 2], [false, false], 3)).toEqual({ contacts: [0, 0], carried: [0, 0], carriedBeyondPlan: 6 });
   });
 });
