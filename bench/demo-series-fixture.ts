@@ -6,8 +6,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../src/config/project-root';
-import { DEMO_SERIES_OPTIONS, demoVolumeSeries } from '../src/demo/demo-series';
+import { demoFixture } from '../src/demo/demo-series';
 
 const file = join(projectRoot(), 'test/fixtures/forecasting/demo-series.json');
-writeFileSync(file, `${JSON.stringify({ options: DEMO_SERIES_OPTIONS, series: demoVolumeSeries(DEMO_SERIES_OPTIONS) })}\n`);
+writeFileSync(file, `${JSON.stringify(demoFixture())}\n`);
 console.log(`wrote ${file}`);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { forecast, intervalCoverage, mase, type ModelName } from '../index';
 import { seasonalNaiveForecast } from '../models/benchmarks';
 import { projectRoot } from '../../src/config/project-root';
+import { holidayStudy, launchStudy, type DemoFixture, type EventStudyRow } from './event-study';
 import { coverageStudy, demoCoverageCases, pooledCoverage, referenceCoverageCases, STUDY_LEVELS, type CoverageRow } from './coverage-study';
 
 interface ForecastCase {
@@ -109,6 +110,25 @@ function coverageTable(rows: CoverageRow[], stlf: Map<string, number[]>): string
   return out;
 }
 
+/** Holiday and launch regressors on the demo's daily series: mean absolute error without → with the event. */
+function eventTable(demo: DemoFixture): string[] {
+  const row = (r: EventStudyRow) =>
+    `| ${r.name} | ${fmt(r.effect, 2)} | ${fmt(r.eventWeeks[0], 1)} → **${fmt(r.eventWeeks[1], 1)}** | ${fmt(r.otherWeeks[0], 1)} → ${fmt(r.otherWeeks[1], 1)} |`;
+  return [
+    "Known events on the demo data (`forecast(…, { events })`). Holidays: forecasts from 1 December for six weeks, the",
+    "earlier year's holidays in the history; launch: forecasts from two weeks after it for four weeks. Mean absolute",
+    'error per day, without → with the event as a regressor:',
+    '',
+    '| series | effect | weeks with a holiday | other weeks |',
+    '|---|---|---|---|',
+    ...holidayStudy(demo).map(row),
+    '',
+    '| series | effect | (launch weeks: in the history) | weeks after the launch |',
+    '|---|---|---|---|',
+    ...launchStudy(demo).map((r) => row(r).replace(/\| NaN → \*\*NaN\*\* \|/, '| — |')),
+  ];
+}
+
 function main(): void {
   const root = projectRoot();
   const cases = JSON.parse(readFileSync(join(root, 'test/fixtures/forecasting/forecast.json'), 'utf8')) as ForecastCase[];
@@ -137,8 +157,9 @@ function main(): void {
   lines.push('');
   lines.push(`Ours beats seasonal naive on ${beatsSnaive}/${cases.length} cases and is no worse than R's stlf on ${beatsStlf}/${cases.length}.`);
   lines.push('');
-  const demo = JSON.parse(readFileSync(join(root, 'test/fixtures/forecasting/demo-series.json'), 'utf8')) as { series: Parameters<typeof demoCoverageCases>[0] };
+  const demo = JSON.parse(readFileSync(join(root, 'test/fixtures/forecasting/demo-series.json'), 'utf8')) as DemoFixture & { series: Parameters<typeof demoCoverageCases>[0] };
   lines.push('', ...coverageTable(coverageStudy([...referenceCoverageCases(cases), ...demoCoverageCases(demo.series)]), stlfInside));
+  lines.push('', ...eventTable(demo));
   lines.push('', ...selectionStudy(cases));
   const block = lines.join('\n');
   console.log(block);

@@ -14,6 +14,7 @@ import { formatSummary, formatValidationError, progressPrinter } from '../import
 import { ImportValidationError } from '../import/import-problems';
 import { DEMO_COLUMNS, DemoOptionError, demoSource, type DemoSource } from './demo-source';
 import { formatDay } from './timestamps';
+import { demoCalendars, installDemoPlanning } from './demo-planning';
 
 /** Options of `deskmetrics demo`. */
 export interface DemoCommandOptions {
@@ -151,7 +152,9 @@ export async function runDemoCommand(
       sourceName: describeDemo(source),
       onProgress: progressPrinter(stderr),
     });
+    await installDemoPlanning(db.dataSource, source);
     stdout.write(`${formatSummary(summary)}\n`);
+    stdout.write(`With business calendars (${demoCalendars(source).map((c) => c.name).join(', ')}) and the forecast event of the demo's launch.\n`);
     return 0;
   } catch (err) {
     if (err instanceof ImportValidationError) stderr.write(`${formatValidationError(err)}\n`);
@@ -189,6 +192,7 @@ export async function loadDemoIfEmpty(dataSource: DataSource, options: LoadDemoO
     seed: source.options.seed,
   });
   const summary: ImportSummary = await importDataset(dataSource, source, { batchSize: options.batchSize, sourceName: what });
+  await installDemoPlanning(dataSource, source);
   options.log(`demo data loaded: ${summary.total.read.toLocaleString('en-US')} records in ${summary.total.seconds.toFixed(1)} s`, {
     importRun: summary.runId,
     records: Object.fromEntries(summary.files.map((f) => [f.file.replace(/^demo:/, ''), f.inserted])),

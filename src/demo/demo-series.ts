@@ -3,6 +3,7 @@
  * (the same records `deskmetrics demo` loads). The forecasting library's accuracy report and interval-coverage tests
  * read them as a fixture, so the library itself never touches the server or a database.
  */
+import { demoHolidays, demoLaunchEvent } from './demo-planning';
 import { demoSource, type DemoOptions } from './demo-source';
 
 export interface DemoSeries {
@@ -26,6 +27,7 @@ const DAILY: Segment[] = [
   { name: 'chat', test: (t) => t.channel === 'chat' },
   { name: 'phone', test: (t) => t.channel === 'phone' },
   { name: 'product api', test: (t) => t.product === 'api' },
+  { name: 'product mobile-app', test: (t) => t.product === 'mobile-app' },
   { name: 'tier enterprise', test: (t) => t.tier === 'enterprise' },
 ];
 const HOURLY: Segment[] = DAILY.filter((s) => s.name === 'chat' || s.name === 'email');
@@ -65,3 +67,14 @@ export function demoVolumeSeries(options: DemoOptions): DemoSeries[] {
 
 /** The dataset `npm start` loads by default (100,000 tickets, seed 42). */
 export const DEMO_SERIES_OPTIONS: DemoOptions = { tickets: 100_000, seed: 42 };
+
+/** The fixture: the series, and the dates of the demo's holidays and launch (the known events of its forecasts). */
+export function demoFixture(): { options: DemoOptions; holidays: string[]; launch: string[]; series: DemoSeries[] } {
+  const source = demoSource(DEMO_SERIES_OPTIONS);
+  return {
+    options: DEMO_SERIES_OPTIONS,
+    holidays: demoHolidays(source),
+    launch: demoLaunchEvent(source)?.dates ?? [],
+    series: demoVolumeSeries(DEMO_SERIES_OPTIONS),
+  };
+}

@@ -8,6 +8,7 @@ import {
   HOURLY,
   MONTHLY,
   PRODUCT_SHARES,
+  PRODUCTS,
   SIGNUP_MONTHLY,
   TEAMS,
   TIER_CUSTOMER_SHARES,
@@ -74,6 +75,8 @@ export class DemoWorld {
   readonly dayPressure: Float64Array;
   /** Incident days (for documentation and tests): day index, product, volume factor for that product. */
   readonly incidents: { day: number; product: number; factor: number }[] = [];
+  /** The planned launch (a product's volume surges for two days), or null in a window too short for one. */
+  launch: { day: number; product: number; factors: [number, number] } | null = null;
 
   // Customers, sorted by sign-up.
   readonly customerCount: number;
@@ -208,6 +211,8 @@ export class DemoWorld {
       }
     }
 
+    this.addLaunch(extra);
+
     let total = 0;
     let seasonalSum = 0;
     const lambda = new Float64Array(days);
@@ -231,6 +236,30 @@ export class DemoWorld {
     const trend = new Float64Array(days);
     for (let d = 0; d < days; d++) trend[d] = (this.tickets * growth[d] * meanSeasonal) / total;
     return trend;
+  }
+
+  /**
+   * A planned launch eight weeks before the end (the first weekday from there with no incident around it): the mobile
+   * app's volume is 2.2 times its usual on the day and 1.5 times the next, through the incident machinery (its tickets
+   * arrive from 09:00, and queues lengthen). Forecasts see it as a known event (demoPlanning).
+   */
+  private addLaunch(extra: Float64Array): void {
+    const { days, startSec } = this;
+    const product = PRODUCTS.indexOf('mobile-app');
+    const factors: [number, number] = [2.2, 1.5];
+    for (let d = days - 56; d >= 7 && d + 2 < days; d++) {
+      const wd = DemoWorld.weekday(startSec + d * DAY);
+      if (wd === 0 || wd === 6 || wd === 5) continue;
+      if ([d - 1, d, d + 1, d + 2].some((x) => this.incidentProduct[x] >= 0)) continue;
+      factors.forEach((factor, k) => {
+        extra[d + k] = PRODUCT_SHARES[product] * (factor - 1);
+        this.incidentProduct[d + k] = product;
+        this.incidentStartHour[d + k] = k === 0 ? 9 : 6;
+        this.incidentHours[d + k] = k === 0 ? 10 : 14;
+      });
+      this.launch = { day: d, product, factors };
+      return;
+    }
   }
 
   /** Customers: 30% signed up before the window, the rest during it (growing); tier, product, and a monthly churn draw. */

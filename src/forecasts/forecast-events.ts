@@ -13,6 +13,7 @@ import { SegmentFilterInput } from '../metrics/targets/segment-filter-input';
 import { checkedFilter } from '../metrics/targets/target-resolver';
 import { filterKey } from '../metrics/targets/target-loader';
 import { isCalendarDate } from '../time/calendar-date';
+import { storeForecastEvent } from './forecast-event-store';
 import type { ForecastGranularity } from './forecast-types';
 
 @InputType({ description: 'A known event for a volume forecast: a holiday, closure, launch or campaign.' })
@@ -180,13 +181,8 @@ export class ForecastEventResolver {
   ): Promise<ForecastEventInfo> {
     const e = checkEventInput(input, 'event');
     const filter = checkedFilter('ticketVolume', segment, 'segment');
-    const [row] = await ctx.sql.query<{ updated_at: Date }>(
-      `INSERT INTO forecast_events (name, dates, multiplier, filter) VALUES ($1, $2::date[], $3, $4::jsonb)
-       ON CONFLICT (name) DO UPDATE SET dates = EXCLUDED.dates, multiplier = EXCLUDED.multiplier, filter = EXCLUDED.filter, updated_at = now()
-       RETURNING updated_at`,
-      [e.name, e.dates, e.multiplier ?? null, JSON.stringify(filter)],
-    );
-    return { name: e.name, dates: e.dates, multiplier: e.multiplier ?? null, segment: filterKey(filter), updatedAt: new Date(row.updated_at) };
+    const updatedAt = await storeForecastEvent(ctx.sql, e, filter);
+    return { name: e.name, dates: e.dates, multiplier: e.multiplier ?? null, segment: filterKey(filter), updatedAt };
   }
 
   @Authorized('admin')

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEMO_SERIES_OPTIONS, demoVolumeSeries } from '../../src/demo/demo-series';
+import { demoFixture, demoVolumeSeries } from '../../src/demo/demo-series';
 
 describe('test/fixtures/forecasting/demo-series.json', () => {
   it('matches the demo generator (regenerate with npm run fixtures:demo-series)', () => {
     const committed = JSON.parse(readFileSync(join(__dirname, '../fixtures/forecasting/demo-series.json'), 'utf8')) as unknown;
-    expect(committed).toEqual({ options: DEMO_SERIES_OPTIONS, series: demoVolumeSeries(DEMO_SERIES_OPTIONS) });
+    expect(committed).toEqual(demoFixture());
   });
 
   it('counts every ticket of the window once in the daily total', () => {

@@ -2,6 +2,7 @@ import { Arg, Authorized, Ctx, Field, InputType, Mutation, ObjectType, Query, Re
 import type { ApiContext } from '../../api/context';
 import { ChannelEnum, PriorityEnum } from '../graphql-enums';
 import { validateCalendar, WEEKDAYS, type Weekday } from './calendar-input';
+import { storeCalendar } from './calendar-store';
 
 const WeekdayEnum = Object.fromEntries(WEEKDAYS.map((d) => [d.toUpperCase(), d]));
 registerEnumType(WeekdayEnum, { name: 'Weekday' });
@@ -50,19 +51,7 @@ export class CalendarResolver {
     @Ctx() ctx: ApiContext,
   ): Promise<BusinessCalendarInfo> {
     const c = validateCalendar(input);
-    await ctx.sql.transaction(async (tx) => {
-      await tx.query(`DELETE FROM business_calendars WHERE name = $1`, [c.name]);
-      const [k] = await tx.query<{ id: string }>(
-        `INSERT INTO business_calendars (name, timezone, channels, priorities) VALUES ($1, $2, $3::text[], $4::text[]) RETURNING id`,
-        [c.name, c.timezone, c.channels, c.priorities],
-      );
-      await tx.query(
-        `INSERT INTO business_hours (calendar_id, iso_dow, opens, closes)
-         SELECT $1, x.dow, x.opens::time, x.closes::time FROM unnest($2::int[], $3::text[], $4::text[]) AS x(dow, opens, closes)`,
-        [k.id, c.intervals.map((i) => i.isoDow), c.intervals.map((i) => i.opens), c.intervals.map((i) => i.closes)],
-      );
-      await tx.query(`INSERT INTO business_holidays (calendar_id, date) SELECT $1, d::date FROM unnest($2::text[]) AS d`, [k.id, c.holidays]);
-    });
+    await ctx.sql.transaction((tx) => storeCalendar(tx, c));
     return (await this.businessCalendars(ctx)).find((k) => k.name === c.name)!;
   }
 
