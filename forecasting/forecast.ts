@@ -167,7 +167,7 @@ export function forecast(input: number[], options: ForecastOptions): ForecastRes
         .filter((s) => fullFits?.get(s.model));
     }
     if (plan && scores.length > 0) {
-      const best = preferCombination(scores);
+      const best = chooseByScore(scores);
       chosen = best.model;
       chosenScore = best;
       accuracy = { ...best.measures, origins: plan.origins.length, horizon: plan.horizon };
@@ -229,11 +229,21 @@ export function forecast(input: number[], options: ForecastOptions): ForecastRes
  */
 const COMBINATION_TOLERANCE = 0.2;
 
-/** Lowest backtest score wins, except that the combination wins near-ties. */
-function preferCombination(scores: CandidateScore[]): CandidateScore {
+/**
+ * The combination's benefit of the doubt stops short of losing clearly to seasonal naive: when seasonal naive scores
+ * more than this fraction better than the model kept, it is used instead. Falling back whenever seasonal naive
+ * scores better at all (margin 0) made the geometric-mean MASE worse on the demo's backtests (0.7509 → 0.7545) and on
+ * four public monthly series (1.410 → 1.437): three origins often rank it first by chance.
+ */
+const SEASONAL_NAIVE_MARGIN = 0.1;
+
+/** Lowest backtest score wins, except that the combination wins near-ties, unless seasonal naive clearly wins. */
+export function chooseByScore(scores: CandidateScore[]): CandidateScore {
   const best = scores.reduce((a, b) => (b.score < a.score ? b : a));
   const combination = scores.find((s) => s.model === 'stl-ets+ets-seasonal');
-  return combination && combination.score <= best.score * (1 + COMBINATION_TOLERANCE) ? combination : best;
+  const chosen = combination && combination.score <= best.score * (1 + COMBINATION_TOLERANCE) ? combination : best;
+  const snaive = scores.find((s) => s.model === 'seasonal-naive');
+  return snaive && snaive.score * (1 + SEASONAL_NAIVE_MARGIN) < chosen.score ? snaive : chosen;
 }
 
 /** Training length needed before the first backtest origin. */

@@ -44,7 +44,7 @@ function selectionStudy(cases: ForecastCase[]): string[] {
       },
     },
     {
-      label: 'seasonal naive whenever it scores better in the backtest',
+      label: 'seasonal naive whenever it scores better in the backtest (margin 0)',
       pick: (train, c) => {
         const auto = forecast(train, { period: c.period, horizon: c.horizon });
         const snaive = auto.candidates.find((x) => x.model === 'seasonal-naive');

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { forecast } from '../../forecasting';
+import { chooseByScore } from '../../forecasting/forecast';
 import { intervalMultiplier } from '../../forecasting/normal';
 import { conformalMultipliers, crossValidatedCoverage, levelRatio } from '../../forecasting/selection';
 import { coverageStudy, demoCoverageCases, pooledCoverage, referenceCoverageCases } from '../../forecasting/scripts/coverage-study';
@@ -113,5 +114,17 @@ describe('coverage of the calibrated intervals out of sample (forecast.json and 
   it('covers several segments and both granularities', () => {
     expect(rows.filter((r) => r.name.endsWith('daily')).length).toBeGreaterThanOrEqual(4);
     expect(rows.filter((r) => r.name.endsWith('hourly')).length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('chooseByScore', () => {
+  const score = (model: string, s: number) => ({ model, score: s, measures: { mae: 0, smape: 0, mase: s, coverage: [] }, scaledErrors: [] }) as never;
+  const pick = (...scores: [string, number][]) => chooseByScore(scores.map(([m, s]) => score(m, s))).model;
+
+  it('keeps the combination within 20% of the best, but not when seasonal naive wins by more than 10%', () => {
+    expect(pick(['stl-ets+ets-seasonal', 1], ['stl-ets', 0.9], ['seasonal-naive', 1.2])).toBe('stl-ets+ets-seasonal');
+    expect(pick(['stl-ets+ets-seasonal', 1], ['stl-ets', 0.8], ['seasonal-naive', 1.2])).toBe('stl-ets');
+    expect(pick(['stl-ets+ets-seasonal', 1], ['seasonal-naive', 0.95])).toBe('stl-ets+ets-seasonal');
+    expect(pick(['stl-ets+ets-seasonal', 1], ['seasonal-naive', 0.88])).toBe('seasonal-naive');
   });
 });
