@@ -5,7 +5,7 @@
  */
 import type { Pool } from 'pg';
 import { forecast, type ForecastOptions } from '../forecasting';
-import { SEASONAL_PERIODS } from '../src/forecasts/volume-forecast';
+import { SEASONAL_PERIODS } from '../src/planning/volume-forecast';
 import { percentile } from './measure';
 
 const DAY_MS = 86_400_000;

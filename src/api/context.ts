@@ -4,7 +4,7 @@ import type { Caller } from '../auth/caller';
 import type { AuditLog } from '../auth/audit-log';
 import type { Config } from '../config/config';
 import type { SqlExecutor } from '../db/sql-executor';
-import type { ForecastCache } from '../forecasts/forecast-cache';
+import type { ForecastCache } from '../planning/forecast-cache';
 import type { MetricLoaders } from '../metrics/metric-loaders';
 import type { createTargetLoader } from '../metrics/targets/target-loader';
 import type { createCalendarCountLoader } from '../metrics/business-hours/calendar-loader';

@@ -5,7 +5,7 @@ import { keysCommand } from '../auth/keys-command';
 import { ConfigError, loadConfig } from '../config/config';
 import { runDemoCommand } from '../demo/demo-command';
 import { runImportCommand } from '../import/import-command';
-import { FORECAST_EXPORTS, type ForecastExport } from '../forecasts/forecast-export';
+import { FORECAST_EXPORTS, type ForecastExport } from '../planning/forecast-export';
 import { optionName, runExportCommand } from '../server/export-command';
 import { exportParameters } from '../server/export-operation';
 import { buildApiSchema, emitGeneratedFiles } from '../server/schema';

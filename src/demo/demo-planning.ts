@@ -6,7 +6,7 @@
 import type { DataSource } from 'typeorm';
 import { validateCalendar, type CalendarInput } from '../metrics/business-hours/calendar-input';
 import { storeCalendar } from '../metrics/business-hours/calendar-store';
-import { storeForecastEvent } from '../forecasts/forecast-event-store';
+import { storeForecastEvent } from '../planning/forecast-event-store';
 import { DAY } from './demo-world';
 import type { DemoSource } from './demo-source';
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
-import { dataVersion } from '../forecasts/forecast-cache';
+import { dataVersion } from '../planning/forecast-cache';
 import type { SqlExecutor } from '../db/sql-executor';
 
 /**

@@ -5,7 +5,7 @@ import type { Config } from '../config/config';
 import { DataFolderInUseError } from '../db/data-folder-lock';
 import type { Database } from '../db/data-source';
 import type { SqlExecutor } from '../db/sql-executor';
-import { cellText, ExportParameterError, tableCsv, type ForecastExport, type Table } from '../forecasts/forecast-export';
+import { cellText, ExportParameterError, tableCsv, type ForecastExport, type Table } from '../planning/forecast-export';
 import type { CommandOutput } from '../import/import-command';
 import { openMigratedDatabase } from '../metrics/rollups/migrated-database';
 import { exportOperation, type ParameterValues } from './export-operation';

@@ -7,7 +7,7 @@ import {
   type GraphQLInputType,
   type GraphQLSchema,
 } from 'graphql';
-import { ExportParameterError, type ForecastExport } from '../forecasts/forecast-export';
+import { ExportParameterError, type ForecastExport } from '../planning/forecast-export';
 
 /**
  * Turns an export's string parameters (URL query or command-line options) into the GraphQL operation it runs. The

@@ -3,7 +3,7 @@ import type { Express, Request, Response } from 'express';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { ApiContext } from '../api/context';
 import { ErrorCode } from '../api/errors';
-import { ExportParameterError, FORECAST_EXPORTS, tableCsv, type ForecastExport } from '../forecasts/forecast-export';
+import { ExportParameterError, FORECAST_EXPORTS, tableCsv, type ForecastExport } from '../planning/forecast-export';
 import { exportOperation, type ParameterValues } from './export-operation';
 import { contextFailure } from './http-errors';
 

@@ -1,4 +1,4 @@
-import { decode, encode } from '../../src/forecasts/redis-forecast-store';
+import { decode, encode } from '../../src/planning/redis-forecast-store';
 
 describe('forecasts stored as JSON in Redis', () => {
   it('read back equal to what was computed, dates and non-finite numbers included', () => {

@@ -1,4 +1,4 @@
-import { adjustSeries, checkAdjustment, scenarioForecast } from '../../src/forecasts/volume-adjustment';
+import { adjustSeries, checkAdjustment, scenarioForecast } from '../../src/planning/volume-adjustment';
 
 // Two local days of 12-hour buckets: 2025-03-03 fully, 2025-03-04 only its first half.
 const buckets = [

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { carryClosedContacts } from '../../src/forecasts/staffing-calendar';
-import { planOpenStaffing, planStaffing } from '../../src/forecasts/staffing-plan';
+import { carryClosedContacts } from '../../src/planning/staffing-calendar';
+import { planOpenStaffing, planStaffing } from '../../src/planning/staffing-plan';
 
 interface ErlangCCase {
   input: { volume: number; intervalSeconds: number; ahtSeconds: number; targetServiceLevel: number; targetAnswerSeconds: number; maxOccupancy: number; shrinkage: number };

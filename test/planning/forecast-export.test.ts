@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { parse } from 'csv-parse/sync';
-import { FORECAST_EXPORT, STAFFING_PLAN_EXPORT } from '../../src/forecasts/forecast-export';
+import { FORECAST_EXPORT, STAFFING_PLAN_EXPORT } from '../../src/planning/forecast-export';
 import { exportFromDatabase } from '../../src/server/export-command';
 import { buildCli } from '../../src/cli/main';
 import { startTestApi, type TestApi } from '../support/test-api';
