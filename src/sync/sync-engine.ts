@@ -158,12 +158,12 @@ export async function runSync(dataSource: DataSource, connector: SourceConnector
         await checkpoint('page-committed', stream.name);
         if (page.done) break;
       }
+      summary.seconds = seconds(streamStartedMs);
+      await checkpoint('stream-done', stream.name);
     } catch (err) {
       await recordStreamError(dataSource, source, stream.name, err instanceof Error ? err.message : String(err)).catch(() => undefined);
       throw new SyncError(stream.name, err);
     }
-    summary.seconds = seconds(streamStartedMs);
-    await checkpoint('stream-done', stream.name);
   }
   return { source, streams: summaries, seconds: seconds(startedMs) };
 }

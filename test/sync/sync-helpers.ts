@@ -46,12 +46,12 @@ export async function contents(dataSource: DataSource): Promise<Record<string, u
     ticket_rollup: await q(`SELECT to_jsonb(r)::text AS r FROM ticket_rollup r ORDER BY 1`),
     message_rollup: await q(`SELECT to_jsonb(r)::text AS r FROM message_rollup r ORDER BY 1`),
     survey_rollup: await q(`SELECT to_jsonb(r)::text AS r FROM survey_rollup r ORDER BY 1`),
-    sync_cursors: await q(`SELECT jsonb_build_object('source', source, 'stream', stream, 'cursor', cursor, 'cursor_time', cursor_time) AS r FROM sync_cursors ORDER BY stream`),
+    sync_cursors: await q(`SELECT jsonb_build_object('source', source, 'stream', stream, 'cursor', cursor, 'cursor_time', cursor_time) AS r FROM sync_cursors WHERE cursor IS NOT NULL ORDER BY stream`),
   };
 }
 
 /** Empties what a sync writes, so one database serves several runs. */
 export async function emptyDatabase(dataSource: DataSource): Promise<void> {
-  await dataSource.query(`TRUNCATE messages, surveys, tickets, agents, customers, import_runs, sync_cursors`);
+  await dataSource.query(`TRUNCATE messages, surveys, orders, agent_activity, tickets, agents, customers, import_runs, sync_cursors`);
   await dataSource.query(`SELECT refresh_rollups()`);
 }
