@@ -78,6 +78,11 @@ export class FakeZendesk {
     this.failures.push({ pathPart, status, headers, times });
   }
 
+  /** Drops the failures not yet served. */
+  clearFailures(): void {
+    this.failures.length = 0;
+  }
+
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://fake');
     this.requests.push(`${url.pathname}${url.search}`);
