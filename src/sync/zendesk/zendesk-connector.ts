@@ -25,11 +25,16 @@ import type {
 const seconds = (d: Date) => Math.floor(d.getTime() / 1000);
 const fromSeconds = (s: number) => new Date(s * 1000);
 
-/** A stream's first start: its cursor, else --since. */
+// Zendesk refuses a start_time within the last minute ("Too recent start_time"); it exports nothing that recent anyway.
+const NEWEST_START_SECONDS_AGO = 61;
+
+/** A stream's start: its cursor, else --since; never within the last minute (then the last minute is read again). */
 function startTime(cursor: StreamCursor | null, context: SyncContext, stream: string): number {
-  if (cursor && typeof cursor.start === 'number') return cursor.start;
-  if (!context.since) throw new Error(`${stream} was never synced: give --since <date> for the first sync (the backfill's start)`);
-  return seconds(context.since);
+  let start: number;
+  if (cursor && typeof cursor.start === 'number') start = cursor.start;
+  else if (context.since) start = seconds(context.since);
+  else throw new Error(`${stream} was never synced: give --since <date> for the first sync (the backfill's start)`);
+  return Math.min(start, Math.floor(Date.now() / 1000) - NEWEST_START_SECONDS_AGO);
 }
 
 /** The ids in a list that exist in a table's external ids. */
