@@ -50,6 +50,9 @@ export class FakeZendesk {
   /** Authorization headers that did not match the account's. */
   readonly unauthorized: string[] = [];
   private readonly failures: InjectedFailure[] = [];
+  /** Sorted copies of the data's lists, kept while `frozen` (the benchmark's large histories); tests mutate the data instead. */
+  frozen = false;
+  private readonly sorted = new Map<unknown[], unknown[]>();
   private server: Server | undefined;
 
   constructor(
@@ -120,9 +123,9 @@ export class FakeZendesk {
       }
       case '/api/v2/incremental/ticket_events.json': {
         const withComments = q.get('include') === 'comment_events';
-        const events = this.data.ticketEvents.map((e) =>
-          withComments ? e : { ...e, child_events: (e.child_events ?? []).filter((c) => (c.event_type ?? c.type) !== 'Comment') },
-        );
+        const events = withComments
+          ? this.data.ticketEvents
+          : this.data.ticketEvents.map((e) => ({ ...e, child_events: (e.child_events ?? []).filter((c) => (c.event_type ?? c.type) !== 'Comment') }));
         return this.send(res, 200, this.timePage('ticket_events', events, (e) => e.timestamp, url));
       }
       case '/api/v2/satisfaction_ratings.json': {
@@ -135,10 +138,19 @@ export class FakeZendesk {
     }
   }
 
+  private sortedBy<T extends { id: number }>(items: T[], time: (item: T) => number): T[] {
+    const cached = this.frozen ? (this.sorted.get(items) as T[] | undefined) : undefined;
+    if (cached) return cached;
+    const sorted = [...items].sort((a, b) => time(a) - time(b) || a.id - b.id);
+    if (this.frozen) this.sorted.set(items, sorted);
+    else this.sorted.clear();
+    return sorted;
+  }
+
   /** Cursor-based incremental export: start_time or cursor; after_cursor always given, end_of_stream when nothing follows. */
   private cursorPage<T extends { id: number }>(key: string, items: T[], time: (item: T) => number, url: URL): Record<string, unknown> {
     const q = url.searchParams;
-    const sorted = [...items].sort((a, b) => time(a) - time(b) || a.id - b.id);
+    const sorted = this.sortedBy(items, time);
     const cursor = q.get('cursor');
     const from = cursor ? decode(cursor) : { t: Number(q.get('start_time')), id: -1 };
     if (!cursor && !Number.isInteger(from.t)) return { error: 'start_time or cursor is required' };
@@ -159,7 +171,7 @@ export class FakeZendesk {
   /** Time-based incremental export: start_time inclusive; a page ends with every item of its last second. */
   private timePage<T extends { id: number }>(key: string, items: T[], time: (item: T) => number, url: URL): Record<string, unknown> {
     const start = Number(url.searchParams.get('start_time'));
-    const sorted = items.filter((i) => time(i) >= start).sort((a, b) => time(a) - time(b) || a.id - b.id);
+    const sorted = this.sortedBy(items, time).filter((i) => time(i) >= start);
     let page = sorted.slice(0, this.pageSize);
     if (page.length) {
       const lastTime = time(page[page.length - 1]);

@@ -25,7 +25,8 @@ export async function syncFake(
     },
     onRetry: (n) => clock.retries.push(n),
   });
-  return runSync(dataSource, connector, { since: new Date(`${SINCE}T00:00:00Z`), batchSize: 3, ...options });
+  // One transaction per page unless the test asks for more: the crash points are then those of each page.
+  return runSync(dataSource, connector, { since: new Date(`${SINCE}T00:00:00Z`), batchSize: 3, recordsPerTransaction: 1, ...options });
 }
 
 /**

@@ -42,7 +42,7 @@ describe('a stopped sync resumes without loss or duplicates', () => {
     return { hook, crashed: () => seen >= n };
   };
 
-  it.each<[string, 'backfill' | 'changes', Checkpoint, string, number]>([
+  it.each<[string, 'backfill' | 'changes', Checkpoint, string, number, number?]>([
     ['after fetching a page, before writing it', 'backfill', 'page-fetched', 'tickets', 2],
     ['in the middle of a page of tickets', 'backfill', 'mid-page', 'tickets', 2],
     ['in the middle of a page of messages', 'backfill', 'mid-page', 'ticket_events', 3],
@@ -54,7 +54,11 @@ describe('a stopped sync resumes without loss or duplicates', () => {
     ['in the page that deletes a ticket, after the deletion', 'changes', 'records-written', 'tickets', 1],
     ['in the middle of the changes’ first page of agents', 'changes', 'mid-page', 'users', 1],
     ['between pages of the changes', 'changes', 'page-committed', 'ticket_events', 1],
-  ])('stopped %s (%s: %s of %s #%d)', async (_what, phase, point, stream, n) => {
+    // Several pages per transaction (recordsPerTransaction 5): the stop undoes all of them.
+    ['in the middle of a transaction of several pages of messages', 'backfill', 'mid-page', 'ticket_events', 2, 5],
+    ['after several pages’ records, before their cursor', 'backfill', 'records-written', 'tickets', 1, 5],
+    ['in the transaction that updates, deletes and creates tickets', 'changes', 'cursor-written', 'tickets', 1, 5],
+  ])('stopped %s (%s: %s of %s #%d)', async (_what, phase, point, stream, n, recordsPerTransaction = 1) => {
     await emptyDatabase(db.dataSource);
     fake.data = history();
     if (phase === 'changes') {
@@ -63,17 +67,17 @@ describe('a stopped sync resumes without loss or duplicates', () => {
     }
     const committed = { contents: await contents(db.dataSource) };
     const crash = crashAt(point, stream, n, committed);
-    await expect(syncFake(db.dataSource, fake, { onCheckpoint: crash.hook })).rejects.toThrow(SyncError);
+    await expect(syncFake(db.dataSource, fake, { onCheckpoint: crash.hook, recordsPerTransaction })).rejects.toThrow(SyncError);
     expect(crash.crashed()).toBe(true);
     expect(await contents(db.dataSource)).toEqual(committed.contents);
     // The stopped run's last error is on record for the status; the next run starts from the committed cursors.
     const [{ errors }] = await db.dataSource.query(`SELECT count(*)::int AS errors FROM sync_cursors WHERE last_error LIKE '%crash at%'`);
     expect(errors).toBe(1);
 
-    await syncFake(db.dataSource, fake);
+    await syncFake(db.dataSource, fake, { recordsPerTransaction });
     if (phase === 'backfill') {
       applyChanges(fake.data);
-      await syncFake(db.dataSource, fake);
+      await syncFake(db.dataSource, fake, { recordsPerTransaction });
     }
     expect(await contents(db.dataSource)).toEqual(uninterrupted);
     const [{ left }] = await db.dataSource.query(`SELECT count(*)::int AS left FROM sync_cursors WHERE last_error IS NOT NULL`);

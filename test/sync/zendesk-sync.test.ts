@@ -33,7 +33,8 @@ describe('deskmetrics sync zendesk', () => {
       fake.fail('/incremental/tickets/', 429, { 'retry-after': '1' });
       fake.fail('/incremental/ticket_events', 500);
       fake.fail('/satisfaction_ratings', 'drop');
-      await syncFake(db(), fake, { clock });
+      // Pages of two gathered five records at a time per transaction (the default gathers 10,000).
+      await syncFake(db(), fake, { clock, recordsPerTransaction: 5 });
     });
 
     it('pages through every stream with its documented pagination and side-loads', () => {
