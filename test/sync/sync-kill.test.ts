@@ -66,12 +66,14 @@ describe('deskmetrics sync zendesk killed and run again', () => {
       child.once('exit', (code, signal) => resolve({ code, signal, stderr }));
     });
 
+  // The command gathers up to 10,000 records per transaction: with this small history, one transaction per stream
+  // (organizations, users, tickets, ticket_events, satisfaction_ratings), each over several pages of two.
   it.each([
-    ['between pages', 'page-committed:4'],
-    ['in the middle of a page', 'mid-page:5'],
-    ['after a page’s records, before its cursor', 'records-written:9'],
-    ['after a page’s cursor, before commit', 'cursor-written:12'],
-    ['after fetching a page', 'page-fetched:17'],
+    ['between two committed transactions (after users)', 'page-committed:2'],
+    ['in the middle of the tickets’ records', 'mid-page:3'],
+    ['after the messages’ records, before their cursor', 'records-written:4'],
+    ['after the tickets’ cursor, before commit', 'cursor-written:3'],
+    ['after fetching a page of ticket events, pages before it fetched but not written', 'page-fetched:17'],
   ])('killed %s (%s)', async (_what, failAt) => {
     const database = caseDatabase();
     const killed = await runSync(database, { DESKMETRICS_SYNC_FAIL_AT: failAt });
