@@ -130,11 +130,18 @@ async function syncOnce(dataSource: DataSource, connector: SourceConnector, opti
   }
 }
 
-/** Ctrl-C / SIGTERM between runs of --watch ends the wait; during a run the page in progress rolls back as the process ends. */
+/**
+ * Ctrl-C / SIGTERM: between runs of --watch, ends the wait and the command (exit 0); during a run, ends the process at
+ * once (exit 130/143) — the transaction in progress is never committed (PostgreSQL rolls it back when the connection
+ * drops, PGlite recovers at its next start), and the next run resumes from the last committed page.
+ */
 function stopper() {
-  const state = { stopped: false, wake: undefined as (() => void) | undefined };
-  const onSignal = () => {
-    if (state.stopped) process.exit(130);
+  const state = { stopped: false, sleeping: false, wake: undefined as (() => void) | undefined };
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (!state.sleeping) {
+      process.stderr.write(`sync interrupted by ${signal}: the page in progress was not written; the next run resumes from the last committed page\n`);
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    }
     state.stopped = true;
     state.wake?.();
   };
@@ -144,15 +151,20 @@ function stopper() {
     get stopped() {
       return state.stopped;
     },
-    sleep(ms: number, sleep?: (ms: number) => Promise<void>): Promise<void> {
-      if (sleep) return sleep(ms);
-      return new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, ms);
-        state.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
+    async sleep(ms: number, sleep?: (ms: number) => Promise<void>): Promise<void> {
+      state.sleeping = true;
+      try {
+        if (sleep) return await sleep(ms);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, ms);
+          state.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      } finally {
+        state.sleeping = false;
+      }
     },
     dispose() {
       process.removeListener('SIGINT', onSignal);

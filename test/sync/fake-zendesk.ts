@@ -52,6 +52,8 @@ export class FakeZendesk {
   private readonly failures: InjectedFailure[] = [];
   /** Sorted copies of the data's lists, kept while `frozen` (the benchmark's large histories); tests mutate the data instead. */
   frozen = false;
+  /** Milliseconds every answer waits (to catch a sync in the middle of a run). */
+  delayMs = 0;
   private readonly sorted = new Map<unknown[], unknown[]>();
   private server: Server | undefined;
 
@@ -65,7 +67,10 @@ export class FakeZendesk {
   }
 
   async start(): Promise<this> {
-    this.server = createServer((req, res) => this.handle(req, res));
+    this.server = createServer((req, res) => {
+      if (this.delayMs) setTimeout(() => this.handle(req, res), this.delayMs);
+      else this.handle(req, res);
+    });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;

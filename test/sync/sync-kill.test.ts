@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -57,14 +57,42 @@ describe('deskmetrics sync zendesk killed and run again', () => {
     return { DATABASE_URL: '', DESKMETRICS_DATA_DIR: dir };
   }
 
-  const runSync = (database: Record<string, string>, extra: Record<string, string> = {}) =>
+  /** Runs the command; `onStderr` may signal the child when its output shows where it is. */
+  const runSync = (database: Record<string, string>, extra: Record<string, string> = {}, onStderr?: (text: string, child: ChildProcess) => void) =>
     new Promise<Run>((resolve) => {
       const env = { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'silent', ...fake.env, ...database, ...extra };
       const child = spawn('node', [BIN, 'sync', 'zendesk', '--since', SINCE, '--config', configFile], { env, stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';
-      child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.stderr!.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        onStderr?.(stderr, child);
+      });
       child.once('exit', (code, signal) => resolve({ code, signal, stderr }));
     });
+
+  it('stops at once on Ctrl-C in the middle of a run, and the next run completes the sync', async () => {
+    const database = caseDatabase();
+    fake.delayMs = 100;
+    let interrupted: Run;
+    try {
+      interrupted = await runSync(database, {}, (text, child) => {
+        if (text.includes('users: page') && !child.killed) child.kill('SIGINT');
+      });
+    } finally {
+      fake.delayMs = 0;
+    }
+    expect(interrupted.code).toBe(130);
+    expect(interrupted.stderr).toContain('sync interrupted by SIGINT: the page in progress was not written; the next run resumes from the last committed page');
+    expect(interrupted.stderr).not.toMatch(/^ticket_events: page/m);
+    expect((await runSync(database)).code).toBe(0);
+    const db = await openMigratedDatabase({ ...loadConfig({ ...process.env, ...database }) }, { command: 'test' });
+    try {
+      expect(await contents(db.dataSource)).toEqual(uninterrupted);
+      if (onPostgres) await db.dataSource.query(`DROP SCHEMA "${database.DATABASE_SCHEMA}" CASCADE`);
+    } finally {
+      await db.close();
+    }
+  }, 120_000);
 
   // The command gathers up to 10,000 records per transaction: with this small history, one transaction per stream
   // (organizations, users, tickets, ticket_events, satisfaction_ratings), each over several pages of two.
