@@ -161,10 +161,11 @@ const DELETE_TICKETS_SQL = [
 ];
 
 /**
- * Runs every stream of a connector from its stored cursor to its end. Each page is one transaction: its records go
- * through importDataset (the validation and upserts of `deskmetrics import`), its deletions and its new cursor are
- * written in the same transaction, so a sync stopped anywhere resumes from the last committed page and, since
- * upserts are idempotent, ends with the database an uninterrupted sync gives.
+ * Runs every stream of a connector from its stored cursor to its end. Consecutive pages (up to recordsPerTransaction
+ * records) are one transaction: their records go through importDataset (the validation and upserts of `deskmetrics
+ * import`), their deletions and the stream's new cursor are written in the same transaction, so a sync stopped
+ * anywhere resumes from the last committed page and, since upserts are idempotent, ends with the database an
+ * uninterrupted sync gives.
  */
 export async function runSync(dataSource: DataSource, connector: SourceConnector, options: SyncOptions = {}): Promise<SyncSummary> {
   const startedMs = performance.now();
