@@ -68,9 +68,11 @@ function generate(tickets: number, startMs: number, spanMs: number): FakeData {
 }
 
 async function main(): Promise<void> {
-  const opts = new Command().option('--tickets <n>', 'tickets in the backfill', '100000').option('--changed <n>', 'tickets changed for the incremental sync', '1000').parse().opts();
+  const opts = new Command().option('--tickets <n>', 'tickets in the backfill', '100000').option('--changed <n>', 'tickets changed for the incremental sync', '1000')
+    .option('--records-per-transaction <n>', 'records gathered per transaction (default: the sync default, 10,000)').parse().opts();
   const tickets = Number(opts.tickets);
   const changed = Math.min(Number(opts.changed), tickets);
+  const recordsPerTransaction = opts.recordsPerTransaction ? Number(opts.recordsPerTransaction) : undefined;
   const startMs = Date.parse('2025-01-01T00:00:00Z');
   const spanMs = 300 * 86_400_000;
   const fake = new FakeZendesk(generate(tickets, startMs, spanMs));
@@ -97,7 +99,7 @@ async function main(): Promise<void> {
   try {
     console.log(`${db.description}: backfill of ${tickets.toLocaleString('en-US')} tickets (${fake.data.ticketEvents.length.toLocaleString('en-US')} ticket events, ${fake.data.ratings.length.toLocaleString('en-US')} ratings)`);
     phases.last = performance.now();
-    report('backfill', await runSync(db.dataSource, connector(), { since: new Date(startMs - 86_400_000), batchSize: config.IMPORT_BATCH_SIZE, onCheckpoint }), tickets);
+    report('backfill', await runSync(db.dataSource, connector(), { since: new Date(startMs - 86_400_000), batchSize: config.IMPORT_BATCH_SIZE, onCheckpoint, recordsPerTransaction }), tickets);
 
     // The latest tickets change: a new agent reply each, re-solved an hour later.
     fake.frozen = false;
@@ -115,7 +117,7 @@ async function main(): Promise<void> {
     fake.data = { ...fake.data, tickets: [...fake.data.tickets], ticketEvents: [...fake.data.ticketEvents] };
     fake.frozen = true;
     phases.last = performance.now();
-    report(`incremental (into ${tickets.toLocaleString('en-US')})`, await runSync(db.dataSource, connector(), { batchSize: config.IMPORT_BATCH_SIZE, onCheckpoint }), changed);
+    report(`incremental (into ${tickets.toLocaleString('en-US')})`, await runSync(db.dataSource, connector(), { batchSize: config.IMPORT_BATCH_SIZE, onCheckpoint, recordsPerTransaction }), changed);
   } finally {
     if (process.env.DATABASE_URL) await db.dataSource.query(`DROP SCHEMA "${schema}" CASCADE`);
     await db.close();
