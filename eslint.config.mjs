@@ -1,11 +1,11 @@
 // Lint = the folder boundaries of issue #17, checked by test/lint/boundaries.test.ts (npm test) and `npm run lint`.
-// Direction: cli/server -> domains (metrics, planning, import, auth, limits, demo) -> api, db, config, time, data,
+// Direction: cli/server -> domains (metrics, planning, import, sync, auth, limits, demo) -> api, db, config, time, data,
 // logging, shared; the forecasting library imports nothing of src/.
 import tseslint from 'typescript-eslint';
 import { importX } from 'eslint-plugin-import-x';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 
-const DOMAINS = ['metrics', 'planning', 'import', 'auth', 'limits', 'demo'];
+const DOMAINS = ['metrics', 'planning', 'import', 'sync', 'auth', 'limits', 'demo'];
 const BASE = ['api', 'db', 'config', 'time', 'data', 'logging', 'shared'];
 const ENTRY = ['server', 'cli'];
 

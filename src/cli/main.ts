@@ -10,6 +10,7 @@ import { optionName, runExportCommand } from '../server/export-command';
 import { exportParameters } from '../server/export-operation';
 import { buildApiSchema, emitGeneratedFiles } from '../server/schema';
 import { runServeCommand } from '../server/serve-command';
+import { runSyncCommand } from '../sync/sync-command';
 
 function positiveInt(name: string) {
   return (raw: string): number => {
@@ -46,7 +47,7 @@ function exportCommand(exp: ForecastExport): Command {
   });
 }
 
-/** The deskmetrics command line: serve, import, demo, keys, schema, forecast, staffing-plan. */
+/** The deskmetrics command line: serve, import, sync, demo, keys, schema, forecast, staffing-plan. */
 export function buildCli(): Command {
   const program = new Command('deskmetrics')
     .description('Customer-service metrics and forecasts over GraphQL, from your help desk\'s records.')
@@ -77,6 +78,19 @@ export function buildCli(): Command {
     .option('--out <folder>', 'write CSV files in the data-contract format instead of loading the database')
     .action(async (opts: { tickets: number; seed: number; end?: string; out?: string }) => {
       process.exitCode = await runDemoCommand(loadConfig(), opts);
+    });
+
+  program
+    .command('sync')
+    .description('pull a help desk into the database and keep it current (docs/zendesk.md)')
+    .command('zendesk')
+    .description('sync Zendesk Support through its Incremental Export API (env ZENDESK_SUBDOMAIN, ZENDESK_EMAIL, ZENDESK_API_TOKEN)')
+    .option('--since <date>', 'where the first sync starts (a date or a timestamp with an offset); later runs continue from the stored cursors')
+    .option('--config <file>', 'mapping settings (zendesk.json: channels, product, tier, bots, satisfaction)')
+    .option('--watch', 'keep syncing, every --every', false)
+    .option('--every <duration>', 'interval of --watch, e.g. 30s, 5m, 1h (default 5m)')
+    .action(async (opts: { since?: string; config?: string; watch: boolean; every?: string }) => {
+      process.exitCode = await runSyncCommand(loadConfig(), opts);
     });
 
   program.addCommand(keysCommand());

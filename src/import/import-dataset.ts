@@ -52,6 +52,11 @@ export interface ImportOptions {
    * per request, so its records of other entities refer to tickets, customers and agents already in the database.
    */
   requireTickets?: boolean;
+  /**
+   * Runs inside the run's transaction once every record is written and checked, before the rollups are refreshed and the
+   * run commits: a sync deletes what its source deleted and advances its cursor here, so records and cursor commit together.
+   */
+  inTransaction?: (runner: QueryRunner) => Promise<void>;
 }
 
 /** The steps after the files, in order. */
@@ -743,6 +748,7 @@ export async function importDataset(dataSource: DataSource, source: DatasetSourc
       throw new ImportValidationError(run.problems, { truncated: true });
     }
     if (run.problems.length) throw new ImportValidationError(run.problems);
+    await options.inTransaction?.(runner);
     const indexesMs = performance.now();
     options.onStep?.('rebuilding indexes');
     await run.finishBulkLoads();

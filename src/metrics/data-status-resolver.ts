@@ -27,6 +27,12 @@ export class DataStatus {
   @Field(() => [FactFreshness], { description: "The latest event per kind of record (a partner key: its scope's tickets only)." })
   dataThrough: FactFreshness[];
 
+  @Field(() => DateTimeResolver, {
+    nullable: true,
+    description: 'When a help-desk sync (deskmetrics sync) last read a stream to its end; null without syncs. Synced pages are import runs too.',
+  })
+  lastSyncAt: Date | null;
+
   @Field(() => Boolean, { description: 'False while rows written outside an import wait for the rollups to be refreshed (metrics read raw rows for them meanwhile).' })
   rollupsCurrent: boolean;
 }
@@ -46,15 +52,17 @@ export class DataStatusResolver {
     const latestSql = scope
       ? `SELECT max(f.created_at) AS tickets FROM ${TICKETS.from} WHERE ${filterConditions(TICKETS, effectiveFilter({}, scope), params).join(' AND ') || 'true'}`
       : LATEST_SQL;
-    const [[run], [latest], [dirty]] = await Promise.all([
+    const [[run], [latest], [dirty], [sync]] = await Promise.all([
       ctx.sql.query<{ id: string; finished_at: Date }>('SELECT id, finished_at FROM import_runs ORDER BY id DESC LIMIT 1', []),
       ctx.sql.query<Record<string, Date | null>>(latestSql, params.values),
       ctx.sql.query<{ dirty: boolean }>('SELECT EXISTS (SELECT FROM rollup_dirty_hours) OR EXISTS (SELECT FROM rollup_dirty_tickets) AS dirty', []),
+      ctx.sql.query<{ at: Date | null }>('SELECT max(last_success_at) AS at FROM sync_cursors', []),
     ]);
     return {
       importRun: run ? String(run.id) : null,
       lastImportAt: run ? new Date(run.finished_at) : null,
       dataThrough: Object.entries(latest).map(([fact, at]) => ({ fact, latest: at === null ? null : new Date(at) })),
+      lastSyncAt: sync.at === null ? null : new Date(sync.at),
       rollupsCurrent: !dirty.dirty,
     };
   }

@@ -19,6 +19,7 @@ import { DataStatusResolver } from '../metrics/data-status-resolver';
 import { authChecker } from '../auth/auth-checker';
 import { AuditResolver } from '../auth/audit-resolver';
 import { KeyResolver } from '../auth/key-resolver';
+import { SyncStatusResolver } from '../sync/sync-status-resolver';
 
 /** Where the generated SDL is committed: the contract with clients. */
 export const SCHEMA_FILE = join(projectRoot(), 'schema', 'schema.graphql');
@@ -28,7 +29,7 @@ let cached: GraphQLSchema | undefined;
 /** The GraphQL schema, built once from the resolvers (most of them generated from the metric registry). */
 export function buildApiSchema(): GraphQLSchema {
   cached ??= buildSchemaSync({
-    resolvers: [HealthResolver, DataStatusResolver, CatalogueResolver, TargetResolver, CalendarResolver, ForecastResolver, ForecastEventResolver, StaffingResolver, KeyResolver, AuditResolver, ...metricResolvers()] as [Function, ...Function[]],
+    resolvers: [HealthResolver, DataStatusResolver, CatalogueResolver, TargetResolver, CalendarResolver, ForecastResolver, ForecastEventResolver, StaffingResolver, KeyResolver, AuditResolver, SyncStatusResolver, ...metricResolvers()] as [Function, ...Function[]],
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     // @Authorized(roles) fields: the caller's role must be listed (mutations and key/audit queries are admin-only).
     authChecker,

@@ -16,7 +16,7 @@ describe('bin/deskmetrics.js', () => {
 
   it('runs the command line: help lists every command', async () => {
     const { stdout } = await run('node', [BIN, '--help']);
-    for (const command of ['serve', 'import', 'demo', 'schema', 'keys', 'forecast', 'staffing-plan']) expect(stdout).toContain(command);
+    for (const command of ['serve', 'import', 'sync', 'demo', 'schema', 'keys', 'forecast', 'staffing-plan']) expect(stdout).toContain(command);
   });
 
   it('reports a bad option with its name and a non-zero exit code', async () => {
