@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { DocumentNode } from 'graphql';
+import { getVariableValues, type DocumentNode } from 'graphql';
 import type { ApiContext } from '../api/context';
 import { ApiError, ErrorCode } from '../api/errors';
 import { executedOperationDocument } from '../api/executed-operation';
@@ -49,9 +49,18 @@ export function limitsPlugin(
       // Ends this request's count among its client's expensive operations; Apollo calls willSendResponse on every outcome.
       let endExpensive: (() => void) | null = null;
       return {
-        async didResolveOperation({ document, operation, request, operationName, contextValue }) {
+        async didResolveOperation({ document, operation, request, operationName, contextValue, schema }) {
           const variables = request.variables ?? {};
           checkNulCharacters(operation ? executedOperationDocument(document, operation) : document, variables);
+          // The cost estimate coerces the variables before Apollo does; a variable of the wrong type is the client's
+          // mistake (400 with graphql's own reason), not a server failure.
+          if (operation) {
+            const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables, { maxErrors: 1 });
+            if (coerced.errors) {
+              const name = /Variable "\$([_A-Za-z][_0-9A-Za-z]*)"/.exec(coerced.errors[0].message)?.[1];
+              throw withHttpStatus(new ApiError(ErrorCode.BAD_USER_INPUT, coerced.errors[0].message, name ? `variables.${name}` : 'variables'), 400);
+            }
+          }
           const scope = contextValue.caller?.scope ?? null;
           const cost = costs.costOf(
             document,

@@ -42,6 +42,16 @@ describe('hostile input', () => {
   });
 
   it.each([
+    ['a date that is not one', `query($p: PeriodInput!) { ticketVolume(period: $p) { value } }`, { p: { ...MARCH, from: 'not a date' } }, /^Variable "\$p" got invalid value "not a date" at "p.from"/],
+    ['a string for an Int', `query($h: Int!) { ticketVolumeForecast(history: { from: "2025-01-01T00:00:00Z", to: "2025-04-01T00:00:00Z" }, horizon: $h) { model } }`, { h: 'abc' }, /^Variable "\$h" got invalid value "abc"/],
+    ['a missing required variable', `query($p: PeriodInput!) { ticketVolume(period: $p) { value } }`, {}, /^Variable "\$p" of required type "PeriodInput!" was not provided/],
+  ])('answers a variable of the wrong type (%s) with 400 and the reason', async (_case, query, variables, message) => {
+    const { status, body } = await ask(query, variables);
+    expect(body.errors?.[0]).toMatchObject({ message: expect.stringMatching(message), extensions: { code: 'BAD_USER_INPUT' } });
+    expect(status).toBe(400);
+  });
+
+  it.each([
     ['unused', `query($p: PeriodInput!) { ticketVolume(period: $p) { value } }`, { p: MARCH, deep: DEEP }],
     ['used', `query($x: [String!]) { ticketVolume(${P}, team: $x) { value } }`, { x: DEEP }],
   ])('refuses variables nested 5,000 deep (%s) as bad input, not a crash', async (_case, query, variables) => {
