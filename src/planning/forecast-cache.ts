@@ -52,13 +52,18 @@ export class ForecastCache {
 }
 
 /**
- * The data version: changes whenever an import completes or rows are added, read from indexed maxima only. (Rows
- * changed in place outside an import do not change it; imports are the supported way to change data.)
+ * The data version: changes whenever an import completes or rows are added, and whenever configuration that changes
+ * answers does (a metric target, a business calendar, a forecast event: set, replaced or removed). Read from indexed
+ * maxima and tiny tables only. (Rows changed in place outside an import do not change it; imports are the supported
+ * way to change data.)
  */
 export async function dataVersion(sql: Pick<SqlExecutor, 'query'>): Promise<string> {
   const [row] = await sql.query<{ v: string }>(
     `SELECT concat_ws(':', (SELECT max(id) FROM import_runs), (SELECT max(id) FROM tickets), (SELECT max(id) FROM messages),
-                           (SELECT max(id) FROM customers), (SELECT max(id) FROM surveys)) AS v`,
+                           (SELECT max(id) FROM customers), (SELECT max(id) FROM surveys),
+                           (SELECT count(*) || '.' || coalesce(max(updated_at)::text, '') FROM metric_targets),
+                           (SELECT count(*) || '.' || coalesce(max(id), 0) FROM business_calendars),
+                           (SELECT count(*) || '.' || coalesce(max(updated_at)::text, '') FROM forecast_events)) AS v`,
     [],
   );
   return row.v;

@@ -51,3 +51,38 @@ describe('GET queries with ETag', () => {
     expect(stranger.headers.get('etag')).toBeNull();
   });
 });
+
+describe('GET queries with ETag, when the configuration changes', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi({}, { auth: true });
+    await api.db.dataSource.query(`INSERT INTO tickets (external_id, channel, created_at) VALUES ('c1', 'chat', '2025-05-01T10:00:00Z')`);
+  });
+  afterAll(async () => api?.close());
+
+  const query = '{ ticketVolume(period: { from: "2025-01-01T00:00:00Z", to: "2026-01-01T00:00:00Z" }) { value target status } }';
+  const get = (etag?: string) =>
+    fetch(`${api.url}/graphql?query=${encodeURIComponent(query)}`, {
+      headers: { 'apollo-require-preflight': 'true', authorization: `Bearer ${api.adminKey}`, ...(etag ? { 'if-none-match': etag } : {}) },
+    });
+  const mutate = async (mutation: string) => expect((await api.graphql(mutation)).errors).toBeUndefined();
+
+  it.each([
+    ['a target is set', 'mutation { setMetricTarget(metric: "ticketVolume", target: 5) { metric } }'],
+    ['a target changes', 'mutation { setMetricTarget(metric: "ticketVolume", target: 7) { metric } }'],
+    ['a target is removed', 'mutation { removeMetricTarget(metric: "ticketVolume") }'],
+    ['a business calendar is set', 'mutation { setBusinessCalendar(input: { name: "k", timezone: "UTC", hours: [{ day: MONDAY, opens: "09:00", closes: "17:00" }] }) { name } }'],
+    ['a business calendar is replaced', 'mutation { setBusinessCalendar(input: { name: "k", timezone: "UTC", hours: [{ day: TUESDAY, opens: "09:00", closes: "17:00" }] }) { name } }'],
+    ['a business calendar is removed', 'mutation { removeBusinessCalendar(name: "k") }'],
+    ['a forecast event is stored', 'mutation { setForecastEvent(event: { name: "e", dates: ["2025-06-01"] }) { name } }'],
+    ['a forecast event changes', 'mutation { setForecastEvent(event: { name: "e", dates: ["2025-06-02"] }) { name } }'],
+    ['a forecast event is removed', 'mutation { removeForecastEvent(name: "e") }'],
+  ])('answers 200, not 304, after %s', async (_what, mutation) => {
+    const etag = (await get()).headers.get('etag')!;
+    expect((await get(etag)).status).toBe(304);
+    await mutate(mutation);
+    const after = await get(etag);
+    expect(after.status).toBe(200);
+    expect(after.headers.get('etag')).not.toBe(etag);
+  });
+});
