@@ -240,7 +240,7 @@ export async function createApiServer(options: {
 
   app.use('/graphql', express.json({ limit: MAX_BODY }), expressMiddleware(apollo, { context: ({ req }) => requestContext(req) }));
   // CSV for workforce-management tools: the forecast queries run through Apollo with the same context (docs/forecasts.md).
-  mountForecastExports(app, { schema, apollo, context: requestContext });
+  mountForecastExports(app, { schema, apollo, context: requestContext, conditional: conditionalGet(serverSql, authenticateRequest, { everyGet: true }) });
 
   // Records from help desk webhooks and ETL tools, through the importer (docs/ingest.md).
   mountIngest(app, { dataSource, config, authenticate: authenticateRequest, admit: (client) => admitRequest(buckets, client), logger });

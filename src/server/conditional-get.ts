@@ -9,10 +9,14 @@ import type { SqlExecutor } from '../db/sql-executor';
  * indexed statement instead of its whole query. `Cache-Control: private, no-cache`: browsers keep the answer for
  * this caller only and always ask again. A 304 is only sent once the caller has authenticated (`authenticate`).
  */
-export function conditionalGet(sql: Pick<SqlExecutor, 'query'>, authenticate: (req: Request) => Promise<unknown>): RequestHandler {
+export function conditionalGet(
+  sql: Pick<SqlExecutor, 'query'>,
+  authenticate: (req: Request) => Promise<unknown>,
+  options: { everyGet?: boolean } = {},
+): RequestHandler {
   return (req, res, next) => {
-    // The explorer's page (a GET without a query) is not a query answer.
-    if (req.query.query === undefined && req.query.extensions === undefined) return next();
+    // The explorer's page (a GET without a query) is not a query answer; every GET of an export route is one.
+    if (!options.everyGet && req.query.query === undefined && req.query.extensions === undefined) return next();
     void (async () => {
       const version = await dataVersion(sql);
       const credentials = createHash('sha256').update(String(req.headers.authorization ?? '')).digest('base64url');

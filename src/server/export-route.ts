@@ -1,5 +1,5 @@
 import type { ApolloServer } from '@apollo/server';
-import type { Express, Request, Response } from 'express';
+import type { Express, Request, RequestHandler, Response } from 'express';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { ApiContext } from '../api/context';
 import { ErrorCode } from '../api/errors';
@@ -29,10 +29,16 @@ function sendErrors(res: Response, status: number, errors: readonly GraphQLForma
  */
 export function mountForecastExports(
   app: Express,
-  options: { schema: GraphQLSchema; apollo: ApolloServer<ApiContext>; context: (req: Request) => Promise<ApiContext> },
+  options: {
+    schema: GraphQLSchema;
+    apollo: ApolloServer<ApiContext>;
+    context: (req: Request) => Promise<ApiContext>;
+    /** ETag / 304 for unchanged data, as for GET queries (conditional-get.ts). */
+    conditional: RequestHandler;
+  },
 ): void {
   for (const exp of FORECAST_EXPORTS) {
-    app.get(exportPath(exp), (req, res, next) => {
+    app.get(exportPath(exp), options.conditional, (req, res, next) => {
       void (async () => {
         let contextValue: ApiContext;
         try {

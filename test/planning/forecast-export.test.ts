@@ -207,4 +207,17 @@ describe('CSV exports', () => {
     }
     expect(buildCli().commands.find((c) => c.name() === 'forecast')!.helpInformation()).toContain('--levels <values>');
   });
+
+  it('answers a repeated export with 304 until the data changes, like a GET query', async () => {
+    const first = await get(FORECAST_URL);
+    expect(first.status).toBe(200);
+    const etag = first.headers.get('etag')!;
+    expect(etag).toMatch(/^".+"$/);
+    const again = await fetch(`${api.url}${FORECAST_URL}`, { headers: { authorization: `Bearer ${api.adminKey}`, 'if-none-match': etag } });
+    expect(again.status).toBe(304);
+    await api.db.dataSource.query(`INSERT INTO tickets (external_id, channel, created_at) VALUES ('etag-late', 'chat', '2025-03-02T10:00:00Z')`);
+    const changed = await fetch(`${api.url}${FORECAST_URL}`, { headers: { authorization: `Bearer ${api.adminKey}`, 'if-none-match': etag } });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get('content-type')).toMatch(/^text\/csv/);
+  });
 });
