@@ -4,11 +4,10 @@
  * With `-- --write` it also replaces the generated block in forecasting/README.md.
  * The only part of forecasting/ that does I/O.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { forecast, intervalCoverage, mase, type ModelName } from '../index';
 import { seasonalNaiveForecast } from '../models/benchmarks';
-import { projectRoot } from '../../src/config/project-root';
 import { holidayStudy, launchStudy, type DemoFixture, type EventStudyRow } from './event-study';
 import { coverageStudy, demoCoverageCases, pooledCoverage, referenceCoverageCases, STUDY_LEVELS, type CoverageRow } from './coverage-study';
 
@@ -130,7 +129,11 @@ function eventTable(demo: DemoFixture): string[] {
 }
 
 function main(): void {
-  const root = projectRoot();
+  // npm runs scripts from the package's folder; the library itself imports nothing of the server, not even its paths.
+  const root = process.cwd();
+  if (!existsSync(join(root, 'test/fixtures/forecasting/forecast.json'))) {
+    throw new Error(`run it from the project's folder (npm run accuracy): no test/fixtures/forecasting/forecast.json in ${root}`);
+  }
   const cases = JSON.parse(readFileSync(join(root, 'test/fixtures/forecasting/forecast.json'), 'utf8')) as ForecastCase[];
   const lines: string[] = [];
   lines.push('| case | period | h | ours (model) | snaive | stlf | ets | arima | ours ≤ stlf | snaive check |');
