@@ -23,7 +23,7 @@ export interface CalendarChoice {
 
 /**
  * The business calendar of a channel's segment, picked as business-hours metrics pick it (ticket_calendar: the most
- * specific calendar for the channel and priority). When the segment's priorities follow different calendars, the plan
+ * specific calendar for the channel and priority, the newest of equally specific ones). When the segment's priorities follow different calendars, the plan
  * follows the one that applies to most of the history's tickets and says so: one plan has one set of opening hours.
  */
 export async function staffingCalendar(ctx: ApiContext, channel: string, filter: SegmentFilter, history: Period): Promise<CalendarChoice> {

@@ -2,7 +2,7 @@ import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedCo
 
 /**
  * A business calendar: a time zone, weekly opening hours and holidays. It applies to the tickets of its channels and
- * priorities (null = any); the most specific calendar matching a ticket is used.
+ * priorities (null = any); the most specific calendar matching a ticket is used, the newest of equally specific ones.
  */
 @Entity('business_calendars')
 export class BusinessCalendar {

@@ -14,7 +14,7 @@ class OpeningHoursInput {
   @Field(() => String) closes: string;
 }
 
-@InputType({ description: 'A business calendar. It applies to tickets of its channels and priorities (omit for all); the most specific match wins.' })
+@InputType({ description: 'A business calendar. It applies to tickets of its channels and priorities (omit for all); the most specific match wins, and the newest of equally specific ones.' })
 class BusinessCalendarInput {
   @Field(() => String) name: string;
   @Field(() => String, { description: 'IANA time zone the opening hours are in.' }) timezone: string;
