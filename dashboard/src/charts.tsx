@@ -1,5 +1,5 @@
 import { BarChart, LineChart, ScatterChart } from 'echarts/charts';
-import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
+import { GridComponent, LegendComponent, MarkAreaComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
@@ -7,7 +7,7 @@ import { formatValue, segmentName } from './format';
 import type { BreakdownRowsFragment, StaffingPlanQuery, Unit, VolumeForecastQuery, VolumeSeriesQuery } from './gql/graphql';
 
 // Only what the page draws is bundled. SVG: crisp at any zoom, and the drawn marks are in the DOM.
-echarts.use([BarChart, LineChart, ScatterChart, GridComponent, LegendComponent, TooltipComponent, SVGRenderer]);
+echarts.use([BarChart, LineChart, ScatterChart, GridComponent, LegendComponent, MarkAreaComponent, TooltipComponent, SVGRenderer]);
 
 type Option = echarts.EChartsCoreOption;
 
@@ -150,9 +150,24 @@ export function BreakdownChart({ rows, unit, by, metric }: { rows: readonly Brea
 
 const WEEKDAY = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' });
 
-/** Agents to schedule per interval (after shrinkage) and the productive agents the service target needs. */
+/** Runs of consecutive closed intervals as [first, last] local starts, for shading. */
+function closedRuns(intervals: { localStart: string; open: boolean }[]): [string, string][] {
+  const runs: [string, string][] = [];
+  intervals.forEach((i, k) => {
+    if (i.open) return;
+    if (k > 0 && !intervals[k - 1].open) runs[runs.length - 1][1] = i.localStart;
+    else runs.push([i.localStart, i.localStart]);
+  });
+  return runs;
+}
+
+/**
+ * Agents to schedule per interval (after shrinkage) and the productive agents the service target needs; the hours the
+ * business calendar keeps the channel closed are shaded (nobody is planned there, their contacts wait for the opening).
+ */
 export function StaffingChart({ plan }: { plan: StaffingPlanQuery['staffingPlan'] }) {
   const starts = plan.intervals.map((i) => i.localStart);
+  const closed = closedRuns(plan.intervals);
   const option: Option = {
     animation: false,
     tooltip: { trigger: 'axis' },
@@ -176,6 +191,11 @@ export function StaffingChart({ plan }: { plan: StaffingPlanQuery['staffingPlan'
         areaStyle: { color: '#d0ebff' },
         lineStyle: { width: 1 },
         itemStyle: { color: '#1c7ed6' },
+        markArea: {
+          silent: true,
+          itemStyle: { color: '#868e96', opacity: 0.12 },
+          data: closed.map(([first, last]) => [{ xAxis: first }, { xAxis: last }]),
+        },
       },
       {
         name: 'productive agents needed',
@@ -197,6 +217,8 @@ export function StaffingChart({ plan }: { plan: StaffingPlanQuery['staffingPlan'
       data-intervals={JSON.stringify(starts)}
       data-scheduled-agents={JSON.stringify(plan.intervals.map((i) => i.scheduledAgents))}
       data-agents={JSON.stringify(plan.intervals.map((i) => i.agents))}
+      data-open={JSON.stringify(plan.intervals.map((i) => i.open))}
+      data-calendar={plan.calendar ?? ''}
     />
   );
 }

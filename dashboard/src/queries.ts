@@ -323,8 +323,10 @@ export const StaffingPlanQuery = graphql(`
       ahtSeconds
       forecastModel
       note
+      calendar
       intervals {
         localStart
+        open
         contacts
         agents
         scheduledAgents

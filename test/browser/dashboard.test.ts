@@ -223,13 +223,15 @@ async function waitForView(page: Page, search: string): Promise<void> {
     async function expected(channel: string) {
       const answer = await api.graphql(
         `{ staffingPlan(channel: ${channel}, from: "2026-11-01T00:00:00+01:00", days: 7, timezone: "Europe/Berlin", intervalMinutes: 30) {
-           channel intervals { localStart agents scheduledAgents } } }`,
+           channel calendar intervals { localStart open agents scheduledAgents } } }`,
       );
       expect(answer.errors).toBeUndefined();
-      const intervals = answer.data.staffingPlan.intervals as { localStart: string; agents: number; scheduledAgents: number }[];
+      const intervals = answer.data.staffingPlan.intervals as { localStart: string; open: boolean; agents: number; scheduledAgents: number }[];
       return {
         channel: answer.data.staffingPlan.channel as string,
+        calendar: (answer.data.staffingPlan.calendar as string | null) ?? '',
         intervals: JSON.stringify(intervals.map((i) => i.localStart)),
+        open: JSON.stringify(intervals.map((i) => i.open)),
         agents: JSON.stringify(intervals.map((i) => i.agents)),
         scheduled: JSON.stringify(intervals.map((i) => i.scheduledAgents)),
       };
@@ -239,7 +241,9 @@ async function waitForView(page: Page, search: string): Promise<void> {
       const chart = page.locator('[data-chart="staffing"]');
       return {
         channel: (await chart.getAttribute('data-channel'))!,
+        calendar: (await chart.getAttribute('data-calendar'))!,
         intervals: (await chart.getAttribute('data-intervals'))!,
+        open: (await chart.getAttribute('data-open'))!,
         agents: (await chart.getAttribute('data-agents'))!,
         scheduled: (await chart.getAttribute('data-scheduled-agents'))!,
       };
@@ -255,6 +259,14 @@ async function waitForView(page: Page, search: string): Promise<void> {
     expect(areaWidth).toBeGreaterThan(600);
     const axisTop = await chart.evaluate((c) => Math.max(...[...c.querySelectorAll('text')].map((t) => Number(t.textContent)).filter(Number.isFinite)));
     expect(axisTop).toBeGreaterThanOrEqual(Math.max(...JSON.parse(email.scheduled)));
+
+    // The demo's calendars close the desk at night: closed intervals are shaded and staffed by nobody.
+    const openIntervals = JSON.parse(email.open) as boolean[];
+    expect(email.calendar).not.toBe('');
+    expect(openIntervals.some((o) => !o)).toBe(true);
+    openIntervals.forEach((o, k) => o || expect(JSON.parse(email.scheduled)[k]).toBe(0));
+    const shaded = await chart.evaluate((c) => c.querySelectorAll('path[fill="#868e96"]').length);
+    expect(shaded).toBeGreaterThan(0);
 
     // Another channel from the picker: the address and the plan follow.
     await page.selectOption('select[name="staff"]', 'chat');
