@@ -20,7 +20,7 @@ import { nextBuckets } from './future-buckets';
 import { checkAdjustment, scenarioForecast, VolumeAdjustmentInput } from './volume-adjustment';
 import { computeVolumeForecast, type VolumeForecastRequest } from './volume-forecast';
 import { periodArgumentCost } from '../metrics/query-cost';
-import { checkEventsArgument, ForecastEventInput, forecastEventsFor } from './forecast-events';
+import { checkEventsArgument, ForecastEventInput } from './forecast-events';
 
 const caches = new WeakMap<object, ForecastCache>();
 
@@ -145,8 +145,7 @@ export class ForecastResolver {
     const horizon = checkNumber(args.horizon, 'horizon', 1, ctx.config.MAX_FORECAST_HORIZON, true);
     const levels = checkLevels(args.levels);
     const adjustment = args.adjustment ? checkAdjustment(args.adjustment) : null;
-    const events = await forecastEventsFor(ctx, filter, checkEventsArgument(args.events), args.holidays);
-    const req = { history, granularity: args.granularity, horizon, levels, filter, events };
+    const req = { history, granularity: args.granularity, horizon, levels, filter, events: checkEventsArgument(args.events), holidays: args.holidays };
     // The baseline is the same (and cached under the same key) with or without a scenario.
     const baseline = await volumeForecast(ctx, req);
     return { ...baseline, scenario: adjustment ? scenarioForecast(baseline.forecast, args.granularity, adjustment) : null };

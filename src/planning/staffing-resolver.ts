@@ -20,7 +20,6 @@ import { carryClosedContacts, closedRunBeforePlan, openIntervals, staffingCalend
 import { planOpenStaffing, type StaffingModel, type StaffingParameters } from './staffing-plan';
 import { adjustSeries, checkAdjustment, VolumeAdjustmentInput } from './volume-adjustment';
 import { loadVolumeHistory } from './volume-forecast';
-import { forecastEventsFor } from './forecast-events';
 
 /** Channels answered live; the others are worked asynchronously against a response-time target. */
 const LIVE_CHANNELS: readonly Channel[] = ['phone', 'chat'];
@@ -212,8 +211,7 @@ export class StaffingResolver {
       const planHours = hours.filter((h) => h.start.getTime() < end.getTime());
       // ticketVolumeForecast's answer for this history, hourly, over the plan's hours (with the same holidays and stored
       // events): one forecast, not a second model.
-      const events = await forecastEventsFor(ctx, filter, [], true);
-      const volume = await volumeForecast(ctx, { history, granularity: 'hour', horizon: planHours.length, levels: [80, 95], filter, events });
+      const volume = await volumeForecast(ctx, { history, granularity: 'hour', horizon: planHours.length, levels: [80, 95], filter, events: [], holidays: true });
       // Each hour's forecast spread evenly over its intervals.
       const perHour = 60 / args.intervalMinutes;
       const slots = planHours.flatMap((h, i) =>

@@ -5,7 +5,7 @@ import { withhold, type SeriesBucket } from '../metrics/metric-loaders';
 import type { Period } from '../metrics/period';
 import { metricByName } from '../metrics/registry';
 import type { BacktestAccuracy, ForecastGranularity, VolumeForecast } from './forecast-types';
-import { eventRegressors, toEventEffects, type NamedEvent } from './forecast-events';
+import { eventRegressors, forecastEventsFor, toEventEffects, type NamedEvent } from './forecast-events';
 import { nextBuckets } from './future-buckets';
 
 /** Seasonal periods per bucket size: hourly contacts repeat daily and weekly; daily ones weekly; weekly ones yearly. */
@@ -17,8 +17,10 @@ export interface VolumeForecastRequest {
   horizon: number;
   levels: number[];
   filter: SegmentFilter;
-  /** Known events (holidays, stored events, the query's), dated; see forecast-events.ts. */
+  /** The query's own known events; the stored ones and the calendars' holidays are read when the forecast is computed. */
   events: NamedEvent[];
+  /** Whether the business calendars' holidays are regressors. */
+  holidays: boolean;
 }
 
 /**
@@ -75,7 +77,9 @@ export async function computeVolumeForecast(ctx: ApiContext, req: VolumeForecast
   const values = buckets.map((b) => b.value ?? 0);
   const periods = SEASONAL_PERIODS[req.granularity];
   const future = await nextBuckets(ctx.sql, buckets[buckets.length - 1].localStart, req.granularity, req.history.timezone, req.horizon);
-  const { events, regressors } = eventRegressors(req.events, [...buckets, ...future].map((b) => b.localStart), req.granularity);
+  // Read on a cache miss only: the data version in the cache key changes with calendars and stored events.
+  const known = await forecastEventsFor(ctx, req.filter, req.events, req.holidays);
+  const { events, regressors } = eventRegressors(known, [...buckets, ...future].map((b) => b.localStart), req.granularity);
   const result = forecast(values, { horizon: req.horizon, periods, levels: req.levels, events: regressors });
   const usable = usablePeriods(values.length, req.granularity);
   // Trend + seasonal + remainder would give back the history a minimum group size withholds.
