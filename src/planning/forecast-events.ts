@@ -7,7 +7,7 @@ import { DateTimeResolver } from 'graphql-scalars';
 import { Arg, Authorized, Ctx, Field, Float, InputType, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import type { EventEffect, ForecastEvent } from '../../forecasting';
 import type { ApiContext } from '../api/context';
-import { ApiError, ErrorCode } from '../api/errors';
+import { badInput } from './forecast-validation';
 import type { SegmentFilter } from '../metrics/dimensions';
 import { SegmentFilterInput } from '../metrics/targets/segment-filter-input';
 import { checkedFilter } from '../metrics/targets/target-resolver';
@@ -56,22 +56,18 @@ const MAX_MULTIPLIER = 100;
 /** The name of the event made of the business calendars' holidays. */
 export const HOLIDAYS_EVENT = 'holidays';
 
-function bad(argument: string, message: string): ApiError {
-  return new ApiError(ErrorCode.BAD_USER_INPUT, `${argument}: ${message}`, argument);
-}
-
 /** Checks one event input; errors name the field, e.g. `events[1].dates[3]`. */
 export function checkEventInput(input: ForecastEventInput, argument: string): Omit<NamedEvent, 'origin'> {
   const name = input.name.trim();
-  if (name === '' || name.length > 100) throw bad(`${argument}.name`, 'give a name of 1 to 100 characters');
-  if (input.dates.length === 0) throw bad(`${argument}.dates`, 'give at least one date');
-  if (input.dates.length > MAX_DATES) throw bad(`${argument}.dates`, `at most ${MAX_DATES} dates`);
+  if (name === '' || name.length > 100) throw badInput(`${argument}.name`, 'give a name of 1 to 100 characters');
+  if (input.dates.length === 0) throw badInput(`${argument}.dates`, 'give at least one date');
+  if (input.dates.length > MAX_DATES) throw badInput(`${argument}.dates`, `at most ${MAX_DATES} dates`);
   input.dates.forEach((d, i) => {
-    if (!isCalendarDate(d)) throw bad(`${argument}.dates[${i}]`, `expected a date YYYY-MM-DD, got ${JSON.stringify(d)}`);
+    if (!isCalendarDate(d)) throw badInput(`${argument}.dates[${i}]`, `expected a date YYYY-MM-DD, got ${JSON.stringify(d)}`);
   });
   const multiplier = input.multiplier ?? undefined;
   if (multiplier !== undefined && !(Number.isFinite(multiplier) && multiplier >= 0 && multiplier <= MAX_MULTIPLIER)) {
-    throw bad(`${argument}.multiplier`, `must be between 0 and ${MAX_MULTIPLIER}`);
+    throw badInput(`${argument}.multiplier`, `must be between 0 and ${MAX_MULTIPLIER}`);
   }
   return { name, dates: [...new Set(input.dates)].sort(), ...(multiplier === undefined ? {} : { multiplier }) };
 }
@@ -79,11 +75,11 @@ export function checkEventInput(input: ForecastEventInput, argument: string): Om
 /** Checks the `events` argument of a forecast: well-formed, names unique. */
 export function checkEventsArgument(inputs: ForecastEventInput[] | null | undefined, argument = 'events'): NamedEvent[] {
   if (!inputs) return [];
-  if (inputs.length > MAX_EVENTS) throw bad(argument, `at most ${MAX_EVENTS} events`);
+  if (inputs.length > MAX_EVENTS) throw badInput(argument, `at most ${MAX_EVENTS} events`);
   const seen = new Set<string>();
   return inputs.map((input, i) => {
     const e = checkEventInput(input, `${argument}[${i}]`);
-    if (seen.has(e.name)) throw bad(`${argument}[${i}].name`, `${JSON.stringify(e.name)} is given twice`);
+    if (seen.has(e.name)) throw badInput(`${argument}[${i}].name`, `${JSON.stringify(e.name)} is given twice`);
     seen.add(e.name);
     return { ...e, origin: 'argument' };
   });

@@ -1,4 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
+import type { IntervalRequirement } from './staffing-plan';
 
 /**
  * The CSV exports for workforce-management tools: which GraphQL query each one runs, the fields it selects, and the
@@ -94,19 +95,12 @@ const withAdjustment = (args: Record<string, unknown>, read: (name: string) => s
 };
 
 /** The selected fields of an interval and of a forecast point, as the GraphQL answer has them. */
-interface IntervalAnswer {
+interface IntervalAnswer extends IntervalRequirement {
   start: string | Date;
   localStart: string;
   open: boolean;
   arrivals: number;
   carriedContacts: number;
-  contacts: number;
-  agents: number;
-  scheduledAgents: number;
-  serviceLevel: number | null;
-  averageSpeedOfAnswer: number | null;
-  occupancy: number;
-  abandonRate: number | null;
 }
 interface PointAnswer {
   start: string | Date;

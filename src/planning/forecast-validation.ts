@@ -1,5 +1,10 @@
 import { ApiError, ErrorCode } from '../api/errors';
 
+/** A BAD_USER_INPUT error whose message starts with the argument it is about. */
+export function badInput(argument: string, message: string): ApiError {
+  return new ApiError(ErrorCode.BAD_USER_INPUT, `${argument}: ${message}`, argument);
+}
+
 /** Throws BAD_USER_INPUT naming the argument unless the number is within [min, max] (and whole when asked). */
 export function checkNumber(value: number, argument: string, min: number, max: number, integer = false): number {
   if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {

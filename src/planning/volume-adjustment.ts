@@ -1,7 +1,6 @@
 import { Field, Float, InputType } from 'type-graphql';
-import { ApiError, ErrorCode } from '../api/errors';
 import type { ForecastGranularity, ForecastPoint, VolumeScenario } from './forecast-types';
-import { checkNumber } from './forecast-validation';
+import { badInput, checkNumber } from './forecast-validation';
 import { isCalendarDate } from '../time/calendar-date';
 
 /**
@@ -42,22 +41,18 @@ export interface VolumeAdjustment {
 const MAX_MULTIPLIER = 100;
 const MAX_DAY_VOLUME = 1e9;
 
-function bad(argument: string, message: string): ApiError {
-  return new ApiError(ErrorCode.BAD_USER_INPUT, `${argument}: ${message}`, argument);
-}
-
 /** Checks an adjustment argument; every error names the part of the argument it is about. */
 export function checkAdjustment(input: VolumeAdjustmentInput, argument = 'adjustment'): VolumeAdjustment {
   const days = input.days ?? [];
-  if (input.multiplier == null && !days.length) throw bad(argument, 'give a multiplier, days, or both');
+  if (input.multiplier == null && !days.length) throw badInput(argument, 'give a multiplier, days, or both');
   const multiplier = input.multiplier == null ? 1 : checkNumber(input.multiplier, `${argument}.multiplier`, 0, MAX_MULTIPLIER);
   const seen = new Set<string>();
   const checked = days.map((day, i) => {
     const at = `${argument}.days[${i}]`;
-    if (!isCalendarDate(day.date)) throw bad(`${at}.date`, `expected a date YYYY-MM-DD (got ${JSON.stringify(day.date)})`);
-    if (seen.has(day.date)) throw bad(`${at}.date`, `${day.date} is given twice`);
+    if (!isCalendarDate(day.date)) throw badInput(`${at}.date`, `expected a date YYYY-MM-DD (got ${JSON.stringify(day.date)})`);
+    if (seen.has(day.date)) throw badInput(`${at}.date`, `${day.date} is given twice`);
     seen.add(day.date);
-    if ((day.multiplier == null) === (day.volume == null)) throw bad(at, 'give either multiplier or volume');
+    if ((day.multiplier == null) === (day.volume == null)) throw badInput(at, 'give either multiplier or volume');
     return day.multiplier != null
       ? { date: day.date, multiplier: checkNumber(day.multiplier, `${at}.multiplier`, 0, MAX_MULTIPLIER) }
       : { date: day.date, volume: checkNumber(day.volume!, `${at}.volume`, 0, MAX_DAY_VOLUME) };
@@ -85,13 +80,13 @@ export function adjustSeries(
 ): AdjustedBucket[] {
   const out: AdjustedBucket[] = buckets.map((b) => ({ value: b.value * adjustment.multiplier, scale: adjustment.multiplier }));
   if (!adjustment.days.length) return out;
-  if (bucketMinutes > 24 * 60) throw bad(`${argument}.days`, 'per-day overrides need hourly or daily buckets; use multiplier for weekly ones');
+  if (bucketMinutes > 24 * 60) throw badInput(`${argument}.days`, 'per-day overrides need hourly or daily buckets; use multiplier for weekly ones');
   const dateOf = (i: number) => buckets[i].localStart.slice(0, 10);
   const range = buckets.length ? `${dateOf(0)} to ${dateOf(buckets.length - 1)}` : 'empty';
   adjustment.days.forEach((day, d) => {
     const at = `${argument}.days[${d}]`;
     const indexes = buckets.flatMap((_, i) => (dateOf(i) === day.date ? [i] : []));
-    if (!indexes.length) throw bad(`${at}.date`, `${day.date} is not in the forecast (${range})`);
+    if (!indexes.length) throw badInput(`${at}.date`, `${day.date} is not in the forecast (${range})`);
     if (day.multiplier !== undefined) {
       for (const i of indexes) out[i] = { value: buckets[i].value * day.multiplier, scale: day.multiplier };
       return;
@@ -99,7 +94,7 @@ export function adjustSeries(
     const [first, last] = [indexes[0], indexes[indexes.length - 1]];
     const wholeDay = (first > 0 || minutesOfDay(buckets[first].localStart) === 0)
       && (last < buckets.length - 1 || minutesOfDay(buckets[last].localStart) + bucketMinutes >= 24 * 60);
-    if (!wholeDay) throw bad(`${at}.volume`, `${day.date} is only partly in the forecast (${range}); use a multiplier for it`);
+    if (!wholeDay) throw badInput(`${at}.volume`, `${day.date} is only partly in the forecast (${range}); use a multiplier for it`);
     const baseline = indexes.reduce((sum, i) => sum + buckets[i].value, 0);
     for (const i of indexes) {
       out[i] = baseline > 0
