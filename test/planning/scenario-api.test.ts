@@ -1,13 +1,8 @@
+import { hourlyArrivalsSql } from '../support/hourly-arrivals';
 import { startTestApi, type TestApi } from '../support/test-api';
 
 // Eight weeks of hourly chat arrivals with a daily shape (busy mid-day), quiet weekends and deterministic noise, from Monday 6 January 2025.
-const SEED_CHAT = `
-  INSERT INTO tickets (external_id, channel, product, created_at)
-  SELECT 'c' || extract(epoch FROM h)::bigint || '-' || k, 'chat', 'api', h + k * interval '30 seconds'
-  FROM generate_series('2025-01-06T00:00:00Z'::timestamptz, '2025-03-02T23:00:00Z', interval '1 hour') h
-  CROSS JOIN LATERAL generate_series(1, greatest(0, round((CASE WHEN extract(isodow FROM h) >= 6 THEN 0.4 ELSE 1 END)
-      * (1 + 9 * greatest(0, sin(pi() * (extract(hour FROM h) - 7) / 12)))
-      + (get_byte(decode(md5(h::text), 'hex'), 0) % 7 - 3) * 0.7))::int) k`;
+const SEED_CHAT = hourlyArrivalsSql({ prefix: 'c', channel: 'chat', product: "'api'" });
 
 const INTERVAL = 'start localStart contacts agents scheduledAgents serviceLevel averageSpeedOfAnswer occupancy abandonRate';
 const PLAN = `days { date contacts agentHours productiveAgentHours fte peakScheduledAgents } totals { contacts agentHours fte peakScheduledAgents serviceLevel }`;

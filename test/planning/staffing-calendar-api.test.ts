@@ -1,14 +1,10 @@
+import { hourlyArrivalsSql } from '../support/hourly-arrivals';
 import { startTestApi, type TestApi } from '../support/test-api';
 
 // Eight weeks of hourly arrivals with a daily shape (busy mid-day, a little at night), quiet weekends and deterministic
 // noise, from Monday 6 January 2025; a fifth of the chats are urgent. Email gets the same shape under other ids.
-const seed = (channel: string, prefix: string) => `
-  INSERT INTO tickets (external_id, channel, product, priority, created_at)
-  SELECT '${prefix}' || extract(epoch FROM h)::bigint || '-' || k, '${channel}', 'api', CASE WHEN k % 5 = 0 THEN 'urgent' ELSE 'normal' END, h + k * interval '30 seconds'
-  FROM generate_series('2025-01-06T00:00:00Z'::timestamptz, '2025-03-02T23:00:00Z', interval '1 hour') h
-  CROSS JOIN LATERAL generate_series(1, greatest(0, round((CASE WHEN extract(isodow FROM h) >= 6 THEN 0.4 ELSE 1 END)
-      * (1 + 9 * greatest(0, sin(pi() * (extract(hour FROM h) - 7) / 12)))
-      + (get_byte(decode(md5(h::text), 'hex'), 0) % 7 - 3) * 0.7))::int) k`;
+const seed = (channel: string, prefix: string) =>
+  hourlyArrivalsSql({ prefix, channel, product: "'api'", priority: "CASE WHEN k % 5 = 0 THEN 'urgent' ELSE 'normal' END" });
 
 const WEEKDAYS_9_TO_17 = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY'].map((d) => `{ day: ${d}, opens: "09:00", closes: "17:00" }`).join(', ');
 const setCalendar = (name: string, extra = '') =>
