@@ -56,7 +56,6 @@ WITH
         count(*) FILTER (
           WHERE
             TRUE
-            AND (TRUE)
         )
       )::float8 AS m0_value,
       (
@@ -70,15 +69,11 @@ WITH
         100.0 * count(*) FILTER (
           WHERE
             TRUE
-            AND (
-              (TRUE)
-              AND (f.escalated)
-            )
+            AND (f.escalated)
         ) / nullif(
           count(*) FILTER (
             WHERE
               TRUE
-              AND (TRUE)
           ),
           0
         )

@@ -28,11 +28,13 @@ WITH
           WHERE
             ev.event = 'firstResponse'
             AND (
-              business_seconds (
-                ticket_calendar (f.channel, f.priority),
-                f.created_at,
-                f.first_response_at
-              ) IS NOT NULL
+              (
+                business_seconds (
+                  ticket_calendar (f.channel, f.priority),
+                  f.created_at,
+                  f.first_response_at
+                ) IS NOT NULL
+              )
             )
         )
       )::int8 AS m0_n,
@@ -53,11 +55,13 @@ WITH
           WHERE
             ev.event = 'resolved'
             AND (
-              business_seconds (
-                ticket_calendar (f.channel, f.priority),
-                f.created_at,
-                f.resolved_at
-              ) IS NOT NULL
+              (
+                business_seconds (
+                  ticket_calendar (f.channel, f.priority),
+                  f.created_at,
+                  f.resolved_at
+                ) IS NOT NULL
+              )
             )
         )
       )::int8 AS m1_n

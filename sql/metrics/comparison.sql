@@ -72,40 +72,36 @@ WITH
           WHERE
             TRUE
             AND (
-              (TRUE)
-              AND (
+              (
                 (
-                  (
+                  SELECT
+                    count(*)
+                  FROM
+                    messages m
+                  WHERE
+                    m.ticket_id = f.id
+                    AND m.author = 'agent'
+                ) = 1
+                OR (
+                  f.channel = 'phone'
+                  AND (
                     SELECT
                       count(*)
                     FROM
                       messages m
                     WHERE
                       m.ticket_id = f.id
-                      AND m.author = 'agent'
-                  ) = 1
-                  OR (
-                    f.channel = 'phone'
-                    AND (
-                      SELECT
-                        count(*)
-                      FROM
-                        messages m
-                      WHERE
-                        m.ticket_id = f.id
-                        AND m.author IN ('customer', 'agent')
-                    ) = 0
-                  )
+                      AND m.author IN ('customer', 'agent')
+                  ) = 0
                 )
-                AND f.reopened_count = 0
-                AND NOT f.escalated
               )
+              AND f.reopened_count = 0
+              AND NOT f.escalated
             )
         ) / nullif(
           count(*) FILTER (
             WHERE
               TRUE
-              AND (TRUE)
           ),
           0
         )
@@ -155,40 +151,36 @@ WITH
           WHERE
             TRUE
             AND (
-              (TRUE)
-              AND (
+              (
                 (
-                  (
+                  SELECT
+                    count(*)
+                  FROM
+                    messages m
+                  WHERE
+                    m.ticket_id = f.id
+                    AND m.author = 'agent'
+                ) = 1
+                OR (
+                  f.channel = 'phone'
+                  AND (
                     SELECT
                       count(*)
                     FROM
                       messages m
                     WHERE
                       m.ticket_id = f.id
-                      AND m.author = 'agent'
-                  ) = 1
-                  OR (
-                    f.channel = 'phone'
-                    AND (
-                      SELECT
-                        count(*)
-                      FROM
-                        messages m
-                      WHERE
-                        m.ticket_id = f.id
-                        AND m.author IN ('customer', 'agent')
-                    ) = 0
-                  )
+                      AND m.author IN ('customer', 'agent')
+                  ) = 0
                 )
-                AND f.reopened_count = 0
-                AND NOT f.escalated
               )
+              AND f.reopened_count = 0
+              AND NOT f.escalated
             )
         ) / nullif(
           count(*) FILTER (
             WHERE
               TRUE
-              AND (TRUE)
           ),
           0
         )

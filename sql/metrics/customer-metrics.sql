@@ -272,10 +272,12 @@ WITH
       date_trunc('month', f.ordered_at AT TIME ZONE $4) AS g1,
       GROUPING(date_trunc('month', f.ordered_at AT TIME ZONE $4)) AS gid,
       (
-        sum(f.amount) FILTER (
-          WHERE
-            TRUE
-        )
+        (
+          sum(f.amount) FILTER (
+            WHERE
+              TRUE
+          )
+        )::numeric
       )::float8 AS m0_value,
       (
         count(*) FILTER (

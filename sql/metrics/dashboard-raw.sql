@@ -20,7 +20,6 @@ WITH
         count(*) FILTER (
           WHERE
             ev.event = 'created'
-            AND (TRUE)
         )
       )::float8 AS m0_value,
       (
@@ -47,11 +46,13 @@ WITH
           WHERE
             ev.event = 'firstResponse'
             AND (
-              extract(
-                epoch
-                FROM
-                  f.first_response_at - f.created_at
-              ) IS NOT NULL
+              (
+                extract(
+                  epoch
+                  FROM
+                    f.first_response_at - f.created_at
+                ) IS NOT NULL
+              )
             )
         )
       )::int8 AS m1_n,
@@ -72,11 +73,13 @@ WITH
           WHERE
             ev.event = 'resolved'
             AND (
-              extract(
-                epoch
-                FROM
-                  f.resolved_at - f.created_at
-              ) IS NOT NULL
+              (
+                extract(
+                  epoch
+                  FROM
+                    f.resolved_at - f.created_at
+                ) IS NOT NULL
+              )
             )
         )
       )::int8 AS m2_n,
@@ -85,40 +88,36 @@ WITH
           WHERE
             ev.event = 'resolved'
             AND (
-              (TRUE)
-              AND (
+              (
                 (
-                  (
+                  SELECT
+                    count(*)
+                  FROM
+                    messages m
+                  WHERE
+                    m.ticket_id = f.id
+                    AND m.author = 'agent'
+                ) = 1
+                OR (
+                  f.channel = 'phone'
+                  AND (
                     SELECT
                       count(*)
                     FROM
                       messages m
                     WHERE
                       m.ticket_id = f.id
-                      AND m.author = 'agent'
-                  ) = 1
-                  OR (
-                    f.channel = 'phone'
-                    AND (
-                      SELECT
-                        count(*)
-                      FROM
-                        messages m
-                      WHERE
-                        m.ticket_id = f.id
-                        AND m.author IN ('customer', 'agent')
-                    ) = 0
-                  )
+                      AND m.author IN ('customer', 'agent')
+                  ) = 0
                 )
-                AND f.reopened_count = 0
-                AND NOT f.escalated
               )
+              AND f.reopened_count = 0
+              AND NOT f.escalated
             )
         ) / nullif(
           count(*) FILTER (
             WHERE
               ev.event = 'resolved'
-              AND (TRUE)
           ),
           0
         )
@@ -137,74 +136,44 @@ WITH
             AND (
               (
                 (
-                  (
-                    SELECT
-                      p.resolution_minutes
-                    FROM
-                      sla_policies p
-                    WHERE
-                      p.priority = f.priority
-                      AND (
-                        p.channel = f.channel
-                        OR p.channel IS NULL
-                      )
-                    ORDER BY
-                      p.channel NULLS LAST
-                    LIMIT
-                      1
-                  ) * 60
-                ) IS NOT NULL
-                AND (
-                  f.resolved_at IS NOT NULL
-                  OR f.abandoned_at IS NOT NULL
-                  OR extract(
-                    epoch
-                    FROM
-                      now() - f.created_at
-                  ) > (
-                    (
-                      SELECT
-                        p.resolution_minutes
-                      FROM
-                        sla_policies p
-                      WHERE
-                        p.priority = f.priority
-                        AND (
-                          p.channel = f.channel
-                          OR p.channel IS NULL
-                        )
-                      ORDER BY
-                        p.channel NULLS LAST
-                      LIMIT
-                        1
-                    ) * 60
-                  )
-                )
-              )
-              AND (
-                f.resolved_at IS NOT NULL
-                AND extract(
-                  epoch
+                  SELECT
+                    p.resolution_minutes
                   FROM
-                    f.resolved_at - f.created_at
-                ) <= (
-                  (
-                    SELECT
-                      p.resolution_minutes
-                    FROM
-                      sla_policies p
-                    WHERE
-                      p.priority = f.priority
-                      AND (
-                        p.channel = f.channel
-                        OR p.channel IS NULL
-                      )
-                    ORDER BY
-                      p.channel NULLS LAST
-                    LIMIT
-                      1
-                  ) * 60
-                )
+                    sla_policies p
+                  WHERE
+                    p.priority = f.priority
+                    AND (
+                      p.channel = f.channel
+                      OR p.channel IS NULL
+                    )
+                  ORDER BY
+                    p.channel NULLS LAST
+                  LIMIT
+                    1
+                ) * 60
+              ) IS NOT NULL
+              AND f.resolved_at IS NOT NULL
+              AND extract(
+                epoch
+                FROM
+                  f.resolved_at - f.created_at
+              ) <= (
+                (
+                  SELECT
+                    p.resolution_minutes
+                  FROM
+                    sla_policies p
+                  WHERE
+                    p.priority = f.priority
+                    AND (
+                      p.channel = f.channel
+                      OR p.channel IS NULL
+                    )
+                  ORDER BY
+                    p.channel NULLS LAST
+                  LIMIT
+                    1
+                ) * 60
               )
             )
         ) / nullif(
@@ -233,7 +202,36 @@ WITH
                 AND (
                   f.resolved_at IS NOT NULL
                   OR f.abandoned_at IS NOT NULL
-                  OR extract(
+                )
+              )
+          ) + count(*) FILTER (
+            WHERE
+              ev.event = 'created'
+              AND (
+                (
+                  (
+                    (
+                      SELECT
+                        p.resolution_minutes
+                      FROM
+                        sla_policies p
+                      WHERE
+                        p.priority = f.priority
+                        AND (
+                          p.channel = f.channel
+                          OR p.channel IS NULL
+                        )
+                      ORDER BY
+                        p.channel NULLS LAST
+                      LIMIT
+                        1
+                    ) * 60
+                  ) IS NOT NULL
+                  AND f.resolved_at IS NULL
+                  AND f.abandoned_at IS NULL
+                )
+                AND (
+                  extract(
                     epoch
                     FROM
                       now() - f.created_at
@@ -268,30 +266,6 @@ WITH
             AND (
               (
                 (
-                  SELECT
-                    p.resolution_minutes
-                  FROM
-                    sla_policies p
-                  WHERE
-                    p.priority = f.priority
-                    AND (
-                      p.channel = f.channel
-                      OR p.channel IS NULL
-                    )
-                  ORDER BY
-                    p.channel NULLS LAST
-                  LIMIT
-                    1
-                ) * 60
-              ) IS NOT NULL
-              AND (
-                f.resolved_at IS NOT NULL
-                OR f.abandoned_at IS NOT NULL
-                OR extract(
-                  epoch
-                  FROM
-                    now() - f.created_at
-                ) > (
                   (
                     SELECT
                       p.resolution_minutes
@@ -308,46 +282,44 @@ WITH
                     LIMIT
                       1
                   ) * 60
-                )
-              )
-            )
-        )
-      )::int8 AS m4_n,
-      (
-        100.0 * count(*) FILTER (
-          WHERE
-            ev.event = 'created'
-            AND (
-              (
-                (
-                  (
-                    SELECT
-                      p.first_response_minutes
-                    FROM
-                      sla_policies p
-                    WHERE
-                      p.priority = f.priority
-                      AND (
-                        p.channel = f.channel
-                        OR p.channel IS NULL
-                      )
-                    ORDER BY
-                      p.channel NULLS LAST
-                    LIMIT
-                      1
-                  ) * 60
                 ) IS NOT NULL
                 AND (
-                  f.first_response_at IS NOT NULL
+                  f.resolved_at IS NOT NULL
                   OR f.abandoned_at IS NOT NULL
-                  OR extract(
+                )
+              )
+              OR (
+                (
+                  (
+                    (
+                      SELECT
+                        p.resolution_minutes
+                      FROM
+                        sla_policies p
+                      WHERE
+                        p.priority = f.priority
+                        AND (
+                          p.channel = f.channel
+                          OR p.channel IS NULL
+                        )
+                      ORDER BY
+                        p.channel NULLS LAST
+                      LIMIT
+                        1
+                    ) * 60
+                  ) IS NOT NULL
+                  AND f.resolved_at IS NULL
+                  AND f.abandoned_at IS NULL
+                )
+                AND (
+                  extract(
                     epoch
                     FROM
                       now() - f.created_at
                   ) > (
                     (
                       SELECT
-                        p.first_response_minutes
+                        p.resolution_minutes
                       FROM
                         sla_policies p
                       WHERE
@@ -364,30 +336,54 @@ WITH
                   )
                 )
               )
-              AND (
-                f.first_response_at IS NOT NULL
-                AND extract(
-                  epoch
+            )
+        )
+      )::int8 AS m4_n,
+      (
+        100.0 * count(*) FILTER (
+          WHERE
+            ev.event = 'created'
+            AND (
+              (
+                (
+                  SELECT
+                    p.first_response_minutes
                   FROM
-                    f.first_response_at - f.created_at
-                ) <= (
-                  (
-                    SELECT
-                      p.first_response_minutes
-                    FROM
-                      sla_policies p
-                    WHERE
-                      p.priority = f.priority
-                      AND (
-                        p.channel = f.channel
-                        OR p.channel IS NULL
-                      )
-                    ORDER BY
-                      p.channel NULLS LAST
-                    LIMIT
-                      1
-                  ) * 60
-                )
+                    sla_policies p
+                  WHERE
+                    p.priority = f.priority
+                    AND (
+                      p.channel = f.channel
+                      OR p.channel IS NULL
+                    )
+                  ORDER BY
+                    p.channel NULLS LAST
+                  LIMIT
+                    1
+                ) * 60
+              ) IS NOT NULL
+              AND f.first_response_at IS NOT NULL
+              AND extract(
+                epoch
+                FROM
+                  f.first_response_at - f.created_at
+              ) <= (
+                (
+                  SELECT
+                    p.first_response_minutes
+                  FROM
+                    sla_policies p
+                  WHERE
+                    p.priority = f.priority
+                    AND (
+                      p.channel = f.channel
+                      OR p.channel IS NULL
+                    )
+                  ORDER BY
+                    p.channel NULLS LAST
+                  LIMIT
+                    1
+                ) * 60
               )
             )
         ) / nullif(
@@ -416,7 +412,36 @@ WITH
                 AND (
                   f.first_response_at IS NOT NULL
                   OR f.abandoned_at IS NOT NULL
-                  OR extract(
+                )
+              )
+          ) + count(*) FILTER (
+            WHERE
+              ev.event = 'created'
+              AND (
+                (
+                  (
+                    (
+                      SELECT
+                        p.first_response_minutes
+                      FROM
+                        sla_policies p
+                      WHERE
+                        p.priority = f.priority
+                        AND (
+                          p.channel = f.channel
+                          OR p.channel IS NULL
+                        )
+                      ORDER BY
+                        p.channel NULLS LAST
+                      LIMIT
+                        1
+                    ) * 60
+                  ) IS NOT NULL
+                  AND f.first_response_at IS NULL
+                  AND f.abandoned_at IS NULL
+                )
+                AND (
+                  extract(
                     epoch
                     FROM
                       now() - f.created_at
@@ -451,30 +476,6 @@ WITH
             AND (
               (
                 (
-                  SELECT
-                    p.first_response_minutes
-                  FROM
-                    sla_policies p
-                  WHERE
-                    p.priority = f.priority
-                    AND (
-                      p.channel = f.channel
-                      OR p.channel IS NULL
-                    )
-                  ORDER BY
-                    p.channel NULLS LAST
-                  LIMIT
-                    1
-                ) * 60
-              ) IS NOT NULL
-              AND (
-                f.first_response_at IS NOT NULL
-                OR f.abandoned_at IS NOT NULL
-                OR extract(
-                  epoch
-                  FROM
-                    now() - f.created_at
-                ) > (
                   (
                     SELECT
                       p.first_response_minutes
@@ -491,6 +492,58 @@ WITH
                     LIMIT
                       1
                   ) * 60
+                ) IS NOT NULL
+                AND (
+                  f.first_response_at IS NOT NULL
+                  OR f.abandoned_at IS NOT NULL
+                )
+              )
+              OR (
+                (
+                  (
+                    (
+                      SELECT
+                        p.first_response_minutes
+                      FROM
+                        sla_policies p
+                      WHERE
+                        p.priority = f.priority
+                        AND (
+                          p.channel = f.channel
+                          OR p.channel IS NULL
+                        )
+                      ORDER BY
+                        p.channel NULLS LAST
+                      LIMIT
+                        1
+                    ) * 60
+                  ) IS NOT NULL
+                  AND f.first_response_at IS NULL
+                  AND f.abandoned_at IS NULL
+                )
+                AND (
+                  extract(
+                    epoch
+                    FROM
+                      now() - f.created_at
+                  ) > (
+                    (
+                      SELECT
+                        p.first_response_minutes
+                      FROM
+                        sla_policies p
+                      WHERE
+                        p.priority = f.priority
+                        AND (
+                          p.channel = f.channel
+                          OR p.channel IS NULL
+                        )
+                      ORDER BY
+                        p.channel NULLS LAST
+                      LIMIT
+                        1
+                    ) * 60
+                  )
                 )
               )
             )
@@ -500,15 +553,11 @@ WITH
         100.0 * count(*) FILTER (
           WHERE
             ev.event = 'created'
-            AND (
-              (TRUE)
-              AND (f.abandoned_at IS NOT NULL)
-            )
+            AND (f.abandoned_at IS NOT NULL)
         ) / nullif(
           count(*) FILTER (
             WHERE
               ev.event = 'created'
-              AND (TRUE)
           ),
           0
         )
@@ -524,15 +573,11 @@ WITH
         100.0 * count(*) FILTER (
           WHERE
             ev.event = 'created'
-            AND (
-              (TRUE)
-              AND (f.escalated)
-            )
+            AND (f.escalated)
         ) / nullif(
           count(*) FILTER (
             WHERE
               ev.event = 'created'
-              AND (TRUE)
           ),
           0
         )
@@ -548,15 +593,11 @@ WITH
         100.0 * count(*) FILTER (
           WHERE
             ev.event = 'resolved'
-            AND (
-              (TRUE)
-              AND (f.reopened_count > 0)
-            )
+            AND (f.reopened_count > 0)
         ) / nullif(
           count(*) FILTER (
             WHERE
               ev.event = 'resolved'
-              AND (TRUE)
           ),
           0
         )
@@ -730,7 +771,6 @@ WITH
         count(*) FILTER (
           WHERE
             ev.event = 'created'
-            AND (TRUE)
         )
       )::float8 AS m0_value,
       (
@@ -757,11 +797,13 @@ WITH
           WHERE
             ev.event = 'firstResponse'
             AND (
-              extract(
-                epoch
-                FROM
-                  f.first_response_at - f.created_at
-              ) IS NOT NULL
+              (
+                extract(
+                  epoch
+                  FROM
+                    f.first_response_at - f.created_at
+                ) IS NOT NULL
+              )
             )
         )
       )::int8 AS m1_n,
@@ -782,11 +824,13 @@ WITH
           WHERE
             ev.event = 'resolved'
             AND (
-              extract(
-                epoch
-                FROM
-                  f.resolved_at - f.created_at
-              ) IS NOT NULL
+              (
+                extract(
+                  epoch
+                  FROM
+                    f.resolved_at - f.created_at
+                ) IS NOT NULL
+              )
             )
         )
       )::int8 AS m2_n,
@@ -795,40 +839,36 @@ WITH
           WHERE
             ev.event = 'resolved'
             AND (
-              (TRUE)
-              AND (
+              (
                 (
-                  (
+                  SELECT
+                    count(*)
+                  FROM
+                    messages m
+                  WHERE
+                    m.ticket_id = f.id
+                    AND m.author = 'agent'
+                ) = 1
+                OR (
+                  f.channel = 'phone'
+                  AND (
                     SELECT
                       count(*)
                     FROM
                       messages m
                     WHERE
                       m.ticket_id = f.id
-                      AND m.author = 'agent'
-                  ) = 1
-                  OR (
-                    f.channel = 'phone'
-                    AND (
-                      SELECT
-                        count(*)
-                      FROM
-                        messages m
-                      WHERE
-                        m.ticket_id = f.id
-                        AND m.author IN ('customer', 'agent')
-                    ) = 0
-                  )
+                      AND m.author IN ('customer', 'agent')
+                  ) = 0
                 )
-                AND f.reopened_count = 0
-                AND NOT f.escalated
               )
+              AND f.reopened_count = 0
+              AND NOT f.escalated
             )
         ) / nullif(
           count(*) FILTER (
             WHERE
               ev.event = 'resolved'
-              AND (TRUE)
           ),
           0
         )
@@ -847,74 +887,44 @@ WITH
             AND (
               (
                 (
-                  (
-                    SELECT
-                      p.resolution_minutes
-                    FROM
-                      sla_policies p
-                    WHERE
-                      p.priority = f.priority
-                      AND (
-                        p.channel = f.channel
-                        OR p.channel IS NULL
-                      )
-                    ORDER BY
-                      p.channel NULLS LAST
-                    LIMIT
-                      1
-                  ) * 60
-                ) IS NOT NULL
-                AND (
-                  f.resolved_at IS NOT NULL
-                  OR f.abandoned_at IS NOT NULL
-                  OR extract(
-                    epoch
-                    FROM
-                      now() - f.created_at
-                  ) > (
-                    (
-                      SELECT
-                        p.resolution_minutes
-                      FROM
-                        sla_policies p
-                      WHERE
-                        p.priority = f.priority
-                        AND (
-                          p.channel = f.channel
-                          OR p.channel IS NULL
-                        )
-                      ORDER BY
-                        p.channel NULLS LAST
-                      LIMIT
-                        1
-                    ) * 60
-                  )
-                )
-              )
-              AND (
-                f.resolved_at IS NOT NULL
-                AND extract(
-                  epoch
+                  SELECT
+                    p.resolution_minutes
                   FROM
-                    f.resolved_at - f.created_at
-                ) <= (
-                  (
-                    SELECT
-                      p.resolution_minutes
-                    FROM
-                      sla_policies p
-                    WHERE
-                      p.priority = f.priority
-                      AND (
-                        p.channel = f.channel
-                        OR p.channel IS NULL
-                      )
-                    ORDER BY
-                      p.channel NULLS LAST
-                    LIMIT
-                      1
-                  ) * 60
-                )
+                    sla_policies p
+                  WHERE
+                    p.priority = f.priority
+                    AND (
+                      p.channel = f.channel
+                      OR p.channel IS NULL
+                    )
+                  ORDER BY
+                    p.channel NULLS LAST
+                  LIMIT
+                    1
+                ) * 60
+              ) IS NOT NULL
+              AND f.resolved_at IS NOT NULL
+              AND extract(
+                epoch
+                FROM
+                  f.resolved_at - f.created_at
+              ) <= (
+                (
+                  SELECT
+                    p.resolution_minutes
+                  FROM
+                    sla_policies p
+                  WHERE
+                    p.priority = f.priority
+                    AND (
+                      p.channel = f.channel
+                      OR p.channel IS NULL
+                    )
+                  ORDER BY
+                    p.channel NULLS LAST
+                  LIMIT
+                    1
+                ) * 60
               )
             )
         ) / nullif(
@@ -943,7 +953,36 @@ WITH
                 AND (
                   f.resolved_at IS NOT NULL
                   OR f.abandoned_at IS NOT NULL
-                  OR extract(
+                )
+              )
+          ) + count(*) FILTER (
+            WHERE
+              ev.event = 'created'
+              AND (
+                (
+                  (
+                    (
+                      SELECT
+                        p.resolution_minutes
+                      FROM
+                        sla_policies p
+                      WHERE
+                        p.priority = f.priority
+                        AND (
+                          p.channel = f.channel
+                          OR p.channel IS NULL
+                        )
+                      ORDER BY
+                        p.channel NULLS LAST
+                      LIMIT
+                        1
+                    ) * 60
+                  ) IS NOT NULL
+                  AND f.resolved_at IS NULL
+                  AND f.abandoned_at IS NULL
+                )
+                AND (
+                  extract(
                     epoch
                     FROM
                       now() - f.created_at
@@ -978,30 +1017,6 @@ WITH
             AND (
               (
                 (
-                  SELECT
-                    p.resolution_minutes
-                  FROM
-                    sla_policies p
-                  WHERE
-                    p.priority = f.priority
-                    AND (
-                      p.channel = f.channel
-                      OR p.channel IS NULL
-                    )
-                  ORDER BY
-                    p.channel NULLS LAST
-                  LIMIT
-                    1
-                ) * 60
-              ) IS NOT NULL
-              AND (
-                f.resolved_at IS NOT NULL
-                OR f.abandoned_at IS NOT NULL
-                OR extract(
-                  epoch
-                  FROM
-                    now() - f.created_at
-                ) > (
                   (
                     SELECT
                       p.resolution_minutes
@@ -1018,46 +1033,44 @@ WITH
                     LIMIT
                       1
                   ) * 60
-                )
-              )
-            )
-        )
-      )::int8 AS m4_n,
-      (
-        100.0 * count(*) FILTER (
-          WHERE
-            ev.event = 'created'
-            AND (
-              (
-                (
-                  (
-                    SELECT
-                      p.first_response_minutes
-                    FROM
-                      sla_policies p
-                    WHERE
-                      p.priority = f.priority
-                      AND (
-                        p.channel = f.channel
-                        OR p.channel IS NULL
-                      )
-                    ORDER BY
-                      p.channel NULLS LAST
-                    LIMIT
-                      1
-                  ) * 60
                 ) IS NOT NULL
                 AND (
-                  f.first_response_at IS NOT NULL
+                  f.resolved_at IS NOT NULL
                   OR f.abandoned_at IS NOT NULL
-                  OR extract(
+                )
+              )
+              OR (
+                (
+                  (
+                    (
+                      SELECT
+                        p.resolution_minutes
+                      FROM
+                        sla_policies p
+                      WHERE
+                        p.priority = f.priority
+                        AND (
+                          p.channel = f.channel
+                          OR p.channel IS NULL
+                        )
+                      ORDER BY
+                        p.channel NULLS LAST
+                      LIMIT
+                        1
+                    ) * 60
+                  ) IS NOT NULL
+                  AND f.resolved_at IS NULL
+                  AND f.abandoned_at IS NULL
+                )
+                AND (
+                  extract(
                     epoch
                     FROM
                       now() - f.created_at
                   ) > (
                     (
                       SELECT
-                        p.first_response_minutes
+                        p.resolution_minutes
                       FROM
                         sla_policies p
                       WHERE
@@ -1074,30 +1087,54 @@ WITH
                   )
                 )
               )
-              AND (
-                f.first_response_at IS NOT NULL
-                AND extract(
-                  epoch
+            )
+        )
+      )::int8 AS m4_n,
+      (
+        100.0 * count(*) FILTER (
+          WHERE
+            ev.event = 'created'
+            AND (
+              (
+                (
+                  SELECT
+                    p.first_response_minutes
                   FROM
-                    f.first_response_at - f.created_at
-                ) <= (
-                  (
-                    SELECT
-                      p.first_response_minutes
-                    FROM
-                      sla_policies p
-                    WHERE
-                      p.priority = f.priority
-                      AND (
-                        p.channel = f.channel
-                        OR p.channel IS NULL
-                      )
-                    ORDER BY
-                      p.channel NULLS LAST
-                    LIMIT
-                      1
-                  ) * 60
-                )
+                    sla_policies p
+                  WHERE
+                    p.priority = f.priority
+                    AND (
+                      p.channel = f.channel
+                      OR p.channel IS NULL
+                    )
+                  ORDER BY
+                    p.channel NULLS LAST
+                  LIMIT
+                    1
+                ) * 60
+              ) IS NOT NULL
+              AND f.first_response_at IS NOT NULL
+              AND extract(
+                epoch
+                FROM
+                  f.first_response_at - f.created_at
+              ) <= (
+                (
+                  SELECT
+                    p.first_response_minutes
+                  FROM
+                    sla_policies p
+                  WHERE
+                    p.priority = f.priority
+                    AND (
+                      p.channel = f.channel
+                      OR p.channel IS NULL
+                    )
+                  ORDER BY
+                    p.channel NULLS LAST
+                  LIMIT
+                    1
+                ) * 60
               )
             )
         ) / nullif(
@@ -1126,7 +1163,36 @@ WITH
                 AND (
                   f.first_response_at IS NOT NULL
                   OR f.abandoned_at IS NOT NULL
-                  OR extract(
+                )
+              )
+          ) + count(*) FILTER (
+            WHERE
+              ev.event = 'created'
+              AND (
+                (
+                  (
+                    (
+                      SELECT
+                        p.first_response_minutes
+                      FROM
+                        sla_policies p
+                      WHERE
+                        p.priority = f.priority
+                        AND (
+                          p.channel = f.channel
+                          OR p.channel IS NULL
+                        )
+                      ORDER BY
+                        p.channel NULLS LAST
+                      LIMIT
+                        1
+                    ) * 60
+                  ) IS NOT NULL
+                  AND f.first_response_at IS NULL
+                  AND f.abandoned_at IS NULL
+                )
+                AND (
+                  extract(
                     epoch
                     FROM
                       now() - f.created_at
@@ -1161,30 +1227,6 @@ WITH
             AND (
               (
                 (
-                  SELECT
-                    p.first_response_minutes
-                  FROM
-                    sla_policies p
-                  WHERE
-                    p.priority = f.priority
-                    AND (
-                      p.channel = f.channel
-                      OR p.channel IS NULL
-                    )
-                  ORDER BY
-                    p.channel NULLS LAST
-                  LIMIT
-                    1
-                ) * 60
-              ) IS NOT NULL
-              AND (
-                f.first_response_at IS NOT NULL
-                OR f.abandoned_at IS NOT NULL
-                OR extract(
-                  epoch
-                  FROM
-                    now() - f.created_at
-                ) > (
                   (
                     SELECT
                       p.first_response_minutes
@@ -1201,6 +1243,58 @@ WITH
                     LIMIT
                       1
                   ) * 60
+                ) IS NOT NULL
+                AND (
+                  f.first_response_at IS NOT NULL
+                  OR f.abandoned_at IS NOT NULL
+                )
+              )
+              OR (
+                (
+                  (
+                    (
+                      SELECT
+                        p.first_response_minutes
+                      FROM
+                        sla_policies p
+                      WHERE
+                        p.priority = f.priority
+                        AND (
+                          p.channel = f.channel
+                          OR p.channel IS NULL
+                        )
+                      ORDER BY
+                        p.channel NULLS LAST
+                      LIMIT
+                        1
+                    ) * 60
+                  ) IS NOT NULL
+                  AND f.first_response_at IS NULL
+                  AND f.abandoned_at IS NULL
+                )
+                AND (
+                  extract(
+                    epoch
+                    FROM
+                      now() - f.created_at
+                  ) > (
+                    (
+                      SELECT
+                        p.first_response_minutes
+                      FROM
+                        sla_policies p
+                      WHERE
+                        p.priority = f.priority
+                        AND (
+                          p.channel = f.channel
+                          OR p.channel IS NULL
+                        )
+                      ORDER BY
+                        p.channel NULLS LAST
+                      LIMIT
+                        1
+                    ) * 60
+                  )
                 )
               )
             )
@@ -1210,15 +1304,11 @@ WITH
         100.0 * count(*) FILTER (
           WHERE
             ev.event = 'created'
-            AND (
-              (TRUE)
-              AND (f.abandoned_at IS NOT NULL)
-            )
+            AND (f.abandoned_at IS NOT NULL)
         ) / nullif(
           count(*) FILTER (
             WHERE
               ev.event = 'created'
-              AND (TRUE)
           ),
           0
         )
@@ -1234,15 +1324,11 @@ WITH
         100.0 * count(*) FILTER (
           WHERE
             ev.event = 'created'
-            AND (
-              (TRUE)
-              AND (f.escalated)
-            )
+            AND (f.escalated)
         ) / nullif(
           count(*) FILTER (
             WHERE
               ev.event = 'created'
-              AND (TRUE)
           ),
           0
         )
@@ -1258,15 +1344,11 @@ WITH
         100.0 * count(*) FILTER (
           WHERE
             ev.event = 'resolved'
-            AND (
-              (TRUE)
-              AND (f.reopened_count > 0)
-            )
+            AND (f.reopened_count > 0)
         ) / nullif(
           count(*) FILTER (
             WHERE
               ev.event = 'resolved'
-              AND (TRUE)
           ),
           0
         )
@@ -1356,10 +1438,12 @@ WITH
         t.channel
       ) AS gid,
       (
-        sum(f.handle_seconds) FILTER (
-          WHERE
-            TRUE
-        ) / nullif(
+        (
+          sum(f.handle_seconds) FILTER (
+            WHERE
+              TRUE
+          )
+        )::double precision / nullif(
           count(f.handle_seconds) FILTER (
             WHERE
               TRUE
@@ -1371,7 +1455,7 @@ WITH
         count(*) FILTER (
           WHERE
             TRUE
-            AND (f.handle_seconds IS NOT NULL)
+            AND ((f.handle_seconds IS NOT NULL))
         )
       )::int8 AS m0_n
     FROM
@@ -1530,10 +1614,12 @@ WITH
     SELECT
       0 AS gid,
       (
-        sum(f.handle_seconds) FILTER (
-          WHERE
-            TRUE
-        ) / nullif(
+        (
+          sum(f.handle_seconds) FILTER (
+            WHERE
+              TRUE
+          )
+        )::double precision / nullif(
           count(f.handle_seconds) FILTER (
             WHERE
               TRUE
@@ -1545,7 +1631,7 @@ WITH
         count(*) FILTER (
           WHERE
             TRUE
-            AND (f.handle_seconds IS NOT NULL)
+            AND ((f.handle_seconds IS NOT NULL))
         )
       )::int8 AS m0_n
     FROM
@@ -1655,16 +1741,17 @@ WITH
         COALESCE(t.channel, f.channel)
       ) AS gid,
       (
-        100.0 * sum(f.score) FILTER (
-          WHERE
-            TRUE
-            AND f.kind = 'csat'
-        ) / nullif(
+        100.0 * (
+          sum(f.score) FILTER (
+            WHERE
+              TRUE
+              AND (f.kind = 'csat')
+          )
+        )::numeric / nullif(
           5 * count(*) FILTER (
             WHERE
               TRUE
-              AND f.kind = 'csat'
-              AND (TRUE)
+              AND (f.kind = 'csat')
           ),
           0
         )
@@ -1673,40 +1760,36 @@ WITH
         count(*) FILTER (
           WHERE
             TRUE
-            AND (f.kind = 'csat')
+            AND ((f.kind = 'csat'))
         )
       )::int8 AS m0_n,
       (
         100.0 * count(*) FILTER (
           WHERE
             TRUE
-            AND f.kind = 'nps'
             AND (
-              (TRUE)
-              AND (f.score >= 9)
+              f.kind = 'nps'
+              AND f.score >= 9
             )
         ) / nullif(
           count(*) FILTER (
             WHERE
               TRUE
-              AND f.kind = 'nps'
-              AND (TRUE)
+              AND (f.kind = 'nps')
           ),
           0
         ) - 100.0 * count(*) FILTER (
           WHERE
             TRUE
-            AND f.kind = 'nps'
             AND (
-              (TRUE)
-              AND (f.score <= 6)
+              f.kind = 'nps'
+              AND f.score <= 6
             )
         ) / nullif(
           count(*) FILTER (
             WHERE
               TRUE
-              AND f.kind = 'nps'
-              AND (TRUE)
+              AND (f.kind = 'nps')
           ),
           0
         )
@@ -1715,7 +1798,7 @@ WITH
         count(*) FILTER (
           WHERE
             TRUE
-            AND (f.kind = 'nps')
+            AND ((f.kind = 'nps'))
         )
       )::int8 AS m1_n
     FROM
@@ -1815,16 +1898,17 @@ WITH
     SELECT
       0 AS gid,
       (
-        100.0 * sum(f.score) FILTER (
-          WHERE
-            TRUE
-            AND f.kind = 'csat'
-        ) / nullif(
+        100.0 * (
+          sum(f.score) FILTER (
+            WHERE
+              TRUE
+              AND (f.kind = 'csat')
+          )
+        )::numeric / nullif(
           5 * count(*) FILTER (
             WHERE
               TRUE
-              AND f.kind = 'csat'
-              AND (TRUE)
+              AND (f.kind = 'csat')
           ),
           0
         )
@@ -1833,40 +1917,36 @@ WITH
         count(*) FILTER (
           WHERE
             TRUE
-            AND (f.kind = 'csat')
+            AND ((f.kind = 'csat'))
         )
       )::int8 AS m0_n,
       (
         100.0 * count(*) FILTER (
           WHERE
             TRUE
-            AND f.kind = 'nps'
             AND (
-              (TRUE)
-              AND (f.score >= 9)
+              f.kind = 'nps'
+              AND f.score >= 9
             )
         ) / nullif(
           count(*) FILTER (
             WHERE
               TRUE
-              AND f.kind = 'nps'
-              AND (TRUE)
+              AND (f.kind = 'nps')
           ),
           0
         ) - 100.0 * count(*) FILTER (
           WHERE
             TRUE
-            AND f.kind = 'nps'
             AND (
-              (TRUE)
-              AND (f.score <= 6)
+              f.kind = 'nps'
+              AND f.score <= 6
             )
         ) / nullif(
           count(*) FILTER (
             WHERE
               TRUE
-              AND f.kind = 'nps'
-              AND (TRUE)
+              AND (f.kind = 'nps')
           ),
           0
         )
@@ -1875,7 +1955,7 @@ WITH
         count(*) FILTER (
           WHERE
             TRUE
-            AND (f.kind = 'nps')
+            AND ((f.kind = 'nps'))
         )
       )::int8 AS m1_n
     FROM

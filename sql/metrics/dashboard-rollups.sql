@@ -22,29 +22,27 @@ WITH
       (sum(r.created_n))::int8 AS m0_n,
       (sum(r.fr_seconds) / nullif(sum(r.fr_n), 0))::float8 AS m1_value,
       (sum(r.fr_n))::int8 AS m1_n,
-      (sum(r.res_seconds) / nullif(sum(r.resolved_n), 0))::float8 AS m2_value,
-      (sum(r.resolved_n))::int8 AS m2_n,
+      (sum(r.res_seconds) / nullif(sum(r.res_n), 0))::float8 AS m2_value,
+      (sum(r.res_n))::int8 AS m2_n,
       (
         100.0 * sum(r.fcr_n) / nullif(sum(r.resolved_n), 0)
       )::float8 AS m3_value,
       (sum(r.resolved_n))::int8 AS m3_n,
       (
         100.0 * sum(r.slar_met) / nullif(
-          (
-            sum(r.slar_settled) + sum(
-              CASE
-                WHEN r.slar_pending_last IS NULL THEN 0
-                WHEN r.slar_pending_last < now() THEN cardinality(r.slar_pending_deadlines)
-                ELSE (
-                  SELECT
-                    count(*)
-                  FROM
-                    unnest(r.slar_pending_deadlines) d
-                  WHERE
-                    d < now()
-                )
-              END
-            )
+          sum(r.slar_settled) + sum(
+            CASE
+              WHEN r.slar_pending_last IS NULL THEN 0
+              WHEN r.slar_pending_last < now() THEN cardinality(r.slar_pending_deadlines)
+              ELSE (
+                SELECT
+                  count(*)
+                FROM
+                  unnest(r.slar_pending_deadlines) d
+                WHERE
+                  d < now()
+              )
+            END
           ),
           0
         )
@@ -69,21 +67,19 @@ WITH
       )::int8 AS m4_n,
       (
         100.0 * sum(r.slaf_met) / nullif(
-          (
-            sum(r.slaf_settled) + sum(
-              CASE
-                WHEN r.slaf_pending_last IS NULL THEN 0
-                WHEN r.slaf_pending_last < now() THEN cardinality(r.slaf_pending_deadlines)
-                ELSE (
-                  SELECT
-                    count(*)
-                  FROM
-                    unnest(r.slaf_pending_deadlines) d
-                  WHERE
-                    d < now()
-                )
-              END
-            )
+          sum(r.slaf_settled) + sum(
+            CASE
+              WHEN r.slaf_pending_last IS NULL THEN 0
+              WHEN r.slaf_pending_last < now() THEN cardinality(r.slaf_pending_deadlines)
+              ELSE (
+                SELECT
+                  count(*)
+                FROM
+                  unnest(r.slaf_pending_deadlines) d
+                WHERE
+                  d < now()
+              )
+            END
           ),
           0
         )
@@ -149,29 +145,27 @@ WITH
       (sum(r.created_n))::int8 AS m0_n,
       (sum(r.fr_seconds) / nullif(sum(r.fr_n), 0))::float8 AS m1_value,
       (sum(r.fr_n))::int8 AS m1_n,
-      (sum(r.res_seconds) / nullif(sum(r.resolved_n), 0))::float8 AS m2_value,
-      (sum(r.resolved_n))::int8 AS m2_n,
+      (sum(r.res_seconds) / nullif(sum(r.res_n), 0))::float8 AS m2_value,
+      (sum(r.res_n))::int8 AS m2_n,
       (
         100.0 * sum(r.fcr_n) / nullif(sum(r.resolved_n), 0)
       )::float8 AS m3_value,
       (sum(r.resolved_n))::int8 AS m3_n,
       (
         100.0 * sum(r.slar_met) / nullif(
-          (
-            sum(r.slar_settled) + sum(
-              CASE
-                WHEN r.slar_pending_last IS NULL THEN 0
-                WHEN r.slar_pending_last < now() THEN cardinality(r.slar_pending_deadlines)
-                ELSE (
-                  SELECT
-                    count(*)
-                  FROM
-                    unnest(r.slar_pending_deadlines) d
-                  WHERE
-                    d < now()
-                )
-              END
-            )
+          sum(r.slar_settled) + sum(
+            CASE
+              WHEN r.slar_pending_last IS NULL THEN 0
+              WHEN r.slar_pending_last < now() THEN cardinality(r.slar_pending_deadlines)
+              ELSE (
+                SELECT
+                  count(*)
+                FROM
+                  unnest(r.slar_pending_deadlines) d
+                WHERE
+                  d < now()
+              )
+            END
           ),
           0
         )
@@ -196,21 +190,19 @@ WITH
       )::int8 AS m4_n,
       (
         100.0 * sum(r.slaf_met) / nullif(
-          (
-            sum(r.slaf_settled) + sum(
-              CASE
-                WHEN r.slaf_pending_last IS NULL THEN 0
-                WHEN r.slaf_pending_last < now() THEN cardinality(r.slaf_pending_deadlines)
-                ELSE (
-                  SELECT
-                    count(*)
-                  FROM
-                    unnest(r.slaf_pending_deadlines) d
-                  WHERE
-                    d < now()
-                )
-              END
-            )
+          sum(r.slaf_settled) + sum(
+            CASE
+              WHEN r.slaf_pending_last IS NULL THEN 0
+              WHEN r.slaf_pending_last < now() THEN cardinality(r.slaf_pending_deadlines)
+              ELSE (
+                SELECT
+                  count(*)
+                FROM
+                  unnest(r.slaf_pending_deadlines) d
+                WHERE
+                  d < now()
+              )
+            END
           ),
           0
         )

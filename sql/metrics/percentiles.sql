@@ -14,8 +14,8 @@ WITH
       GROUPING(r.product) AS gid,
       (sum(r.fr_seconds) / nullif(sum(r.fr_n), 0))::float8 AS m0_value,
       (sum(r.fr_n))::int8 AS m0_n,
-      (sum(r.res_seconds) / nullif(sum(r.resolved_n), 0))::float8 AS m1_value,
-      (sum(r.resolved_n))::int8 AS m1_n
+      (sum(r.res_seconds) / nullif(sum(r.res_n), 0))::float8 AS m1_value,
+      (sum(r.res_n))::int8 AS m1_n
     FROM
       ticket_rollup_daily r
     WHERE

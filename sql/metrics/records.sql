@@ -45,11 +45,13 @@ WHERE
   AND f.first_response_at < $2::timestamptz
   AND f.channel = ANY ($3::text[])
   AND (
-    business_seconds (
-      ticket_calendar (f.channel, f.priority),
-      f.created_at,
-      f.first_response_at
-    ) IS NOT NULL
+    (
+      business_seconds (
+        ticket_calendar (f.channel, f.priority),
+        f.created_at,
+        f.first_response_at
+      ) IS NOT NULL
+    )
   )
   AND (f.first_response_at, f.id) > ($4::timestamptz, $5::int8)
 ORDER BY
@@ -73,11 +75,13 @@ WHERE
   AND f.first_response_at < $2::timestamptz
   AND f.channel = ANY ($3::text[])
   AND (
-    business_seconds (
-      ticket_calendar (f.channel, f.priority),
-      f.created_at,
-      f.first_response_at
-    ) IS NOT NULL
+    (
+      business_seconds (
+        ticket_calendar (f.channel, f.priority),
+        f.created_at,
+        f.first_response_at
+      ) IS NOT NULL
+    )
   );
 
 -- backlog (calendar hours): page

@@ -36,8 +36,8 @@ BEGIN
         EXECUTE 'DROP INDEX ' || index_name;
       END LOOP;
     END IF;
-    INSERT INTO ticket_rollup ("hour", "event", "channel", "product", "tier", "priority", "created_n", "abandoned_n", "escalated_n", "slar_met", "slar_settled", "slar_pending_deadlines", "slar_pending_last", "slaf_met", "slaf_settled", "slaf_pending_deadlines", "slaf_pending_last")
-    SELECT date_trunc('hour', f.created_at), 1, f.channel, f.product, c.tier, f.priority, count(*), count(*) FILTER (WHERE f.abandoned_at IS NOT NULL), count(*) FILTER (WHERE f.escalated), count(*) FILTER (WHERE sla.resolution_minutes IS NOT NULL AND f.resolved_at IS NOT NULL AND extract(epoch FROM f.resolved_at - f.created_at) <= sla.resolution_minutes), count(*) FILTER (WHERE sla.resolution_minutes IS NOT NULL AND (f.resolved_at IS NOT NULL OR f.abandoned_at IS NOT NULL)), array_agg(f.created_at + sla.resolution_minutes * interval '1 second' ORDER BY f.created_at + sla.resolution_minutes * interval '1 second') FILTER (WHERE sla.resolution_minutes IS NOT NULL AND f.resolved_at IS NULL AND f.abandoned_at IS NULL), max(f.created_at + sla.resolution_minutes * interval '1 second') FILTER (WHERE sla.resolution_minutes IS NOT NULL AND f.resolved_at IS NULL AND f.abandoned_at IS NULL), count(*) FILTER (WHERE sla.first_response_minutes IS NOT NULL AND f.first_response_at IS NOT NULL AND extract(epoch FROM f.first_response_at - f.created_at) <= sla.first_response_minutes), count(*) FILTER (WHERE sla.first_response_minutes IS NOT NULL AND (f.first_response_at IS NOT NULL OR f.abandoned_at IS NOT NULL)), array_agg(f.created_at + sla.first_response_minutes * interval '1 second' ORDER BY f.created_at + sla.first_response_minutes * interval '1 second') FILTER (WHERE sla.first_response_minutes IS NOT NULL AND f.first_response_at IS NULL AND f.abandoned_at IS NULL), max(f.created_at + sla.first_response_minutes * interval '1 second') FILTER (WHERE sla.first_response_minutes IS NOT NULL AND f.first_response_at IS NULL AND f.abandoned_at IS NULL)
+    INSERT INTO ticket_rollup ("hour", "event", "channel", "product", "tier", "priority", "created_n", "slar_met", "slar_settled", "slar_pending_deadlines", "slar_pending_last", "slaf_met", "slaf_settled", "slaf_pending_deadlines", "slaf_pending_last", "abandoned_n", "escalated_n")
+    SELECT date_trunc('hour', f.created_at), 1, f.channel, f.product, c.tier, f.priority, count(*), count(*) FILTER (WHERE sla.resolution_minutes IS NOT NULL AND f.resolved_at IS NOT NULL AND extract(epoch FROM f.resolved_at - f.created_at) <= sla.resolution_minutes), count(*) FILTER (WHERE sla.resolution_minutes IS NOT NULL AND (f.resolved_at IS NOT NULL OR f.abandoned_at IS NOT NULL)), array_agg(f.created_at + sla.resolution_minutes * interval '1 second' ORDER BY f.created_at + sla.resolution_minutes * interval '1 second') FILTER (WHERE sla.resolution_minutes IS NOT NULL AND f.resolved_at IS NULL AND f.abandoned_at IS NULL), max(f.created_at + sla.resolution_minutes * interval '1 second') FILTER (WHERE sla.resolution_minutes IS NOT NULL AND f.resolved_at IS NULL AND f.abandoned_at IS NULL), count(*) FILTER (WHERE sla.first_response_minutes IS NOT NULL AND f.first_response_at IS NOT NULL AND extract(epoch FROM f.first_response_at - f.created_at) <= sla.first_response_minutes), count(*) FILTER (WHERE sla.first_response_minutes IS NOT NULL AND (f.first_response_at IS NOT NULL OR f.abandoned_at IS NOT NULL)), array_agg(f.created_at + sla.first_response_minutes * interval '1 second' ORDER BY f.created_at + sla.first_response_minutes * interval '1 second') FILTER (WHERE sla.first_response_minutes IS NOT NULL AND f.first_response_at IS NULL AND f.abandoned_at IS NULL), max(f.created_at + sla.first_response_minutes * interval '1 second') FILTER (WHERE sla.first_response_minutes IS NOT NULL AND f.first_response_at IS NULL AND f.abandoned_at IS NULL), count(*) FILTER (WHERE f.abandoned_at IS NOT NULL), count(*) FILTER (WHERE f.escalated)
     FROM tickets f
     LEFT JOIN customers c ON c.id = f.customer_id
     LEFT JOIN agents a ON a.id = f.assignee_id
@@ -48,16 +48,16 @@ BEGIN
     WHERE f.created_at IS NOT NULL
     GROUP BY 1, 2, 3, 4, 5, 6
     ORDER BY 1;
-    INSERT INTO ticket_rollup ("hour", "event", "channel", "product", "tier", "priority", "fr_n", "fr_seconds", "fr_values")
-    SELECT date_trunc('hour', f.first_response_at), 2, f.channel, f.product, c.tier, f.priority, count(*), sum(extract(epoch FROM f.first_response_at - f.created_at)), array_agg((extract(epoch FROM f.first_response_at - f.created_at))::float8 ORDER BY extract(epoch FROM f.first_response_at - f.created_at)) FILTER (WHERE extract(epoch FROM f.first_response_at - f.created_at) IS NOT NULL)
+    INSERT INTO ticket_rollup ("hour", "event", "channel", "product", "tier", "priority", "fr_seconds", "fr_n", "fr_values")
+    SELECT date_trunc('hour', f.first_response_at), 2, f.channel, f.product, c.tier, f.priority, sum(extract(epoch FROM f.first_response_at - f.created_at)), count(extract(epoch FROM f.first_response_at - f.created_at)), array_agg((extract(epoch FROM f.first_response_at - f.created_at))::float8 ORDER BY extract(epoch FROM f.first_response_at - f.created_at)) FILTER (WHERE extract(epoch FROM f.first_response_at - f.created_at) IS NOT NULL)
     FROM tickets f
     LEFT JOIN customers c ON c.id = f.customer_id
     LEFT JOIN agents a ON a.id = f.assignee_id
     WHERE f.first_response_at IS NOT NULL
     GROUP BY 1, 2, 3, 4, 5, 6
     ORDER BY 1;
-    INSERT INTO ticket_rollup ("hour", "event", "channel", "product", "tier", "priority", "resolved_n", "res_seconds", "res_values", "fcr_n", "reopened_n", "conversation_messages", "handle_seconds")
-    SELECT date_trunc('hour', f.resolved_at), 3, f.channel, f.product, c.tier, f.priority, count(*), sum(extract(epoch FROM f.resolved_at - f.created_at)), array_agg((extract(epoch FROM f.resolved_at - f.created_at))::float8 ORDER BY extract(epoch FROM f.resolved_at - f.created_at)) FILTER (WHERE extract(epoch FROM f.resolved_at - f.created_at) IS NOT NULL), count(*) FILTER (WHERE (coalesce(fm.agent_n, 0) = 1 OR (f.channel = 'phone' AND coalesce(fm.conversation_n, 0) = 0)) AND f.reopened_count = 0 AND NOT f.escalated), count(*) FILTER (WHERE f.reopened_count > 0), sum(coalesce(fm.conversation_n, 0)), sum(coalesce(fm.handle_seconds, 0))
+    INSERT INTO ticket_rollup ("hour", "event", "channel", "product", "tier", "priority", "res_seconds", "res_n", "res_values", "fcr_n", "resolved_n", "reopened_n", "conversation_messages", "handle_seconds")
+    SELECT date_trunc('hour', f.resolved_at), 3, f.channel, f.product, c.tier, f.priority, sum(extract(epoch FROM f.resolved_at - f.created_at)), count(extract(epoch FROM f.resolved_at - f.created_at)), array_agg((extract(epoch FROM f.resolved_at - f.created_at))::float8 ORDER BY extract(epoch FROM f.resolved_at - f.created_at)) FILTER (WHERE extract(epoch FROM f.resolved_at - f.created_at) IS NOT NULL), count(*) FILTER (WHERE (coalesce(fm.agent_n, 0) = 1 OR (f.channel = 'phone' AND coalesce(fm.conversation_n, 0) = 0)) AND f.reopened_count = 0 AND NOT f.escalated), count(*), count(*) FILTER (WHERE f.reopened_count > 0), sum(coalesce(fm.conversation_n, 0)), sum(coalesce(fm.handle_seconds, 0))
     FROM tickets f
     LEFT JOIN customers c ON c.id = f.customer_id
     LEFT JOIN agents a ON a.id = f.assignee_id
@@ -67,41 +67,41 @@ BEGIN
     WHERE f.resolved_at IS NOT NULL
     GROUP BY 1, 2, 3, 4, 5, 6
     ORDER BY 1;
-    INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "created_n", "abandoned_n", "escalated_n", "slar_met", "slar_settled", "slar_pending_deadlines", "slar_pending_last", "slaf_met", "slaf_settled", "slaf_pending_deadlines", "slaf_pending_last")
-    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."created_n"), sum(r."abandoned_n"), sum(r."escalated_n"), sum(r."slar_met"), sum(r."slar_settled"), rollup_array_cat(r."slar_pending_deadlines" ORDER BY r."slar_pending_deadlines"), max(r."slar_pending_last"), sum(r."slaf_met"), sum(r."slaf_settled"), rollup_array_cat(r."slaf_pending_deadlines" ORDER BY r."slaf_pending_deadlines"), max(r."slaf_pending_last")
+    INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "created_n", "slar_met", "slar_settled", "slar_pending_deadlines", "slar_pending_last", "slaf_met", "slaf_settled", "slaf_pending_deadlines", "slaf_pending_last", "abandoned_n", "escalated_n")
+    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."created_n"), sum(r."slar_met"), sum(r."slar_settled"), rollup_array_cat(r."slar_pending_deadlines" ORDER BY r."slar_pending_deadlines"), max(r."slar_pending_last"), sum(r."slaf_met"), sum(r."slaf_settled"), rollup_array_cat(r."slaf_pending_deadlines" ORDER BY r."slaf_pending_deadlines"), max(r."slaf_pending_last"), sum(r."abandoned_n"), sum(r."escalated_n")
     FROM ticket_rollup r
     WHERE r.event = 1
     GROUP BY 1, 2, 4, 5, 6, 7
     -- Rows stored in the order queries read them (one mask, a range of days): a period's rows then sit on few pages.
     ORDER BY 1;
-    INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "fr_n", "fr_seconds", "fr_values")
-    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."fr_n"), sum(r."fr_seconds"), rollup_array_cat(r."fr_values" ORDER BY r."fr_values")
+    INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "fr_seconds", "fr_n", "fr_values")
+    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."fr_seconds"), sum(r."fr_n"), rollup_array_cat(r."fr_values" ORDER BY r."fr_values")
     FROM ticket_rollup r
     WHERE r.event = 2
     GROUP BY 1, 2, 4, 5, 6, 7
     -- Rows stored in the order queries read them (one mask, a range of days): a period's rows then sit on few pages.
     ORDER BY 1;
-    INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "resolved_n", "res_seconds", "res_values", "fcr_n", "reopened_n", "conversation_messages", "handle_seconds")
-    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."resolved_n"), sum(r."res_seconds"), rollup_array_cat(r."res_values" ORDER BY r."res_values"), sum(r."fcr_n"), sum(r."reopened_n"), sum(r."conversation_messages"), sum(r."handle_seconds")
+    INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "res_seconds", "res_n", "res_values", "fcr_n", "resolved_n", "reopened_n", "conversation_messages", "handle_seconds")
+    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."res_seconds"), sum(r."res_n"), rollup_array_cat(r."res_values" ORDER BY r."res_values"), sum(r."fcr_n"), sum(r."resolved_n"), sum(r."reopened_n"), sum(r."conversation_messages"), sum(r."handle_seconds")
     FROM ticket_rollup r
     WHERE r.event = 3
     GROUP BY 1, 2, 4, 5, 6, 7
     -- Rows stored in the order queries read them (one mask, a range of days): a period's rows then sit on few pages.
     ORDER BY 1;
-    INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "created_n", "abandoned_n", "escalated_n", "slar_met", "slar_settled", "slar_pending_deadlines", "slar_pending_last", "slaf_met", "slaf_settled", "slaf_pending_deadlines", "slaf_pending_last")
-    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."created_n"), sum(r."abandoned_n"), sum(r."escalated_n"), sum(r."slar_met"), sum(r."slar_settled"), rollup_array_cat(r."slar_pending_deadlines" ORDER BY r."slar_pending_deadlines"), max(r."slar_pending_last"), sum(r."slaf_met"), sum(r."slaf_settled"), rollup_array_cat(r."slaf_pending_deadlines" ORDER BY r."slaf_pending_deadlines"), max(r."slaf_pending_last")
+    INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "created_n", "slar_met", "slar_settled", "slar_pending_deadlines", "slar_pending_last", "slaf_met", "slaf_settled", "slaf_pending_deadlines", "slaf_pending_last", "abandoned_n", "escalated_n")
+    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."created_n"), sum(r."slar_met"), sum(r."slar_settled"), rollup_array_cat(r."slar_pending_deadlines" ORDER BY r."slar_pending_deadlines"), max(r."slar_pending_last"), sum(r."slaf_met"), sum(r."slaf_settled"), rollup_array_cat(r."slaf_pending_deadlines" ORDER BY r."slaf_pending_deadlines"), max(r."slaf_pending_last"), sum(r."abandoned_n"), sum(r."escalated_n")
     FROM ticket_rollup_daily r
     WHERE r.dims = 15 AND r.event = 1
     GROUP BY r.day, r.event, GROUPING SETS ((), (r."tier"), (r."product"), (r."product", r."tier"), (r."channel"), (r."channel", r."tier"), (r."channel", r."product"), (r."channel", r."product", r."tier"))
     ORDER BY 3, 1;
-    INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "fr_n", "fr_seconds", "fr_values")
-    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."fr_n"), sum(r."fr_seconds"), rollup_array_cat(r."fr_values" ORDER BY r."fr_values")
+    INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "fr_seconds", "fr_n", "fr_values")
+    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."fr_seconds"), sum(r."fr_n"), rollup_array_cat(r."fr_values" ORDER BY r."fr_values")
     FROM ticket_rollup_daily r
     WHERE r.dims = 15 AND r.event = 2
     GROUP BY r.day, r.event, GROUPING SETS ((), (r."tier"), (r."product"), (r."product", r."tier"), (r."channel"), (r."channel", r."tier"), (r."channel", r."product"), (r."channel", r."product", r."tier"))
     ORDER BY 3, 1;
-    INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "resolved_n", "res_seconds", "res_values", "fcr_n", "reopened_n", "conversation_messages", "handle_seconds")
-    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."resolved_n"), sum(r."res_seconds"), rollup_array_cat(r."res_values" ORDER BY r."res_values"), sum(r."fcr_n"), sum(r."reopened_n"), sum(r."conversation_messages"), sum(r."handle_seconds")
+    INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "res_seconds", "res_n", "res_values", "fcr_n", "resolved_n", "reopened_n", "conversation_messages", "handle_seconds")
+    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."res_seconds"), sum(r."res_n"), rollup_array_cat(r."res_values" ORDER BY r."res_values"), sum(r."fcr_n"), sum(r."resolved_n"), sum(r."reopened_n"), sum(r."conversation_messages"), sum(r."handle_seconds")
     FROM ticket_rollup_daily r
     WHERE r.dims = 15 AND r.event = 3
     GROUP BY r.day, r.event, GROUPING SETS ((), (r."tier"), (r."product"), (r."product", r."tier"), (r."channel"), (r."channel", r."tier"), (r."channel", r."product"), (r."channel", r."product", r."tier"))
@@ -119,8 +119,8 @@ BEGIN
         EXECUTE 'DROP INDEX ' || index_name;
       END LOOP;
     END IF;
-    INSERT INTO message_rollup ("hour", "event", "channel", "product", "tier", "priority", "replies_n", "reply_wait_seconds", "reply_wait_values", "handled_n", "handle_seconds")
-    SELECT date_trunc('hour', f.sent_at), 1, t.channel, t.product, c.tier, t.priority, count(extract(epoch FROM f.sent_at - f.wait_start)), sum(extract(epoch FROM f.sent_at - f.wait_start)), array_agg((extract(epoch FROM f.sent_at - f.wait_start))::float8 ORDER BY extract(epoch FROM f.sent_at - f.wait_start)) FILTER (WHERE extract(epoch FROM f.sent_at - f.wait_start) IS NOT NULL), count(f.handle_seconds), sum(f.handle_seconds)
+    INSERT INTO message_rollup ("hour", "event", "channel", "product", "tier", "priority", "reply_wait_seconds", "replies_n", "reply_wait_values", "handle_seconds", "handled_n")
+    SELECT date_trunc('hour', f.sent_at), 1, t.channel, t.product, c.tier, t.priority, sum(extract(epoch FROM f.sent_at - f.wait_start)), count(extract(epoch FROM f.sent_at - f.wait_start)), array_agg((extract(epoch FROM f.sent_at - f.wait_start))::float8 ORDER BY extract(epoch FROM f.sent_at - f.wait_start)) FILTER (WHERE extract(epoch FROM f.sent_at - f.wait_start) IS NOT NULL), sum(f.handle_seconds), count(f.handle_seconds)
     FROM (
       SELECT w.id, w.ticket_id, w.agent_id, w.sent_at, w.handle_seconds,
              CASE WHEN w.seg = 0 THEN w.created_at ELSE w.pending_since END AS wait_start
@@ -143,15 +143,15 @@ BEGIN
     WHERE f.sent_at IS NOT NULL
     GROUP BY 1, 2, 3, 4, 5, 6
     ORDER BY 1;
-    INSERT INTO message_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "replies_n", "reply_wait_seconds", "reply_wait_values", "handled_n", "handle_seconds")
-    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."replies_n"), sum(r."reply_wait_seconds"), rollup_array_cat(r."reply_wait_values" ORDER BY r."reply_wait_values"), sum(r."handled_n"), sum(r."handle_seconds")
+    INSERT INTO message_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "reply_wait_seconds", "replies_n", "reply_wait_values", "handle_seconds", "handled_n")
+    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."reply_wait_seconds"), sum(r."replies_n"), rollup_array_cat(r."reply_wait_values" ORDER BY r."reply_wait_values"), sum(r."handle_seconds"), sum(r."handled_n")
     FROM message_rollup r
     WHERE r.event = 1
     GROUP BY 1, 2, 4, 5, 6, 7
     -- Rows stored in the order queries read them (one mask, a range of days): a period's rows then sit on few pages.
     ORDER BY 1;
-    INSERT INTO message_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "replies_n", "reply_wait_seconds", "reply_wait_values", "handled_n", "handle_seconds")
-    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."replies_n"), sum(r."reply_wait_seconds"), rollup_array_cat(r."reply_wait_values" ORDER BY r."reply_wait_values"), sum(r."handled_n"), sum(r."handle_seconds")
+    INSERT INTO message_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "reply_wait_seconds", "replies_n", "reply_wait_values", "handle_seconds", "handled_n")
+    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."reply_wait_seconds"), sum(r."replies_n"), rollup_array_cat(r."reply_wait_values" ORDER BY r."reply_wait_values"), sum(r."handle_seconds"), sum(r."handled_n")
     FROM message_rollup_daily r
     WHERE r.dims = 15 AND r.event = 1
     GROUP BY r.day, r.event, GROUPING SETS ((), (r."tier"), (r."product"), (r."product", r."tier"), (r."channel"), (r."channel", r."tier"), (r."channel", r."product"), (r."channel", r."product", r."tier"))
@@ -169,23 +169,23 @@ BEGIN
         EXECUTE 'DROP INDEX ' || index_name;
       END LOOP;
     END IF;
-    INSERT INTO survey_rollup ("hour", "event", "channel", "product", "tier", "csat_n", "csat_score", "csat_satisfied_n", "nps_n", "nps_promoters_n", "nps_detractors_n", "ces_n", "ces_score")
-    SELECT date_trunc('hour', f.responded_at), 1, COALESCE(t.channel, f.channel), COALESCE(t.product, f.product), c.tier, count(*) FILTER (WHERE f.kind = 'csat' AND TRUE), sum(f.score) FILTER (WHERE f.kind = 'csat'), count(*) FILTER (WHERE f.kind = 'csat' AND f.score >= 4), count(*) FILTER (WHERE f.kind = 'nps' AND TRUE), count(*) FILTER (WHERE f.kind = 'nps' AND f.score >= 9), count(*) FILTER (WHERE f.kind = 'nps' AND f.score <= 6), count(*) FILTER (WHERE f.kind = 'ces' AND TRUE), sum(f.score) FILTER (WHERE f.kind = 'ces')
+    INSERT INTO survey_rollup ("hour", "event", "channel", "product", "tier", "csat_score", "csat_n", "csat_satisfied_n", "nps_promoters_n", "nps_n", "nps_detractors_n", "ces_score", "ces_n")
+    SELECT date_trunc('hour', f.responded_at), 1, COALESCE(t.channel, f.channel), COALESCE(t.product, f.product), c.tier, sum(f.score) FILTER (WHERE f.kind = 'csat'), count(*) FILTER (WHERE f.kind = 'csat'), count(*) FILTER (WHERE f.kind = 'csat' AND f.score >= 4), count(*) FILTER (WHERE f.kind = 'nps' AND f.score >= 9), count(*) FILTER (WHERE f.kind = 'nps'), count(*) FILTER (WHERE f.kind = 'nps' AND f.score <= 6), sum(f.score) FILTER (WHERE f.kind = 'ces'), count(*) FILTER (WHERE f.kind = 'ces')
     FROM surveys f
     LEFT JOIN tickets t ON t.id = f.ticket_id
     LEFT JOIN customers c ON c.id = COALESCE(f.customer_id, t.customer_id)
     WHERE f.responded_at IS NOT NULL
     GROUP BY 1, 2, 3, 4, 5
     ORDER BY 1;
-    INSERT INTO survey_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "csat_n", "csat_score", "csat_satisfied_n", "nps_n", "nps_promoters_n", "nps_detractors_n", "ces_n", "ces_score")
-    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 7, r."channel", r."product", r."tier", sum(r."csat_n"), sum(r."csat_score"), sum(r."csat_satisfied_n"), sum(r."nps_n"), sum(r."nps_promoters_n"), sum(r."nps_detractors_n"), sum(r."ces_n"), sum(r."ces_score")
+    INSERT INTO survey_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "csat_score", "csat_n", "csat_satisfied_n", "nps_promoters_n", "nps_n", "nps_detractors_n", "ces_score", "ces_n")
+    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 7, r."channel", r."product", r."tier", sum(r."csat_score"), sum(r."csat_n"), sum(r."csat_satisfied_n"), sum(r."nps_promoters_n"), sum(r."nps_n"), sum(r."nps_detractors_n"), sum(r."ces_score"), sum(r."ces_n")
     FROM survey_rollup r
     WHERE r.event = 1
     GROUP BY 1, 2, 4, 5, 6
     -- Rows stored in the order queries read them (one mask, a range of days): a period's rows then sit on few pages.
     ORDER BY 1;
-    INSERT INTO survey_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "csat_n", "csat_score", "csat_satisfied_n", "nps_n", "nps_promoters_n", "nps_detractors_n", "ces_n", "ces_score")
-    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 4 + (1 - GROUPING(r."product")) * 2 + (1 - GROUPING(r."tier")) * 1, r."channel", r."product", r."tier", sum(r."csat_n"), sum(r."csat_score"), sum(r."csat_satisfied_n"), sum(r."nps_n"), sum(r."nps_promoters_n"), sum(r."nps_detractors_n"), sum(r."ces_n"), sum(r."ces_score")
+    INSERT INTO survey_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "csat_score", "csat_n", "csat_satisfied_n", "nps_promoters_n", "nps_n", "nps_detractors_n", "ces_score", "ces_n")
+    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 4 + (1 - GROUPING(r."product")) * 2 + (1 - GROUPING(r."tier")) * 1, r."channel", r."product", r."tier", sum(r."csat_score"), sum(r."csat_n"), sum(r."csat_satisfied_n"), sum(r."nps_promoters_n"), sum(r."nps_n"), sum(r."nps_detractors_n"), sum(r."ces_score"), sum(r."ces_n")
     FROM survey_rollup_daily r
     WHERE r.dims = 7 AND r.event = 1
     GROUP BY r.day, r.event, GROUPING SETS ((), (r."tier"), (r."product"), (r."product", r."tier"), (r."channel"), (r."channel", r."tier"), (r."channel", r."product"))
@@ -209,8 +209,8 @@ BEGIN
     dhi := (date_trunc('day', (hi - interval '1 microsecond') AT TIME ZONE 'UTC') + interval '1 day') AT TIME ZONE 'UTC';
     DELETE FROM ticket_rollup WHERE hour IN (SELECT hour FROM rollup_work);
     DELETE FROM ticket_rollup_daily WHERE day IN (SELECT date_trunc('day', w.hour AT TIME ZONE 'UTC') FROM rollup_work w);
-    INSERT INTO ticket_rollup ("hour", "event", "channel", "product", "tier", "priority", "created_n", "abandoned_n", "escalated_n", "slar_met", "slar_settled", "slar_pending_deadlines", "slar_pending_last", "slaf_met", "slaf_settled", "slaf_pending_deadlines", "slaf_pending_last")
-    SELECT date_trunc('hour', f.created_at), 1, f.channel, f.product, c.tier, f.priority, count(*), count(*) FILTER (WHERE f.abandoned_at IS NOT NULL), count(*) FILTER (WHERE f.escalated), count(*) FILTER (WHERE sla.resolution_minutes IS NOT NULL AND f.resolved_at IS NOT NULL AND extract(epoch FROM f.resolved_at - f.created_at) <= sla.resolution_minutes), count(*) FILTER (WHERE sla.resolution_minutes IS NOT NULL AND (f.resolved_at IS NOT NULL OR f.abandoned_at IS NOT NULL)), array_agg(f.created_at + sla.resolution_minutes * interval '1 second' ORDER BY f.created_at + sla.resolution_minutes * interval '1 second') FILTER (WHERE sla.resolution_minutes IS NOT NULL AND f.resolved_at IS NULL AND f.abandoned_at IS NULL), max(f.created_at + sla.resolution_minutes * interval '1 second') FILTER (WHERE sla.resolution_minutes IS NOT NULL AND f.resolved_at IS NULL AND f.abandoned_at IS NULL), count(*) FILTER (WHERE sla.first_response_minutes IS NOT NULL AND f.first_response_at IS NOT NULL AND extract(epoch FROM f.first_response_at - f.created_at) <= sla.first_response_minutes), count(*) FILTER (WHERE sla.first_response_minutes IS NOT NULL AND (f.first_response_at IS NOT NULL OR f.abandoned_at IS NOT NULL)), array_agg(f.created_at + sla.first_response_minutes * interval '1 second' ORDER BY f.created_at + sla.first_response_minutes * interval '1 second') FILTER (WHERE sla.first_response_minutes IS NOT NULL AND f.first_response_at IS NULL AND f.abandoned_at IS NULL), max(f.created_at + sla.first_response_minutes * interval '1 second') FILTER (WHERE sla.first_response_minutes IS NOT NULL AND f.first_response_at IS NULL AND f.abandoned_at IS NULL)
+    INSERT INTO ticket_rollup ("hour", "event", "channel", "product", "tier", "priority", "created_n", "slar_met", "slar_settled", "slar_pending_deadlines", "slar_pending_last", "slaf_met", "slaf_settled", "slaf_pending_deadlines", "slaf_pending_last", "abandoned_n", "escalated_n")
+    SELECT date_trunc('hour', f.created_at), 1, f.channel, f.product, c.tier, f.priority, count(*), count(*) FILTER (WHERE sla.resolution_minutes IS NOT NULL AND f.resolved_at IS NOT NULL AND extract(epoch FROM f.resolved_at - f.created_at) <= sla.resolution_minutes), count(*) FILTER (WHERE sla.resolution_minutes IS NOT NULL AND (f.resolved_at IS NOT NULL OR f.abandoned_at IS NOT NULL)), array_agg(f.created_at + sla.resolution_minutes * interval '1 second' ORDER BY f.created_at + sla.resolution_minutes * interval '1 second') FILTER (WHERE sla.resolution_minutes IS NOT NULL AND f.resolved_at IS NULL AND f.abandoned_at IS NULL), max(f.created_at + sla.resolution_minutes * interval '1 second') FILTER (WHERE sla.resolution_minutes IS NOT NULL AND f.resolved_at IS NULL AND f.abandoned_at IS NULL), count(*) FILTER (WHERE sla.first_response_minutes IS NOT NULL AND f.first_response_at IS NOT NULL AND extract(epoch FROM f.first_response_at - f.created_at) <= sla.first_response_minutes), count(*) FILTER (WHERE sla.first_response_minutes IS NOT NULL AND (f.first_response_at IS NOT NULL OR f.abandoned_at IS NOT NULL)), array_agg(f.created_at + sla.first_response_minutes * interval '1 second' ORDER BY f.created_at + sla.first_response_minutes * interval '1 second') FILTER (WHERE sla.first_response_minutes IS NOT NULL AND f.first_response_at IS NULL AND f.abandoned_at IS NULL), max(f.created_at + sla.first_response_minutes * interval '1 second') FILTER (WHERE sla.first_response_minutes IS NOT NULL AND f.first_response_at IS NULL AND f.abandoned_at IS NULL), count(*) FILTER (WHERE f.abandoned_at IS NOT NULL), count(*) FILTER (WHERE f.escalated)
     FROM tickets f
     LEFT JOIN customers c ON c.id = f.customer_id
     LEFT JOIN agents a ON a.id = f.assignee_id
@@ -221,16 +221,16 @@ BEGIN
     WHERE f.created_at >= lo AND f.created_at < hi AND date_trunc('hour', f.created_at) IN (SELECT hour FROM rollup_work)
     GROUP BY 1, 2, 3, 4, 5, 6
     ORDER BY 1;
-    INSERT INTO ticket_rollup ("hour", "event", "channel", "product", "tier", "priority", "fr_n", "fr_seconds", "fr_values")
-    SELECT date_trunc('hour', f.first_response_at), 2, f.channel, f.product, c.tier, f.priority, count(*), sum(extract(epoch FROM f.first_response_at - f.created_at)), array_agg((extract(epoch FROM f.first_response_at - f.created_at))::float8 ORDER BY extract(epoch FROM f.first_response_at - f.created_at)) FILTER (WHERE extract(epoch FROM f.first_response_at - f.created_at) IS NOT NULL)
+    INSERT INTO ticket_rollup ("hour", "event", "channel", "product", "tier", "priority", "fr_seconds", "fr_n", "fr_values")
+    SELECT date_trunc('hour', f.first_response_at), 2, f.channel, f.product, c.tier, f.priority, sum(extract(epoch FROM f.first_response_at - f.created_at)), count(extract(epoch FROM f.first_response_at - f.created_at)), array_agg((extract(epoch FROM f.first_response_at - f.created_at))::float8 ORDER BY extract(epoch FROM f.first_response_at - f.created_at)) FILTER (WHERE extract(epoch FROM f.first_response_at - f.created_at) IS NOT NULL)
     FROM tickets f
     LEFT JOIN customers c ON c.id = f.customer_id
     LEFT JOIN agents a ON a.id = f.assignee_id
     WHERE f.first_response_at >= lo AND f.first_response_at < hi AND date_trunc('hour', f.first_response_at) IN (SELECT hour FROM rollup_work)
     GROUP BY 1, 2, 3, 4, 5, 6
     ORDER BY 1;
-    INSERT INTO ticket_rollup ("hour", "event", "channel", "product", "tier", "priority", "resolved_n", "res_seconds", "res_values", "fcr_n", "reopened_n", "conversation_messages", "handle_seconds")
-    SELECT date_trunc('hour', f.resolved_at), 3, f.channel, f.product, c.tier, f.priority, count(*), sum(extract(epoch FROM f.resolved_at - f.created_at)), array_agg((extract(epoch FROM f.resolved_at - f.created_at))::float8 ORDER BY extract(epoch FROM f.resolved_at - f.created_at)) FILTER (WHERE extract(epoch FROM f.resolved_at - f.created_at) IS NOT NULL), count(*) FILTER (WHERE (coalesce(fm.agent_n, 0) = 1 OR (f.channel = 'phone' AND coalesce(fm.conversation_n, 0) = 0)) AND f.reopened_count = 0 AND NOT f.escalated), count(*) FILTER (WHERE f.reopened_count > 0), sum(coalesce(fm.conversation_n, 0)), sum(coalesce(fm.handle_seconds, 0))
+    INSERT INTO ticket_rollup ("hour", "event", "channel", "product", "tier", "priority", "res_seconds", "res_n", "res_values", "fcr_n", "resolved_n", "reopened_n", "conversation_messages", "handle_seconds")
+    SELECT date_trunc('hour', f.resolved_at), 3, f.channel, f.product, c.tier, f.priority, sum(extract(epoch FROM f.resolved_at - f.created_at)), count(extract(epoch FROM f.resolved_at - f.created_at)), array_agg((extract(epoch FROM f.resolved_at - f.created_at))::float8 ORDER BY extract(epoch FROM f.resolved_at - f.created_at)) FILTER (WHERE extract(epoch FROM f.resolved_at - f.created_at) IS NOT NULL), count(*) FILTER (WHERE (coalesce(fm.agent_n, 0) = 1 OR (f.channel = 'phone' AND coalesce(fm.conversation_n, 0) = 0)) AND f.reopened_count = 0 AND NOT f.escalated), count(*), count(*) FILTER (WHERE f.reopened_count > 0), sum(coalesce(fm.conversation_n, 0)), sum(coalesce(fm.handle_seconds, 0))
     FROM tickets f
     LEFT JOIN customers c ON c.id = f.customer_id
     LEFT JOIN agents a ON a.id = f.assignee_id
@@ -240,49 +240,49 @@ BEGIN
     WHERE f.resolved_at >= lo AND f.resolved_at < hi AND date_trunc('hour', f.resolved_at) IN (SELECT hour FROM rollup_work)
     GROUP BY 1, 2, 3, 4, 5, 6
     ORDER BY 1;
-    INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "created_n", "abandoned_n", "escalated_n", "slar_met", "slar_settled", "slar_pending_deadlines", "slar_pending_last", "slaf_met", "slaf_settled", "slaf_pending_deadlines", "slaf_pending_last")
-    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."created_n"), sum(r."abandoned_n"), sum(r."escalated_n"), sum(r."slar_met"), sum(r."slar_settled"), rollup_array_cat(r."slar_pending_deadlines" ORDER BY r."slar_pending_deadlines"), max(r."slar_pending_last"), sum(r."slaf_met"), sum(r."slaf_settled"), rollup_array_cat(r."slaf_pending_deadlines" ORDER BY r."slaf_pending_deadlines"), max(r."slaf_pending_last")
+    INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "created_n", "slar_met", "slar_settled", "slar_pending_deadlines", "slar_pending_last", "slaf_met", "slaf_settled", "slaf_pending_deadlines", "slaf_pending_last", "abandoned_n", "escalated_n")
+    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."created_n"), sum(r."slar_met"), sum(r."slar_settled"), rollup_array_cat(r."slar_pending_deadlines" ORDER BY r."slar_pending_deadlines"), max(r."slar_pending_last"), sum(r."slaf_met"), sum(r."slaf_settled"), rollup_array_cat(r."slaf_pending_deadlines" ORDER BY r."slaf_pending_deadlines"), max(r."slaf_pending_last"), sum(r."abandoned_n"), sum(r."escalated_n")
     FROM ticket_rollup r
     WHERE r.event = 1 AND r.hour >= dlo AND r.hour < dhi AND date_trunc('day', r.hour AT TIME ZONE 'UTC') IN (SELECT date_trunc('day', w.hour AT TIME ZONE 'UTC') FROM rollup_work w)
     GROUP BY 1, 2, 4, 5, 6, 7
     -- Rows stored in the order queries read them (one mask, a range of days): a period's rows then sit on few pages.
     ORDER BY 1;
-    INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "fr_n", "fr_seconds", "fr_values")
-    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."fr_n"), sum(r."fr_seconds"), rollup_array_cat(r."fr_values" ORDER BY r."fr_values")
+    INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "fr_seconds", "fr_n", "fr_values")
+    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."fr_seconds"), sum(r."fr_n"), rollup_array_cat(r."fr_values" ORDER BY r."fr_values")
     FROM ticket_rollup r
     WHERE r.event = 2 AND r.hour >= dlo AND r.hour < dhi AND date_trunc('day', r.hour AT TIME ZONE 'UTC') IN (SELECT date_trunc('day', w.hour AT TIME ZONE 'UTC') FROM rollup_work w)
     GROUP BY 1, 2, 4, 5, 6, 7
     -- Rows stored in the order queries read them (one mask, a range of days): a period's rows then sit on few pages.
     ORDER BY 1;
-    INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "resolved_n", "res_seconds", "res_values", "fcr_n", "reopened_n", "conversation_messages", "handle_seconds")
-    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."resolved_n"), sum(r."res_seconds"), rollup_array_cat(r."res_values" ORDER BY r."res_values"), sum(r."fcr_n"), sum(r."reopened_n"), sum(r."conversation_messages"), sum(r."handle_seconds")
+    INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "res_seconds", "res_n", "res_values", "fcr_n", "resolved_n", "reopened_n", "conversation_messages", "handle_seconds")
+    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."res_seconds"), sum(r."res_n"), rollup_array_cat(r."res_values" ORDER BY r."res_values"), sum(r."fcr_n"), sum(r."resolved_n"), sum(r."reopened_n"), sum(r."conversation_messages"), sum(r."handle_seconds")
     FROM ticket_rollup r
     WHERE r.event = 3 AND r.hour >= dlo AND r.hour < dhi AND date_trunc('day', r.hour AT TIME ZONE 'UTC') IN (SELECT date_trunc('day', w.hour AT TIME ZONE 'UTC') FROM rollup_work w)
     GROUP BY 1, 2, 4, 5, 6, 7
     -- Rows stored in the order queries read them (one mask, a range of days): a period's rows then sit on few pages.
     ORDER BY 1;
-    INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "created_n", "abandoned_n", "escalated_n", "slar_met", "slar_settled", "slar_pending_deadlines", "slar_pending_last", "slaf_met", "slaf_settled", "slaf_pending_deadlines", "slaf_pending_last")
-    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."created_n"), sum(r."abandoned_n"), sum(r."escalated_n"), sum(r."slar_met"), sum(r."slar_settled"), rollup_array_cat(r."slar_pending_deadlines" ORDER BY r."slar_pending_deadlines"), max(r."slar_pending_last"), sum(r."slaf_met"), sum(r."slaf_settled"), rollup_array_cat(r."slaf_pending_deadlines" ORDER BY r."slaf_pending_deadlines"), max(r."slaf_pending_last")
+    INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "created_n", "slar_met", "slar_settled", "slar_pending_deadlines", "slar_pending_last", "slaf_met", "slaf_settled", "slaf_pending_deadlines", "slaf_pending_last", "abandoned_n", "escalated_n")
+    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."created_n"), sum(r."slar_met"), sum(r."slar_settled"), rollup_array_cat(r."slar_pending_deadlines" ORDER BY r."slar_pending_deadlines"), max(r."slar_pending_last"), sum(r."slaf_met"), sum(r."slaf_settled"), rollup_array_cat(r."slaf_pending_deadlines" ORDER BY r."slaf_pending_deadlines"), max(r."slaf_pending_last"), sum(r."abandoned_n"), sum(r."escalated_n")
     FROM ticket_rollup_daily r
     WHERE r.dims = 15 AND r.event = 1 AND r.day IN (SELECT date_trunc('day', w.hour AT TIME ZONE 'UTC') FROM rollup_work w)
     GROUP BY r.day, r.event, GROUPING SETS ((), (r."tier"), (r."product"), (r."product", r."tier"), (r."channel"), (r."channel", r."tier"), (r."channel", r."product"), (r."channel", r."product", r."tier"))
     ORDER BY 3, 1;
-    INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "fr_n", "fr_seconds", "fr_values")
-    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."fr_n"), sum(r."fr_seconds"), rollup_array_cat(r."fr_values" ORDER BY r."fr_values")
+    INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "fr_seconds", "fr_n", "fr_values")
+    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."fr_seconds"), sum(r."fr_n"), rollup_array_cat(r."fr_values" ORDER BY r."fr_values")
     FROM ticket_rollup_daily r
     WHERE r.dims = 15 AND r.event = 2 AND r.day IN (SELECT date_trunc('day', w.hour AT TIME ZONE 'UTC') FROM rollup_work w)
     GROUP BY r.day, r.event, GROUPING SETS ((), (r."tier"), (r."product"), (r."product", r."tier"), (r."channel"), (r."channel", r."tier"), (r."channel", r."product"), (r."channel", r."product", r."tier"))
     ORDER BY 3, 1;
-    INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "resolved_n", "res_seconds", "res_values", "fcr_n", "reopened_n", "conversation_messages", "handle_seconds")
-    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."resolved_n"), sum(r."res_seconds"), rollup_array_cat(r."res_values" ORDER BY r."res_values"), sum(r."fcr_n"), sum(r."reopened_n"), sum(r."conversation_messages"), sum(r."handle_seconds")
+    INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "res_seconds", "res_n", "res_values", "fcr_n", "resolved_n", "reopened_n", "conversation_messages", "handle_seconds")
+    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."res_seconds"), sum(r."res_n"), rollup_array_cat(r."res_values" ORDER BY r."res_values"), sum(r."fcr_n"), sum(r."resolved_n"), sum(r."reopened_n"), sum(r."conversation_messages"), sum(r."handle_seconds")
     FROM ticket_rollup_daily r
     WHERE r.dims = 15 AND r.event = 3 AND r.day IN (SELECT date_trunc('day', w.hour AT TIME ZONE 'UTC') FROM rollup_work w)
     GROUP BY r.day, r.event, GROUPING SETS ((), (r."tier"), (r."product"), (r."product", r."tier"), (r."channel"), (r."channel", r."tier"), (r."channel", r."product"), (r."channel", r."product", r."tier"))
     ORDER BY 3, 1;
     DELETE FROM message_rollup WHERE hour IN (SELECT hour FROM rollup_work);
     DELETE FROM message_rollup_daily WHERE day IN (SELECT date_trunc('day', w.hour AT TIME ZONE 'UTC') FROM rollup_work w);
-    INSERT INTO message_rollup ("hour", "event", "channel", "product", "tier", "priority", "replies_n", "reply_wait_seconds", "reply_wait_values", "handled_n", "handle_seconds")
-    SELECT date_trunc('hour', f.sent_at), 1, t.channel, t.product, c.tier, t.priority, count(extract(epoch FROM f.sent_at - f.wait_start)), sum(extract(epoch FROM f.sent_at - f.wait_start)), array_agg((extract(epoch FROM f.sent_at - f.wait_start))::float8 ORDER BY extract(epoch FROM f.sent_at - f.wait_start)) FILTER (WHERE extract(epoch FROM f.sent_at - f.wait_start) IS NOT NULL), count(f.handle_seconds), sum(f.handle_seconds)
+    INSERT INTO message_rollup ("hour", "event", "channel", "product", "tier", "priority", "reply_wait_seconds", "replies_n", "reply_wait_values", "handle_seconds", "handled_n")
+    SELECT date_trunc('hour', f.sent_at), 1, t.channel, t.product, c.tier, t.priority, sum(extract(epoch FROM f.sent_at - f.wait_start)), count(extract(epoch FROM f.sent_at - f.wait_start)), array_agg((extract(epoch FROM f.sent_at - f.wait_start))::float8 ORDER BY extract(epoch FROM f.sent_at - f.wait_start)) FILTER (WHERE extract(epoch FROM f.sent_at - f.wait_start) IS NOT NULL), sum(f.handle_seconds), count(f.handle_seconds)
     FROM (
       SELECT w.id, w.ticket_id, w.agent_id, w.sent_at, w.handle_seconds,
              CASE WHEN w.seg = 0 THEN w.created_at ELSE w.pending_since END AS wait_start
@@ -306,38 +306,38 @@ BEGIN
     WHERE f.sent_at >= lo AND f.sent_at < hi AND date_trunc('hour', f.sent_at) IN (SELECT hour FROM rollup_work)
     GROUP BY 1, 2, 3, 4, 5, 6
     ORDER BY 1;
-    INSERT INTO message_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "replies_n", "reply_wait_seconds", "reply_wait_values", "handled_n", "handle_seconds")
-    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."replies_n"), sum(r."reply_wait_seconds"), rollup_array_cat(r."reply_wait_values" ORDER BY r."reply_wait_values"), sum(r."handled_n"), sum(r."handle_seconds")
+    INSERT INTO message_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "reply_wait_seconds", "replies_n", "reply_wait_values", "handle_seconds", "handled_n")
+    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."reply_wait_seconds"), sum(r."replies_n"), rollup_array_cat(r."reply_wait_values" ORDER BY r."reply_wait_values"), sum(r."handle_seconds"), sum(r."handled_n")
     FROM message_rollup r
     WHERE r.event = 1 AND r.hour >= dlo AND r.hour < dhi AND date_trunc('day', r.hour AT TIME ZONE 'UTC') IN (SELECT date_trunc('day', w.hour AT TIME ZONE 'UTC') FROM rollup_work w)
     GROUP BY 1, 2, 4, 5, 6, 7
     -- Rows stored in the order queries read them (one mask, a range of days): a period's rows then sit on few pages.
     ORDER BY 1;
-    INSERT INTO message_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "replies_n", "reply_wait_seconds", "reply_wait_values", "handled_n", "handle_seconds")
-    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."replies_n"), sum(r."reply_wait_seconds"), rollup_array_cat(r."reply_wait_values" ORDER BY r."reply_wait_values"), sum(r."handled_n"), sum(r."handle_seconds")
+    INSERT INTO message_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "reply_wait_seconds", "replies_n", "reply_wait_values", "handle_seconds", "handled_n")
+    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."reply_wait_seconds"), sum(r."replies_n"), rollup_array_cat(r."reply_wait_values" ORDER BY r."reply_wait_values"), sum(r."handle_seconds"), sum(r."handled_n")
     FROM message_rollup_daily r
     WHERE r.dims = 15 AND r.event = 1 AND r.day IN (SELECT date_trunc('day', w.hour AT TIME ZONE 'UTC') FROM rollup_work w)
     GROUP BY r.day, r.event, GROUPING SETS ((), (r."tier"), (r."product"), (r."product", r."tier"), (r."channel"), (r."channel", r."tier"), (r."channel", r."product"), (r."channel", r."product", r."tier"))
     ORDER BY 3, 1;
     DELETE FROM survey_rollup WHERE hour IN (SELECT hour FROM rollup_work);
     DELETE FROM survey_rollup_daily WHERE day IN (SELECT date_trunc('day', w.hour AT TIME ZONE 'UTC') FROM rollup_work w);
-    INSERT INTO survey_rollup ("hour", "event", "channel", "product", "tier", "csat_n", "csat_score", "csat_satisfied_n", "nps_n", "nps_promoters_n", "nps_detractors_n", "ces_n", "ces_score")
-    SELECT date_trunc('hour', f.responded_at), 1, COALESCE(t.channel, f.channel), COALESCE(t.product, f.product), c.tier, count(*) FILTER (WHERE f.kind = 'csat' AND TRUE), sum(f.score) FILTER (WHERE f.kind = 'csat'), count(*) FILTER (WHERE f.kind = 'csat' AND f.score >= 4), count(*) FILTER (WHERE f.kind = 'nps' AND TRUE), count(*) FILTER (WHERE f.kind = 'nps' AND f.score >= 9), count(*) FILTER (WHERE f.kind = 'nps' AND f.score <= 6), count(*) FILTER (WHERE f.kind = 'ces' AND TRUE), sum(f.score) FILTER (WHERE f.kind = 'ces')
+    INSERT INTO survey_rollup ("hour", "event", "channel", "product", "tier", "csat_score", "csat_n", "csat_satisfied_n", "nps_promoters_n", "nps_n", "nps_detractors_n", "ces_score", "ces_n")
+    SELECT date_trunc('hour', f.responded_at), 1, COALESCE(t.channel, f.channel), COALESCE(t.product, f.product), c.tier, sum(f.score) FILTER (WHERE f.kind = 'csat'), count(*) FILTER (WHERE f.kind = 'csat'), count(*) FILTER (WHERE f.kind = 'csat' AND f.score >= 4), count(*) FILTER (WHERE f.kind = 'nps' AND f.score >= 9), count(*) FILTER (WHERE f.kind = 'nps'), count(*) FILTER (WHERE f.kind = 'nps' AND f.score <= 6), sum(f.score) FILTER (WHERE f.kind = 'ces'), count(*) FILTER (WHERE f.kind = 'ces')
     FROM surveys f
     LEFT JOIN tickets t ON t.id = f.ticket_id
     LEFT JOIN customers c ON c.id = COALESCE(f.customer_id, t.customer_id)
     WHERE f.responded_at >= lo AND f.responded_at < hi AND date_trunc('hour', f.responded_at) IN (SELECT hour FROM rollup_work)
     GROUP BY 1, 2, 3, 4, 5
     ORDER BY 1;
-    INSERT INTO survey_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "csat_n", "csat_score", "csat_satisfied_n", "nps_n", "nps_promoters_n", "nps_detractors_n", "ces_n", "ces_score")
-    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 7, r."channel", r."product", r."tier", sum(r."csat_n"), sum(r."csat_score"), sum(r."csat_satisfied_n"), sum(r."nps_n"), sum(r."nps_promoters_n"), sum(r."nps_detractors_n"), sum(r."ces_n"), sum(r."ces_score")
+    INSERT INTO survey_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "csat_score", "csat_n", "csat_satisfied_n", "nps_promoters_n", "nps_n", "nps_detractors_n", "ces_score", "ces_n")
+    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 7, r."channel", r."product", r."tier", sum(r."csat_score"), sum(r."csat_n"), sum(r."csat_satisfied_n"), sum(r."nps_promoters_n"), sum(r."nps_n"), sum(r."nps_detractors_n"), sum(r."ces_score"), sum(r."ces_n")
     FROM survey_rollup r
     WHERE r.event = 1 AND r.hour >= dlo AND r.hour < dhi AND date_trunc('day', r.hour AT TIME ZONE 'UTC') IN (SELECT date_trunc('day', w.hour AT TIME ZONE 'UTC') FROM rollup_work w)
     GROUP BY 1, 2, 4, 5, 6
     -- Rows stored in the order queries read them (one mask, a range of days): a period's rows then sit on few pages.
     ORDER BY 1;
-    INSERT INTO survey_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "csat_n", "csat_score", "csat_satisfied_n", "nps_n", "nps_promoters_n", "nps_detractors_n", "ces_n", "ces_score")
-    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 4 + (1 - GROUPING(r."product")) * 2 + (1 - GROUPING(r."tier")) * 1, r."channel", r."product", r."tier", sum(r."csat_n"), sum(r."csat_score"), sum(r."csat_satisfied_n"), sum(r."nps_n"), sum(r."nps_promoters_n"), sum(r."nps_detractors_n"), sum(r."ces_n"), sum(r."ces_score")
+    INSERT INTO survey_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "csat_score", "csat_n", "csat_satisfied_n", "nps_promoters_n", "nps_n", "nps_detractors_n", "ces_score", "ces_n")
+    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 4 + (1 - GROUPING(r."product")) * 2 + (1 - GROUPING(r."tier")) * 1, r."channel", r."product", r."tier", sum(r."csat_score"), sum(r."csat_n"), sum(r."csat_satisfied_n"), sum(r."nps_promoters_n"), sum(r."nps_n"), sum(r."nps_detractors_n"), sum(r."ces_score"), sum(r."ces_n")
     FROM survey_rollup_daily r
     WHERE r.dims = 7 AND r.event = 1 AND r.day IN (SELECT date_trunc('day', w.hour AT TIME ZONE 'UTC') FROM rollup_work w)
     GROUP BY r.day, r.event, GROUPING SETS ((), (r."tier"), (r."product"), (r."product", r."tier"), (r."channel"), (r."channel", r."tier"), (r."channel", r."product"))

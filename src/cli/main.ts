@@ -98,7 +98,7 @@ export function buildCli(): Command {
 
   program
     .command('schema')
-    .description("write the generated files: schema/schema.graphql, docs/metrics.md, docs/configuration.md and sql/metrics/*.sql")
+    .description("write the generated files: schema/schema.graphql, docs/metrics.md, the tables of docs/configuration.md and docs/rollups.md, sql/metrics/*.sql")
     .action(async () => {
       // Loaded here only: the snapshots' SQL formatter is a development dependency, which the server must not need.
       const { writeSqlSnapshots } = await import('../metrics/sql-snapshots');

@@ -1,6 +1,8 @@
 import { DIMENSION_SETS, type Dimension } from './dimensions';
 import { AGENT_ACTIVITY, CUSTOMERS, ORDERS } from './fact-sources';
 import type { MetricDefinition, PerBucketSample } from './metric-definition';
+import { measured } from './measured-metric';
+import { countMeasure, sumMeasure } from './measures';
 import { percentFlag } from './sql-fragments';
 
 export const CUSTOMER_DIMENSIONS: readonly Dimension[] = DIMENSION_SETS.Customer;
@@ -26,6 +28,17 @@ const customerPopulations = {
   },
 };
 
+const ordered = { source: ORDERS, event: 'ordered' } as const;
+const ORDER_COUNT = countMeasure({ ...ordered, name: 'orders_n', description: 'orders placed' });
+const REVENUE = sumMeasure({ ...ordered, name: 'revenue', description: 'order amounts', expr: () => 'f.amount' });
+const agentDay = { source: AGENT_ACTIVITY, event: 'day' } as const;
+const AGENT_DAYS = countMeasure({ ...agentDay, name: 'agent_days_n', description: 'agent days' });
+const ACTIVE_SECONDS = sumMeasure({ ...agentDay, name: 'active_seconds', description: 'seconds agents were active', expr: () => 'f.active_seconds' });
+const AVAILABLE_SECONDS = sumMeasure({ ...agentDay, name: 'available_seconds', description: 'seconds agents were available', expr: () => 'f.available_seconds' });
+
+// Populations at instants and distinct purchasers do not add up over the events of a period.
+const POPULATIONS = 'customers active at each bucket’s start and end: populations at instants, not sums over events';
+
 const inBucket = (col: string) => `${col} >= b.start_at AND ${col} < b.end_at`;
 
 /** Customer, revenue and agent metrics (metrics.md, "Customer metrics" and "Agent metrics"). */
@@ -42,6 +55,7 @@ export const CUSTOMER_METRICS: readonly MetricDefinition[] = [
     source: CUSTOMERS,
     dimensions: CUSTOMER_DIMENSIONS,
     emptyValue: null,
+    rawOnly: POPULATIONS,
     sql: {
       kind: 'perBucket',
       parts: [customerPopulations],
@@ -61,6 +75,7 @@ export const CUSTOMER_METRICS: readonly MetricDefinition[] = [
     source: CUSTOMERS,
     dimensions: CUSTOMER_DIMENSIONS,
     emptyValue: null,
+    rawOnly: POPULATIONS,
     sql: {
       kind: 'perBucket',
       parts: [customerPopulations],
@@ -80,12 +95,7 @@ export const CUSTOMER_METRICS: readonly MetricDefinition[] = [
     source: ORDERS,
     dimensions: CUSTOMER_DIMENSIONS,
     emptyValue: 0,
-    sql: {
-      kind: 'event',
-      event: 'ordered',
-      value: (p) => `sum(f.amount) FILTER (WHERE ${p})`,
-      sample: { quantity: () => 'f.amount' },
-    },
+    ...measured({ value: (m) => m(REVENUE), sample: [ORDER_COUNT], quantity: REVENUE.expr }),
   },
   {
     name: 'customerLifetimeValue',
@@ -100,6 +110,7 @@ export const CUSTOMER_METRICS: readonly MetricDefinition[] = [
     source: ORDERS,
     dimensions: CUSTOMER_DIMENSIONS,
     emptyValue: null,
+    rawOnly: 'distinct purchasers and customer populations at instants do not add up over a period’s events',
     sql: {
       kind: 'perBucket',
       parts: [
@@ -134,11 +145,10 @@ export const CUSTOMER_METRICS: readonly MetricDefinition[] = [
     source: AGENT_ACTIVITY,
     dimensions: AGENT_DIMENSIONS,
     emptyValue: null,
-    sql: {
-      kind: 'event',
-      event: 'day',
-      value: (p) => `100.0 * sum(f.active_seconds) FILTER (WHERE ${p}) / nullif(sum(f.available_seconds) FILTER (WHERE ${p}), 0)`,
-      sample: { quantity: () => '100.0 * f.active_seconds / nullif(f.available_seconds, 0)' },
-    },
+    ...measured({
+      value: (m) => `100.0 * ${m(ACTIVE_SECONDS)} / nullif(${m(AVAILABLE_SECONDS)}, 0)`,
+      sample: [AGENT_DAYS],
+      quantity: () => '100.0 * f.active_seconds / nullif(f.available_seconds, 0)',
+    }),
   },
 ];

@@ -1,5 +1,6 @@
 import type { Dimension } from './dimensions';
 import type { FactSource } from './fact-sources';
+import type { MeasureFormula } from './measures';
 import type { RollupSql } from './rollups/rollup-tables';
 import { countIn } from './sql-fragments';
 
@@ -104,9 +105,13 @@ export interface MetricDefinition {
   readonly emptyValue: 0 | null;
   /** True when the metric measures elapsed time and so accepts `hours: BUSINESS`. */
   readonly elapsedTime?: boolean;
+  /** The formula over measures a metric that decomposes into sums is defined by: `sql` and `rollup` compile from it (measured()). */
+  readonly measures?: MeasureFormula;
   readonly sql: MetricSql;
   /** The same value and sample size from an hourly rollup, used when a query's shape allows (rollup-eligibility.ts). */
   readonly rollup?: RollupSql;
+  /** Why a metric has no measures (and so no rollup): what keeps it from decomposing into sums over its rows. */
+  readonly rawOnly?: string;
 }
 
 /** True for metrics whose result also carries a median and a 90th percentile. */

@@ -1,6 +1,7 @@
 import type { Dimension, SegmentFilter } from './dimensions';
 import type { FactSource } from './fact-sources';
 import { eventSampleSize, isDuration, type EventAggregateSql, type HoursMode, type MetricDefinition, type PerBucketSql, type SqlContext } from './metric-definition';
+import { rollupTotal } from './measures';
 import { secondsBetween } from './sql-fragments';
 import { GRANULARITY_SQL, type Granularity, type Period } from './period';
 import { SqlParams } from './sql-params';
@@ -339,11 +340,6 @@ function rollupAggregates(
     const held = new Set([...(Object.keys(filter) as Dimension[]), ...groupings.flatMap((g) => (g.kind === 'breakdown' ? [g.dimension] : []))]);
     where.unshift(`r.dims = ${dailyRowsFor(table, held)}`);
   }
-  const sum = (column: string) => `sum(r.${column})`;
-  // Pending SLA deadlines usually all lie in the past (or all in the future); only a mixed row looks at each deadline.
-  const pendingDue = (prefix: string) => `sum(CASE WHEN r.${prefix}_pending_last IS NULL THEN 0
-    WHEN r.${prefix}_pending_last < now() THEN cardinality(r.${prefix}_pending_deadlines)
-    ELSE (SELECT count(*) FROM unnest(r.${prefix}_pending_deadlines) d WHERE d < now()) END)`;
   const columns: MetricColumns[] = [];
   let rows = `${table.name}${daily ? '_daily' : ''} r`;
   let aggregates: string[];
@@ -364,7 +360,7 @@ function rollupAggregates(
       const c: MetricColumns = { metric: m.name, value: `m${i}_value`, sampleSize: `m${i}_n` };
       columns.push(c);
       const rollup = m.rollup!;
-      return `(${rollup.value(sum, pendingDue)})::float8 AS ${c.value}, (${rollup.sampleSize(sum, pendingDue)})::int8 AS ${c.sampleSize}`;
+      return `(${rollup.value(rollupTotal)})::float8 AS ${c.value}, (${rollup.sampleSize(rollupTotal)})::int8 AS ${c.sampleSize}`;
     });
   }
   const zones = new Map<string, string>();

@@ -4,8 +4,9 @@ import { SURVEY_METRICS } from './survey-metrics';
 import { TICKET_METRICS } from './ticket-metrics';
 
 /**
- * The metric registry: the single source of the GraphQL schema, the catalogue query and docs/metrics.md.
- * Adding a metric is one entry in its domain's list plus its test.
+ * The metric registry: the single source of the GraphQL schema, the catalogue query, docs/metrics.md and the rollups'
+ * columns. Adding a metric is one entry in its domain's list plus its test; a metric defined by measures (measured())
+ * is answered from the rollups too, whose columns follow from its measures.
  */
 export const METRICS: readonly MetricDefinition[] = [...TICKET_METRICS, ...SURVEY_METRICS, ...CUSTOMER_METRICS];
 

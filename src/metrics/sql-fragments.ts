@@ -3,16 +3,6 @@
 /** count of attributed rows. */
 export const countIn = (inPeriod: string, condition = 'TRUE') => `count(*) FILTER (WHERE ${inPeriod} AND (${condition}))`;
 
-/** Percentage (0–100) of attributed rows (optionally within a population) meeting a condition; null when none. */
-export const percentIn = (inPeriod: string, condition: string, population = 'TRUE') =>
-  `100.0 * ${countIn(inPeriod, `(${population}) AND (${condition})`)} / nullif(${countIn(inPeriod, population)}, 0)`;
-
-/** Mean of an expression over attributed rows where it is not null. */
-export const meanIn = (inPeriod: string, expr: string) => `avg(${expr}) FILTER (WHERE ${inPeriod})`;
-
-/** Count of attributed rows where the expression is not null. */
-export const countOf = (inPeriod: string, expr: string) => `count(${expr}) FILTER (WHERE ${inPeriod})`;
-
 /** Seconds between two timestamps. */
 export const secondsBetween = (start: string, end: string) => `extract(epoch FROM ${end} - ${start})`;
 

@@ -1,15 +1,26 @@
 import { DIMENSION_SETS, type Dimension } from './dimensions';
 import { SURVEYS } from './fact-sources';
 import type { MetricDefinition } from './metric-definition';
-import { countIn, percentIn } from './sql-fragments';
-import { SURVEY_ROLLUP, rollupRatio as ratio } from './rollups/rollup-tables';
-
+import { measured } from './measured-metric';
+import { countMeasure, ratioOf, shareOf, sumMeasure, type MeasureFormula } from './measures';
 
 export const SURVEY_DIMENSIONS: readonly Dimension[] = DIMENSION_SETS.Survey;
 
 const base = { source: SURVEYS, dimensions: SURVEY_DIMENSIONS, kind: 'QUALITATIVE', emptyValue: null } as const;
-const isKind = (kind: 'csat' | 'nps' | 'ces') => `f.kind = '${kind}'`;
-const ofKind = (p: string, kind: 'csat' | 'nps' | 'ces') => `${p} AND ${isKind(kind)}`;
+const responded = { source: SURVEYS, event: 'responded' } as const;
+const ofKind = (kind: 'csat' | 'nps' | 'ces', condition?: string) => () => `f.kind = '${kind}'${condition ? ` AND ${condition}` : ''}`;
+
+const CSAT = countMeasure({ ...responded, name: 'csat_n', description: 'CSAT responses', filter: ofKind('csat') });
+const CSAT_SCORE = sumMeasure({ ...responded, name: 'csat_score', description: 'CSAT scores', expr: () => 'f.score', filter: ofKind('csat') });
+const CSAT_SATISFIED = countMeasure({ ...responded, name: 'csat_satisfied_n', description: 'CSAT responses scoring 4 or 5', filter: ofKind('csat', 'f.score >= 4') });
+const NPS = countMeasure({ ...responded, name: 'nps_n', description: 'NPS responses', filter: ofKind('nps') });
+const NPS_PROMOTERS = countMeasure({ ...responded, name: 'nps_promoters_n', description: 'NPS responses scoring 9 or 10', filter: ofKind('nps', 'f.score >= 9') });
+const NPS_DETRACTORS = countMeasure({ ...responded, name: 'nps_detractors_n', description: 'NPS responses scoring 0 to 6', filter: ofKind('nps', 'f.score <= 6') });
+const CES = countMeasure({ ...responded, name: 'ces_n', description: 'CES responses', filter: ofKind('ces') });
+const CES_SCORE = sumMeasure({ ...responded, name: 'ces_score', description: 'CES scores', expr: () => 'f.score', filter: ofKind('ces') });
+
+/** A survey response's record shows its score. */
+const scored: Partial<MeasureFormula> = { quantity: () => 'f.score', quantityUnit: 'SCORE' };
 
 /** Survey metrics (metrics.md, "Survey metrics"), attributed by responded_at. */
 export const SURVEY_METRICS: readonly MetricDefinition[] = [
@@ -22,13 +33,7 @@ export const SURVEY_METRICS: readonly MetricDefinition[] = [
     unit: 'PERCENT',
     direction: 'HIGHER_IS_BETTER',
     indicator: 'LAGGING',
-    rollup: { table: SURVEY_ROLLUP, value: (s) => `100.0 * ${s('csat_score')} / nullif(5 * ${s('csat_n')}, 0)`, sampleSize: (s) => s('csat_n') },
-    sql: {
-      kind: 'event',
-      event: 'responded',
-      value: (p) => `100.0 * sum(f.score) FILTER (WHERE ${ofKind(p, 'csat')}) / nullif(5 * ${countIn(ofKind(p, 'csat'))}, 0)`,
-      sample: { where: () => isKind('csat'), quantity: () => 'f.score', quantityUnit: 'SCORE' },
-    },
+    ...measured({ value: (m) => `100.0 * ${m(CSAT_SCORE)} / nullif(5 * ${m(CSAT)}, 0)`, sample: [CSAT], ...scored }),
   },
   {
     ...base,
@@ -39,13 +44,7 @@ export const SURVEY_METRICS: readonly MetricDefinition[] = [
     unit: 'PERCENT',
     direction: 'HIGHER_IS_BETTER',
     indicator: 'LAGGING',
-    rollup: ratio(SURVEY_ROLLUP, 'csat_satisfied_n', 'csat_n', 100),
-    sql: {
-      kind: 'event',
-      event: 'responded',
-      value: (p) => percentIn(ofKind(p, 'csat'), 'f.score >= 4'),
-      sample: { where: () => isKind('csat'), quantity: () => 'f.score', quantityUnit: 'SCORE' },
-    },
+    ...measured(shareOf(CSAT_SATISFIED, CSAT, scored)),
   },
   {
     ...base,
@@ -56,13 +55,11 @@ export const SURVEY_METRICS: readonly MetricDefinition[] = [
     unit: 'SCORE',
     direction: 'HIGHER_IS_BETTER',
     indicator: 'LAGGING',
-    rollup: { table: SURVEY_ROLLUP, value: (s) => `100.0 * ${s('nps_promoters_n')} / nullif(${s('nps_n')}, 0) - 100.0 * ${s('nps_detractors_n')} / nullif(${s('nps_n')}, 0)`, sampleSize: (s) => s('nps_n') },
-    sql: {
-      kind: 'event',
-      event: 'responded',
-      value: (p) => `${percentIn(ofKind(p, 'nps'), 'f.score >= 9')} - ${percentIn(ofKind(p, 'nps'), 'f.score <= 6')}`,
-      sample: { where: () => isKind('nps'), quantity: () => 'f.score', quantityUnit: 'SCORE' },
-    },
+    ...measured({
+      value: (m) => `100.0 * ${m(NPS_PROMOTERS)} / nullif(${m(NPS)}, 0) - 100.0 * ${m(NPS_DETRACTORS)} / nullif(${m(NPS)}, 0)`,
+      sample: [NPS],
+      ...scored,
+    }),
   },
   {
     ...base,
@@ -73,12 +70,6 @@ export const SURVEY_METRICS: readonly MetricDefinition[] = [
     unit: 'SCORE',
     direction: 'HIGHER_IS_BETTER',
     indicator: 'LEADING',
-    rollup: ratio(SURVEY_ROLLUP, 'ces_score', 'ces_n'),
-    sql: {
-      kind: 'event',
-      event: 'responded',
-      value: (p) => `avg(f.score) FILTER (WHERE ${ofKind(p, 'ces')})`,
-      sample: { where: () => isKind('ces'), quantity: () => 'f.score', quantityUnit: 'SCORE' },
-    },
+    ...measured(ratioOf(CES_SCORE, CES, scored)),
   },
 ];

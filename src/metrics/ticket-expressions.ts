@@ -1,5 +1,8 @@
-import type { SqlContext } from './metric-definition';
-import { percentFlag, percentIn } from './sql-fragments';
+
+/** How elapsed seconds between two instants are measured (calendar or business hours). */
+interface Elapsed {
+  elapsed(start: string, end: string): string;
+}
 
 /**
  * Per-ticket SQL expressions over a ticket row `f`, shared by the ticket metrics and the ticket rollup so both count
@@ -18,7 +21,6 @@ export const handleSecondsSum = `(SELECT COALESCE(sum(m.handle_seconds), 0) FROM
 /** Resolved in one agent contact: exactly one agent message (or a phone ticket without messages), never reopened, not escalated. */
 export const fcrCondition = (agentMessages: string, conversation: string) =>
   `(${agentMessages} = 1 OR (f.channel = 'phone' AND ${conversation} = 0)) AND f.reopened_count = 0 AND NOT f.escalated`;
-export const FCR_CONDITION = fcrCondition(agentMessageCount, conversationCount);
 
 const TICKET_MESSAGE_COUNTS = `count(*) FILTER (WHERE ${AGENT_MESSAGE}) AS agent_n,
         count(*) FILTER (WHERE ${CONVERSATION_MESSAGE}) AS conversation_n,
@@ -61,7 +63,7 @@ export const SLA_TARGETS_JOIN = `LEFT JOIN LATERAL (
       ${POLICY_OF_TICKET}) sla ON true`;
 
 /** Milestone reached within target (only meaningful where the target exists). */
-export const slaMet = (milestone: string, target: string, ctx: SqlContext) =>
+export const slaMet = (milestone: string, target: string, ctx: Elapsed) =>
   `${milestone} IS NOT NULL AND ${ctx.elapsed('f.created_at', milestone)} <= ${target}`;
 
 /** The outcome is settled whatever the time: the milestone was reached or the ticket was abandoned. */
@@ -69,14 +71,3 @@ export const slaSettled = (milestone: string, target: string) => `${target} IS N
 
 /** Neither reached nor abandoned: known (breached) only once the target has elapsed. */
 export const slaPending = (milestone: string, target: string) => `${target} IS NOT NULL AND ${milestone} IS NULL AND f.abandoned_at IS NULL`;
-
-/** SLA compliance on one milestone: met when reached within target; breached when abandoned or overdue; open-and-not-due excluded. */
-export function slaCompliance(milestone: SlaMilestone, target: string) {
-  const met = (ctx: SqlContext) => slaMet(milestone, target, ctx);
-  const known = (ctx: SqlContext) => `${target} IS NOT NULL AND (${milestone} IS NOT NULL OR f.abandoned_at IS NOT NULL
-    OR ${ctx.elapsed('f.created_at', 'now()')} > ${target})`;
-  return {
-    value: (p: string, ctx: SqlContext) => percentIn(p, met(ctx), known(ctx)),
-    sample: { where: known, quantity: (ctx: SqlContext) => percentFlag(met(ctx)) },
-  };
-}

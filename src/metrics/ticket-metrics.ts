@@ -1,45 +1,65 @@
 import { DIMENSION_SETS, type Dimension } from './dimensions';
 import { AGENT_MESSAGES, TICKETS } from './fact-sources';
-import type { MetricDefinition, SqlContext } from './metric-definition';
-import { countIn, countOf, meanIn, percentFlag, percentIn } from './sql-fragments';
-import { conversationCount, FCR_CONDITION, handleSecondsSum, slaCompliance, slaTarget } from './ticket-expressions';
-import { MESSAGE_ROLLUP, TICKET_ROLLUP, rollupRatio as ratio, type RollupSql } from './rollups/rollup-tables';
-
-/** SLA compliance from the ticket rollup: settled outcomes plus the pending tickets whose deadline has passed by now. */
-const slaRollup = (prefix: 'slar' | 'slaf'): RollupSql => {
-  const known = (s: (c: string) => string, due: (p: string) => string) => `(${s(`${prefix}_settled`)} + ${due(prefix)})`;
-  return {
-    table: TICKET_ROLLUP,
-    value: (s, due) => `100.0 * ${s(`${prefix}_met`)} / nullif(${known(s, due)}, 0)`,
-    sampleSize: (s, due) => known(s, due),
-  };
-};
+import type { MetricDefinition } from './metric-definition';
+import { measured } from './measured-metric';
+import { countMeasure, countOfRows, dueMeasure, meanOf, ratioOf, shareOf, sumMeasure, valuesMeasure, type RowContext } from './measures';
+import { percentFlag } from './sql-fragments';
+import { fcrCondition, slaMet, slaPending, slaSettled, type SlaMilestone, type SlaTargetColumn } from './ticket-expressions';
 
 export const TICKET_DIMENSIONS: readonly Dimension[] = DIMENSION_SETS.Ticket;
 
 const ticketBase = { source: TICKETS, dimensions: TICKET_DIMENSIONS, kind: 'QUANTITATIVE' } as const;
 
-/** SQL of a mean duration with its median and p90, attributed by an event. */
-const meanDuration = (event: string, seconds: (ctx: SqlContext) => string) =>
-  ({
-    kind: 'event',
-    event,
-    value: (p: string, ctx: SqlContext) => meanIn(p, seconds(ctx)),
-    sample: { where: (ctx: SqlContext) => `${seconds(ctx)} IS NOT NULL`, quantity: seconds },
-    duration: seconds,
-  }) as const;
-
-/** A rate over the rows attributed by an event: each row's quantity says whether it met the condition. */
-const rateOf = (event: string, condition: string) =>
-  ({ kind: 'event', event, value: (p: string) => percentIn(p, condition), sample: { quantity: () => percentFlag(condition) } }) as const;
-
 /** Open at the bucket's end: created before it, neither resolved nor abandoned by it. */
 const OPEN_AT_END = `f.created_at < b.end_at
               AND (f.resolved_at IS NULL OR f.resolved_at > b.end_at) AND (f.abandoned_at IS NULL OR f.abandoned_at > b.end_at)`;
 
-const resolutionSeconds = (ctx: SqlContext) => ctx.elapsed('f.created_at', 'f.resolved_at');
-const firstResponseSeconds = (ctx: SqlContext) => ctx.elapsed('f.created_at', 'f.first_response_at');
-const responseSeconds = (ctx: SqlContext) => ctx.elapsed('f.wait_start', 'f.sent_at');
+const created = { source: TICKETS, event: 'created' } as const;
+const firstAnswered = { source: TICKETS, event: 'firstResponse' } as const;
+const resolved = { source: TICKETS, event: 'resolved' } as const;
+const sent = { source: AGENT_MESSAGES, event: 'sent' } as const;
+
+const firstResponseSeconds = (c: RowContext) => c.elapsed('f.created_at', 'f.first_response_at');
+const resolutionSeconds = (c: RowContext) => c.elapsed('f.created_at', 'f.resolved_at');
+const replyWaitSeconds = (c: RowContext) => c.elapsed('f.wait_start', 'f.sent_at');
+const handleSeconds = () => 'f.handle_seconds';
+
+const CREATED = countMeasure({ ...created, name: 'created_n', description: 'tickets created' });
+const ABANDONED = countMeasure({ ...created, name: 'abandoned_n', description: 'tickets created and later abandoned', filter: () => 'f.abandoned_at IS NOT NULL' });
+const ESCALATED = countMeasure({ ...created, name: 'escalated_n', description: 'tickets created and escalated', filter: () => 'f.escalated' });
+const FIRST_RESPONSES = countMeasure({ ...firstAnswered, name: 'fr_n', description: 'tickets first answered', of: firstResponseSeconds });
+const FIRST_RESPONSE_SECONDS = sumMeasure({ ...firstAnswered, name: 'fr_seconds', description: 'seconds from creation to first response', expr: firstResponseSeconds });
+const FIRST_RESPONSE_VALUES = valuesMeasure({ ...firstAnswered, name: 'fr_values', description: 'first response times', expr: firstResponseSeconds });
+const RESOLVED = countMeasure({ ...resolved, name: 'resolved_n', description: 'tickets resolved' });
+const RESOLUTIONS = countMeasure({ ...resolved, name: 'res_n', description: 'tickets resolved (with a resolution time)', of: resolutionSeconds });
+const RESOLUTION_SECONDS = sumMeasure({ ...resolved, name: 'res_seconds', description: 'seconds from creation to resolution', expr: resolutionSeconds });
+const RESOLUTION_VALUES = valuesMeasure({ ...resolved, name: 'res_values', description: 'resolution times', expr: resolutionSeconds });
+const FIRST_CONTACT = countMeasure({ ...resolved, name: 'fcr_n', description: 'tickets resolved in one agent contact', filter: (c) => fcrCondition(c.ticketMessages.agent, c.ticketMessages.conversation) });
+const REOPENED = countMeasure({ ...resolved, name: 'reopened_n', description: 'tickets resolved after a reopen', filter: () => 'f.reopened_count > 0' });
+const CONVERSATION_MESSAGES = sumMeasure({ ...resolved, name: 'conversation_messages', description: 'customer and agent messages of resolved tickets', expr: (c) => c.ticketMessages.conversation });
+const TICKET_HANDLE_SECONDS = sumMeasure({ ...resolved, name: 'handle_seconds', description: 'agent handle seconds of resolved tickets', expr: (c) => c.ticketMessages.handleSeconds, type: 'double precision' });
+const REPLIES = countMeasure({ ...sent, name: 'replies_n', description: 'agent replies that answered a waiting customer', of: replyWaitSeconds });
+const REPLY_WAIT_SECONDS = sumMeasure({ ...sent, name: 'reply_wait_seconds', description: 'seconds customers waited for those replies', expr: replyWaitSeconds });
+const REPLY_WAIT_VALUES = valuesMeasure({ ...sent, name: 'reply_wait_values', description: 'reply waits', expr: replyWaitSeconds });
+const HANDLED = countMeasure({ ...sent, name: 'handled_n', description: 'agent replies with a handle time', of: handleSeconds });
+const HANDLE_SECONDS = sumMeasure({ ...sent, name: 'handle_seconds', description: 'handle seconds of agent replies', expr: handleSeconds, type: 'double precision' });
+
+/**
+ * SLA compliance on one milestone: met when reached within target; breached when abandoned, or pending once the target
+ * has elapsed (at query time); pending and not yet due, excluded.
+ */
+function slaCompliance(prefix: 'slar' | 'slaf', milestone: SlaMilestone, column: SlaTargetColumn) {
+  const what = prefix === 'slar' ? 'resolution' : 'first response';
+  const target = (c: RowContext) => c.slaTarget(column);
+  const met = countMeasure({ ...created, name: `${prefix}_met`, description: `tickets created that met their ${what} target`, filter: (c) => `${target(c)} IS NOT NULL AND ${slaMet(milestone, target(c), c)}` });
+  const settled = countMeasure({ ...created, name: `${prefix}_settled`, description: `tickets created whose ${what} target was met or missed for good`, filter: (c) => slaSettled(milestone, target(c)) });
+  const due = dueMeasure({ ...created, name: `${prefix}_pending`, description: `tickets created still awaiting their ${what}, due at their target`, filter: (c) => slaPending(milestone, target(c)), target });
+  return measured({
+    value: (m) => `100.0 * ${m(met)} / nullif(${m(settled)} + ${m(due)}, 0)`,
+    sample: [settled, due],
+    quantity: (c) => percentFlag(met.filter!(c)),
+  });
+}
 
 /** Ticket metrics (metrics.md, "Ticket metrics"). */
 export const TICKET_METRICS: readonly MetricDefinition[] = [
@@ -53,8 +73,7 @@ export const TICKET_METRICS: readonly MetricDefinition[] = [
     direction: 'NEUTRAL',
     indicator: 'LEADING',
     emptyValue: 0,
-    rollup: { table: TICKET_ROLLUP, value: (s) => s('created_n'), sampleSize: (s) => s('created_n') },
-    sql: { kind: 'event', event: 'created', value: (p) => countIn(p), sample: {} },
+    ...measured(countOfRows(CREATED)),
   },
   {
     ...ticketBase,
@@ -67,8 +86,7 @@ export const TICKET_METRICS: readonly MetricDefinition[] = [
     direction: 'LOWER_IS_BETTER',
     indicator: 'LEADING',
     emptyValue: null,
-    rollup: { ...ratio(TICKET_ROLLUP, 'fr_seconds', 'fr_n'), values: 'fr_values' },
-    sql: meanDuration('firstResponse', firstResponseSeconds),
+    ...measured(meanOf(FIRST_RESPONSE_SECONDS, FIRST_RESPONSES, { durations: FIRST_RESPONSE_VALUES })),
   },
   {
     name: 'averageResponseTime',
@@ -84,8 +102,7 @@ export const TICKET_METRICS: readonly MetricDefinition[] = [
     source: AGENT_MESSAGES,
     dimensions: TICKET_DIMENSIONS,
     emptyValue: null,
-    rollup: { ...ratio(MESSAGE_ROLLUP, 'reply_wait_seconds', 'replies_n'), values: 'reply_wait_values' },
-    sql: meanDuration('sent', responseSeconds),
+    ...measured(meanOf(REPLY_WAIT_SECONDS, REPLIES, { durations: REPLY_WAIT_VALUES })),
   },
   {
     ...ticketBase,
@@ -98,8 +115,7 @@ export const TICKET_METRICS: readonly MetricDefinition[] = [
     direction: 'LOWER_IS_BETTER',
     indicator: 'LAGGING',
     emptyValue: null,
-    rollup: { ...ratio(TICKET_ROLLUP, 'res_seconds', 'resolved_n'), values: 'res_values' },
-    sql: meanDuration('resolved', resolutionSeconds),
+    ...measured(meanOf(RESOLUTION_SECONDS, RESOLUTIONS, { durations: RESOLUTION_VALUES })),
   },
   {
     ...ticketBase,
@@ -112,8 +128,7 @@ export const TICKET_METRICS: readonly MetricDefinition[] = [
     direction: 'HIGHER_IS_BETTER',
     indicator: 'LAGGING',
     emptyValue: null,
-    rollup: ratio(TICKET_ROLLUP, 'fcr_n', 'resolved_n', 100),
-    sql: rateOf('resolved', FCR_CONDITION),
+    ...measured(shareOf(FIRST_CONTACT, RESOLVED)),
   },
   {
     ...ticketBase,
@@ -127,8 +142,7 @@ export const TICKET_METRICS: readonly MetricDefinition[] = [
     direction: 'HIGHER_IS_BETTER',
     indicator: 'LAGGING',
     emptyValue: null,
-    rollup: slaRollup('slar'),
-    sql: { kind: 'event', event: 'created', ...slaCompliance('f.resolved_at', slaTarget('resolution_minutes')) },
+    ...slaCompliance('slar', 'f.resolved_at', 'resolution_minutes'),
   },
   {
     ...ticketBase,
@@ -142,8 +156,7 @@ export const TICKET_METRICS: readonly MetricDefinition[] = [
     direction: 'HIGHER_IS_BETTER',
     indicator: 'LEADING',
     emptyValue: null,
-    rollup: slaRollup('slaf'),
-    sql: { kind: 'event', event: 'created', ...slaCompliance('f.first_response_at', slaTarget('first_response_minutes')) },
+    ...slaCompliance('slaf', 'f.first_response_at', 'first_response_minutes'),
   },
   {
     ...ticketBase,
@@ -155,8 +168,7 @@ export const TICKET_METRICS: readonly MetricDefinition[] = [
     direction: 'LOWER_IS_BETTER',
     indicator: 'LEADING',
     emptyValue: null,
-    rollup: ratio(TICKET_ROLLUP, 'abandoned_n', 'created_n', 100),
-    sql: rateOf('created', 'f.abandoned_at IS NOT NULL'),
+    ...measured(shareOf(ABANDONED, CREATED)),
   },
   {
     ...ticketBase,
@@ -168,8 +180,7 @@ export const TICKET_METRICS: readonly MetricDefinition[] = [
     direction: 'LOWER_IS_BETTER',
     indicator: 'LEADING',
     emptyValue: null,
-    rollup: ratio(TICKET_ROLLUP, 'escalated_n', 'created_n', 100),
-    sql: rateOf('created', 'f.escalated'),
+    ...measured(shareOf(ESCALATED, CREATED)),
   },
   {
     ...ticketBase,
@@ -181,8 +192,7 @@ export const TICKET_METRICS: readonly MetricDefinition[] = [
     direction: 'LOWER_IS_BETTER',
     indicator: 'LAGGING',
     emptyValue: null,
-    rollup: ratio(TICKET_ROLLUP, 'reopened_n', 'resolved_n', 100),
-    sql: rateOf('resolved', 'f.reopened_count > 0'),
+    ...measured(shareOf(REOPENED, RESOLVED)),
   },
   {
     ...ticketBase,
@@ -194,8 +204,7 @@ export const TICKET_METRICS: readonly MetricDefinition[] = [
     direction: 'LOWER_IS_BETTER',
     indicator: 'LAGGING',
     emptyValue: null,
-    rollup: ratio(TICKET_ROLLUP, 'conversation_messages', 'resolved_n'),
-    sql: { kind: 'event', event: 'resolved', value: (p) => meanIn(p, conversationCount), sample: { quantity: () => conversationCount } },
+    ...measured(ratioOf(CONVERSATION_MESSAGES, RESOLVED, { quantity: CONVERSATION_MESSAGES.expr })),
   },
   {
     name: 'averageHandleTime',
@@ -209,13 +218,7 @@ export const TICKET_METRICS: readonly MetricDefinition[] = [
     source: AGENT_MESSAGES,
     dimensions: TICKET_DIMENSIONS,
     emptyValue: null,
-    rollup: ratio(MESSAGE_ROLLUP, 'handle_seconds', 'handled_n'),
-    sql: {
-      kind: 'event',
-      event: 'sent',
-      value: (p) => `sum(f.handle_seconds) FILTER (WHERE ${p}) / nullif(${countOf(p, 'f.handle_seconds')}, 0)`,
-      sample: { where: () => 'f.handle_seconds IS NOT NULL', quantity: () => 'f.handle_seconds' },
-    },
+    ...measured(ratioOf(HANDLE_SECONDS, HANDLED, { quantity: handleSeconds })),
   },
   {
     ...ticketBase,
@@ -227,8 +230,7 @@ export const TICKET_METRICS: readonly MetricDefinition[] = [
     direction: 'LOWER_IS_BETTER',
     indicator: 'LAGGING',
     emptyValue: null,
-    rollup: ratio(TICKET_ROLLUP, 'handle_seconds', 'resolved_n'),
-    sql: { kind: 'event', event: 'resolved', value: (p) => meanIn(p, handleSecondsSum), sample: { quantity: () => handleSecondsSum } },
+    ...measured(ratioOf(TICKET_HANDLE_SECONDS, RESOLVED, { quantity: TICKET_HANDLE_SECONDS.expr })),
   },
   {
     ...ticketBase,
@@ -240,6 +242,7 @@ export const TICKET_METRICS: readonly MetricDefinition[] = [
     direction: 'LOWER_IS_BETTER',
     indicator: 'LEADING',
     emptyValue: 0,
+    rawOnly: 'a state at each instant (tickets open at a bucket’s end), not a sum over events',
     sql: {
       kind: 'perBucket',
       parts: [

@@ -9,6 +9,7 @@ import { projectRoot } from '../config/project-root';
 import { CatalogueResolver } from '../metrics/catalogue-resolver';
 import { metricResolvers } from '../metrics/metric-resolvers';
 import { renderMetricsDoc } from '../metrics/metrics-doc';
+import { withRollupsTables } from '../metrics/rollups/rollups-doc';
 import { TargetResolver } from '../metrics/targets/target-resolver';
 import { CalendarResolver } from '../metrics/business-hours/calendar-resolver';
 import { ForecastEventResolver } from '../planning/forecast-events';
@@ -56,11 +57,15 @@ function writeIfChanged(path: string, content: string): boolean {
 /** The README, whose configuration table is generated from the typed configuration. */
 export const CONFIG_DOC_FILE = join(projectRoot(), 'docs', 'configuration.md');
 
-/** Writes the generated files (schema/schema.graphql, docs/metrics.md, README's configuration table); returns the paths that changed. */
+/** docs/rollups.md, whose tables of rollups, measure columns and raw-only metrics are generated from the registry. */
+export const ROLLUPS_DOC_FILE = join(projectRoot(), 'docs', 'rollups.md');
+
+/** Writes the generated files (schema/schema.graphql, docs/metrics.md, the tables of docs/configuration.md and docs/rollups.md); returns the paths that changed. */
 export function emitGeneratedFiles(): string[] {
   const changed: string[] = [];
   if (writeIfChanged(SCHEMA_FILE, printApiSchema())) changed.push(SCHEMA_FILE);
   if (writeIfChanged(METRICS_DOC_FILE, renderMetricsDoc())) changed.push(METRICS_DOC_FILE);
   if (writeIfChanged(CONFIG_DOC_FILE, withConfigTable(readFileSync(CONFIG_DOC_FILE, 'utf8')))) changed.push(CONFIG_DOC_FILE);
+  if (writeIfChanged(ROLLUPS_DOC_FILE, withRollupsTables(readFileSync(ROLLUPS_DOC_FILE, 'utf8')))) changed.push(ROLLUPS_DOC_FILE);
   return changed;
 }

@@ -1,8 +1,6 @@
-import { folderSource, importDataset } from '../../src/import';
 import { DEFER_ROLLUPS_SQL, REBUILD_ALL_ROLLUPS_SQL, REFRESH_ROLLUPS_SQL } from '../../src/metrics/rollups/rollup-refresh';
 import { ROLLUP_TABLES } from '../../src/metrics/rollups/rollup-tables';
-import { ACCEPTANCE_DIR } from '../support/expected-cases';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { useAcceptanceDatabase } from '../support/acceptance-database';
 
 /**
  * The rollups are a function of the facts, not of where the facts sit on disk: the same tickets stored in another
@@ -10,31 +8,26 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database'
  * whose arrays held the same deadlines in another order after a re-import had rewritten the tickets.
  */
 describe('rollup rows do not depend on the physical order of the facts', () => {
-  let db: TestDatabase;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    await importDataset(db.dataSource, folderSource(ACCEPTANCE_DIR), { sourceName: 'acceptance' });
-  }, 300_000);
-  afterAll(async () => db?.destroy());
+  const database = useAcceptanceDatabase();
 
   /** Every rollup table's rows as text, in a fixed order. */
   async function rollupRows(): Promise<Record<string, string[]>> {
     const out: Record<string, string[]> = {};
     for (const t of ROLLUP_TABLES.flatMap((t) => [t.name, `${t.name}_daily`])) {
-      const rows: { r: string }[] = await db.dataSource.query(`SELECT to_jsonb(x)::text AS r FROM ${t} x ORDER BY 1`);
+      const rows: { r: string }[] = await database().dataSource.query(`SELECT to_jsonb(x)::text AS r FROM ${t} x ORDER BY 1`);
       out[t] = rows.map((x) => x.r);
     }
     return out;
   }
 
   async function rebuild() {
-    await db.dataSource.query(REBUILD_ALL_ROLLUPS_SQL);
-    await db.dataSource.query(REFRESH_ROLLUPS_SQL);
+    await database().dataSource.query(REBUILD_ALL_ROLLUPS_SQL);
+    await database().dataSource.query(REFRESH_ROLLUPS_SQL);
   }
 
   it('gives the same rows after the tickets are rewritten in another order', async () => {
     // Two open tickets of one segment created in one hour: both deadlines land in the same rollup row's array.
-    await db.dataSource.transaction(async (m) => {
+    await database().dataSource.transaction(async (m) => {
       await m.query(DEFER_ROLLUPS_SQL);
       for (const [suffix, minutes] of [['a', 1], ['b', 2]] as const) {
         await m.query(
@@ -47,7 +40,7 @@ describe('rollup rows do not depend on the physical order of the facts', () => {
     await rebuild();
     const before = await rollupRows();
     // The first one rewritten: its new row version now sits after the second's, so a scan meets them the other way round.
-    await db.dataSource.transaction(async (m) => {
+    await database().dataSource.transaction(async (m) => {
       await m.query(DEFER_ROLLUPS_SQL);
       await m.query(`UPDATE tickets SET external_id = external_id WHERE external_id LIKE '%-order-a'`);
     });

@@ -11,7 +11,7 @@ import type { Period } from '../../src/metrics/period';
 import { METRICS } from '../../src/metrics/registry';
 import { allDims, dimsMask, ROLLUP_TABLES } from '../../src/metrics/rollups/rollup-tables';
 import { ACCEPTANCE_DIR, relativeError } from '../support/expected-cases';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { useAcceptanceDatabase } from '../support/acceptance-database';
 
 /**
  * Every metric with a rollup formula, answered from its rollup and from the raw tables, must agree: sample sizes exactly,
@@ -51,20 +51,15 @@ const ZONES = [
 ];
 
 describe.each(ZONES)('rollup answers equal raw answers (ROLLUP_TIMEZONE=$zone)', ({ zone, periods: PERIODS }) => {
-  let db: TestDatabase;
+  const database = useAcceptanceDatabase({ ROLLUP_TIMEZONE: zone });
   const grains = new Set<string>();
-  beforeAll(async () => {
-    db = await createTestDatabase({ ROLLUP_TIMEZONE: zone });
-    await importDataset(db.dataSource, folderSource(ACCEPTANCE_DIR), { sourceName: 'acceptance' });
-  }, 300_000);
-  afterAll(async () => db?.destroy());
 
   /** Every grouping of one family, period and filter: rows per grouping index, from the rollups or the raw tables. */
   async function run(metrics: readonly MetricDefinition[], p: Period, filter: SegmentFilter, groupings: StatementGrouping[], rollups: boolean) {
     const queries = buildMetricQueries(metrics, p, filter, groupings, 'calendar', { percentiles: false, rollups, rollupTimezone: zone });
     const byGrouping = new Map<string, { sql: string; columns: MetricColumns[]; rows: Row[] }>();
     for (const q of queries) {
-      const rows: Row[] = await db.dataSource.query(q.sql, q.params);
+      const rows: Row[] = await database().dataSource.query(q.sql, q.params);
       q.groupings.forEach((g, gi) => byGrouping.set(JSON.stringify(g), { sql: q.sql, columns: q.columns, rows: rows.filter((r) => Number(r.gi) === gi) }));
     }
     return { statements: queries.length, byGrouping };
@@ -169,7 +164,7 @@ describe.each(ZONES)('rollup answers equal raw answers (ROLLUP_TIMEZONE=$zone)',
     const sql = {
       query: async <T,>(text: string, params: unknown[]) => {
         statements.push(text);
-        return (await db.dataSource.query(text, params)) as T[];
+        return (await database().dataSource.query(text, params)) as T[];
       },
       transaction: () => Promise.reject(new Error('not used')),
     };
@@ -225,7 +220,7 @@ describe.each(ZONES)('rollup answers equal raw answers (ROLLUP_TIMEZONE=$zone)',
   }, 300_000);
 
   it('after writes that move rows between hours and segments, imported or direct', async () => {
-    const q = (sql: string, params: unknown[] = []) => db.dataSource.query(sql, params);
+    const q = (sql: string, params: unknown[] = []) => database().dataSource.query(sql, params);
     const few = [GROUPINGS[0], GROUPINGS[1], GROUPINGS[4], GROUPINGS[6]];
     // An import that changes three tickets' channel, priority and creation time (the importer refreshes once, before commit).
     const lines = readFileSync(join(ACCEPTANCE_DIR, 'tickets.csv'), 'utf8').trim().split('\n');
@@ -237,7 +232,7 @@ describe.each(ZONES)('rollup answers equal raw answers (ROLLUP_TIMEZONE=$zone)',
     });
     const dir = mkdtempSync(join(tmpdir(), 'rollup-'));
     writeFileSync(join(dir, 'tickets.csv'), [lines[0], ...changed].join('\n') + '\n');
-    const summary = await importDataset(db.dataSource, folderSource(dir), { sourceName: 'changes' });
+    const summary = await importDataset(database().dataSource, folderSource(dir), { sourceName: 'changes' });
     expect(summary.total.updated).toBe(3);
     expect(await compareAll(few)).toBeGreaterThan(300);
 

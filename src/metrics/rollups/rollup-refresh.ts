@@ -1,7 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Dimension } from '../dimensions';
-import { allDims, dimsMask, ROLLUP_TABLES, subtotalMasks, type RollupTable } from './rollup-tables';
+import type { RollupColumn } from '../measures';
+import type { MetricDefinition } from '../metric-definition';
+import { METRICS } from '../registry';
+import { keyColumns, rollupLayouts, type RollupLayout } from './rollup-layout';
+import { allDims, dimsMask, ROLLUP_TABLES, subtotalMasks } from './rollup-tables';
 
 // Serialises refreshes: two transactions rebuilding the same hour would otherwise both insert its rows. Advisory locks
 // are per database, so the schema is part of the key (schemas of one database must not wait on each other).
@@ -16,10 +20,10 @@ const REFRESH_MAINTENANCE_WORK_MEM = '256MB';
 const bindPeriod = (sql: string) => sql.replaceAll('{from}', 'lo').replaceAll('{to}', 'hi');
 
 /** The INSERT rebuilding one event's rows of a rollup, for every hour (full) or for the hours listed in rollup_work. */
-function insertSql(table: RollupTable, event: string, full: boolean): string {
+function insertSql({ table, columns: all }: RollupLayout, event: string, full: boolean): string {
   const at = bindPeriod(table.source.events[event]);
   const code = eventCode(table, event);
-  const measures = eventMeasures(table, event);
+  const measures = eventColumns(all, event);
   const columns = ['hour', 'event', ...table.dimensions, ...measures.map((m) => m.column)];
   const dims = table.dimensions.map((d) => table.source.dimensions[d]);
   const join = table.eventJoins?.[event];
@@ -47,9 +51,9 @@ const MERGE = {
  * (full) or the days rollup_work touches. Only the event's own columns are summed: the others keep their defaults, as
  * in the hourly rows (summing them would only add zeros and nulls).
  */
-function dailyInsertSql(table: RollupTable, event: string, zone: string, full: boolean): string {
+function dailyInsertSql({ table, columns: all }: RollupLayout, event: string, zone: string, full: boolean): string {
   const day = `date_trunc('day', r.hour AT TIME ZONE ${zone})`;
-  const measures = eventMeasures(table, event);
+  const measures = eventColumns(all, event);
   const columns = ['day', 'event', 'dims', ...table.dimensions, ...measures.map((m) => m.column)];
   const days = full ? '' : ` AND r.hour >= dlo AND r.hour < dhi AND ${day} IN ${workDays(zone)}`;
   return `INSERT INTO ${table.name}_daily (${columns.map((c) => `"${c}"`).join(', ')})
@@ -65,10 +69,10 @@ function dailyInsertSql(table: RollupTable, event: string, zone: string, full: b
  * The INSERT adding one event's subtotal rows of the same days: per combination of each subset of the subtotal
  * dimensions (the other segment columns null), summed from the rows holding them all.
  */
-function subtotalInsertSql(table: RollupTable, event: string, zone: string, full: boolean): string {
+function subtotalInsertSql({ table, columns: all }: RollupLayout, event: string, zone: string, full: boolean): string {
   const bit = (d: Dimension) => dimsMask(table, [d]);
   const col = (d: string) => `r."${d}"`;
-  const measures = eventMeasures(table, event);
+  const measures = eventColumns(all, event);
   const subsets = subtotalMasks(table).map((mask) => `(${table.subtotalDimensions.filter((d) => mask & bit(d)).map(col).join(', ')})`);
   // The mask of a row: the bits of the subtotal dimensions its grouping set holds (GROUPING(x) is 1 where x is summed away).
   const mask = table.subtotalDimensions.map((d) => `(1 - GROUPING(${col(d)})) * ${bit(d)}`).join(' + ');
@@ -83,20 +87,21 @@ function subtotalInsertSql(table: RollupTable, event: string, zone: string, full
     ORDER BY 3, 1;`;
 }
 
-const merged = (measures: RollupTable['measures']) => measures.map((m) => MERGE[m.merge ?? 'sum'](m.column)).join(', ');
-/** The measures an event's rows hold (the other columns keep their defaults there). */
-const eventMeasures = (table: RollupTable, event: string) => table.measures.filter((m) => m.event === event);
+const merged = (columns: readonly RollupColumn[]) => columns.map((m) => MERGE[m.merge](m.column)).join(', ');
+/** The columns an event's rows hold (the other columns keep their defaults there). */
+const eventColumns = (columns: readonly RollupColumn[], event: string) => columns.filter((m) => m.event === event);
 /** The value of a rollup row's `event` column for an event: its position in the table's list, from 1. */
-const eventCode = (table: RollupTable, event: string) => table.events.indexOf(event) + 1;
+const eventCode = (table: RollupLayout['table'], event: string) => table.events.indexOf(event) + 1;
 /** The local days (as the daily rows key them) holding the hours in rollup_work. */
 const workDays = (zone: string) => `(SELECT date_trunc('day', w.hour AT TIME ZONE ${zone}) FROM rollup_work w)`;
 
-function rebuildSql(full: boolean, zone: string): string {
-  return ROLLUP_TABLES.flatMap((t) => {
+function rebuildSql(layouts: readonly RollupLayout[], full: boolean, zone: string): string {
+  return layouts.flatMap((layout) => {
+    const t = layout.table;
     const inserts = [
-      ...t.events.map((e) => insertSql(t, e, full)),
-      ...t.events.map((e) => dailyInsertSql(t, e, zone, full)),
-      ...t.events.map((e) => subtotalInsertSql(t, e, zone, full)),
+      ...t.events.map((e) => insertSql(layout, e, full)),
+      ...t.events.map((e) => dailyInsertSql(layout, e, zone, full)),
+      ...t.events.map((e) => subtotalInsertSql(layout, e, zone, full)),
     ];
     if (!full) {
       return [
@@ -132,7 +137,8 @@ function rebuildSql(full: boolean, zone: string): string {
  * which it expands to the hours of their events, agent replies and surveys) and rebuilds those hours of every rollup
  * from the raw tables, or every hour after a change that can move any ticket (an SLA policy, a TRUNCATE).
  */
-export function refreshFunctionSql(timezone: string): string {
+export function refreshFunctionSql(timezone: string, metrics: readonly MetricDefinition[] = METRICS): string {
+  const layouts = rollupLayouts(metrics);
   const zone = `'${timezone.replaceAll("'", "''")}'`;
   // A full rebuild groups every fact row: with the session's default work_mem (4 MB) every sort and hash would spill to
   // disk. At a million tickets the largest still spill at 64 MB, but 1 GB measured no faster: the aggregation is
@@ -158,7 +164,7 @@ BEGIN
     DELETE FROM rollup_dirty_hours;
     lo := '-infinity';
     hi := 'infinity';
-    ${rebuildSql(true, zone)}
+    ${rebuildSql(layouts, true, zone)}
     -- Fresh statistics, or the planner misjudges the rebuilt tables (e.g. sorts on disk for a series).
     ANALYZE ${ROLLUP_TABLES.flatMap((t) => [t.name, `${t.name}_daily`]).join(', ')};
   ELSE
@@ -175,31 +181,62 @@ BEGIN
     -- The local days (of the daily rollups' zone) that hold those hours.
     dlo := date_trunc('day', lo AT TIME ZONE ${zone}) AT TIME ZONE ${zone};
     dhi := (date_trunc('day', (hi - interval '1 microsecond') AT TIME ZONE ${zone}) + interval '1 day') AT TIME ZONE ${zone};
-    ${rebuildSql(false, zone)}
+    ${rebuildSql(layouts, false, zone)}
     DELETE FROM rollup_work;
   END IF;
   UPDATE rollup_state SET refreshed_at = now();
 END $fn$`;
 }
 
-/** Hash of the rollup definitions: rows built under another definition are rebuilt. */
-export function rollupDefinitionHash(timezone: string): string {
-  return createHash('sha256').update(refreshFunctionSql(timezone)).digest('hex').slice(0, 32);
+/** Hash of the rollup definitions (columns and refresh): rows built under another definition are rebuilt. */
+export function rollupDefinitionHash(timezone: string, metrics: readonly MetricDefinition[] = METRICS): string {
+  const columns = rollupLayouts(metrics).map((l) => l.columns.map((c) => `${c.column} ${c.type}`));
+  return createHash('sha256').update(refreshFunctionSql(timezone, metrics)).update(JSON.stringify(columns)).digest('hex').slice(0, 32);
 }
 
 /**
- * Installs the refresh function generated from the registry (after migrations), rebuilds every rollup row when the
- * definitions changed since the rows were built, and applies any marks left behind.
+ * Gives each rollup table (hourly and daily) exactly its measures' columns: the missing are added, those of a changed
+ * type replaced, those no measure holds any longer dropped. Their rows are rebuilt afterwards.
  */
-export async function installRollups(db: DataSource | EntityManager, timezone: string): Promise<void> {
-  const hash = rollupDefinitionHash(timezone);
+async function alignColumns(m: EntityManager, layouts: readonly RollupLayout[]): Promise<void> {
+  for (const { table, columns } of layouts) {
+    for (const name of [table.name, `${table.name}_daily`]) {
+      const present: { name: string; type: string }[] = await m.query(
+        `SELECT attname AS name, format_type(atttypid, atttypmod) AS type FROM pg_attribute
+         WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped`,
+        [name],
+      );
+      const typeOf = new Map(present.map((c) => [c.name, c.type]));
+      const wanted = new Set(columns.map((c) => c.column));
+      const changes = [
+        ...present.filter((c) => !keyColumns(table).includes(c.name) && !wanted.has(c.name)).map((c) => `DROP COLUMN "${c.name}"`),
+        ...columns.flatMap((c) => {
+          const add = `ADD COLUMN "${c.column}" ${c.type}${c.merge === 'sum' && c.type === 'bigint' ? ' NOT NULL DEFAULT 0' : ''}`;
+          const type = typeOf.get(c.column);
+          if (type === undefined) return [add];
+          return type === c.type ? [] : [`DROP COLUMN "${c.column}"`, add];
+        }),
+      ];
+      if (changes.length) await m.query(`ALTER TABLE ${name} ${changes.join(', ')}`);
+    }
+  }
+}
+
+/**
+ * Installs the refresh function generated from the registry (after migrations), with the rollup columns its measures
+ * need; rebuilds every rollup row when the definitions changed since the rows were built, and applies any marks left
+ * behind.
+ */
+export async function installRollups(db: DataSource | EntityManager, timezone: string, metrics: readonly MetricDefinition[] = METRICS): Promise<void> {
+  const hash = rollupDefinitionHash(timezone, metrics);
   await db.transaction(async (m: EntityManager) => {
     // A rebuild reads every ticket: the API's statement timeout is for queries, not for this.
     await m.query('SET LOCAL statement_timeout = 0');
     await m.query(`SELECT pg_advisory_xact_lock(${INSTALL_LOCK})`);
     const [state]: { definition_hash: string }[] = await m.query('SELECT definition_hash FROM rollup_state WHERE id = 1');
     if (state?.definition_hash !== hash) {
-      await m.query(refreshFunctionSql(timezone));
+      await alignColumns(m, rollupLayouts(metrics));
+      await m.query(refreshFunctionSql(timezone, metrics));
       await m.query(`INSERT INTO rollup_dirty_hours (hour) VALUES ('-infinity') ON CONFLICT DO NOTHING`);
       await m.query(
         `INSERT INTO rollup_state (id, definition_hash, refreshed_at) VALUES (1, $1, now())

@@ -1,0 +1,17 @@
+import { folderSource, importDataset } from '../../src/import';
+import { ACCEPTANCE_DIR } from './expected-cases';
+import { createTestDatabase, type TestDatabase } from './test-database';
+
+/**
+ * A test database holding the acceptance fixture, opened before the calling describe block's tests and dropped after
+ * them; the returned function gives it to the tests.
+ */
+export function useAcceptanceDatabase(env: Record<string, string> = {}): () => TestDatabase {
+  let db: TestDatabase | undefined;
+  beforeAll(async () => {
+    db = await createTestDatabase(env);
+    await importDataset(db.dataSource, folderSource(ACCEPTANCE_DIR), { sourceName: 'acceptance' });
+  }, 300_000);
+  afterAll(async () => db?.destroy());
+  return () => db!;
+}
