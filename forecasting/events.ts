@@ -7,6 +7,7 @@
  * This is the "intervention" treatment of calendar effects of FPP3 §7.4 (dummy variables), with the effect
  * estimated as a ratio because holiday dips scale with the volume.
  */
+import { median } from 'simple-statistics';
 import { assertInteger } from './validate';
 
 export interface ForecastEvent {
@@ -57,12 +58,6 @@ export function assertEvents(events: unknown, n: number, horizon: number): asser
       throw new RangeError(`${name}.multiplier must be a number >= 0 (got ${String(event.multiplier)})`);
     }
   });
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 /**
