@@ -7,6 +7,7 @@ import { DateTimeResolver } from 'graphql-scalars';
 import { Arg, Authorized, Ctx, Field, Float, InputType, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import type { EventEffect, ForecastEvent } from '../../forecasting';
 import type { ApiContext } from '../api/context';
+import { CHANNELS, PRIORITIES } from '../data/domain';
 import { badInput } from './forecast-validation';
 import type { SegmentFilter } from '../metrics/dimensions';
 import { SegmentFilterInput } from '../metrics/targets/segment-filter-input';
@@ -94,24 +95,24 @@ function concerns(eventFilter: SegmentFilter, filter: SegmentFilter): boolean {
 }
 
 /**
- * The events of a forecast of `filter`: the holidays of the business calendars that apply to its channels (unless
+ * The events of a forecast of `filter`: the holidays of the business calendars its tickets follow (unless
  * `holidays` is false), the stored events concerning its segment, and the argument's events, which replace a stored
  * event or the holidays of the same name.
  */
 export async function forecastEventsFor(ctx: ApiContext, filter: SegmentFilter, argumentEvents: NamedEvent[], holidays: boolean): Promise<NamedEvent[]> {
   const events = new Map<string, NamedEvent>();
-  // One round trip: the holidays of the calendars that apply (a calendar without channels applies to every channel,
-  // one with channels to forecasts of those channels only), then the stored events.
+  // One round trip: the holidays of the calendars the segment's tickets follow (each channel and priority's calendar
+  // as business-hours metrics pick it, ticket_calendar), then the stored events.
   const rows = await ctx.sql.query<{ origin: 'calendar' | 'stored'; name: string; dates: string[] | null; multiplier: number | null; filter: SegmentFilter | null }>(
     `SELECT 'calendar' AS origin, $3::text AS name,
             array_agg(DISTINCT to_char(x.date, 'YYYY-MM-DD') ORDER BY to_char(x.date, 'YYYY-MM-DD')) AS dates,
             NULL::float8 AS multiplier, NULL::jsonb AS filter
-     FROM business_holidays x JOIN business_calendars k ON k.id = x.calendar_id
-     WHERE $2::boolean AND (k.channels IS NULL OR ($1::text[] IS NOT NULL AND $1::text[] <@ k.channels::text[]))
+     FROM business_holidays x
+     WHERE $2::boolean AND x.calendar_id IN (SELECT ticket_calendar(c, p) FROM unnest($1::text[]) c CROSS JOIN unnest($4::text[]) p)
      UNION ALL
      SELECT 'stored', e.name, array(SELECT to_char(d, 'YYYY-MM-DD') FROM unnest(e.dates) d ORDER BY d), e.multiplier, e.filter
      FROM forecast_events e`,
-    [filter.channel ?? null, holidays, HOLIDAYS_EVENT],
+    [filter.channel ?? CHANNELS, holidays, HOLIDAYS_EVENT, filter.priority ?? PRIORITIES],
   );
   for (const r of rows.sort((a, b) => (a.origin === b.origin ? a.name.localeCompare(b.name) : a.origin === 'calendar' ? -1 : 1))) {
     if (!r.dates?.length || (r.filter && !concerns(r.filter, filter))) continue;

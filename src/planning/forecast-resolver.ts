@@ -81,7 +81,7 @@ class VolumeForecastArgs {
   @Field(() => [ForecastEventInput], { nullable: true, description: 'Known events (launches, campaigns, closures) beside the stored ones; one of the same name replaces the stored one.' })
   events?: ForecastEventInput[] | null;
 
-  @Field(() => Boolean, { defaultValue: true, description: "Take the holidays of the business calendars that apply to the segment's channels into account." })
+  @Field(() => Boolean, { defaultValue: true, description: "Take the holidays of the business calendars the segment's tickets follow (as business-hours metrics pick them) into account." })
   holidays: boolean;
 }
 declareDimensionArgs(VolumeForecastArgs, DIMENSION_SETS.Ticket);

@@ -92,6 +92,23 @@ describe('forecast events: holidays from the business calendars, stored events, 
     expect(negative.errors?.[0]?.extensions?.argument).toBe('event.multiplier');
   });
 
+  it("takes the holidays of the calendar the segment's tickets follow, not of every calendar of the channel", async () => {
+    // Chat follows a calendar of its own (more specific than "us", which has no channels): its holidays, not "us"'s, are
+    // the dates chat closes, as business-hours metrics and staffing plans pick the calendar.
+    const chatHolidays = ['2024-03-04', '2024-08-05', '2025-03-18'];
+    const res = await api.graphql(`mutation($h: [String!]) { setBusinessCalendar(input: { name: "live chat", timezone: "UTC", channels: [CHAT],
+      hours: [{ day: MONDAY, opens: "08:00", closes: "20:00" }], holidays: $h }) { name } }`, { h: chatHolidays });
+    expect(res.errors).toBeUndefined();
+    const chat = await forecast({ channel: ['CHAT'] });
+    expect(chat.events).toEqual([expect.objectContaining({ name: 'holidays', origin: 'calendar', historyBuckets: 2, forecastBuckets: 1 })]);
+    const email = await forecast({ channel: ['EMAIL'] });
+    expect(email.events).toEqual([expect.objectContaining({ name: 'holidays', historyBuckets: 10, forecastBuckets: 1 })]);
+    // Both channels: the holidays of both calendars.
+    const both = await forecast({ channel: ['CHAT', 'EMAIL'] });
+    expect(both.events).toEqual([expect.objectContaining({ name: 'holidays', historyBuckets: 12, forecastBuckets: 2 })]);
+    expect((await api.graphql(`mutation { removeBusinessCalendar(name: "live chat") }`)).errors).toBeUndefined();
+  });
+
   it('lets only admins store events', async () => {
     const analyst = await api.createKey({ name: 'events-analyst', role: 'analyst' });
     const res = await api.graphql(`mutation { setForecastEvent(event: { name: "x", dates: ["2025-03-01"] }) { name } }`, {}, { key: analyst });
