@@ -40,6 +40,13 @@ export interface ImportOptions {
    * run commits: a sync deletes what its source deleted and advances its cursor here, so records and cursor commit together.
    */
   inTransaction?: (runner: QueryRunner) => Promise<void>;
+  /**
+   * When every rollup is to be rebuilt (asked by a bulk load of this run or of an earlier deferred one), commit that
+   * request instead of rebuilding before commit: the caller runs refreshRollups once after several such runs (a sync's
+   * backfill, one run per stream or more, rebuilds once instead of once per stream). Until then the data status shows
+   * the rollups as pending.
+   */
+  deferFullRollupRebuild?: boolean;
 }
 
 /** The steps after the files, in order. */
@@ -289,8 +296,15 @@ class ImportRun {
     if (this.largeLoads.size) await this.runner.query(`ANALYZE ${[...this.largeLoads].map((t) => `"${t}"`).join(', ')}`);
   }
 
+  /** A bulk load of this run asked for every rollup to be rebuilt. */
+  get rebuildsAllRollups(): boolean {
+    return this.bulkLoads.rebuildsAllRollups;
+  }
+
   /** Fills first_response_at from messages where the file left it empty (for every ticket after a bulk load). */
   async deriveFirstResponses(): Promise<number> {
+    // After a bulk load every rollup is rebuilt: marking the tickets the derivation changes would be wasted work.
+    if (this.session.deriveAll) await this.bulkLoads.suspendRollupMarking('tickets');
     const [row] = await this.runner.query(deriveFirstResponsesSql(this.session.deriveAll));
     return Number(row.changed);
   }
@@ -326,6 +340,38 @@ function totalOf(files: FileSummary[], secondsTotal: number): FileSummary {
   };
 }
 
+/** Whether every rollup is marked for a rebuild (by a bulk load whose rebuild was deferred). */
+async function fullRebuildPending(runner: QueryRunner): Promise<boolean> {
+  const [{ pending }] = await runner.query(`SELECT EXISTS (SELECT 1 FROM rollup_dirty_hours WHERE hour = '-infinity') AS pending`);
+  return pending === true;
+}
+
+/** Starts the transaction of an import, with its settings. */
+async function startImportTransaction(runner: QueryRunner): Promise<void> {
+  await runner.startTransaction();
+  // The configured statement timeout guards API queries; a large import's statements may legitimately run longer.
+  await runner.query('SET LOCAL statement_timeout = 0');
+  // The batch statements are cheap but look expensive to the planner; JIT compiling them costs more than running them.
+  await runner.query('SET LOCAL jit = off');
+  // Sorts and hashes of the batch statements and of the derivation stay in memory instead of spilling to disk.
+  await runner.query(`SET LOCAL work_mem = '64MB'`);
+}
+
+/** Applies the rollup marks committed by runs with deferFullRollupRebuild (nothing to do when there are none). */
+export async function refreshRollups(dataSource: DataSource): Promise<void> {
+  const runner = dataSource.createQueryRunner();
+  try {
+    await startImportTransaction(runner);
+    await runner.query(REFRESH_ROLLUPS_SQL);
+    await runner.commitTransaction();
+  } catch (err) {
+    if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+    throw err;
+  } finally {
+    await runner.release();
+  }
+}
+
 /**
  * Loads a dataset in one transaction: validates every rule of docs/data-contract.md, upserts by source id in batches,
  * derives first responses, records the run in import_runs. Throws ImportValidationError (database unchanged) when a
@@ -344,13 +390,7 @@ export async function importDataset(dataSource: DataSource, source: DatasetSourc
     // COPY FROM STDIN does not pass through PGlite's socket server; there batches reach staging as array parameters.
     const [{ version }] = await runner.query('SELECT version() AS version');
     run = new ImportRun(runner, source, options, client, !/PGlite/i.test(version));
-    await runner.startTransaction();
-    // The configured statement timeout guards API queries; a large import's statements may legitimately run longer.
-    await runner.query('SET LOCAL statement_timeout = 0');
-    // The batch statements are cheap but look expensive to the planner; JIT compiling them costs more than running them.
-    await runner.query('SET LOCAL jit = off');
-    // Sorts and hashes of the batch statements and of the derivation stay in memory instead of spilling to disk.
-    await runner.query(`SET LOCAL work_mem = '64MB'`);
+    await startImportTransaction(runner);
     const [{ locked }] = await runner.query(`SELECT pg_try_advisory_xact_lock(${IMPORT_LOCK}) AS locked`);
     if (!locked) {
       options.onWait?.('waiting for another import into this database to finish');
@@ -379,10 +419,12 @@ export async function importDataset(dataSource: DataSource, source: DatasetSourc
     options.onStep?.('rebuilding indexes');
     await run.finishBulkLoads();
     finishing.indexes = seconds(indexesMs);
-    const rollupsMs = performance.now();
-    options.onStep?.('refreshing rollups');
-    await runner.query(REFRESH_ROLLUPS_SQL);
-    finishing.rollups = seconds(rollupsMs);
+    if (!(options.deferFullRollupRebuild && (run.rebuildsAllRollups || (await fullRebuildPending(runner))))) {
+      const rollupsMs = performance.now();
+      options.onStep?.('refreshing rollups');
+      await runner.query(REFRESH_ROLLUPS_SQL);
+      finishing.rollups = seconds(rollupsMs);
+    }
 
     const total = totalOf(files, seconds(startedMs));
     const reportPath = run.reportPath;

@@ -24,6 +24,8 @@ const STAGED_PROBLEMS_PAGE = 5000;
 export class BulkLoads {
   private readonly dropped: DroppedDefinitions[] = [];
   private readonly suspendedTriggers: { table: string; name: string }[] = [];
+  /** Every rollup is marked for a rebuild at the next refresh. */
+  rebuildsAllRollups = false;
 
   constructor(private readonly session: WriteSession) {}
 
@@ -48,14 +50,16 @@ export class BulkLoads {
 
   /**
    * A bulk load rebuilds every rollup before commit instead of marking the hours and tickets of each batch (work that
-   * would only say "everything"): the table's marking triggers are off until restore. The table is locked by the
+   * would only say "everything"): the table's marking triggers are off until restore (also used for tickets while
+   * first responses are derived after a bulk load). The table is locked by the
    * dropped indexes already, and the change, like the rest of the run, is seen by no one before commit.
    */
-  private async suspendRollupMarking(table: string): Promise<void> {
+  async suspendRollupMarking(table: string): Promise<void> {
     const { runner } = this.session;
     const triggers: { name: string }[] = await runner.query(ENABLED_MARKING_TRIGGERS_SQL, [table]);
     if (!triggers.length) return;
     await runner.query(REBUILD_ALL_ROLLUPS_SQL);
+    this.rebuildsAllRollups = true;
     for (const { name } of triggers) {
       await runner.query(`ALTER TABLE "${table}" DISABLE TRIGGER "${name}"`);
       this.suspendedTriggers.push({ table, name });
