@@ -357,12 +357,12 @@ async function startImportTransaction(runner: QueryRunner): Promise<void> {
   await runner.query(`SET LOCAL work_mem = '64MB'`);
 }
 
-/** Applies the rollup marks committed by runs with deferFullRollupRebuild (nothing to do when there are none). */
-export async function refreshRollups(dataSource: DataSource): Promise<void> {
+/** Runs `work` in a transaction of its own with an import's settings, and commits. */
+export async function inImportTransaction(dataSource: DataSource, work: (runner: QueryRunner) => Promise<unknown>): Promise<void> {
   const runner = dataSource.createQueryRunner();
   try {
     await startImportTransaction(runner);
-    await runner.query(REFRESH_ROLLUPS_SQL);
+    await work(runner);
     await runner.commitTransaction();
   } catch (err) {
     if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
@@ -371,6 +371,9 @@ export async function refreshRollups(dataSource: DataSource): Promise<void> {
     await runner.release();
   }
 }
+
+/** Applies the rollup marks committed by runs with deferFullRollupRebuild (nothing to do when there are none). */
+export const refreshRollups = (dataSource: DataSource) => inImportTransaction(dataSource, (runner) => runner.query(REFRESH_ROLLUPS_SQL));
 
 /**
  * Loads a dataset in one transaction: validates every rule of docs/data-contract.md, upserts by source id in batches,

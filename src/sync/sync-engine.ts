@@ -1,7 +1,7 @@
 import type { DataSource, QueryRunner } from 'typeorm';
 import { DATASET_FILES, type DatasetFile, type DatasetSource } from '../import/dataset-source';
 import { FILE_SPECS } from '../import/file-specs';
-import { importDataset, refreshRollups } from '../import/import-dataset';
+import { importDataset, inImportTransaction, refreshRollups } from '../import/import-dataset';
 import { loadStreamStates, recordStreamError, writeCursor } from './cursor-store';
 import type { ContractRecord, SourceConnector, StreamCursor, StreamState, SyncContext, SyncPage } from './source-connector';
 
@@ -274,17 +274,7 @@ async function writePage(
 
   if (count === 0 && deleted.length === 0) {
     // Nothing to import: the cursor alone moves, in a transaction of its own.
-    const runner = dataSource.createQueryRunner();
-    try {
-      await runner.startTransaction();
-      await finish(runner);
-      await runner.commitTransaction();
-    } catch (err) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-      throw err;
-    } finally {
-      await runner.release();
-    }
+    await inImportTransaction(dataSource, finish);
     return;
   }
 
