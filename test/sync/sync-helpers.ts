@@ -25,8 +25,11 @@ export async function syncFake(
     },
     onRetry: (n) => clock.retries.push(n),
   });
-  // One transaction per page unless the test asks for more: the crash points are then those of each page.
-  return runSync(dataSource, connector, { since: new Date(`${SINCE}T00:00:00Z`), batchSize: 3, recordsPerTransaction: 1, ...options });
+  // One transaction per page unless the test asks for more: the crash points are then those of each page. A backfill
+  // gathers as many records as the test's recordsPerTransaction, unless the test asks for a bulk-loaded backfill.
+  const recordsPerTransaction = options.recordsPerTransaction ?? 1;
+  const backfillRecordsPerTransaction = options.backfillRecordsPerTransaction ?? recordsPerTransaction;
+  return runSync(dataSource, connector, { since: new Date(`${SINCE}T00:00:00Z`), batchSize: 3, ...options, recordsPerTransaction, backfillRecordsPerTransaction });
 }
 
 /**

@@ -51,6 +51,9 @@ describe('a stopped sync resumes without loss or duplicates', () => {
     ['after a page’s cursor, before commit', 'backfill', 'cursor-written', 'ticket_events', 2],
     ['between two committed pages', 'backfill', 'page-committed', 'users', 1],
     ['between two streams', 'backfill', 'stream-done', 'tickets', 1],
+    // One transaction per stream into empty tables: the backfill's files are bulk loads (batches of 3).
+    ['in the middle of a bulk-loaded backfill of messages', 'backfill', 'mid-page', 'ticket_events', 1, 1000],
+    ['after a bulk-loaded backfill of tickets, before its cursor', 'backfill', 'records-written', 'tickets', 1, 1000],
     ['in the page that deletes a ticket, after the deletion', 'changes', 'records-written', 'tickets', 1],
     ['in the middle of the changes’ first page of agents', 'changes', 'mid-page', 'users', 1],
     ['between pages of the changes', 'changes', 'page-committed', 'ticket_events', 1],
