@@ -50,7 +50,8 @@ function parseOptions(argv: string[]): Options {
     .showHelpAfterError();
   program.parse(argv);
   const o = program.opts<Options>();
-  if (o.schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(o.schema)) throw new InvalidArgumentError('--schema must be a lower-case SQL identifier');
+  if (o.schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(o.schema))
+    throw new InvalidArgumentError('--schema must be a lower-case SQL identifier');
   return o;
 }
 
@@ -101,12 +102,16 @@ async function navigate(browser: Browser, url: string, key: string, errors: stri
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${url}/#key=${key}`);
-    await page.waitForFunction(() => {
-      const marks = (window as unknown as { __filled: Record<string, number> }).__filled;
-      // A panel the page does not have (an older build) is not waited for.
-      const done = (name: string, selector: string) => marks[name] !== undefined || !document.querySelector(selector);
-      return marks.tiles !== undefined && done('breakdown', '[data-loaded-breakdown]') && done('staffing', '[data-loaded-staffing]');
-    }, undefined, { timeout: 120_000 });
+    await page.waitForFunction(
+      () => {
+        const marks = (window as unknown as { __filled: Record<string, number> }).__filled;
+        // A panel the page does not have (an older build) is not waited for.
+        const done = (name: string, selector: string) => marks[name] !== undefined || !document.querySelector(selector);
+        return marks.tiles !== undefined && done('breakdown', '[data-loaded-breakdown]') && done('staffing', '[data-loaded-staffing]');
+      },
+      undefined,
+      { timeout: 120_000 },
+    );
     const tiles = await page.$$eval('[data-metric]', (all) => all.filter((t) => t.getAttribute('data-value') !== null).length);
     if (tiles !== 14) throw new Error(`${tiles} tiles filled, expected 14`);
     const marks = await page.evaluate(() => (window as unknown as { __filled: Record<string, number> }).__filled);
@@ -114,7 +119,11 @@ async function navigate(browser: Browser, url: string, key: string, errors: stri
       domContentLoadedMs: (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).domContentLoadedEventEnd,
       requests: (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
         .filter((r) => r.name.includes('/graphql?'))
-        .map((r) => ({ operation: /query\s+(\w+)/.exec(new URL(r.name).searchParams.get('query') ?? '')?.[1] ?? '?', startMs: r.startTime, endMs: r.responseEnd })),
+        .map((r) => ({
+          operation: /query\s+(\w+)/.exec(new URL(r.name).searchParams.get('query') ?? '')?.[1] ?? '?',
+          startMs: r.startTime,
+          endMs: r.responseEnd,
+        })),
     }));
     return { tilesMs: marks.tiles, breakdownMs: marks.breakdown ?? NaN, staffingMs: marks.staffing ?? NaN, ...timing };
   } finally {

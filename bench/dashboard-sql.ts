@@ -16,7 +16,16 @@
  * The rollup variant combines the rollup columns as the registry's `rollup` formulas do (docs/rollups.md).
  */
 import { dimsMask, ROLLUP_TABLES as ROLLUPS } from '../src/metrics/rollups/rollup-tables';
-import { addDays, assembleNumbers, localDate, localMidnight, type DashboardMetric, type DashboardNumbers, type DashboardParams, type LongRow } from './dashboard';
+import {
+  addDays,
+  assembleNumbers,
+  localDate,
+  localMidnight,
+  type DashboardMetric,
+  type DashboardNumbers,
+  type DashboardParams,
+  type LongRow,
+} from './dashboard';
 
 /** One statement of a variant; the bench times each and explains the slowest. */
 export interface SqlStatement {
@@ -115,10 +124,16 @@ function rawTicketStatement(): string {
     { column: 'escalated_n', aggregate: 'count(*) FILTER (WHERE t.escalated)' },
   ];
   // SLA outcome of a milestone: known when reached, abandoned or overdue now; met when reached within target.
-  for (const [prefix, milestone, target] of [['slar', 't.resolved_at', 'pol.res_target'], ['slaf', 't.first_response_at', 'pol.frt_target']]) {
+  for (const [prefix, milestone, target] of [
+    ['slar', 't.resolved_at', 'pol.res_target'],
+    ['slaf', 't.first_response_at', 'pol.frt_target'],
+  ]) {
     const known = `${target} IS NOT NULL AND (${milestone} IS NOT NULL OR t.abandoned_at IS NOT NULL OR date_part('epoch', now() - t.created_at) > ${target})`;
     const met = `${milestone} IS NOT NULL AND date_part('epoch', ${milestone} - t.created_at) <= ${target}`;
-    created.push({ column: `${prefix}_known`, aggregate: `count(*) FILTER (WHERE ${known})` }, { column: `${prefix}_met`, aggregate: `count(*) FILTER (WHERE ${known} AND ${met})` });
+    created.push(
+      { column: `${prefix}_known`, aggregate: `count(*) FILTER (WHERE ${known})` },
+      { column: `${prefix}_met`, aggregate: `count(*) FILTER (WHERE ${known} AND ${met})` },
+    );
   }
   const firstResponse: Measure[] = [
     { column: 'fr_n', aggregate: 'count(*)' },
@@ -167,12 +182,7 @@ function rawTicketStatement(): string {
   UNION ALL
   SELECT cur, day, segment, ${branch(firstResponse)} FROM (${aggregateBy(`t WHERE ${inRange('t.first_response_at')}`, 't.first_response_at', 't.channel', firstResponse)}) f
   UNION ALL
-  SELECT cur, day, segment, ${branch(resolved)} FROM (${aggregateBy(
-    `t WHERE ${inRange('t.resolved_at')}`,
-    't.resolved_at',
-    't.channel',
-    resolved,
-  )}) r
+  SELECT cur, day, segment, ${branch(resolved)} FROM (${aggregateBy(`t WHERE ${inRange('t.resolved_at')}`, 't.resolved_at', 't.channel', resolved)}) r
 ), ${dashboardTail(
     all.map((m) => m.column),
     formulas,
@@ -294,7 +304,10 @@ const slaFromRollup = (metric: string, prefix: string): Formula => ({
  */
 function rollupStatement(table: string, measures: readonly Measure[], formulas: readonly Formula[]): string {
   // The daily rows holding channel and product only (the other segment columns summed away): see dimsMask.
-  const channelAndProduct = dimsMask(ROLLUPS.find((t) => t.name === table)!, ['channel', 'product']);
+  const channelAndProduct = dimsMask(
+    ROLLUPS.find((t) => t.name === table)!,
+    ['channel', 'product'],
+  );
   const aggregates = measures.map((m) => `${m.aggregate} AS ${m.column}`).join(',\n         ');
   return `WITH agg AS (
   SELECT r.day >= $4::timestamp AS cur, r.day, r.channel AS segment,
@@ -337,7 +350,9 @@ function rollupTicketStatement(): string {
 
 /** Average handle time from message_rollup(_daily). */
 function rollupMessageStatement(): string {
-  return rollupStatement('message_rollup', ['handled_n', 'handle_seconds'].map(summed), [{ metric: 'averageHandleTime', ...ratio('handle_seconds', 'handled_n') }]);
+  return rollupStatement('message_rollup', ['handled_n', 'handle_seconds'].map(summed), [
+    { metric: 'averageHandleTime', ...ratio('handle_seconds', 'handled_n') },
+  ]);
 }
 
 /** CSAT and NPS from survey_rollup(_daily). */
@@ -363,7 +378,7 @@ export const ROLLUP_TABLES: SqlVariant = {
   name: 'rollup tables',
   key: 'rollupTables',
   description:
-    'hand-written SQL over ticket_rollup_daily, message_rollup_daily and survey_rollup_daily (the product\'s rows of both periods, ' +
+    "hand-written SQL over ticket_rollup_daily, message_rollup_daily and survey_rollup_daily (the product's rows of both periods, " +
     'one statement per rollup; the hourly rollups only for hours of the previous period before its first local midnight); ' +
     'no raw table is read: the dashboard has no medians',
   apiRatioTarget: 1.2,
@@ -413,7 +428,11 @@ export const ROLLUP_TABLES_WITH_MEDIANS: SqlVariant = {
     const params = [localDate(p.timezone, p.from), localDate(p.timezone, p.to), p.product];
     return [
       ...ROLLUP_TABLES.statements(p),
-      { name: 'first response percentiles', sql: rollupPercentileStatement('firstResponseTime', 'ticket_rollup', 'fr_values', 'firstResponse'), params },
+      {
+        name: 'first response percentiles',
+        sql: rollupPercentileStatement('firstResponseTime', 'ticket_rollup', 'fr_values', 'firstResponse'),
+        params,
+      },
       { name: 'resolution percentiles', sql: rollupPercentileStatement('averageResolutionTime', 'ticket_rollup', 'res_values', 'resolved'), params },
     ];
   },

@@ -175,7 +175,11 @@ export function assembleNumbers(rows: readonly LongRow[], p: DashboardParams): D
   const out = {} as DashboardNumbers;
   for (const m of DASHBOARD_METRICS) {
     const mine = byMetric.get(m) ?? [];
-    const total = (part: 'current' | 'previous') => point(m, mine.find((r) => r.part === part));
+    const total = (part: 'current' | 'previous') =>
+      point(
+        m,
+        mine.find((r) => r.part === part),
+      );
     const series = new Map(mine.filter((r) => r.part === 'series').map((r) => [r.key, r]));
     const current = total('current');
     const previous = total('previous');
@@ -230,11 +234,28 @@ export function compareNumbers(expected: DashboardNumbers, actual: DashboardNumb
     const e = expected[m];
     const a = actual[m];
     check(m, 'period', e, a);
-    check(m, 'previous period', { value: e.previousValue, sampleSize: e.previousSampleSize }, { value: a.previousValue, sampleSize: a.previousSampleSize });
+    check(
+      m,
+      'previous period',
+      { value: e.previousValue, sampleSize: e.previousSampleSize },
+      { value: a.previousValue, sampleSize: a.previousSampleSize },
+    );
     const buckets = new Set([...e.series.map((b) => b.localStart), ...a.series.map((b) => b.localStart)]);
-    for (const b of buckets) check(m, `series ${b}`, e.series.find((x) => x.localStart === b), a.series.find((x) => x.localStart === b));
+    for (const b of buckets)
+      check(
+        m,
+        `series ${b}`,
+        e.series.find((x) => x.localStart === b),
+        a.series.find((x) => x.localStart === b),
+      );
     const segments = new Set([...e.breakdown.map((b) => b.segment), ...a.breakdown.map((b) => b.segment)]);
-    for (const s of segments) check(m, `breakdown ${s ?? '(none)'}`, e.breakdown.find((x) => x.segment === s), a.breakdown.find((x) => x.segment === s));
+    for (const s of segments)
+      check(
+        m,
+        `breakdown ${s ?? '(none)'}`,
+        e.breakdown.find((x) => x.segment === s),
+        a.breakdown.find((x) => x.segment === s),
+      );
   }
   return out;
 }

@@ -68,7 +68,7 @@ function benchSingle(options: ForecastOptions, runs: number): void {
   // The median and minimum are less sensitive than the mean to other processes sharing the CPU.
   console.log(
     `forecast(730 daily values, periods [7], horizon 28), ${runs} calls, model ${model}: ` +
-    `mean ${mean.toFixed(2)} ms, median ${times[runs >> 1].toFixed(2)} ms, min ${times[0].toFixed(2)} ms per call`,
+      `mean ${mean.toFixed(2)} ms, median ${times[runs >> 1].toFixed(2)} ms, min ${times[0].toFixed(2)} ms per call`,
   );
 }
 
@@ -90,8 +90,8 @@ function benchVaried(options: ForecastOptions, count: number): void {
   const lengths = all.map((s) => s.length);
   console.log(
     `forecast(${count} varied daily series, ${Math.min(...lengths)}–${Math.max(...lengths)} values, periods [7], horizon 28): ` +
-    `${seconds.toFixed(2)} s total (CPU ${cpuSeconds.toFixed(2)} s), ${((seconds * 1000) / count).toFixed(2)} ms per series; ` +
-    `models ${JSON.stringify(models)}`,
+      `${seconds.toFixed(2)} s total (CPU ${cpuSeconds.toFixed(2)} s), ${((seconds * 1000) / count).toFixed(2)} ms per series; ` +
+      `models ${JSON.stringify(models)}`,
   );
 }
 

@@ -31,29 +31,45 @@ async function generate(dir: string, tickets: number): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const customers = Math.max(10, Math.floor(tickets / 20));
   const start = Date.parse('2024-01-01T00:00:00Z');
-  await writeLines(join(dir, 'customers.csv'), 'customer_id,tier,product,signed_up_at,churned_at', (function* () {
-    for (let i = 0; i < customers; i++) yield `C${i},${['free', 'pro', 'enterprise'][i % 3]},p${i % 5},2023-06-01T00:00:00Z,`;
-  })());
-  await writeLines(join(dir, 'agents.csv'), 'agent_id,name,team', (function* () {
-    for (let i = 0; i < 50; i++) yield `A${i},Agent ${i},team${i % 4}`;
-  })());
-  await writeLines(join(dir, 'tickets.csv'), 'ticket_id,customer_id,channel,product,priority,created_at,first_response_at,resolved_at,abandoned_at,escalated,reopened_count,assignee_id', (function* () {
-    for (let i = 0; i < tickets; i++) {
-      const created = start + i * 60_000;
-      const given = i % 2 === 0 ? iso(created + 1_800_000) : '';
-      yield `T${i},C${i % customers},${CHANNELS[i % 6]},p${i % 5},${PRIORITIES[i % 4]},${iso(created)},${given},${iso(created + 7_200_000)},,false,0,A${i % 50}`;
-    }
-  })());
-  await writeLines(join(dir, 'messages.csv'), 'message_id,ticket_id,author,agent_id,sent_at,handle_seconds', (function* () {
-    let m = 0;
-    for (let i = 0; i < tickets; i++) {
-      const created = start + i * 60_000;
-      yield `M${m++},T${i},customer,,${iso(created)},`;
-      yield `M${m++},T${i},agent,A${i % 50},${iso(created + 1_800_000)},120`;
-      if (i % 3 !== 0) yield `M${m++},T${i},agent,A${i % 50},${iso(created + 3_600_000)},60.5`;
-      else yield `M${m++},T${i},bot,,${iso(created + 60_000)},`;
-    }
-  })());
+  await writeLines(
+    join(dir, 'customers.csv'),
+    'customer_id,tier,product,signed_up_at,churned_at',
+    (function* () {
+      for (let i = 0; i < customers; i++) yield `C${i},${['free', 'pro', 'enterprise'][i % 3]},p${i % 5},2023-06-01T00:00:00Z,`;
+    })(),
+  );
+  await writeLines(
+    join(dir, 'agents.csv'),
+    'agent_id,name,team',
+    (function* () {
+      for (let i = 0; i < 50; i++) yield `A${i},Agent ${i},team${i % 4}`;
+    })(),
+  );
+  await writeLines(
+    join(dir, 'tickets.csv'),
+    'ticket_id,customer_id,channel,product,priority,created_at,first_response_at,resolved_at,abandoned_at,escalated,reopened_count,assignee_id',
+    (function* () {
+      for (let i = 0; i < tickets; i++) {
+        const created = start + i * 60_000;
+        const given = i % 2 === 0 ? iso(created + 1_800_000) : '';
+        yield `T${i},C${i % customers},${CHANNELS[i % 6]},p${i % 5},${PRIORITIES[i % 4]},${iso(created)},${given},${iso(created + 7_200_000)},,false,0,A${i % 50}`;
+      }
+    })(),
+  );
+  await writeLines(
+    join(dir, 'messages.csv'),
+    'message_id,ticket_id,author,agent_id,sent_at,handle_seconds',
+    (function* () {
+      let m = 0;
+      for (let i = 0; i < tickets; i++) {
+        const created = start + i * 60_000;
+        yield `M${m++},T${i},customer,,${iso(created)},`;
+        yield `M${m++},T${i},agent,A${i % 50},${iso(created + 1_800_000)},120`;
+        if (i % 3 !== 0) yield `M${m++},T${i},agent,A${i % 50},${iso(created + 3_600_000)},60.5`;
+        else yield `M${m++},T${i},bot,,${iso(created + 60_000)},`;
+      }
+    })(),
+  );
 }
 
 async function main(): Promise<void> {

@@ -119,7 +119,13 @@ async function importTable(client: PoolClient, target: string, file: string): Pr
  */
 export async function measureImportFloor(
   pool: Pool,
-  options: { schema: string; /** Called after commit, before the copies are dropped (tests look at them). */ inspect?: (client: PoolClient, floorSchema: string) => Promise<void> },
+  options: {
+    schema: string;
+    /** Called after commit, before the copies are dropped (tests look at them). */ inspect?: (
+      client: PoolClient,
+      floorSchema: string,
+    ) => Promise<void>;
+  },
 ): Promise<ImportFloor> {
   const { schema } = options;
   const missing = (
@@ -135,7 +141,9 @@ export async function measureImportFloor(
     await client.query(`CREATE SCHEMA ${quoteIdent(floor)}`);
     for (const table of FLOOR_TABLES) {
       // The columns, defaults and checks; no identity (the ids are copied), no indexes, no keys.
-      await client.query(`CREATE TABLE ${quoteIdent(floor)}.${quoteIdent(table)} (LIKE ${quoteIdent(schema)}.${quoteIdent(table)} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`);
+      await client.query(
+        `CREATE TABLE ${quoteIdent(floor)}.${quoteIdent(table)} (LIKE ${quoteIdent(schema)}.${quoteIdent(table)} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`,
+      );
       await exportTable(client, schema, table, join(dir, `${table}.copy`));
     }
     const ddl = await definitions(client, schema, floor);

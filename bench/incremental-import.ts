@@ -47,7 +47,20 @@ async function exportChanged(pool: Pool, schema: string, pick: string, n: number
      ORDER BY t.id`,
     [n],
   );
-  const header = ['ticket_id', 'customer_id', 'channel', 'product', 'priority', 'created_at', 'first_response_at', 'resolved_at', 'abandoned_at', 'escalated', 'reopened_count', 'assignee_id'];
+  const header = [
+    'ticket_id',
+    'customer_id',
+    'channel',
+    'product',
+    'priority',
+    'created_at',
+    'first_response_at',
+    'resolved_at',
+    'abandoned_at',
+    'escalated',
+    'reopened_count',
+    'assignee_id',
+  ];
   const lines = rows.map((r) => [
     r.external_id,
     r.customer ?? '',

@@ -68,7 +68,9 @@ export async function prepareEmptySchema(pool: Pool, schema: string): Promise<vo
   }
   const tables = await pool.query('SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = $1', [schema]);
   if (tables.rows[0].n > 0) {
-    throw new Error(`schema ${schema} already holds tables; the bench drops only schemas named bench_…: drop it yourself, choose another --schema, or use --reuse`);
+    throw new Error(
+      `schema ${schema} already holds tables; the bench drops only schemas named bench_…: drop it yourself, choose another --schema, or use --reuse`,
+    );
   }
 }
 
@@ -88,7 +90,8 @@ export async function loadDemo(
   const schema = quoteIdent(options.schema);
   const summaryRow = await pool.query(`SELECT summary FROM ${schema}.import_runs ORDER BY id DESC LIMIT 1`);
   type FileSummary = { file: string; read: number; seconds: number };
-  const summary = summaryRow.rows[0]?.summary as { files?: FileSummary[]; total?: FileSummary; finishing?: ImportMeasurement['finishing'] } | undefined;
+  const summary = summaryRow.rows[0]?.summary as
+    { files?: FileSummary[]; total?: FileSummary; finishing?: ImportMeasurement['finishing'] } | undefined;
   const file = (name: string) => summary?.files?.find((f) => f.file.replace(/^demo:/, '').replace(/\.csv$/, '') === name);
   const messages = file('messages')?.read ?? Number((await pool.query(`SELECT count(*)::int8 AS n FROM ${schema}.messages`)).rows[0].n);
   const rows = summary?.total?.read ?? options.tickets + messages;

@@ -49,7 +49,12 @@ export async function sequentialRuns(op: () => Promise<unknown>, warmup: number,
  * each. Whatever else loads the machine meanwhile weighs on both alike, so their ratio is steadier than that of two
  * separate series.
  */
-export async function interleavedRuns(a: () => Promise<unknown>, b: () => Promise<unknown>, warmup: number, runs: number): Promise<[Latency, Latency]> {
+export async function interleavedRuns(
+  a: () => Promise<unknown>,
+  b: () => Promise<unknown>,
+  warmup: number,
+  runs: number,
+): Promise<[Latency, Latency]> {
   for (let i = 0; i < warmup; i++) {
     await a();
     await b();

@@ -117,11 +117,24 @@ function parseOptions(argv: string[]): Options {
     .option('--days <n>', "length of the dashboard's period in days (the last whole days of the data)", positiveInt('--days'), 90)
     .option('--timezone <zone>', "time zone of the dashboard's days", 'America/New_York')
     .option('--medians-runs <n>', 'timed runs of the dashboard with medians (default: --runs)', positiveInt('--medians-runs'))
-    .option('--raw-api-runs <n>', 'also time the dashboard from a server with METRIC_ROLLUPS=off (raw tables); 0 skips', nonNegativeInt('--raw-api-runs'), 0)
-    .option('--server-env <KEY=VALUE>', 'a setting of every deskmetrics process the bench starts, e.g. METRIC_ROLLUPS=off (repeatable; ROLLUP_TIMEZONE defaults to --timezone)', (v: string, all: string[]) => [...all, v], [] as string[])
+    .option(
+      '--raw-api-runs <n>',
+      'also time the dashboard from a server with METRIC_ROLLUPS=off (raw tables); 0 skips',
+      nonNegativeInt('--raw-api-runs'),
+      0,
+    )
+    .option(
+      '--server-env <KEY=VALUE>',
+      'a setting of every deskmetrics process the bench starts, e.g. METRIC_ROLLUPS=off (repeatable; ROLLUP_TIMEZONE defaults to --timezone)',
+      (v: string, all: string[]) => [...all, v],
+      [] as string[],
+    )
     .option('--forecast-series <n>', 'segment series of the forecast measurement', positiveInt('--forecast-series'), 500)
     .option('--no-forecast', 'skip the forecast measurement')
-    .option('--no-import-floor', "skip the import's floor (PostgreSQL alone copying the loaded rows into empty copies of the tables, then their indexes and keys)")
+    .option(
+      '--no-import-floor',
+      "skip the import's floor (PostgreSQL alone copying the loaded rows into empty copies of the tables, then their indexes and keys)",
+    )
     .option('--explain-runs <n>', 'serial runs per statement when looking for the slowest', positiveInt('--explain-runs'), 3)
     .option('--out <file>', 'where the JSON result goes', join(projectRoot(), 'bench', 'results', 'latest.json'))
     .option('--compare <file>', 'an earlier result JSON to show beside this one')
@@ -129,7 +142,8 @@ function parseOptions(argv: string[]): Options {
   program.parse(argv);
   const o = program.opts<Options>();
   for (const kv of o.serverEnv) if (!/^[A-Z_][A-Z0-9_]*=/.test(kv)) throw new InvalidArgumentError(`--server-env ${kv}: expected KEY=VALUE`);
-  if (o.schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(o.schema)) throw new InvalidArgumentError('--schema must be a lower-case SQL identifier');
+  if (o.schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(o.schema))
+    throw new InvalidArgumentError('--schema must be a lower-case SQL identifier');
   return o;
 }
 
@@ -146,7 +160,11 @@ function git(args: string[]): string | null {
 /** POSTs the operation as an API client would; resolves to its data, throws on an HTTP or GraphQL error. */
 function graphqlClient(url: string, key: string, body: string): () => Promise<Record<string, unknown>> {
   return async () => {
-    const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body });
+    const res = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body,
+    });
     const json = (await res.json()) as { data?: Record<string, unknown>; errors?: { message: string }[] };
     if (res.status !== 200 || json.errors?.length || !json.data) {
       throw new Error(`dashboard request failed (HTTP ${res.status}): ${json.errors?.map((e) => e.message).join('; ') ?? 'no data'}`);
@@ -207,13 +225,20 @@ function check(what: string, expected: DashboardNumbers, actual: DashboardNumber
   return { what, numbers: countNumbers(expected), differences: differences.length, first: differences.slice(0, 20) };
 }
 
-async function measureApi(server: ServerProcess, key: string, o: Options, variables: Record<string, unknown>): Promise<Omit<ApiMeasurement, 'serverPeakRssBytes'>> {
+async function measureApi(
+  server: ServerProcess,
+  key: string,
+  o: Options,
+  variables: Record<string, unknown>,
+): Promise<Omit<ApiMeasurement, 'serverPeakRssBytes'>> {
   const dashboard = dashboardClient(server.url, key, variables, false);
   const withMedians = dashboardClient(server.url, key, variables, true);
   log(`dashboard through the API: ${o.warmup} warm-up, ${o.runs} timed runs`);
   const numbers = numbersFromResponse(await dashboard());
   const latency = await sequentialRuns(dashboard, o.warmup, o.runs);
-  log(`dashboard p50 ${latency.p50.toFixed(1)} ms, p95 ${latency.p95.toFixed(1)} ms; throughput: ${o.concurrency} clients for ${o.throughputSeconds} s`);
+  log(
+    `dashboard p50 ${latency.p50.toFixed(1)} ms, p95 ${latency.p95.toFixed(1)} ms; throughput: ${o.concurrency} clients for ${o.throughputSeconds} s`,
+  );
   const load = await throughput(dashboard, o.concurrency, o.throughputSeconds);
   log(`${load.perSecond.toFixed(1)} dashboards/s; dashboard with medians: ${o.mediansRuns ?? o.runs} timed runs`);
   const mediansNumbers = numbersFromResponse(await withMedians());
@@ -333,7 +358,11 @@ async function main(): Promise<void> {
     if (variants[0] !== SQL_VARIANTS[0]) throw new Error(`hand-written SQL (${SQL_VARIANTS[0].name}) is unavailable: ${skippedVariants[0].reason}`);
     for (const s of skippedVariants) log(`skipping hand-written SQL (${s.variant}): ${s.reason}`);
     const statementsPerRun = Math.max(...variants.map((v) => v.statements(params).length));
-    sqlPool = new Pool({ connectionString: o.databaseUrl, max: Math.max(4, o.concurrency * statementsPerRun), options: `${searchPath} ${SQL_SESSION}` });
+    sqlPool = new Pool({
+      connectionString: o.databaseUrl,
+      max: Math.max(4, o.concurrency * statementsPerRun),
+      options: `${searchPath} ${SQL_SESSION}`,
+    });
 
     // 3. The API, as a client sees it: deskmetrics serve in a child process, an analyst key.
     const keyName = `bench-${Date.now()}`;
@@ -392,12 +421,14 @@ async function main(): Promise<void> {
     const checks: Check[] = [
       check(`API dashboard = hand-written SQL (${sql[0].variant})`, sql[0].numbers, api.numbers),
       check(`API dashboard with medians = hand-written SQL (${sql[0].variant})`, sql[0].numbers, api.mediansNumbers),
-      ...sql.slice(1).flatMap((s, i) => [
-        variants[i + 1].medians
-          ? check(`API dashboard with medians = hand-written SQL (${s.variant})`, s.numbers, api.mediansNumbers)
-          : check(`API dashboard = hand-written SQL (${s.variant})`, s.numbers, api.numbers),
-        check(`hand-written SQL (${s.variant}) = hand-written SQL (${sql[0].variant})`, sql[0].numbers, s.numbers),
-      ]),
+      ...sql
+        .slice(1)
+        .flatMap((s, i) => [
+          variants[i + 1].medians
+            ? check(`API dashboard with medians = hand-written SQL (${s.variant})`, s.numbers, api.mediansNumbers)
+            : check(`API dashboard = hand-written SQL (${s.variant})`, s.numbers, api.numbers),
+          check(`hand-written SQL (${s.variant}) = hand-written SQL (${sql[0].variant})`, sql[0].numbers, s.numbers),
+        ]),
       ...(rawApi ? [check(`API dashboard with METRIC_ROLLUPS=off = hand-written SQL (${sql[0].variant})`, sql[0].numbers, rawApi.numbers)] : []),
     ];
 
@@ -426,7 +457,8 @@ async function main(): Promise<void> {
       plan: await explain(on, timed[0]),
     });
     const sqlSlowest: SlowestStatement[] = [];
-    for (const [i, v] of variants.entries()) sqlSlowest.push(await slowest(`hand-written SQL (${v.name}): ${sqlTimed[i][0].label}`, sqlTimed[i], sqlPool));
+    for (const [i, v] of variants.entries())
+      sqlSlowest.push(await slowest(`hand-written SQL (${v.name}): ${sqlTimed[i][0].label}`, sqlTimed[i], sqlPool));
     const slow = {
       api: await slowest('API dashboard', apiTimed, pool),
       apiWithMedians: await slowest('API dashboard with medians', mediansTimed, pool),
@@ -470,7 +502,14 @@ async function main(): Promise<void> {
         target: null,
         met: null,
       },
-      { key: 'import.peakRss', label: 'import: peak RSS', values: [imported?.peakRssBytes ? imported.peakRssBytes / MB : null], unit: 'MB', target: null, met: null },
+      {
+        key: 'import.peakRss',
+        label: 'import: peak RSS',
+        values: [imported?.peakRssBytes ? imported.peakRssBytes / MB : null],
+        unit: 'MB',
+        target: null,
+        met: null,
+      },
       {
         key: 'api.dashboard',
         label: 'dashboard via API p50 / p95 / p99',
@@ -479,13 +518,34 @@ async function main(): Promise<void> {
         target: `p95 ≤ ${TARGETS.dashboardP95Ms}${dashboardTargetNote}`,
         met: api.dashboard.p95 <= TARGETS.dashboardP95Ms,
       },
-      { key: 'api.throughput', label: `dashboard via API throughput, ${o.concurrency} clients`, values: [api.throughput.perSecond], unit: 'req/s', target: null, met: null },
+      {
+        key: 'api.throughput',
+        label: `dashboard via API throughput, ${o.concurrency} clients`,
+        values: [api.throughput.perSecond],
+        unit: 'req/s',
+        target: null,
+        met: null,
+      },
       // The first variant's rows keep the keys of results from before there were several (for --compare).
       ...sql.flatMap((s, i): Row[] => {
         const key = (name: string) => (i === 0 ? name : `${name}.${s.key}`);
         return [
-          { key: key('sql.dashboard'), label: `hand-written SQL (${s.variant}) p50 / p95 / p99`, values: [s.latency.p50, s.latency.p95, s.latency.p99], unit: 'ms', target: null, met: null },
-          { key: key('sql.throughput'), label: `hand-written SQL (${s.variant}) throughput, ${o.concurrency} clients`, values: [s.throughput.perSecond], unit: 'req/s', target: null, met: null },
+          {
+            key: key('sql.dashboard'),
+            label: `hand-written SQL (${s.variant}) p50 / p95 / p99`,
+            values: [s.latency.p50, s.latency.p95, s.latency.p99],
+            unit: 'ms',
+            target: null,
+            met: null,
+          },
+          {
+            key: key('sql.throughput'),
+            label: `hand-written SQL (${s.variant}) throughput, ${o.concurrency} clients`,
+            values: [s.throughput.perSecond],
+            unit: 'req/s',
+            target: null,
+            met: null,
+          },
           {
             key: key('ratio.apiToSql'),
             label: `ratio API / SQL (${s.variant}) at p50 / p95, runs in turn`,
@@ -496,9 +556,25 @@ async function main(): Promise<void> {
           },
         ];
       }),
-      { key: 'api.medians', label: 'dashboard with medians p50 / p95', values: [api.medians.p50, api.medians.p95], unit: 'ms', target: null, met: null },
+      {
+        key: 'api.medians',
+        label: 'dashboard with medians p50 / p95',
+        values: [api.medians.p50, api.medians.p95],
+        unit: 'ms',
+        target: null,
+        met: null,
+      },
       ...(rawApi
-        ? [{ key: 'api.rawTables', label: 'dashboard, METRIC_ROLLUPS=off, p50 / p95', values: [rawApi.latency.p50, rawApi.latency.p95], unit: 'ms', target: null, met: null }]
+        ? [
+            {
+              key: 'api.rawTables',
+              label: 'dashboard, METRIC_ROLLUPS=off, p50 / p95',
+              values: [rawApi.latency.p50, rawApi.latency.p95],
+              unit: 'ms',
+              target: null,
+              met: null,
+            },
+          ]
         : []),
       {
         key: 'forecast.perSeries',
@@ -516,7 +592,14 @@ async function main(): Promise<void> {
         target: `< ${TARGETS.forecast500Seconds}`,
         met: forecastTiming ? forecastTiming.segments.totalSeconds < TARGETS.forecast500Seconds : null,
       },
-      { key: 'api.serverPeakRss', label: 'API server: peak RSS', values: [api.serverPeakRssBytes ? api.serverPeakRssBytes / MB : null], unit: 'MB', target: null, met: null },
+      {
+        key: 'api.serverPeakRss',
+        label: 'API server: peak RSS',
+        values: [api.serverPeakRssBytes ? api.serverPeakRssBytes / MB : null],
+        unit: 'MB',
+        target: null,
+        met: null,
+      },
       { key: 'api.statements', label: 'SQL statements per dashboard (API)', values: [captured.statements.length], unit: '', target: null, met: null },
     ];
 
@@ -524,7 +607,14 @@ async function main(): Promise<void> {
     const result = {
       meta,
       tables,
-      period: { from: params.from.toISOString(), to: params.to.toISOString(), previousFrom: params.previousFrom.toISOString(), timezone: params.timezone, product: params.product, days: params.days.length },
+      period: {
+        from: params.from.toISOString(),
+        to: params.to.toISOString(),
+        previousFrom: params.previousFrom.toISOString(),
+        timezone: params.timezone,
+        product: params.product,
+        days: params.days.length,
+      },
       rows,
       import: imported,
       importFloor,
@@ -560,8 +650,12 @@ async function main(): Promise<void> {
         `dashboard: ${params.days.length} days ${params.from.toISOString()} – ${params.to.toISOString()} (${params.timezone}), product ${params.product}; ` +
         `${o.runs} runs after ${o.warmup} warm-up`,
     );
-    lines.push(`load average at start ${meta.loadAverage.start.map((l) => l.toFixed(1)).join(' ')}, at end ${meta.loadAverage.end.map((l) => l.toFixed(1)).join(' ')}`);
-    lines.push(`tables (rows, with indexes): ${tables.map((t) => `${t.name} ${t.rows.toLocaleString('en-US')} ${Math.round(t.bytes / MB).toLocaleString('en-US')} MB`).join('; ')}`);
+    lines.push(
+      `load average at start ${meta.loadAverage.start.map((l) => l.toFixed(1)).join(' ')}, at end ${meta.loadAverage.end.map((l) => l.toFixed(1)).join(' ')}`,
+    );
+    lines.push(
+      `tables (rows, with indexes): ${tables.map((t) => `${t.name} ${t.rows.toLocaleString('en-US')} ${Math.round(t.bytes / MB).toLocaleString('en-US')} MB`).join('; ')}`,
+    );
     lines.push('');
     lines.push(formatTable(rows, previous));
     lines.push('');
@@ -570,7 +664,10 @@ async function main(): Promise<void> {
         c.differences === 0
           ? `check: ${c.what}: all ${c.numbers.toLocaleString('en-US')} numbers equal`
           : `WARNING: ${c.what}: ${c.differences} of ${c.numbers.toLocaleString('en-US')} numbers differ, e.g.\n` +
-              c.first.slice(0, 10).map((d) => `  ${d.metric} ${d.where}: SQL ${JSON.stringify(d.expected)}, other ${JSON.stringify(d.actual)}`).join('\n'),
+              c.first
+                .slice(0, 10)
+                .map((d) => `  ${d.metric} ${d.where}: SQL ${JSON.stringify(d.expected)}, other ${JSON.stringify(d.actual)}`)
+                .join('\n'),
       );
     }
     for (const s of skippedVariants) lines.push(`note: hand-written SQL (${s.variant}) not run: ${s.reason}`);

@@ -46,7 +46,12 @@ export async function captureApiStatements(
     },
   };
   const started = performance.now();
-  const result = await graphql({ schema: buildApiSchema(), source: document, variableValues: variables, contextValue: createContext(config, executor, BENCH_CALLER) });
+  const result = await graphql({
+    schema: buildApiSchema(),
+    source: document,
+    variableValues: variables,
+    contextValue: createContext(config, executor, BENCH_CALLER),
+  });
   const ms = performance.now() - started;
   if (result.errors?.length) throw new Error(`in-process dashboard failed: ${result.errors.map((e) => e.message).join('; ')}`);
   return { statements, ms };

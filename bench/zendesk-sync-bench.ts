@@ -26,9 +26,16 @@ function generate(tickets: number, startMs: number, spanMs: number): FakeData {
   for (let g = 1; g <= 10; g++) data.groups.push({ id: g, name: `Team ${g}` });
   const orgs = Math.max(1, Math.floor(tickets / 50));
   for (let o = 1; o <= orgs; o++) {
-    data.organizations.push({ id: 100_000 + o, name: `Org ${o}`, created_at: iso(startMs - 86_400_000), updated_at: iso(startMs), tags: [`tier_${['free', 'pro', 'enterprise'][o % 3]}`] });
+    data.organizations.push({
+      id: 100_000 + o,
+      name: `Org ${o}`,
+      created_at: iso(startMs - 86_400_000),
+      updated_at: iso(startMs),
+      tags: [`tier_${['free', 'pro', 'enterprise'][o % 3]}`],
+    });
   }
-  for (let u = 1; u <= 200; u++) data.users.push({ id: 1_000 + u, name: `Agent ${u}`, role: 'agent', default_group_id: 1 + (u % 10), updated_at: iso(startMs) });
+  for (let u = 1; u <= 200; u++)
+    data.users.push({ id: 1_000 + u, name: `Agent ${u}`, role: 'agent', default_group_id: 1 + (u % 10), updated_at: iso(startMs) });
   for (let u = 1; u <= 1000; u++) data.users.push({ id: 10_000 + u, name: `Customer ${u}`, role: 'end-user', updated_at: iso(startMs) });
   let eventId = 1;
   for (let i = 0; i < tickets; i++) {
@@ -51,7 +58,12 @@ function generate(tickets: number, startMs: number, spanMs: number): FakeData {
       custom_fields: [],
     };
     data.tickets.push(ticket);
-    data.metricSets.push({ ticket_id: id, solved_at: ticket.status === 'solved' ? iso(solved) : null, reopens: i % 13 === 0 ? 1 : 0, reply_time_in_minutes: { calendar: 10, business: 10 } });
+    data.metricSets.push({
+      ticket_id: id,
+      solved_at: ticket.status === 'solved' ? iso(solved) : null,
+      reopens: i % 13 === 0 ? 1 : 0,
+      reply_time_in_minutes: { calendar: 10, business: 10 },
+    });
     const comment = (at: number, author: number, create: boolean): ZdTicketEvent => ({
       id: eventId++,
       ticket_id: id,
@@ -59,17 +71,25 @@ function generate(tickets: number, startMs: number, spanMs: number): FakeData {
       created_at: iso(at),
       via: 'Web form',
       event_type: 'Audit',
-      child_events: [...(create ? [{ id: eventId++, event_type: 'Create' }] : []), { id: eventId++, event_type: 'Comment', author_id: author, public: true, created_at: iso(at) }],
+      child_events: [
+        ...(create ? [{ id: eventId++, event_type: 'Create' }] : []),
+        { id: eventId++, event_type: 'Comment', author_id: author, public: true, created_at: iso(at) },
+      ],
     });
     data.ticketEvents.push(comment(created, 10_001 + (i % 1000), true), comment(replied, agent, false));
-    if (i % 5 === 0) data.ratings.push({ id: 5_000_000 + i, ticket_id: id, score: i % 10 === 0 ? 'bad' : 'good', created_at: iso(solved), updated_at: iso(solved) });
+    if (i % 5 === 0)
+      data.ratings.push({ id: 5_000_000 + i, ticket_id: id, score: i % 10 === 0 ? 'bad' : 'good', created_at: iso(solved), updated_at: iso(solved) });
   }
   return data;
 }
 
 async function main(): Promise<void> {
-  const opts = new Command().option('--tickets <n>', 'tickets in the backfill', '100000').option('--changed <n>', 'tickets changed for the incremental sync', '1000')
-    .option('--records-per-transaction <n>', 'records gathered per transaction (default: the sync default, 10,000)').parse().opts();
+  const opts = new Command()
+    .option('--tickets <n>', 'tickets in the backfill', '100000')
+    .option('--changed <n>', 'tickets changed for the incremental sync', '1000')
+    .option('--records-per-transaction <n>', 'records gathered per transaction (default: the sync default, 10,000)')
+    .parse()
+    .opts();
   const tickets = Number(opts.tickets);
   const changed = Math.min(Number(opts.changed), tickets);
   const recordsPerTransaction = opts.recordsPerTransaction ? Number(opts.recordsPerTransaction) : undefined;
@@ -84,7 +104,9 @@ async function main(): Promise<void> {
   const db = await openMigratedDatabase(config, { command: 'bench' });
   // No spacing of the incremental requests (the config's fastest, 1,000 a minute, would add 60 ms to each page).
   const connector = () =>
-    zendeskConnector(zendeskAccountFromEnv(fake.env), parseZendeskConfig({ tier: { tagPrefix: 'tier_' }, product: { tagPrefix: 'product_' } }), { limitedPerMinute: 0 });
+    zendeskConnector(zendeskAccountFromEnv(fake.env), parseZendeskConfig({ tier: { tagPrefix: 'tier_' }, product: { tagPrefix: 'product_' } }), {
+      limitedPerMinute: 0,
+    });
   // Time from one page's commit to the next page's fetch (HTTP + mapping) and from fetch to commit (the write).
   const phases = { fetch: 0, write: 0, last: performance.now() };
   const onCheckpoint = (point: string) => {
@@ -97,13 +119,26 @@ async function main(): Promise<void> {
     // After the last stream: the rollups' rebuild a bulk-loaded backfill leaves to the end of the run.
     const after = (performance.now() - phases.last) / 1000;
     const pages = summary.streams.reduce((k, s) => k + s.pages, 0);
-    console.log(`${label}: ${n.toLocaleString('en-US')} tickets in ${summary.seconds.toFixed(1)} s = ${Math.round(n / summary.seconds).toLocaleString('en-US')} tickets/s (${pages} pages; ${summary.streams.map((s) => `${s.stream} ${s.seconds.toFixed(1)} s`).join(', ')}; fetching and mapping ${(phases.fetch / 1000).toFixed(1)} s, writing ${(phases.write / 1000).toFixed(1)} s, after the streams ${after.toFixed(1)} s)`);
+    console.log(
+      `${label}: ${n.toLocaleString('en-US')} tickets in ${summary.seconds.toFixed(1)} s = ${Math.round(n / summary.seconds).toLocaleString('en-US')} tickets/s (${pages} pages; ${summary.streams.map((s) => `${s.stream} ${s.seconds.toFixed(1)} s`).join(', ')}; fetching and mapping ${(phases.fetch / 1000).toFixed(1)} s, writing ${(phases.write / 1000).toFixed(1)} s, after the streams ${after.toFixed(1)} s)`,
+    );
     phases.fetch = phases.write = 0;
   };
   try {
-    console.log(`${db.description}: backfill of ${tickets.toLocaleString('en-US')} tickets (${fake.data.ticketEvents.length.toLocaleString('en-US')} ticket events, ${fake.data.ratings.length.toLocaleString('en-US')} ratings)`);
+    console.log(
+      `${db.description}: backfill of ${tickets.toLocaleString('en-US')} tickets (${fake.data.ticketEvents.length.toLocaleString('en-US')} ticket events, ${fake.data.ratings.length.toLocaleString('en-US')} ratings)`,
+    );
     phases.last = performance.now();
-    report('backfill', await runSync(db.dataSource, connector(), { since: new Date(startMs - 86_400_000), batchSize: config.IMPORT_BATCH_SIZE, onCheckpoint, recordsPerTransaction }), tickets);
+    report(
+      'backfill',
+      await runSync(db.dataSource, connector(), {
+        since: new Date(startMs - 86_400_000),
+        batchSize: config.IMPORT_BATCH_SIZE,
+        onCheckpoint,
+        recordsPerTransaction,
+      }),
+      tickets,
+    );
 
     // The latest tickets change: a new agent reply each, re-solved an hour later.
     fake.frozen = false;
@@ -116,12 +151,24 @@ async function main(): Promise<void> {
       ticket.status = 'solved';
       const m = fake.data.metricSets.find((x) => x.ticket_id === ticket.id)!;
       m.solved_at = ticket.updated_at;
-      fake.data.ticketEvents.push({ id: eventId++, ticket_id: ticket.id, timestamp: Math.floor(reply / 1000), created_at: iso(reply), via: 'Web form', event_type: 'Audit', child_events: [{ id: eventId++, event_type: 'Comment', author_id: ticket.assignee_id, public: true, created_at: iso(reply) }] });
+      fake.data.ticketEvents.push({
+        id: eventId++,
+        ticket_id: ticket.id,
+        timestamp: Math.floor(reply / 1000),
+        created_at: iso(reply),
+        via: 'Web form',
+        event_type: 'Audit',
+        child_events: [{ id: eventId++, event_type: 'Comment', author_id: ticket.assignee_id, public: true, created_at: iso(reply) }],
+      });
     }
     fake.data = { ...fake.data, tickets: [...fake.data.tickets], ticketEvents: [...fake.data.ticketEvents] };
     fake.frozen = true;
     phases.last = performance.now();
-    report(`incremental (into ${tickets.toLocaleString('en-US')})`, await runSync(db.dataSource, connector(), { batchSize: config.IMPORT_BATCH_SIZE, onCheckpoint, recordsPerTransaction }), changed);
+    report(
+      `incremental (into ${tickets.toLocaleString('en-US')})`,
+      await runSync(db.dataSource, connector(), { batchSize: config.IMPORT_BATCH_SIZE, onCheckpoint, recordsPerTransaction }),
+      changed,
+    );
   } finally {
     if (process.env.DATABASE_URL) await db.dataSource.query(`DROP SCHEMA "${schema}" CASCADE`);
     await db.close();

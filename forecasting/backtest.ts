@@ -78,7 +78,14 @@ export function backtest(series: number[], options: BacktestOptions): BacktestRe
       throw new RangeError(`model ${model} cannot be fitted to the ${origin} values before origin ${origin}`);
     }
     // The same forecast() a user at that origin would have called, its interval calibration included.
-    const f = forecast(training, { horizon: plan.horizon, period: options.period, periods: options.periods, levels, model, intervals: options.intervals });
+    const f = forecast(training, {
+      horizon: plan.horizon,
+      period: options.period,
+      periods: options.periods,
+      levels,
+      model,
+      intervals: options.intervals,
+    });
     const name = f.model;
     const built = { mean: f.mean, lower: f.intervals.map((i) => i.lower), upper: f.intervals.map((i) => i.upper) };
     const m = measureOrigin(training, actual, built, scaleLagFor(context));

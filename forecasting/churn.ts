@@ -4,13 +4,7 @@
  * customers lost out of the projected active base.
  */
 import { normalQuantile } from './staffing-math';
-import {
-  requireFinite,
-  requireFraction,
-  requireNonNegative,
-  requireObject,
-  requirePositiveInteger,
-} from './staffing-validation';
+import { requireFinite, requireFraction, requireNonNegative, requireObject, requirePositiveInteger } from './staffing-validation';
 
 /** Observed monthly churn. */
 export interface ChurnHistory {
@@ -165,8 +159,7 @@ export function forecastChurn(input: ForecastChurnInput): ChurnForecastResult {
   const horizon = requirePositiveInteger('horizon', obj.horizon);
   const levels = readLevels(obj.levels);
   const newCustomers = readNewCustomers(obj.newCustomers, horizon);
-  const fixedAlpha =
-    obj.alpha === undefined ? undefined : requireFraction('alpha', obj.alpha, { minInclusive: false, maxInclusive: true });
+  const fixedAlpha = obj.alpha === undefined ? undefined : requireFraction('alpha', obj.alpha, { minInclusive: false, maxInclusive: true });
 
   // The history's own bases are unknown, so the current base stands in for n in the empirical logit.
   const n = base0;

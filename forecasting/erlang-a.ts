@@ -4,19 +4,8 @@
  * summary of performance measures", specialised to exponential patience).
  */
 import { erlangB, erlangBNext, logGamma, logIncompleteGamma } from './staffing-math';
-import {
-  minimumAgentsForOccupancy,
-  readPlanning,
-  scheduledFromProductive,
-  TARGET_TOLERANCE,
-} from './erlang-c';
-import {
-  requireFraction,
-  requireNonNegative,
-  requireNonNegativeInteger,
-  requireObject,
-  requirePositive,
-} from './staffing-validation';
+import { minimumAgentsForOccupancy, readPlanning, scheduledFromProductive, TARGET_TOLERANCE } from './erlang-c';
+import { requireFraction, requireNonNegative, requireNonNegativeInteger, requireObject, requirePositive } from './staffing-validation';
 
 /** One interval's demand, the callers' mean patience, and a given head-count. */
 export interface ErlangAInput {
@@ -201,9 +190,7 @@ export function requiredAgentsErlangA(input: RequiredAgentsErlangAInput): Requir
   const p = readParams(obj);
   const { targetServiceLevel, maxOccupancy, shrinkage } = readPlanning(obj);
   const maxAbandonRate =
-    obj.maxAbandonRate === undefined
-      ? 1
-      : requireFraction('maxAbandonRate', obj.maxAbandonRate, { minInclusive: true, maxInclusive: true });
+    obj.maxAbandonRate === undefined ? 1 : requireFraction('maxAbandonRate', obj.maxAbandonRate, { minInclusive: true, maxInclusive: true });
   if (p.traffic === 0) {
     return { agents: 0, scheduledAgents: 0, ...metricsFromB(0, p, 1) };
   }

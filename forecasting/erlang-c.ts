@@ -3,13 +3,7 @@
  * (Erlang 1917; Cooper, Introduction to Queueing Theory, 2nd ed., 1981, §3.4).
  */
 import { erlangB, erlangBNext } from './staffing-math';
-import {
-  requireFraction,
-  requireNonNegative,
-  requireNonNegativeInteger,
-  requireObject,
-  requirePositive,
-} from './staffing-validation';
+import { requireFraction, requireNonNegative, requireNonNegativeInteger, requireObject, requirePositive } from './staffing-validation';
 
 /** One interval's demand and a given head-count. */
 export interface ErlangCInput {
@@ -151,13 +145,8 @@ export function readPlanning(input: Record<string, unknown>): {
     maxInclusive: false,
   });
   const maxOccupancy =
-    input.maxOccupancy === undefined
-      ? 1
-      : requireFraction('maxOccupancy', input.maxOccupancy, { minInclusive: false, maxInclusive: true });
-  const shrinkage =
-    input.shrinkage === undefined
-      ? 0
-      : requireFraction('shrinkage', input.shrinkage, { minInclusive: true, maxInclusive: false });
+    input.maxOccupancy === undefined ? 1 : requireFraction('maxOccupancy', input.maxOccupancy, { minInclusive: false, maxInclusive: true });
+  const shrinkage = input.shrinkage === undefined ? 0 : requireFraction('shrinkage', input.shrinkage, { minInclusive: true, maxInclusive: false });
   return { targetServiceLevel, maxOccupancy, shrinkage };
 }
 

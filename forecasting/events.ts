@@ -65,11 +65,7 @@ export function assertEvents(events: unknown, n: number, horizon: number): asser
  * usual volume. `cycle` is the seasonal period the usual volume is read at (7 for daily data, 168 for hourly; 1
  * without seasonality).
  */
-export function removeEvents(
-  series: ArrayLike<number>,
-  events: ForecastEvent[],
-  cycle: number,
-): { cleaned: Float64Array; effects: EventEffect[] } {
+export function removeEvents(series: ArrayLike<number>, events: ForecastEvent[], cycle: number): { cleaned: Float64Array; effects: EventEffect[] } {
   const n = series.length;
   const covered = new Uint8Array(n);
   for (const e of events) for (const t of e.at) if (t < n) covered[t] = 1;
@@ -85,11 +81,18 @@ export function removeEvents(
   const effects = events.map((e): EventEffect => {
     const past = [...new Set(e.at.filter((t) => t < n && !Number.isNaN(usual[t])))];
     const future = new Set(e.at.filter((t) => t >= n)).size;
-    if (e.multiplier !== undefined) return { name: e.name, multiplier: e.multiplier, source: 'given', historyPositions: past.length, forecastPositions: future };
+    if (e.multiplier !== undefined)
+      return { name: e.name, multiplier: e.multiplier, source: 'given', historyPositions: past.length, forecastPositions: future };
     const actual = past.reduce((s, t) => s + series[t], 0);
     const expected = past.reduce((s, t) => s + usual[t], 0);
     if (!(expected > 0)) return { name: e.name, multiplier: 1, source: 'none', historyPositions: past.length, forecastPositions: future };
-    return { name: e.name, multiplier: Math.min(MAX_MULTIPLIER, actual / expected), source: 'estimated', historyPositions: past.length, forecastPositions: future };
+    return {
+      name: e.name,
+      multiplier: Math.min(MAX_MULTIPLIER, actual / expected),
+      source: 'estimated',
+      historyPositions: past.length,
+      forecastPositions: future,
+    };
   });
   const cleaned = Float64Array.from(series, (v, t) => (Number.isNaN(usual[t]) ? v : usual[t]));
   return { cleaned, effects };

@@ -134,9 +134,9 @@ export function forecast(input: number[], options: ForecastOptions): ForecastRes
     const plural = seasonality.dropped.length > 1 ? 's' : '';
     notes.push(
       `The series (${n} values) has fewer than two full cycles of period${plural} ${seasonality.dropped.join(', ')}, ` +
-      (context.periods.length > 0
-        ? `so that seasonality was ignored and only period${context.periods.length > 1 ? 's' : ''} ${context.periods.join(', ')} modelled.`
-        : 'so seasonality was ignored and a non-seasonal model (naive, mean, drift or ETS) was used.'),
+        (context.periods.length > 0
+          ? `so that seasonality was ignored and only period${context.periods.length > 1 ? 's' : ''} ${context.periods.join(', ')} modelled.`
+          : 'so seasonality was ignored and a non-seasonal model (naive, mean, drift or ETS) was used.'),
     );
   }
 
@@ -163,8 +163,7 @@ export function forecast(input: number[], options: ForecastOptions): ForecastRes
       // ETS model forms and parameters found here warm-start the refits at the backtest origins.
       const recorder = new Map<string, EtsHint>();
       fullFits = runCandidates(menu, series, horizon, { ...context, recorder });
-      scores = evaluateCandidates(series, menu, { ...context, hints: recorder }, plan, levels)
-        .filter((s) => fullFits?.get(s.model));
+      scores = evaluateCandidates(series, menu, { ...context, hints: recorder }, plan, levels).filter((s) => fullFits?.get(s.model));
     }
     if (plan && scores.length > 0) {
       const best = chooseByScore(scores);
@@ -175,7 +174,7 @@ export function forecast(input: number[], options: ForecastOptions): ForecastRes
       chosen = fallback;
       notes.push(
         `Too few values (${n}) to compare models by backtest: used ${fallback} without an accuracy estimate, ` +
-        'and its own normal intervals, not calibrated ones.',
+          'and its own normal intervals, not calibrated ones.',
       );
     }
   }
@@ -203,7 +202,11 @@ export function forecast(input: number[], options: ForecastOptions): ForecastRes
   } else {
     calibration = { method: 'model', errors: 0, multipliers: levels.map((level) => ({ level, multiplier: intervalMultiplier(level) })) };
   }
-  const built = buildIntervals(fit, levels, calibration.multipliers.map((m) => m.multiplier));
+  const built = buildIntervals(
+    fit,
+    levels,
+    calibration.multipliers.map((m) => m.multiplier),
+  );
   if (effects) applyEvents(built, events, effects, n);
   const result: ForecastResult = {
     mean: built.mean,

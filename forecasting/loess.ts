@@ -94,15 +94,7 @@ function weightedSum(w: Float64Array, wFrom: number, y: ArrayLike<number>, yFrom
  * Four outputs at a time: each is still summed in kernel order (same values), but four independent
  * sums keep the CPU busy where one waits on its previous addition.
  */
-function convolve(
-  kernel: Float64Array,
-  span: number,
-  y: ArrayLike<number>,
-  yFrom: number,
-  out: Float64Array,
-  outFrom: number,
-  count: number,
-): void {
+function convolve(kernel: Float64Array, span: number, y: ArrayLike<number>, yFrom: number, out: Float64Array, outFrom: number, count: number): void {
   let c = 0;
   for (; c + 4 <= count; c += 4) {
     let v0 = 0;
@@ -144,7 +136,11 @@ export class LoessWeights {
   private readonly weights: Float64Array;
   private readonly rowsFrom: number;
 
-  constructor(readonly n: number, readonly span: number, readonly degree: number) {
+  constructor(
+    readonly n: number,
+    readonly span: number,
+    readonly degree: number,
+  ) {
     const wide = span >= n;
     this.width = wide ? n : span;
     // Windows are symmetric around i from the middle of the first one to the middle of the last one
@@ -203,7 +199,14 @@ export class LoessRow {
   private readonly weights: Float64Array;
   private readonly ok: boolean;
 
-  constructor(n: number, span: number, degree: number, xs: number, private readonly nleft: number, nright: number) {
+  constructor(
+    n: number,
+    span: number,
+    degree: number,
+    xs: number,
+    private readonly nleft: number,
+    nright: number,
+  ) {
     this.weights = new Float64Array(nright - nleft + 1);
     this.ok = loessWeights(n, span, degree, xs, nleft, nright, this.weights, 0, null);
   }

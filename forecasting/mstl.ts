@@ -71,13 +71,7 @@ export interface MstlArrays {
 }
 
 /** MSTL without argument checks; `periods` must be ascending. */
-export function mstlCore(
-  series: ArrayLike<number>,
-  periods: number[],
-  windows: number[],
-  iterations: number,
-  robust = false,
-): MstlArrays {
+export function mstlCore(series: ArrayLike<number>, periods: number[], windows: number[], iterations: number, robust = false): MstlArrays {
   const n = series.length;
   const deseasoned = new Float64Array(series);
   const seasonals = periods.map(() => new Float64Array(n));

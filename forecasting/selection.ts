@@ -19,13 +19,7 @@ export interface OriginPlan {
  * `minTraining` values before the first. Shrinks the horizon, then the count, when the series is short;
  * returns null when not even one origin fits.
  */
-export function planOrigins(
-  length: number,
-  horizon: number,
-  count: number,
-  minTraining: number,
-  step?: number,
-): OriginPlan | null {
+export function planOrigins(length: number, horizon: number, count: number, minTraining: number, step?: number): OriginPlan | null {
   for (let k = count; k >= 1; k--) {
     const room = length - minTraining;
     let h = horizon;
@@ -130,7 +124,10 @@ export function scaledErrors(f: ModelForecast, actual: ArrayLike<number>): numbe
  * largest error seen; multipliers never decrease with the level.
  */
 export function conformalMultipliers(errors: readonly number[], levels: readonly number[]): number[] {
-  const abs = errors.map(Math.abs).filter(Number.isFinite).sort((a, b) => a - b);
+  const abs = errors
+    .map(Math.abs)
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
   const n = abs.length;
   const order = levels.map((_, l) => l).sort((a, b) => levels[a] - levels[b]);
   const out = new Array<number>(levels.length);
@@ -205,9 +202,7 @@ export function scaleLagFor(context: SeasonalContext): number {
 
 /** series[from..to): a view of a typed array (models never modify their input), else a copy. */
 function valuesBetween(series: ArrayLike<number>, from: number, to: number): ArrayLike<number> {
-  return series instanceof Float64Array
-    ? series.subarray(from, to)
-    : (Array.prototype.slice.call(series, from, to) as number[]);
+  return series instanceof Float64Array ? series.subarray(from, to) : (Array.prototype.slice.call(series, from, to) as number[]);
 }
 
 /** Mean of the last cycle (`lag` values) before `end`. */

@@ -19,10 +19,7 @@ export function logGamma(x: number): number {
   }
   const shift = Math.log(prod);
   const z2 = 1 / (z * z);
-  const series =
-    (1 / z) *
-    (1 / 12 -
-      z2 * (1 / 360 - z2 * (1 / 1260 - z2 * (1 / 1680 - z2 * (1 / 1188 - z2 * (691 / 360360))))));
+  const series = (1 / z) * (1 / 12 - z2 * (1 / 360 - z2 * (1 / 1260 - z2 * (1 / 1680 - z2 * (1 / 1188 - z2 * (691 / 360360))))));
   return (z - 0.5) * Math.log(z) - z + LN_SQRT_2PI + series - shift;
 }
 
@@ -136,7 +133,9 @@ export function normalQuantile(p: number): number {
   } else if (p <= 1 - pLow) {
     const q = p - 0.5;
     const r = q * q;
-    z = ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+    z =
+      ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) /
+      (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
   } else {
     const q = Math.sqrt(-2 * Math.log(1 - p));
     z = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);

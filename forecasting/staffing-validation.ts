@@ -42,11 +42,7 @@ export function requirePositiveInteger(name: string, value: unknown): number {
 }
 
 /** Bounds a fraction such as an occupancy cap: (lo, hi] or [lo, hi) depending on the flags. */
-export function requireFraction(
-  name: string,
-  value: unknown,
-  opts: { minInclusive: boolean; maxInclusive: boolean },
-): number {
+export function requireFraction(name: string, value: unknown, opts: { minInclusive: boolean; maxInclusive: boolean }): number {
   const v = requireFinite(name, value);
   const lowOk = opts.minInclusive ? v >= 0 : v > 0;
   const highOk = opts.maxInclusive ? v <= 1 : v < 1;

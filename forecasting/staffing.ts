@@ -5,13 +5,7 @@
  */
 import { erlangC, requiredAgents, scheduledFromProductive, TARGET_TOLERANCE } from './erlang-c';
 import type { ErlangCResult } from './erlang-c';
-import {
-  requireFraction,
-  requireNonNegative,
-  requireObject,
-  requirePositive,
-  requirePositiveInteger,
-} from './staffing-validation';
+import { requireFraction, requireNonNegative, requireObject, requirePositive, requirePositiveInteger } from './staffing-validation';
 
 /** One interval of deferrable work, assumed typical of the intervals around it (steady state). */
 export interface AsyncWorkloadInput {
@@ -131,13 +125,8 @@ function readAsyncCommon(obj: Record<string, unknown>): AsyncCommon {
   // An item cannot be finished sooner than it takes to handle it.
   if (target < aht) throw new RangeError('responseTargetSeconds must be >= ahtSeconds');
   const maxOccupancy =
-    obj.maxOccupancy === undefined
-      ? 1
-      : requireFraction('maxOccupancy', obj.maxOccupancy, { minInclusive: false, maxInclusive: true });
-  const shrinkage =
-    obj.shrinkage === undefined
-      ? 0
-      : requireFraction('shrinkage', obj.shrinkage, { minInclusive: true, maxInclusive: false });
+    obj.maxOccupancy === undefined ? 1 : requireFraction('maxOccupancy', obj.maxOccupancy, { minInclusive: false, maxInclusive: true });
+  const shrinkage = obj.shrinkage === undefined ? 0 : requireFraction('shrinkage', obj.shrinkage, { minInclusive: true, maxInclusive: false });
   const concurrency = obj.concurrency === undefined ? 1 : requirePositiveInteger('concurrency', obj.concurrency);
   // Tolerance so a target of exactly 2 intervals computed in floating point still counts as 2.
   const windowIntervals = Math.max(1, Math.floor((target / interval) * (1 + TARGET_TOLERANCE)));
@@ -190,8 +179,7 @@ export function asyncWorkloadPlan(input: AsyncWorkloadPlanInput): AsyncWorkloadP
   const obj = requireObject('input', input);
   if (!Array.isArray(obj.volumes)) throw new TypeError('volumes must be an array of numbers');
   const volumes = (obj.volumes as unknown[]).map((v, i) => requireNonNegative(`volumes[${i}]`, v));
-  const initialBacklog =
-    obj.initialBacklog === undefined ? 0 : requireNonNegative('initialBacklog', obj.initialBacklog);
+  const initialBacklog = obj.initialBacklog === undefined ? 0 : requireNonNegative('initialBacklog', obj.initialBacklog);
   const c = readAsyncCommon(obj);
   const m = c.windowIntervals;
   // Work (agent-seconds) per interval; the initial backlog is spread over the first window like arrivals.

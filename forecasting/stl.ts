@@ -93,8 +93,16 @@ export function resolveStlOptions(n: number, options: StlOptions): StlParameters
   const outer = options.outer ?? (robust ? 15 : 0);
   assertInteger(outer, 'outer', 0);
   return {
-    period, periodic, seasonalWindow, seasonalDegree, trendWindow, trendDegree,
-    lowPassWindow, lowPassDegree, inner, outer,
+    period,
+    periodic,
+    seasonalWindow,
+    seasonalDegree,
+    trendWindow,
+    trendDegree,
+    lowPassWindow,
+    lowPassDegree,
+    inner,
+    outer,
   };
 }
 
@@ -237,14 +245,7 @@ function workspaceFor(n: number, np: number): Workspace {
 }
 
 /** One run of the inner loop (stlstp): seasonal smoothing, low-pass removal, trend smoothing. */
-function innerLoop(
-  y: Float64Array,
-  p: StlParameters,
-  rw: Float64Array | null,
-  season: Float64Array,
-  trend: Float64Array,
-  w: Workspace,
-): void {
+function innerLoop(y: Float64Array, p: StlParameters, rw: Float64Array | null, season: Float64Array, trend: Float64Array, w: Workspace): void {
   const n = y.length;
   const np = p.period;
   for (let pass = 0; pass < p.inner; pass++) {
@@ -266,14 +267,7 @@ function innerLoop(
  * Smooths each cycle-subseries and extends it by one value at each end (stlss);
  * the result has n + 2*np values.
  */
-function cycleSubseriesSmooth(
-  x: Float64Array,
-  n: number,
-  p: StlParameters,
-  rw: Float64Array | null,
-  out: Float64Array,
-  w: Workspace,
-): void {
+function cycleSubseriesSmooth(x: Float64Array, n: number, p: StlParameters, rw: Float64Array | null, out: Float64Array, w: Workspace): void {
   const np = p.period;
   const ns = p.seasonalWindow;
   const sub = w.subseries;

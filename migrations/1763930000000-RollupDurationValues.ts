@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * The durations themselves in the rollups: per row, the first-response and resolution times (seconds) of its tickets
@@ -7,26 +7,26 @@ import { MigrationInterface, QueryRunner } from "typeorm";
  * Written by hand: the rollups have no entities.
  */
 const COLUMNS: Record<string, string[]> = {
-    ticket_rollup: ['fr_values', 'res_values'],
-    message_rollup: ['reply_wait_values'],
+  ticket_rollup: ['fr_values', 'res_values'],
+  message_rollup: ['reply_wait_values'],
 };
 
 export class RollupDurationValues1763930000000 implements MigrationInterface {
-    name = 'RollupDurationValues1763930000000'
+  name = 'RollupDurationValues1763930000000';
 
-    public async up(queryRunner: QueryRunner): Promise<void> {
-        for (const [t, columns] of Object.entries(COLUMNS)) {
-            for (const c of columns) {
-                for (const table of [t, `${t}_daily`]) await queryRunner.query(`ALTER TABLE "${table}" ADD COLUMN "${c}" float8[]`);
-            }
-        }
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    for (const [t, columns] of Object.entries(COLUMNS)) {
+      for (const c of columns) {
+        for (const table of [t, `${t}_daily`]) await queryRunner.query(`ALTER TABLE "${table}" ADD COLUMN "${c}" float8[]`);
+      }
     }
+  }
 
-    public async down(queryRunner: QueryRunner): Promise<void> {
-        for (const [t, columns] of Object.entries(COLUMNS)) {
-            for (const c of columns) {
-                for (const table of [t, `${t}_daily`]) await queryRunner.query(`ALTER TABLE "${table}" DROP COLUMN "${c}"`);
-            }
-        }
+  public async down(queryRunner: QueryRunner): Promise<void> {
+    for (const [t, columns] of Object.entries(COLUMNS)) {
+      for (const c of columns) {
+        for (const table of [t, `${t}_daily`]) await queryRunner.query(`ALTER TABLE "${table}" DROP COLUMN "${c}"`);
+      }
     }
+  }
 }

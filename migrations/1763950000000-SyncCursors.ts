@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Where each stream of a help-desk sync (`deskmetrics sync zendesk`, src/sync/) has got to. The cursor is written in the
@@ -6,10 +6,10 @@ import { MigrationInterface, QueryRunner } from "typeorm";
  * duplicates (docs/zendesk.md).
  */
 export class SyncCursors1763950000000 implements MigrationInterface {
-    name = 'SyncCursors1763950000000'
+  name = 'SyncCursors1763950000000';
 
-    public async up(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`CREATE TABLE "sync_cursors" (
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`CREATE TABLE "sync_cursors" (
             "source" text NOT NULL,
             "stream" text NOT NULL,
             "cursor" jsonb,
@@ -21,9 +21,9 @@ export class SyncCursors1763950000000 implements MigrationInterface {
             "last_error" text,
             "last_error_at" TIMESTAMP WITH TIME ZONE,
             CONSTRAINT "sync_cursors_pkey" PRIMARY KEY ("source", "stream"))`);
-    }
+  }
 
-    public async down(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`DROP TABLE "sync_cursors"`);
-    }
+  public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP TABLE "sync_cursors"`);
+  }
 }

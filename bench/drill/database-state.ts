@@ -26,7 +26,9 @@ export async function readState(target: DrillTarget): Promise<DatabaseState> {
   const db = await openDatabase(loadConfig(targetEnv(target)), { command: 'drill' });
   try {
     const schema = target.kind === 'postgres' ? target.schema : 'public';
-    const tables: { tablename: string }[] = await db.dataSource.query('SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY tablename', [schema]);
+    const tables: { tablename: string }[] = await db.dataSource.query('SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY tablename', [
+      schema,
+    ]);
     const state: DatabaseState = new Map();
     for (const { tablename } of tables) {
       if (SERVER_TABLES.has(tablename)) continue;
@@ -61,7 +63,11 @@ export function rowCount(state: DatabaseState, table: string): number {
  * Rows that differ between two states: in one and not the other, per table (tables in `ignore` left out). Zero means
  * the same data.
  */
-export function differingRows(expected: DatabaseState, observed: DatabaseState, ignore: string[] = []): { total: number; byTable: Record<string, number> } {
+export function differingRows(
+  expected: DatabaseState,
+  observed: DatabaseState,
+  ignore: string[] = [],
+): { total: number; byTable: Record<string, number> } {
   const byTable: Record<string, number> = {};
   let total = 0;
   for (const table of new Set([...expected.keys(), ...observed.keys()])) {
@@ -79,5 +85,7 @@ export function differingRows(expected: DatabaseState, observed: DatabaseState, 
 /** "0", or "12 (tickets 3, messages 9)". */
 export function formatDifference(d: { total: number; byTable: Record<string, number> }): string {
   if (d.total === 0) return '0';
-  return `${d.total} (${Object.entries(d.byTable).map(([t, n]) => `${t} ${n}`).join(', ')})`;
+  return `${d.total} (${Object.entries(d.byTable)
+    .map(([t, n]) => `${t} ${n}`)
+    .join(', ')})`;
 }

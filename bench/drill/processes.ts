@@ -64,7 +64,10 @@ export function startCli(args: string[], env: Record<string, string>): CliProces
           waiters.delete(check);
           then();
         };
-        const timer = setTimeout(() => finish(() => reject(new Error(`no ${pattern} from process ${child.pid} within ${timeoutMs} ms:\n${output.slice(-2000)}`))), timeoutMs);
+        const timer = setTimeout(
+          () => finish(() => reject(new Error(`no ${pattern} from process ${child.pid} within ${timeoutMs} ms:\n${output.slice(-2000)}`))),
+          timeoutMs,
+        );
         waiters.add(check);
         check();
       });
@@ -73,7 +76,11 @@ export function startCli(args: string[], env: Record<string, string>): CliProces
 }
 
 /** Runs `deskmetrics <args>` to its end, at most `timeoutMs` (then kills it). */
-export async function runCliToEnd(args: string[], env: Record<string, string>, timeoutMs: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string; seconds: number }> {
+export async function runCliToEnd(
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs: number,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string; seconds: number }> {
   const started = performance.now();
   const p = startCli(args, env);
   const timer = setTimeout(() => p.child.kill('SIGKILL'), timeoutMs);

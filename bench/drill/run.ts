@@ -32,13 +32,22 @@ function parseOptions(argv: string[]): Options {
   return new Command('npm run drill --')
     .description('Kills, outages and shutdowns against deskmetrics on PostgreSQL and PGlite; prints what held.')
     .addOption(new Option('--database <which>', 'databases to drill').choices(['both', 'postgres', 'pglite']).default('both'))
-    .option('--database-url <url>', 'PostgreSQL on this machine (default: DATABASE_URL, else the local server)', process.env.DATABASE_URL || LOCAL_DATABASE_URL)
+    .option(
+      '--database-url <url>',
+      'PostgreSQL on this machine (default: DATABASE_URL, else the local server)',
+      process.env.DATABASE_URL || LOCAL_DATABASE_URL,
+    )
     .option('--schema <name>', 'PostgreSQL schema of the drill (dropped before and after)', 'drill')
-    .option('--tickets <n>', 'tickets of the first dataset (the second has twice as many)', (raw) => {
-      const n = Number(raw);
-      if (!Number.isInteger(n) || n < 100) throw new InvalidArgumentError('--tickets must be a whole number ≥ 100');
-      return n;
-    }, 3000)
+    .option(
+      '--tickets <n>',
+      'tickets of the first dataset (the second has twice as many)',
+      (raw) => {
+        const n = Number(raw);
+        if (!Number.isInteger(n) || n < 100) throw new InvalidArgumentError('--tickets must be a whole number ≥ 100');
+        return n;
+      },
+      3000,
+    )
     .option('--out <file>', 'where the report is written', join(projectRoot(), 'docs', 'drill.md'))
     .parse(argv)
     .opts<Options>();
@@ -69,7 +78,9 @@ function markdown(rows: DrillRow[], context: { date: string; commit: string; tic
     '',
     '| | database | scenario | expected | observed | data lost |',
     '|---|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.ok ? 'ok' : '**DIFF**'} | ${r.database} | ${esc(r.scenario)} | ${esc(r.expected)} | ${esc(r.observed)} | ${esc(r.dataLost)} |`),
+    ...rows.map(
+      (r) => `| ${r.ok ? 'ok' : '**DIFF**'} | ${r.database} | ${esc(r.scenario)} | ${esc(r.expected)} | ${esc(r.observed)} | ${esc(r.dataLost)} |`,
+    ),
     '',
   ].join('\n');
 }
@@ -92,7 +103,10 @@ async function main(): Promise<void> {
   const rows: DrillRow[] = [];
   try {
     const datasets = { first: join(work, 'first'), second: join(work, 'second') };
-    for (const [folder, tickets, seed] of [[datasets.first, options.tickets, 1], [datasets.second, 2 * options.tickets, 2]] as const) {
+    for (const [folder, tickets, seed] of [
+      [datasets.first, options.tickets, 1],
+      [datasets.second, 2 * options.tickets, 2],
+    ] as const) {
       const demo = await runCliToEnd(['demo', '--out', folder, '--tickets', String(tickets), '--seed', String(seed)], {}, 120_000);
       if (demo.code !== 0) throw new Error(`deskmetrics demo --out failed:\n${demo.output}`);
     }

@@ -97,7 +97,9 @@ export class DatabaseDrill {
     if (first.code !== 0) throw new Error(`import of the first dataset failed (${first.code}):\n${first.output.slice(-2000)}`);
     this.before = await readState(this.target);
     const copy: DrillTarget =
-      this.target.kind === 'pglite' ? { kind: 'pglite', dataDir: `${this.target.dataDir}-copy` } : { ...this.target, schema: `${this.target.schema}_copy` };
+      this.target.kind === 'pglite'
+        ? { kind: 'pglite', dataDir: `${this.target.dataDir}-copy` }
+        : { ...this.target, schema: `${this.target.schema}_copy` };
     try {
       if (copy.kind === 'pglite' && this.target.kind === 'pglite') cpSync(this.target.dataDir, copy.dataDir, { recursive: true });
       else {
@@ -118,7 +120,9 @@ export class DatabaseDrill {
       else await dropSchema(copy, copy.schema);
     }
     const t = this.timing;
-    this.log(`${this.name}: import of the second dataset: ${t.startupSeconds.toFixed(1)} s to start, ${t.filesSeconds.toFixed(1)} s of files, ${t.finishingSeconds.toFixed(1)} s of final steps`);
+    this.log(
+      `${this.name}: import of the second dataset: ${t.startupSeconds.toFixed(1)} s to start, ${t.filesSeconds.toFixed(1)} s of files, ${t.finishingSeconds.toFixed(1)} s of final steps`,
+    );
   }
 
   /** kill -9 of `deskmetrics import` at a point after its "importing" line; the database must be as before. */
@@ -157,7 +161,13 @@ export class DatabaseDrill {
     await this.scenario('import after the kills', expected, async () => {
       const run = await runCliToEnd(['import', this.datasets.second], this.env, IMPORT_TIMEOUT_MS);
       const diff = differingRows(this.afterSecond, await readState(this.target), AFTER_IMPORT_IGNORED);
-      this.add('import after the kills', expected, `exit ${run.code} in ${run.seconds.toFixed(1)} s`, formatDifference(diff), run.code === 0 && diff.total === 0);
+      this.add(
+        'import after the kills',
+        expected,
+        `exit ${run.code} in ${run.seconds.toFixed(1)} s`,
+        formatDifference(diff),
+        run.code === 0 && diff.total === 0,
+      );
     });
   }
 
@@ -287,7 +297,14 @@ export class DatabaseDrill {
       const diff = differingRows(this.afterSecond, await readState(this.target), AFTER_IMPORT_IGNORED);
       const unanswered = afterSignal.filter((o) => o.status === null);
       const exitOk = end.code === (cancelled ? 1 : 0);
-      const cleanup = gone === undefined ? (lockLeft ? 'lock file left' : 'lock file removed') : gone === null ? 'backends still running after 5 s' : `backends gone after ${seconds(gone)}`;
+      const cleanup =
+        gone === undefined
+          ? lockLeft
+            ? 'lock file left'
+            : 'lock file removed'
+          : gone === null
+            ? 'backends still running after 5 s'
+            : `backends gone after ${seconds(gone)}`;
       this.add(
         'SIGTERM under load',
         expected,
@@ -314,10 +331,19 @@ export class DatabaseDrill {
         const warm = await graphql(server.url, server.key);
         if (warm.status !== 200) throw new Error(`warm-up request answered ${warm.status}`);
         await watcher.query('BEGIN');
-        await watcher.query(`LOCK TABLE "${target.schema}".tickets, "${target.schema}".ticket_rollup, "${target.schema}".ticket_rollup_daily IN ACCESS EXCLUSIVE MODE`);
+        await watcher.query(
+          `LOCK TABLE "${target.schema}".tickets, "${target.schema}".ticket_rollup, "${target.schema}".ticket_rollup_daily IN ACCESS EXCLUSIVE MODE`,
+        );
         const answer = graphql(server.url, server.key);
         const app = `deskmetrics-${server.process.pid}`;
-        await waitUntilAsync(async () => Number((await watcher.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`, [app])).rows[0].n) > 0, 15_000);
+        await waitUntilAsync(
+          async () =>
+            Number(
+              (await watcher.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`, [app]))
+                .rows[0].n,
+            ) > 0,
+          15_000,
+        );
         const started = performance.now();
         server.process.child.kill('SIGTERM');
         const outcome = await answer;
@@ -386,7 +412,10 @@ async function runningStatement(target: Extract<DrillTarget, { kind: 'postgres' 
   const client = new Client({ connectionString: target.url });
   await client.connect();
   try {
-    const rows = await client.query(`SELECT left(regexp_replace(query, '\\s+', ' ', 'g'), 50) AS q FROM pg_stat_activity WHERE application_name = $1 AND state = 'active'`, [`deskmetrics-${pid}`]);
+    const rows = await client.query(
+      `SELECT left(regexp_replace(query, '\\s+', ' ', 'g'), 50) AS q FROM pg_stat_activity WHERE application_name = $1 AND state = 'active'`,
+      [`deskmetrics-${pid}`],
+    );
     return rows.rows.length ? `"${rows.rows[0].q}…"` : 'nothing';
   } finally {
     await client.end();
@@ -400,7 +429,9 @@ async function backendsGone(target: Extract<DrillTarget, { kind: 'postgres' }>, 
   const started = performance.now();
   try {
     for (;;) {
-      const n = Number((await client.query('SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1', [`deskmetrics-${pid}`])).rows[0].n);
+      const n = Number(
+        (await client.query('SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1', [`deskmetrics-${pid}`])).rows[0].n,
+      );
       if (n === 0) return performance.now() - started;
       if (performance.now() - started > timeoutMs) return null;
       await sleep(100);

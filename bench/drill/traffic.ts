@@ -26,7 +26,12 @@ export async function graphql(url: string, key: string, query = DASHBOARD_QUERY,
       signal: AbortSignal.timeout(timeoutMs),
     });
     const body = (await res.json().catch(() => ({}))) as { errors?: { extensions?: { code?: string } }[] };
-    return { status: res.status, code: body.errors?.[0]?.extensions?.code, retryAfter: res.headers.get('retry-after'), ms: performance.now() - started };
+    return {
+      status: res.status,
+      code: body.errors?.[0]?.extensions?.code,
+      retryAfter: res.headers.get('retry-after'),
+      ms: performance.now() - started,
+    };
   } catch (err) {
     const e = err as Error & { cause?: { code?: string } };
     return { status: null, error: e.cause?.code ?? e.name, ms: performance.now() - started };

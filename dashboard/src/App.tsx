@@ -4,7 +4,15 @@ import { analysisVariables, BreakdownPanel, DriversPanel, isAnalysed, type Analy
 import { ForecastChart, StaffingChart, VolumeChart } from './lazy-charts';
 import { Filters, type Choices } from './Filters';
 import { formatInstant } from './format';
-import type { Channel, DashboardChoicesQuery, DashboardStatusQuery, DashboardTilesQuery, StaffingPlanQuery, VolumeForecastQuery, VolumeSeriesQuery } from './gql/graphql';
+import type {
+  Channel,
+  DashboardChoicesQuery,
+  DashboardStatusQuery,
+  DashboardTilesQuery,
+  StaffingPlanQuery,
+  VolumeForecastQuery,
+  VolumeSeriesQuery,
+} from './gql/graphql';
 import { forgetKey, readKey, saveKey } from './key';
 import { KeyPrompt } from './KeyPrompt';
 import { addDays, dateIn, periodInput, startOfDay } from './period';
@@ -123,7 +131,13 @@ export function App() {
         statusRequest,
       ]);
       if (!current()) return;
-      setShown({ search, tiles: tiles.data, variables: { period, ...filters }, volume: series.data.ticketVolume, forecast: forecast.data.ticketVolumeForecast });
+      setShown({
+        search,
+        tiles: tiles.data,
+        variables: { period, ...filters },
+        volume: series.data.ticketVolume,
+        forecast: forecast.data.ticketVolumeForecast,
+      });
       setError(null);
       const choicesAnswer = await choicesRequest;
       if (!current()) return;
@@ -137,7 +151,14 @@ export function App() {
       const staffingAnswer = staffChannel
         ? query(
             StaffingDoc,
-            { channel: staffChannel.toUpperCase() as Channel, from: staffFrom, days: STAFFING_DAYS, timezone: full.tz, product: filters.product, tier: filters.tier },
+            {
+              channel: staffChannel.toUpperCase() as Channel,
+              from: staffFrom,
+              days: STAFFING_DAYS,
+              timezone: full.tz,
+              product: filters.product,
+              tier: filters.tier,
+            },
             key,
           ).then(
             (a) => {
@@ -153,7 +174,8 @@ export function App() {
 
       const panels = await Promise.all([analysisAnswer, staffingAnswer]);
       if (!current()) return;
-      const unchanged = [statusAnswer, choicesAnswer, tiles, series, forecast].every((a) => a.freshness === 'unchanged') && panels.every((f) => f === 'unchanged');
+      const unchanged =
+        [statusAnswer, choicesAnswer, tiles, series, forecast].every((a) => a.freshness === 'unchanged') && panels.every((f) => f === 'unchanged');
       setChecked({ at: new Date(), freshness: unchanged ? 'unchanged' : 'new' });
     } catch (err) {
       if (mine !== generation.current) return;
@@ -285,8 +307,10 @@ export function App() {
             </select>
             {staffingShown && (
               <span className="note">
-                {' '}· {STAFFING_DAYS} days from {staffingShown.from} · {STAFFING_MODELS[staffingShown.plan.model] ?? staffingShown.plan.model} · handle time {Math.round(staffingShown.plan.ahtSeconds)} s · peak{' '}
-                {Math.max(0, ...staffingShown.plan.days.map((d) => d.peakScheduledAgents))} agents
+                {' '}
+                · {STAFFING_DAYS} days from {staffingShown.from} · {STAFFING_MODELS[staffingShown.plan.model] ?? staffingShown.plan.model} · handle
+                time {Math.round(staffingShown.plan.ahtSeconds)} s · peak {Math.max(0, ...staffingShown.plan.days.map((d) => d.peakScheduledAgents))}{' '}
+                agents
               </span>
             )}
           </figcaption>

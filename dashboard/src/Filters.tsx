@@ -21,7 +21,8 @@ export function Filters({ view, choices, onChange }: { view: View; choices: Choi
         From <input type="date" name="from" value={view.from ?? ''} onChange={(e) => e.target.value && onChange({ ...view, from: e.target.value })} />
       </label>
       <label>
-        To (exclusive) <input type="date" name="to" value={view.to ?? ''} onChange={(e) => e.target.value && onChange({ ...view, to: e.target.value })} />
+        To (exclusive){' '}
+        <input type="date" name="to" value={view.to ?? ''} onChange={(e) => e.target.value && onChange({ ...view, to: e.target.value })} />
       </label>
       <label>
         Time zone{' '}

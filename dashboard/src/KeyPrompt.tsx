@@ -12,12 +12,18 @@ export function KeyPrompt({ error, onKey }: { error: string | null; onKey: (key:
       }}
     >
       <h1>deskmetrics</h1>
-      <p>This dashboard reads the API with your API key. It stays in this browser tab (sessionStorage) and is sent only as the Authorization header.</p>
+      <p>
+        This dashboard reads the API with your API key. It stays in this browser tab (sessionStorage) and is sent only as the Authorization header.
+      </p>
       <label>
         API key <input type="password" name="key" autoComplete="off" value={key} onChange={(e) => setKey(e.target.value)} autoFocus />
       </label>
       <button type="submit">Open dashboard</button>
-      {error && <p className="error" role="alert">{error}</p>}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
       <p className="hint">
         <code>npm start</code> prints a link with the key the first time it runs; more keys: <code>deskmetrics keys create --help</code>.
       </p>

@@ -6,14 +6,28 @@ import { TILES } from './tiles';
 import { DIMENSIONS, type Dimension } from './view-state';
 
 /** The metrics the breakdown and drivers panels offer: those of MetricAnalysisQuery (every dimension applies to them). */
-export const ANALYSED = ['ticketVolume', 'firstResponseTime', 'averageResolutionTime', 'firstContactResolutionRate', 'csat', 'nps', 'customerEffortScore', 'slaComplianceResolution', 'escalationRate', 'abandonmentRate'] as const;
+export const ANALYSED = [
+  'ticketVolume',
+  'firstResponseTime',
+  'averageResolutionTime',
+  'firstContactResolutionRate',
+  'csat',
+  'nps',
+  'customerEffortScore',
+  'slaComplianceResolution',
+  'escalationRate',
+  'abandonmentRate',
+] as const;
 export type AnalysedMetric = (typeof ANALYSED)[number];
 
 export const isAnalysed = (metric: string): metric is AnalysedMetric => (ANALYSED as readonly string[]).includes(metric);
 const label = (metric: string) => TILES.find((t) => t.field === metric)?.label ?? metric;
 
 /** The variables that include exactly `metric` and split it by `by`. */
-export function analysisVariables(metric: AnalysedMetric, by: Dimension): Pick<MetricAnalysisQueryVariables, 'ticketBy' | 'surveyBy' | AnalysedMetric> {
+export function analysisVariables(
+  metric: AnalysedMetric,
+  by: Dimension,
+): Pick<MetricAnalysisQueryVariables, 'ticketBy' | 'surveyBy' | AnalysedMetric> {
   const dimension = by.toUpperCase() as MetricAnalysisQueryVariables['ticketBy'] & MetricAnalysisQueryVariables['surveyBy'];
   return { ticketBy: dimension, surveyBy: dimension, [metric]: true };
 }
@@ -55,7 +69,13 @@ function Pickers({ metric, by, onChange }: { metric: string; by: Dimension; onCh
 }
 
 /** The chosen metric per value of the chosen dimension, within the page's period and filters. */
-export function BreakdownPanel({ analysis, metric, by, error, onChange }: {
+export function BreakdownPanel({
+  analysis,
+  metric,
+  by,
+  error,
+  onChange,
+}: {
   analysis: Analysis | null;
   metric: string;
   by: Dimension;
@@ -69,7 +89,11 @@ export function BreakdownPanel({ analysis, metric, by, error, onChange }: {
         <Pickers metric={metric} by={by} onChange={onChange} />
       </figcaption>
       {!isAnalysed(metric) && <p className="error">No breakdown for “{metric}”: choose one of the metrics listed.</p>}
-      {error && <p className="error" role="alert">{error}</p>}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
       {analysis && result && (
         <>
           {result.breakdown.length === 0 ? (
@@ -80,7 +104,12 @@ export function BreakdownPanel({ analysis, metric, by, error, onChange }: {
           {/* The API's numbers, as JSON wrote them: tests and scrapers read these, the chart draws them. */}
           <ul className="data-rows" hidden>
             {result.breakdown.map((row) => (
-              <li key={row.segment ?? ''} data-breakdown-row={row.segment ?? ''} data-value={JSON.stringify(row.value)} data-sample-size={row.sampleSize} />
+              <li
+                key={row.segment ?? ''}
+                data-breakdown-row={row.segment ?? ''}
+                data-value={JSON.stringify(row.value)}
+                data-sample-size={row.sampleSize}
+              />
             ))}
           </ul>
         </>
@@ -110,8 +139,8 @@ export function DriversPanel({ analysis, timezone }: { analysis: Analysis | null
         What changed {analysis ? `${label(analysis.metric).toLowerCase()} by ${analysis.by}` : ''}
         {drivers && (
           <span className="note">
-            {/* comparedTo is exclusive: the compared period's last day is the one before it. */}
-            {' '}· against {formatDay(drivers.comparedFrom, timezone)} – {formatDay(Date.parse(drivers.comparedTo) - 1, timezone)}
+            {/* comparedTo is exclusive: the compared period's last day is the one before it. */} · against{' '}
+            {formatDay(drivers.comparedFrom, timezone)} – {formatDay(Date.parse(drivers.comparedTo) - 1, timezone)}
           </span>
         )}
       </figcaption>
@@ -130,8 +159,12 @@ export function DriversPanel({ analysis, timezone }: { analysis: Analysis | null
                   <th>{analysis!.by}</th>
                   <th className="num">share</th>
                   <th className="num">value</th>
-                  <th className="num" title="change due to the segment's share of records moving">mix</th>
-                  <th className="num" title="change due to the segment's own value moving">rate</th>
+                  <th className="num" title="change due to the segment's share of records moving">
+                    mix
+                  </th>
+                  <th className="num" title="change due to the segment's own value moving">
+                    rate
+                  </th>
                   <th className="num">contribution</th>
                 </tr>
               </thead>
@@ -147,13 +180,20 @@ export function DriversPanel({ analysis, timezone }: { analysis: Analysis | null
                     </td>
                     <td className="num">{formatDelta(d.mixEffect, unit)}</td>
                     <td className="num">{formatDelta(d.rateEffect, unit)}</td>
-                    <td className={`num contribution ${d.contribution > 0 ? 'up' : d.contribution < 0 ? 'down' : ''}`}>{formatDelta(d.contribution, unit)}</td>
+                    <td className={`num contribution ${d.contribution > 0 ? 'up' : d.contribution < 0 ? 'down' : ''}`}>
+                      {formatDelta(d.contribution, unit)}
+                    </td>
                   </tr>
                 ))}
                 {rest.length > 0 && (
                   <tr className="rest">
                     <td colSpan={5}>{rest.length} more</td>
-                    <td className="num">{formatDelta(rest.reduce((sum, d) => sum + d.contribution, 0), unit)}</td>
+                    <td className="num">
+                      {formatDelta(
+                        rest.reduce((sum, d) => sum + d.contribution, 0),
+                        unit,
+                      )}
+                    </td>
                   </tr>
                 )}
                 {drivers.unexplained !== null && Math.abs(drivers.unexplained) > 1e-9 && (

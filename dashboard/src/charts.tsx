@@ -86,10 +86,13 @@ export function ForecastChart({ forecast }: { forecast: VolumeForecastQuery['tic
         name: `${level} % band`,
         type: 'line',
         stack: `band${level}`,
-        data: [...pad, ...forecast.forecast.map((f) => {
-          const i = interval(f);
-          return i ? i.upper - i.lower : null;
-        })],
+        data: [
+          ...pad,
+          ...forecast.forecast.map((f) => {
+            const i = interval(f);
+            return i ? i.upper - i.lower : null;
+          }),
+        ],
         lineStyle: { opacity: 0 },
         showSymbol: false,
         areaStyle: { color: LEVEL_COLOURS[level] ?? '#e7f5ff', opacity: 0.8 },

@@ -8,7 +8,9 @@ const twoDecimals = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, m
 export function duration(seconds: number): string {
   const s = Math.round(Math.abs(seconds));
   const sign = seconds < 0 ? '−' : '';
-  const d = Math.floor(s / 86400), h = Math.floor((s % 86400) / 3600), m = Math.floor((s % 3600) / 60);
+  const d = Math.floor(s / 86400),
+    h = Math.floor((s % 86400) / 3600),
+    m = Math.floor((s % 3600) / 60);
   if (d > 0) return `${sign}${d} d${h ? ` ${h} h` : ''}`;
   if (h > 0) return `${sign}${h} h${m ? ` ${m} min` : ''}`;
   if (m > 0) return `${sign}${m} min`;

@@ -89,20 +89,48 @@ graphql(`
 
 export const DashboardTilesQuery = graphql(`
   query DashboardTiles($period: PeriodInput!, $channel: [Channel!], $product: [String!], $tier: [String!]) {
-    ticketVolume(period: $period, channel: $channel, product: $product, tier: $tier) { ...TicketTile }
-    firstResponseTime(period: $period, channel: $channel, product: $product, tier: $tier) { ...DurationTile }
-    averageResolutionTime(period: $period, channel: $channel, product: $product, tier: $tier) { ...DurationTile }
-    firstContactResolutionRate(period: $period, channel: $channel, product: $product, tier: $tier) { ...TicketTile }
-    csat(period: $period, channel: $channel, product: $product, tier: $tier) { ...SurveyTile }
-    nps(period: $period, channel: $channel, product: $product, tier: $tier) { ...SurveyTile }
-    customerEffortScore(period: $period, channel: $channel, product: $product, tier: $tier) { ...SurveyTile }
-    slaComplianceResolution(period: $period, channel: $channel, product: $product, tier: $tier) { ...TicketTile }
-    escalationRate(period: $period, channel: $channel, product: $product, tier: $tier) { ...TicketTile }
-    abandonmentRate(period: $period, channel: $channel, product: $product, tier: $tier) { ...TicketTile }
-    backlog(period: $period, channel: $channel, product: $product, tier: $tier) { ...TicketTile }
-    churnRate(period: $period, product: $product, tier: $tier) { ...CustomerTile }
-    retentionRate(period: $period, product: $product, tier: $tier) { ...CustomerTile }
-    revenue(period: $period, product: $product, tier: $tier) { ...CustomerTile }
+    ticketVolume(period: $period, channel: $channel, product: $product, tier: $tier) {
+      ...TicketTile
+    }
+    firstResponseTime(period: $period, channel: $channel, product: $product, tier: $tier) {
+      ...DurationTile
+    }
+    averageResolutionTime(period: $period, channel: $channel, product: $product, tier: $tier) {
+      ...DurationTile
+    }
+    firstContactResolutionRate(period: $period, channel: $channel, product: $product, tier: $tier) {
+      ...TicketTile
+    }
+    csat(period: $period, channel: $channel, product: $product, tier: $tier) {
+      ...SurveyTile
+    }
+    nps(period: $period, channel: $channel, product: $product, tier: $tier) {
+      ...SurveyTile
+    }
+    customerEffortScore(period: $period, channel: $channel, product: $product, tier: $tier) {
+      ...SurveyTile
+    }
+    slaComplianceResolution(period: $period, channel: $channel, product: $product, tier: $tier) {
+      ...TicketTile
+    }
+    escalationRate(period: $period, channel: $channel, product: $product, tier: $tier) {
+      ...TicketTile
+    }
+    abandonmentRate(period: $period, channel: $channel, product: $product, tier: $tier) {
+      ...TicketTile
+    }
+    backlog(period: $period, channel: $channel, product: $product, tier: $tier) {
+      ...TicketTile
+    }
+    churnRate(period: $period, product: $product, tier: $tier) {
+      ...CustomerTile
+    }
+    retentionRate(period: $period, product: $product, tier: $tier) {
+      ...CustomerTile
+    }
+    revenue(period: $period, product: $product, tier: $tier) {
+      ...CustomerTile
+    }
   }
 `);
 
@@ -194,46 +222,74 @@ export const TileRecordsQuery = graphql(`
     $revenue: Boolean! = false
   ) {
     ticketVolume(period: $period, channel: $channel, product: $product, tier: $tier) @include(if: $ticketVolume) {
-      records(first: $first, after: $after) { ...RecordsPage }
+      records(first: $first, after: $after) {
+        ...RecordsPage
+      }
     }
     firstResponseTime(period: $period, channel: $channel, product: $product, tier: $tier) @include(if: $firstResponseTime) {
-      records(first: $first, after: $after) { ...RecordsPage }
+      records(first: $first, after: $after) {
+        ...RecordsPage
+      }
     }
     averageResolutionTime(period: $period, channel: $channel, product: $product, tier: $tier) @include(if: $averageResolutionTime) {
-      records(first: $first, after: $after) { ...RecordsPage }
+      records(first: $first, after: $after) {
+        ...RecordsPage
+      }
     }
     firstContactResolutionRate(period: $period, channel: $channel, product: $product, tier: $tier) @include(if: $firstContactResolutionRate) {
-      records(first: $first, after: $after) { ...RecordsPage }
+      records(first: $first, after: $after) {
+        ...RecordsPage
+      }
     }
     csat(period: $period, channel: $channel, product: $product, tier: $tier) @include(if: $csat) {
-      records(first: $first, after: $after) { ...RecordsPage }
+      records(first: $first, after: $after) {
+        ...RecordsPage
+      }
     }
     nps(period: $period, channel: $channel, product: $product, tier: $tier) @include(if: $nps) {
-      records(first: $first, after: $after) { ...RecordsPage }
+      records(first: $first, after: $after) {
+        ...RecordsPage
+      }
     }
     customerEffortScore(period: $period, channel: $channel, product: $product, tier: $tier) @include(if: $customerEffortScore) {
-      records(first: $first, after: $after) { ...RecordsPage }
+      records(first: $first, after: $after) {
+        ...RecordsPage
+      }
     }
     slaComplianceResolution(period: $period, channel: $channel, product: $product, tier: $tier) @include(if: $slaComplianceResolution) {
-      records(first: $first, after: $after) { ...RecordsPage }
+      records(first: $first, after: $after) {
+        ...RecordsPage
+      }
     }
     escalationRate(period: $period, channel: $channel, product: $product, tier: $tier) @include(if: $escalationRate) {
-      records(first: $first, after: $after) { ...RecordsPage }
+      records(first: $first, after: $after) {
+        ...RecordsPage
+      }
     }
     abandonmentRate(period: $period, channel: $channel, product: $product, tier: $tier) @include(if: $abandonmentRate) {
-      records(first: $first, after: $after) { ...RecordsPage }
+      records(first: $first, after: $after) {
+        ...RecordsPage
+      }
     }
     backlog(period: $period, channel: $channel, product: $product, tier: $tier) @include(if: $backlog) {
-      records(first: $first, after: $after) { ...RecordsPage }
+      records(first: $first, after: $after) {
+        ...RecordsPage
+      }
     }
     churnRate(period: $period, product: $product, tier: $tier) @include(if: $churnRate) {
-      records(first: $first, after: $after) { ...RecordsPage }
+      records(first: $first, after: $after) {
+        ...RecordsPage
+      }
     }
     retentionRate(period: $period, product: $product, tier: $tier) @include(if: $retentionRate) {
-      records(first: $first, after: $after) { ...RecordsPage }
+      records(first: $first, after: $after) {
+        ...RecordsPage
+      }
     }
     revenue(period: $period, product: $product, tier: $tier) @include(if: $revenue) {
-      records(first: $first, after: $after) { ...RecordsPage }
+      records(first: $first, after: $after) {
+        ...RecordsPage
+      }
     }
   }
 `);
@@ -267,18 +323,30 @@ graphql(`
   }
   fragment TicketAnalysis on TicketMetric {
     unit
-    breakdown(by: $ticketBy) { ...BreakdownRows }
-    drivers(by: $ticketBy) { ...Drivers }
+    breakdown(by: $ticketBy) {
+      ...BreakdownRows
+    }
+    drivers(by: $ticketBy) {
+      ...Drivers
+    }
   }
   fragment DurationAnalysis on TicketDurationMetric {
     unit
-    breakdown(by: $ticketBy) { ...BreakdownRows }
-    drivers(by: $ticketBy) { ...Drivers }
+    breakdown(by: $ticketBy) {
+      ...BreakdownRows
+    }
+    drivers(by: $ticketBy) {
+      ...Drivers
+    }
   }
   fragment SurveyAnalysis on SurveyMetric {
     unit
-    breakdown(by: $surveyBy) { ...BreakdownRows }
-    drivers(by: $surveyBy) { ...Drivers }
+    breakdown(by: $surveyBy) {
+      ...BreakdownRows
+    }
+    drivers(by: $surveyBy) {
+      ...Drivers
+    }
   }
 `);
 
@@ -301,16 +369,36 @@ export const MetricAnalysisQuery = graphql(`
     $escalationRate: Boolean! = false
     $abandonmentRate: Boolean! = false
   ) {
-    ticketVolume(period: $period, channel: $channel, product: $product, tier: $tier) @include(if: $ticketVolume) { ...TicketAnalysis }
-    firstResponseTime(period: $period, channel: $channel, product: $product, tier: $tier) @include(if: $firstResponseTime) { ...DurationAnalysis }
-    averageResolutionTime(period: $period, channel: $channel, product: $product, tier: $tier) @include(if: $averageResolutionTime) { ...DurationAnalysis }
-    firstContactResolutionRate(period: $period, channel: $channel, product: $product, tier: $tier) @include(if: $firstContactResolutionRate) { ...TicketAnalysis }
-    csat(period: $period, channel: $channel, product: $product, tier: $tier) @include(if: $csat) { ...SurveyAnalysis }
-    nps(period: $period, channel: $channel, product: $product, tier: $tier) @include(if: $nps) { ...SurveyAnalysis }
-    customerEffortScore(period: $period, channel: $channel, product: $product, tier: $tier) @include(if: $customerEffortScore) { ...SurveyAnalysis }
-    slaComplianceResolution(period: $period, channel: $channel, product: $product, tier: $tier) @include(if: $slaComplianceResolution) { ...TicketAnalysis }
-    escalationRate(period: $period, channel: $channel, product: $product, tier: $tier) @include(if: $escalationRate) { ...TicketAnalysis }
-    abandonmentRate(period: $period, channel: $channel, product: $product, tier: $tier) @include(if: $abandonmentRate) { ...TicketAnalysis }
+    ticketVolume(period: $period, channel: $channel, product: $product, tier: $tier) @include(if: $ticketVolume) {
+      ...TicketAnalysis
+    }
+    firstResponseTime(period: $period, channel: $channel, product: $product, tier: $tier) @include(if: $firstResponseTime) {
+      ...DurationAnalysis
+    }
+    averageResolutionTime(period: $period, channel: $channel, product: $product, tier: $tier) @include(if: $averageResolutionTime) {
+      ...DurationAnalysis
+    }
+    firstContactResolutionRate(period: $period, channel: $channel, product: $product, tier: $tier) @include(if: $firstContactResolutionRate) {
+      ...TicketAnalysis
+    }
+    csat(period: $period, channel: $channel, product: $product, tier: $tier) @include(if: $csat) {
+      ...SurveyAnalysis
+    }
+    nps(period: $period, channel: $channel, product: $product, tier: $tier) @include(if: $nps) {
+      ...SurveyAnalysis
+    }
+    customerEffortScore(period: $period, channel: $channel, product: $product, tier: $tier) @include(if: $customerEffortScore) {
+      ...SurveyAnalysis
+    }
+    slaComplianceResolution(period: $period, channel: $channel, product: $product, tier: $tier) @include(if: $slaComplianceResolution) {
+      ...TicketAnalysis
+    }
+    escalationRate(period: $period, channel: $channel, product: $product, tier: $tier) @include(if: $escalationRate) {
+      ...TicketAnalysis
+    }
+    abandonmentRate(period: $period, channel: $channel, product: $product, tier: $tier) @include(if: $abandonmentRate) {
+      ...TicketAnalysis
+    }
   }
 `);
 

@@ -15,7 +15,14 @@ export type TileVariables = Pick<TileRecordsQueryVariables, 'period' | 'channel'
  * The records behind one tile's value, a page at a time (Next follows the API's cursor; Previous goes back to a cursor
  * already seen). Identifiers are the source system's, so a support lead can open the ticket there.
  */
-export function RecordsPanel({ field, label, variables, apiKey, timezone, onClose }: {
+export function RecordsPanel({
+  field,
+  label,
+  variables,
+  apiKey,
+  timezone,
+  onClose,
+}: {
   field: MetricField;
   label: string;
   variables: TileVariables;
@@ -46,12 +53,21 @@ export function RecordsPanel({ field, label, variables, apiKey, timezone, onClos
       <header>
         <h2>
           {label}: {page ? `${page.totalCount.toLocaleString('en-US')} records` : 'loading…'}
-          {page && page.nodes.length > 0 && <span> · {start + 1}–{start + page.nodes.length}</span>}
+          {page && page.nodes.length > 0 && (
+            <span>
+              {' '}
+              · {start + 1}–{start + page.nodes.length}
+            </span>
+          )}
         </h2>
         <button type="button" disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>
           Previous
         </button>
-        <button type="button" disabled={!page?.pageInfo.hasNextPage} onClick={() => page && setCursors([...cursors, page.pageInfo.endCursor ?? null])}>
+        <button
+          type="button"
+          disabled={!page?.pageInfo.hasNextPage}
+          onClick={() => page && setCursors([...cursors, page.pageInfo.endCursor ?? null])}
+        >
           Next
         </button>
         <button type="button" className="quiet" onClick={onClose}>
@@ -82,7 +98,9 @@ export function RecordsPanel({ field, label, variables, apiKey, timezone, onClos
           <tbody>
             {page.nodes.map((r) => (
               <tr key={`${r.recordType}:${r.sourceId}`} data-source-id={r.sourceId}>
-                <td>{r.recordType.toLowerCase().replace('_', ' ')} {r.sourceId}</td>
+                <td>
+                  {r.recordType.toLowerCase().replace('_', ' ')} {r.sourceId}
+                </td>
                 <td>{r.ticketId ?? ''}</td>
                 <td>{r.customerId ?? ''}</td>
                 <td>{r.channel ?? ''}</td>

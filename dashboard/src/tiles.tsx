@@ -67,7 +67,11 @@ export function TileGrid({ tiles, onRecords }: { tiles: Tiles | null; onRecords:
   return (
     <section className="tiles" aria-busy={tiles === null}>
       {TILES.map((spec) =>
-        tiles ? <Tile key={spec.field} spec={spec} metric={tiles[spec.field]} onRecords={() => onRecords(spec)} /> : <article key={spec.field} className="tile loading" />,
+        tiles ? (
+          <Tile key={spec.field} spec={spec} metric={tiles[spec.field]} onRecords={() => onRecords(spec)} />
+        ) : (
+          <article key={spec.field} className="tile loading" />
+        ),
       )}
     </section>
   );

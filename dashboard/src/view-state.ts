@@ -34,7 +34,11 @@ export function readView(search: string = window.location.search): View {
     const value = params.get(name);
     return value && DATE.test(value) ? value : null;
   };
-  const list = (name: string) => (params.get(name) ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+  const list = (name: string) =>
+    (params.get(name) ?? '')
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean);
   const by = params.get('by');
   return {
     from: date('from'),

@@ -7,20 +7,19 @@ import { stlEtsForecast, stlLinearForecast } from './decomposition';
 import { autoEts, forecastEts } from './ets';
 import type { ModelForecast, ModelFunction, SeasonalContext } from './types';
 
-export type ModelName =
-  | 'seasonal-naive'
-  | 'stl-ets'
-  | 'stl-linear'
-  | 'ets-seasonal'
-  | 'stl-ets+ets-seasonal'
-  | 'ets'
-  | 'naive'
-  | 'drift'
-  | 'mean';
+export type ModelName = 'seasonal-naive' | 'stl-ets' | 'stl-linear' | 'ets-seasonal' | 'stl-ets+ets-seasonal' | 'ets' | 'naive' | 'drift' | 'mean';
 
 /** All model names accepted by forecast() and backtest(). */
 export const MODEL_NAMES: readonly ModelName[] = [
-  'seasonal-naive', 'stl-ets', 'stl-linear', 'ets-seasonal', 'stl-ets+ets-seasonal', 'ets', 'naive', 'drift', 'mean',
+  'seasonal-naive',
+  'stl-ets',
+  'stl-linear',
+  'ets-seasonal',
+  'stl-ets+ets-seasonal',
+  'ets',
+  'naive',
+  'drift',
+  'mean',
 ];
 
 export interface Candidate {
@@ -84,9 +83,10 @@ export function isApplicable(name: ModelName, length: number, context: SeasonalC
 
 /** Candidates considered by automatic selection, simplest first (ties go to the simpler model). */
 export function defaultCandidates(length: number, context: SeasonalContext): Candidate[] {
-  const names: ModelName[] = context.periods.length > 0
-    ? ['seasonal-naive', 'stl-linear', 'stl-ets', 'ets-seasonal', 'stl-ets+ets-seasonal']
-    : ['naive', 'mean', 'drift', 'ets'];
+  const names: ModelName[] =
+    context.periods.length > 0
+      ? ['seasonal-naive', 'stl-linear', 'stl-ets', 'ets-seasonal', 'stl-ets+ets-seasonal']
+      : ['naive', 'mean', 'drift', 'ets'];
   return names.filter((name) => isApplicable(name, length, context)).map(candidate);
 }
 
@@ -104,14 +104,15 @@ export function runCandidates(
     let result: ModelForecast | null;
     if (c.combines) {
       const [a, b] = c.combines.map(get);
-      result = a && b
-        ? {
-          mean: a.mean.map((v, i) => (v + b.mean[i]) / 2),
-          // Averaging the error SDs assumes fully correlated errors: conservative, never too narrow.
-          sd: a.sd.map((v, i) => (v + b.sd[i]) / 2),
-          description: `average of ${a.description} and ${b.description}`,
-        }
-        : null;
+      result =
+        a && b
+          ? {
+              mean: a.mean.map((v, i) => (v + b.mean[i]) / 2),
+              // Averaging the error SDs assumes fully correlated errors: conservative, never too narrow.
+              sd: a.sd.map((v, i) => (v + b.sd[i]) / 2),
+              description: `average of ${a.description} and ${b.description}`,
+            }
+          : null;
     } else {
       const f = (c.run as ModelFunction)(y, horizon, context);
       result = isUsable(f) ? f : null;

@@ -83,7 +83,16 @@ export function runFilterPair(
 }
 
 /** runFilterPair without a trend. */
-export function levelSeasonPair(y: Float64Array, n: number, p: Params, q: Params, m: number, level: number, seasons: Float64Array, out: number[]): void {
+export function levelSeasonPair(
+  y: Float64Array,
+  n: number,
+  p: Params,
+  q: Params,
+  m: number,
+  level: number,
+  seasons: Float64Array,
+  out: number[],
+): void {
   const { alpha: alpha1, gamma: gamma1 } = p;
   const { alpha: alpha2, gamma: gamma2 } = q;
   let l1 = level;
@@ -110,7 +119,15 @@ export function levelSeasonPair(y: Float64Array, n: number, p: Params, q: Params
 
 /** runFilterPair with an undamped trend (phi = 1). */
 export function trendSeasonPair(
-  y: Float64Array, n: number, p: Params, q: Params, m: number, level: number, slope: number, seasons: Float64Array, out: number[],
+  y: Float64Array,
+  n: number,
+  p: Params,
+  q: Params,
+  m: number,
+  level: number,
+  slope: number,
+  seasons: Float64Array,
+  out: number[],
 ): void {
   const { alpha: alpha1, beta: beta1, gamma: gamma1 } = p;
   const { alpha: alpha2, beta: beta2, gamma: gamma2 } = q;
@@ -142,7 +159,15 @@ export function trendSeasonPair(
 
 /** runFilterPair with a damped trend. */
 export function dampedTrendSeasonPair(
-  y: Float64Array, n: number, p: Params, q: Params, m: number, level: number, slope: number, seasons: Float64Array, out: number[],
+  y: Float64Array,
+  n: number,
+  p: Params,
+  q: Params,
+  m: number,
+  level: number,
+  slope: number,
+  seasons: Float64Array,
+  out: number[],
 ): void {
   const { alpha: alpha1, beta: beta1, gamma: gamma1, phi: phi1 } = p;
   const { alpha: alpha2, beta: beta2, gamma: gamma2, phi: phi2 } = q;
@@ -230,10 +255,18 @@ export function nonseasonalSse(y: Float64Array, n: number, p: Params, hasTrend: 
   if (!hasTrend) return levelSse(y, n, p.alpha, x0);
   const { alpha, beta, phi } = p;
   const decay = 1 - alpha;
-  let l0 = 0, b0 = 0; // data, zero initial state
-  let l1 = 1, b1 = 0; // zero data, unit level
-  let l2 = 0, b2 = 1; // zero data, unit slope
-  let s00 = 0, s01 = 0, s02 = 0, s11 = 0, s12 = 0, s22 = 0;
+  let l0 = 0,
+    b0 = 0; // data, zero initial state
+  let l1 = 1,
+    b1 = 0; // zero data, unit level
+  let l2 = 0,
+    b2 = 1; // zero data, unit slope
+  let s00 = 0,
+    s01 = 0,
+    s02 = 0,
+    s11 = 0,
+    s12 = 0,
+    s22 = 0;
   for (let t = 0; t < n; t++) {
     const pb0 = phi * b0;
     const f0 = l0 + pb0;
@@ -279,7 +312,9 @@ export function nonseasonalSse(y: Float64Array, n: number, p: Params, hasTrend: 
 export function levelSse(y: Float64Array, n: number, alpha: number, x0: Float64Array): number {
   let l0 = 0; // data, zero initial state
   let l1 = 1; // zero data, unit level
-  let s00 = 0, s01 = 0, s11 = 0;
+  let s00 = 0,
+    s01 = 0,
+    s11 = 0;
   for (let t = 0; t < n; t++) {
     const f1 = l1;
     const e0 = y[t] - l0;

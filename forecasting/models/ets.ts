@@ -10,13 +10,7 @@
  * Model choice among trend types uses AICc, as R's ets() does.
  */
 import { nelderMead, type PairObjective } from '../optimize';
-import {
-  filterErrorsPair,
-  nonseasonalSse,
-  runFilter,
-  runFilterPair,
-  type Params,
-} from './ets-kernels';
+import { filterErrorsPair, nonseasonalSse, runFilter, runFilterPair, type Params } from './ets-kernels';
 import type { ModelForecast } from './types';
 
 export type EtsTrend = 'N' | 'A' | 'Ad';
@@ -111,7 +105,10 @@ class FilterBuffers {
   /** Normal equations of the initial-state least squares. */
   readonly gram: Float64Array[];
   readonly rhs: Float64Array;
-  constructor(readonly hasTrend: boolean, readonly m: number) {
+  constructor(
+    readonly hasTrend: boolean,
+    readonly m: number,
+  ) {
     const size = 2 + m;
     this.bases = [];
     const unit = (k: number) => {
@@ -359,8 +356,10 @@ export function fitEts(series: ArrayLike<number>, spec: EtsSpec, warmStart?: num
     heuristicInitialStates(y, buf);
     const fixedStart = buf.fixedStart;
     fixedStart.set(buf.x0);
-    const pairWithStates = (x0: Float64Array): PairObjective => (a, b, out) =>
-      runFilterPair(y, n, decode(a, spec), decode(b, spec), hasTrend, m, x0, buf.pairSeasons, out);
+    const pairWithStates =
+      (x0: Float64Array): PairObjective =>
+      (a, b, out) =>
+        runFilterPair(y, n, decode(a, spec), decode(b, spec), hasTrend, m, x0, buf.pairSeasons, out);
     // A single point through the pair filter too: it costs no more than runFilter's generic loop.
     const single = [0, 0];
     const withStates = (x0: Float64Array) => (v: number[]) => {
@@ -368,12 +367,26 @@ export function fitEts(series: ArrayLike<number>, spec: EtsSpec, warmStart?: num
       runFilterPair(y, n, params, params, hasTrend, m, x0, buf.pairSeasons, single);
       return single[0];
     };
-    const first = nelderMead(withStates(fixedStart), pickStart(withStates(fixedStart), pairWithStates(fixedStart)),
-      lower, upper, Math.round(budget * (30 + 20 * start.length)), undefined, pairWithStates(fixedStart));
+    const first = nelderMead(
+      withStates(fixedStart),
+      pickStart(withStates(fixedStart), pairWithStates(fixedStart)),
+      lower,
+      upper,
+      Math.round(budget * (30 + 20 * start.length)),
+      undefined,
+      pairWithStates(fixedStart),
+    );
     optimalInitialStates(y, decode(first.x, spec), buf);
     // Re-tune the smoothing parameters for the least-squares initial states; keep those states.
-    const second = nelderMead(withStates(buf.x0), first.x, lower, upper, Math.round(budget * (15 + 10 * start.length)),
-      undefined, pairWithStates(buf.x0));
+    const second = nelderMead(
+      withStates(buf.x0),
+      first.x,
+      lower,
+      upper,
+      Math.round(budget * (15 + 10 * start.length)),
+      undefined,
+      pairWithStates(buf.x0),
+    );
     unit = second.x;
     params = decode(unit, spec);
     sse = second.value;
@@ -385,9 +398,7 @@ export function fitEts(series: ArrayLike<number>, spec: EtsSpec, warmStart?: num
   const k = start.length + buf.bases.length;
   const sigma2 = sse / Math.max(1, n - k);
   const kk = k + 1;
-  const aicc = n - kk - 1 > 0
-    ? n * Math.log(Math.max(sse, 1e-300) / n) + 2 * kk + (2 * kk * (kk + 1)) / (n - kk - 1)
-    : Number.POSITIVE_INFINITY;
+  const aicc = n - kk - 1 > 0 ? n * Math.log(Math.max(sse, 1e-300) / n) + 2 * kk + (2 * kk * (kk + 1)) / (n - kk - 1) : Number.POSITIVE_INFINITY;
   return {
     spec,
     ...params,

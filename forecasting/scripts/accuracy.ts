@@ -21,7 +21,6 @@ interface ForecastCase {
   stlf: { mean: number[]; lower80: number[]; upper80: number[]; lower95: number[]; upper95: number[] };
 }
 
-
 const fmt = (v: number, digits = 4) => v.toFixed(digits);
 const pct = (inside: number, total: number) => `${((100 * inside) / total).toFixed(1)}% (${inside}/${total})`;
 
@@ -52,7 +51,10 @@ function selectionStudy(cases: ForecastCase[]): string[] {
       },
     },
     { label: 'always STL + ETS (stlf-like)', pick: (train, c) => forecast(train, { period: c.period, horizon: c.horizon, model: 'stl-ets' }).mean },
-    { label: 'always additive Holt-Winters ETS', pick: (train, c) => forecast(train, { period: c.period, horizon: c.horizon, model: 'ets-seasonal' }).mean },
+    {
+      label: 'always additive Holt-Winters ETS',
+      pick: (train, c) => forecast(train, { period: c.period, horizon: c.horizon, model: 'ets-seasonal' }).mean,
+    },
     { label: 'seasonal naive', pick: (train, c) => seasonalNaiveForecast(train, c.horizon, c.period).mean },
   ];
   const totals = strategies.map(() => 0);
@@ -82,7 +84,7 @@ function selectionStudy(cases: ForecastCase[]): string[] {
 function coverageTable(rows: CoverageRow[], stlf: Map<string, number[]>): string[] {
   const out = [
     'Interval coverage out of sample: the official split of each case above, and rolling-origin backtests on the demo',
-    "dataset (`demo-series.json`: 4 origins of 28 days for daily series, 2 of 168 hours for hourly ones). `model` is the",
+    'dataset (`demo-series.json`: 4 origins of 28 days for daily series, 2 of 168 hours for hourly ones). `model` is the',
     "model's own normal interval, `calibrated` what `forecast()` returns.",
     '',
     '| case | points | model 80% | model 95% | calibrated 80% | calibrated 95% | R stlf 80% | R stlf 95% |',
@@ -93,15 +95,15 @@ function coverageTable(rows: CoverageRow[], stlf: Map<string, number[]>): string
     const s = stlf.get(r.name);
     out.push(
       `| ${r.name} | ${r.points} | ${pct(r.inside.model[l80], r.points)} | ${pct(r.inside.model[l95], r.points)} | ` +
-      `${pct(r.inside.calibrated[l80], r.points)} | ${pct(r.inside.calibrated[l95], r.points)} | ` +
-      `${s ? pct(s[0], r.points) : '—'} | ${s ? pct(s[1], r.points) : '—'} |`,
+        `${pct(r.inside.calibrated[l80], r.points)} | ${pct(r.inside.calibrated[l95], r.points)} | ` +
+        `${s ? pct(s[0], r.points) : '—'} | ${s ? pct(s[1], r.points) : '—'} |`,
     );
   }
   const points = rows.reduce((a, r) => a + r.points, 0);
   const sum = (method: 'model' | 'calibrated', level: number) => rows.reduce((a, r) => a + r.inside[method][level], 0);
   out.push(
     `| **pooled** | ${points} | ${pct(sum('model', l80), points)} | ${pct(sum('model', l95), points)} | ` +
-    `**${pct(sum('calibrated', l80), points)}** | **${pct(sum('calibrated', l95), points)}** | | |`,
+      `**${pct(sum('calibrated', l80), points)}** | **${pct(sum('calibrated', l95), points)}** | | |`,
   );
   const pooled = pooledCoverage(rows, 'calibrated');
   const ok = pooled[l80] >= 0.75 && pooled[l80] <= 0.85 && pooled[l95] >= 0.91 && pooled[l95] <= 0.98;
@@ -114,7 +116,7 @@ function eventTable(demo: DemoFixture): string[] {
   const row = (r: EventStudyRow) =>
     `| ${r.name} | ${fmt(r.effect, 2)} | ${fmt(r.eventWeeks[0], 1)} → **${fmt(r.eventWeeks[1], 1)}** | ${fmt(r.otherWeeks[0], 1)} → ${fmt(r.otherWeeks[1], 1)} |`;
   return [
-    "Known events on the demo data (`forecast(…, { events })`). Holidays: forecasts from 1 December for six weeks, the",
+    'Known events on the demo data (`forecast(…, { events })`). Holidays: forecasts from 1 December for six weeks, the',
     "earlier year's holidays in the history; launch: forecasts from two weeks after it for four weeks. Mean absolute",
     'error per day, without → with the event as a regressor:',
     '',
@@ -149,8 +151,8 @@ function main(): void {
     if (ours < c.mase.snaive) beatsSnaive++;
     lines.push(
       `| ${c.name} | ${c.period} | ${c.horizon} | **${fmt(ours)}** (${result.model}) | ${fmt(c.mase.snaive)} | ` +
-      `${fmt(c.mase.stlf)} | ${fmt(c.mase.ets)} | ${fmt(c.mase.arima)} | ${ours <= c.mase.stlf ? 'yes' : 'no'} | ` +
-      `${Math.abs(snaive - c.mase.snaive) < 1e-9 ? 'ours = R' : `differs: ${fmt(snaive, 6)}`} |`,
+        `${fmt(c.mase.stlf)} | ${fmt(c.mase.ets)} | ${fmt(c.mase.arima)} | ${ours <= c.mase.stlf ? 'yes' : 'no'} | ` +
+        `${Math.abs(snaive - c.mase.snaive) < 1e-9 ? 'ours = R' : `differs: ${fmt(snaive, 6)}`} |`,
     );
     stlfInside.set(c.name, [
       Math.round(intervalCoverage(c.test, c.stlf.lower80, c.stlf.upper80) * c.test.length),
@@ -160,7 +162,9 @@ function main(): void {
   lines.push('');
   lines.push(`Ours beats seasonal naive on ${beatsSnaive}/${cases.length} cases and is no worse than R's stlf on ${beatsStlf}/${cases.length}.`);
   lines.push('');
-  const demo = JSON.parse(readFileSync(join(root, 'test/fixtures/forecasting/demo-series.json'), 'utf8')) as DemoFixture & { series: Parameters<typeof demoCoverageCases>[0] };
+  const demo = JSON.parse(readFileSync(join(root, 'test/fixtures/forecasting/demo-series.json'), 'utf8')) as DemoFixture & {
+    series: Parameters<typeof demoCoverageCases>[0];
+  };
   lines.push('', ...coverageTable(coverageStudy([...referenceCoverageCases(cases), ...demoCoverageCases(demo.series)]), stlfInside));
   lines.push('', ...eventTable(demo));
   lines.push('', ...selectionStudy(cases));

@@ -14,13 +14,17 @@ export function explorerEnabled(config: Pick<Config, 'NODE_ENV' | 'DESKMETRICS_E
 export function checkServerSettings(config: Config): void {
   const problems: string[] = [];
   if (config.RATE_LIMIT_BURST_COST < config.MAX_QUERY_COST) {
-    problems.push(`RATE_LIMIT_BURST_COST=${config.RATE_LIMIT_BURST_COST} is below MAX_QUERY_COST=${config.MAX_QUERY_COST}: the costliest allowed query could never run`);
+    problems.push(
+      `RATE_LIMIT_BURST_COST=${config.RATE_LIMIT_BURST_COST} is below MAX_QUERY_COST=${config.MAX_QUERY_COST}: the costliest allowed query could never run`,
+    );
   }
   if (isProduction(config) && config.DATABASE_STATEMENT_TIMEOUT_MS === 0) {
     problems.push('DATABASE_STATEMENT_TIMEOUT_MS=0 turns the statement timeout off, which production mode does not allow');
   }
   if (isProduction(config) && config.CORS_ORIGINS.includes('*')) {
-    problems.push("CORS_ORIGINS='*' lets every web page call the API with a key it holds, which production mode does not allow: list the dashboards' origins");
+    problems.push(
+      "CORS_ORIGINS='*' lets every web page call the API with a key it holds, which production mode does not allow: list the dashboards' origins",
+    );
   }
   if (problems.length) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
 }

@@ -19,8 +19,17 @@ class AuditEntryInfo {
 }
 
 type Row = {
-  at: Date; key_name: string; role: string; operation_name: string | null; query_hash: string; query: string;
-  variables: unknown; duration_ms: number; status: string; error_codes: string[]; cost: number | null;
+  at: Date;
+  key_name: string;
+  role: string;
+  operation_name: string | null;
+  query_hash: string;
+  query: string;
+  variables: unknown;
+  duration_ms: number;
+  status: string;
+  error_codes: string[];
+  cost: number | null;
 };
 
 /** The admin's view of the audit log. */

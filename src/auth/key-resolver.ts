@@ -9,7 +9,8 @@ import { KeyStore, type ApiKeyRecord } from './key-store';
 export const RoleEnum = Object.fromEntries(ROLES.map((r) => [r.toUpperCase(), r])) as Record<string, Role>;
 registerEnumType(RoleEnum, {
   name: 'Role',
-  description: 'ADMIN: everything (targets, calendars, keys, audit log). ANALYST: read every metric. PARTNER: read metrics inside its scope. INGEST: send records to POST /ingest/<entity>; read nothing.',
+  description:
+    'ADMIN: everything (targets, calendars, keys, audit log). ANALYST: read every metric. PARTNER: read metrics inside its scope. INGEST: send records to POST /ingest/<entity>; read nothing.',
 });
 
 @ObjectType({ description: "A partner key's scope: the allowed values per dimension (null = that dimension is not restricted)." })
@@ -42,7 +43,7 @@ class CreatedApiKey {
 
 const info = (k: ApiKeyRecord): ApiKeyInfo => ({
   ...k,
-  scope: k.scope ? { ...k.scope } as KeyScope : null,
+  scope: k.scope ? ({ ...k.scope } as KeyScope) : null,
   active: !k.revokedAt && !(k.expiresAt && k.expiresAt.getTime() <= Date.now()),
 });
 
@@ -54,7 +55,8 @@ export class KeyResolver {
   async createApiKey(
     @Arg('name', () => String, { description: 'Unique name, e.g. the partner: letters, digits, ".", "_", "@", "-".' }) name: string,
     @Arg('role', () => RoleEnum) role: Role,
-    @Arg('scope', () => SegmentFilterInput, { nullable: true, description: 'Required for PARTNER keys, not allowed for others.' }) scope: SegmentFilterInput | null,
+    @Arg('scope', () => SegmentFilterInput, { nullable: true, description: 'Required for PARTNER keys, not allowed for others.' })
+    scope: SegmentFilterInput | null,
     @Arg('expiresAt', () => DateTimeResolver, { nullable: true }) expiresAt: Date | null,
     @Ctx() ctx: ApiContext,
   ): Promise<CreatedApiKey> {

@@ -26,7 +26,16 @@ export interface NewApiKey {
   expiresAt?: Date | null;
 }
 
-type Row = { id: string; name: string; role: Role; scope: SegmentFilter | null; created_at: Date; expires_at: Date | null; revoked_at: Date | null; last_used_at: Date | null };
+type Row = {
+  id: string;
+  name: string;
+  role: Role;
+  scope: SegmentFilter | null;
+  created_at: Date;
+  expires_at: Date | null;
+  revoked_at: Date | null;
+  last_used_at: Date | null;
+};
 
 const COLUMNS = `id, name, role, scope, created_at, expires_at, revoked_at, last_used_at`;
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$/;
@@ -118,7 +127,9 @@ export class KeyStore {
   async authenticate(token: string): Promise<Caller> {
     const publicId = publicIdOf(token);
     if (!publicId) throw unauthenticated('not a deskmetrics API key (expected dmk_…)');
-    const [row] = await this.sql.query<Row & { secret_hash: string }>(`SELECT ${COLUMNS}, secret_hash FROM api_keys WHERE public_id = $1`, [publicId]);
+    const [row] = await this.sql.query<Row & { secret_hash: string }>(`SELECT ${COLUMNS}, secret_hash FROM api_keys WHERE public_id = $1`, [
+      publicId,
+    ]);
     // The same answer for an unknown id and a wrong secret: neither tells a guesser anything.
     if (!row || !tokenMatches(token, row.secret_hash)) throw unauthenticated('unknown API key');
     const key = record(row);

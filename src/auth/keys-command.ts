@@ -23,7 +23,12 @@ function cliMessage(err: ApiError): string {
   return err.message.replace(/^(\w+)(\.(\w+))?:/, (_m, arg: string, _d, dim?: string) => `${OPTION_OF[arg] ?? arg}${dim ? ` ${dim}` : ''}:`);
 }
 
-const scopeText = (scope: SegmentFilter | null) => (scope ? Object.entries(scope).map(([d, v]) => `${d}=${v!.join(',')}`).join(' ') : '-');
+const scopeText = (scope: SegmentFilter | null) =>
+  scope
+    ? Object.entries(scope)
+        .map(([d, v]) => `${d}=${v!.join(',')}`)
+        .join(' ')
+    : '-';
 const statusOf = (k: ApiKeyRecord, now: Date) => (k.revokedAt ? 'revoked' : k.expiresAt && k.expiresAt <= now ? 'expired' : 'active');
 const isoOrDash = (d: Date | null) => (d ? d.toISOString() : '-');
 
@@ -42,7 +47,9 @@ export async function runKeysCreate(
   try {
     const scope = opts.scope?.length ? parseScopeOptions(opts.scope) : null;
     const { key, token } = await keys.create({ name: opts.name, role: opts.role, scope, expiresAt: opts.expires ?? null });
-    output.err(`Created ${key.role} key "${key.name}" (scope: ${scopeText(key.scope)}; expires: ${key.expiresAt ? key.expiresAt.toISOString() : 'never'}).`);
+    output.err(
+      `Created ${key.role} key "${key.name}" (scope: ${scopeText(key.scope)}; expires: ${key.expiresAt ? key.expiresAt.toISOString() : 'never'}).`,
+    );
     output.err('Its secret follows, shown only this once (only a hash is stored). Send it as "Authorization: Bearer <key>".');
     output.out(token);
     return 0;
@@ -55,7 +62,15 @@ export async function runKeysCreate(
 
 /** `keys list`: every key without secrets, one per line (tab-separated, with a header). */
 export async function runKeysList(keys: KeyStore, output: Output = CONSOLE, now = new Date()): Promise<number> {
-  const rows = (await keys.list()).map((k) => [k.name, k.role, statusOf(k, now), scopeText(k.scope), isoOrDash(k.createdAt), isoOrDash(k.expiresAt), isoOrDash(k.lastUsedAt)]);
+  const rows = (await keys.list()).map((k) => [
+    k.name,
+    k.role,
+    statusOf(k, now),
+    scopeText(k.scope),
+    isoOrDash(k.createdAt),
+    isoOrDash(k.expiresAt),
+    isoOrDash(k.lastUsedAt),
+  ]);
   output.out([['name', 'role', 'status', 'scope', 'created', 'expires', 'last used'], ...rows].map((r) => r.join('\t')).join('\n'));
   return 0;
 }
@@ -89,7 +104,11 @@ export function keysCommand(): Command {
     .description('create an API key and print its secret once')
     .requiredOption('--name <name>', 'unique name, e.g. the partner')
     .addOption(new Option('--role <role>', 'what the key may do').choices([...ROLES]).makeOptionMandatory())
-    .option('--scope <dimension=values>', 'partners: allowed values of a dimension, e.g. product=api,mobile-app (repeatable)', (v: string, all: string[] = []) => [...all, v])
+    .option(
+      '--scope <dimension=values>',
+      'partners: allowed values of a dimension, e.g. product=api,mobile-app (repeatable)',
+      (v: string, all: string[] = []) => [...all, v],
+    )
     .option('--expires <date>', 'expiry: YYYY-MM-DD (UTC midnight) or an ISO date-time', parseExpiry)
     .action(async (opts: { name: string; role: string; scope?: string[]; expires?: Date }) => withKeyStore((store) => runKeysCreate(store, opts)));
   keys
@@ -99,7 +118,7 @@ export function keysCommand(): Command {
   keys
     .command('revoke')
     .description('revoke a key at once')
-    .argument('<name>', 'the key\'s name')
+    .argument('<name>', "the key's name")
     .action(async (name: string) => withKeyStore((store) => runKeysRevoke(store, name)));
   return keys;
 }

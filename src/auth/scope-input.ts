@@ -12,18 +12,32 @@ const isDimension = (d: string): d is Dimension => (DIMENSIONS as readonly strin
  * Checks a key's scope against its role and the dimensions; returns it normalised. Partners must have a scope (a partner
  * without one would see everything); other roles must not (admins and analysts see everything, ingest keys nothing).
  */
-export function validateScope(role: Role, scope: Record<string, readonly string[] | null | undefined> | null | undefined, argument = 'scope'): SegmentFilter | null {
+export function validateScope(
+  role: Role,
+  scope: Record<string, readonly string[] | null | undefined> | null | undefined,
+  argument = 'scope',
+): SegmentFilter | null {
   const entries = Object.entries(scope ?? {}).filter(([, values]) => values !== undefined && values !== null) as [string, readonly string[]][];
   if (role !== 'partner') {
-    if (entries.length) throw new ApiError(ErrorCode.BAD_USER_INPUT, `${argument}: only partner keys have a scope (${role} keys ${role === 'ingest' ? 'read nothing' : 'see everything'})`, argument);
+    if (entries.length)
+      throw new ApiError(
+        ErrorCode.BAD_USER_INPUT,
+        `${argument}: only partner keys have a scope (${role} keys ${role === 'ingest' ? 'read nothing' : 'see everything'})`,
+        argument,
+      );
     return null;
   }
   if (!entries.length) {
-    throw new ApiError(ErrorCode.BAD_USER_INPUT, `${argument}: a partner key needs a scope, e.g. product=api (allowed values per dimension)`, argument);
+    throw new ApiError(
+      ErrorCode.BAD_USER_INPUT,
+      `${argument}: a partner key needs a scope, e.g. product=api (allowed values per dimension)`,
+      argument,
+    );
   }
   const out: SegmentFilter = {};
   for (const [d, values] of entries) {
-    if (!isDimension(d)) throw new ApiError(ErrorCode.BAD_USER_INPUT, `${argument}: unknown dimension ${JSON.stringify(d)}; one of ${DIMENSIONS.join(', ')}`, argument);
+    if (!isDimension(d))
+      throw new ApiError(ErrorCode.BAD_USER_INPUT, `${argument}: unknown dimension ${JSON.stringify(d)}; one of ${DIMENSIONS.join(', ')}`, argument);
     const cleaned = values.map((v) => v.trim());
     if (!cleaned.length || cleaned.some((v) => !v)) {
       throw new ApiError(ErrorCode.BAD_USER_INPUT, `${argument}.${d}: give at least one value, and no empty ones`, `${argument}.${d}`);
@@ -31,7 +45,11 @@ export function validateScope(role: Role, scope: Record<string, readonly string[
     const closed = CLOSED_VALUES[d];
     const unknown = closed ? cleaned.filter((v) => !closed.includes(v)) : [];
     if (unknown.length) {
-      throw new ApiError(ErrorCode.BAD_USER_INPUT, `${argument}.${d}: unknown value ${JSON.stringify(unknown[0])}; one of ${closed!.join(', ')}`, `${argument}.${d}`);
+      throw new ApiError(
+        ErrorCode.BAD_USER_INPUT,
+        `${argument}.${d}: unknown value ${JSON.stringify(unknown[0])}; one of ${closed!.join(', ')}`,
+        `${argument}.${d}`,
+      );
     }
     out[d] = cleaned;
   }

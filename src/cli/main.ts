@@ -43,14 +43,19 @@ function exportCommand(exp: ForecastExport): Command {
   }
   return command.action(async (opts: Record<string, string | string[] | boolean>) => {
     const { csv, json, ...parameters } = opts;
-    process.exitCode = await runExportCommand(loadConfig(), exp, parameters as Record<string, string | string[]>, csv ? 'csv' : json ? 'json' : 'table');
+    process.exitCode = await runExportCommand(
+      loadConfig(),
+      exp,
+      parameters as Record<string, string | string[]>,
+      csv ? 'csv' : json ? 'json' : 'table',
+    );
   });
 }
 
 /** The deskmetrics command line: serve, import, sync, demo, keys, schema, forecast, staffing-plan. */
 export function buildCli(): Command {
   const program = new Command('deskmetrics')
-    .description('Customer-service metrics and forecasts over GraphQL, from your help desk\'s records.')
+    .description("Customer-service metrics and forecasts over GraphQL, from your help desk's records.")
     .showHelpAfterError();
 
   program
@@ -98,7 +103,9 @@ export function buildCli(): Command {
 
   program
     .command('schema')
-    .description("write the generated files: schema/schema.graphql, docs/metrics.md, the tables of docs/configuration.md and docs/rollups.md, sql/metrics/*.sql")
+    .description(
+      'write the generated files: schema/schema.graphql, docs/metrics.md, the tables of docs/configuration.md and docs/rollups.md, sql/metrics/*.sql',
+    )
     .action(async () => {
       // Loaded here only: the snapshots' SQL formatter is a development dependency, which the server must not need.
       const { writeSqlSnapshots } = await import('../metrics/sql-snapshots');

@@ -26,7 +26,7 @@ export const CONFIG_VARIABLES = {
       .string()
       .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier')
       .optional(),
-    description: 'PostgreSQL schema to use (created when missing). Default: the connection\'s search_path (public).',
+    description: "PostgreSQL schema to use (created when missing). Default: the connection's search_path (public).",
   },
   DATABASE_POOL_SIZE: {
     schema: z.coerce.number().int().min(1).max(200).default(10),
@@ -58,9 +58,13 @@ export const CONFIG_VARIABLES = {
       .string()
       .default('')
       .transform((raw, ctx) => {
-        const origins = raw.split(',').map((o) => o.trim()).filter(Boolean);
+        const origins = raw
+          .split(',')
+          .map((o) => o.trim())
+          .filter(Boolean);
         for (const o of origins) {
-          if (o !== '*' && !isOrigin(o)) ctx.addIssue({ code: 'custom', message: `"${o}" is not an origin (scheme://host[:port], e.g. http://localhost:5173)` });
+          if (o !== '*' && !isOrigin(o))
+            ctx.addIssue({ code: 'custom', message: `"${o}" is not an origin (scheme://host[:port], e.g. http://localhost:5173)` });
         }
         return origins;
       }),
@@ -119,7 +123,8 @@ export const CONFIG_VARIABLES = {
   },
   RATE_LIMIT_BURST_COST: {
     schema: z.coerce.number().int().min(1).default(20000),
-    description: 'Rate limit per API key (per client address without one): cost a client may spend at once (token bucket size; at least MAX_QUERY_COST).',
+    description:
+      'Rate limit per API key (per client address without one): cost a client may spend at once (token bucket size; at least MAX_QUERY_COST).',
   },
   RATE_LIMIT_COST_PER_SECOND: {
     schema: z.coerce.number().min(0.001).default(500),
@@ -152,7 +157,7 @@ export const CONFIG_VARIABLES = {
   },
   AUDIT_LOG: {
     schema: z.enum(['partners', 'all', 'off']).default('partners'),
-    description: "Whose requests are written to the audit log (auditLog query): partner keys, every key, or none.",
+    description: 'Whose requests are written to the audit log (auditLog query): partner keys, every key, or none.',
   },
   ROLLUP_TIMEZONE: {
     schema: z
@@ -165,7 +170,8 @@ export const CONFIG_VARIABLES = {
   },
   METRIC_ROLLUPS: {
     schema: z.enum(['on', 'off']).default('on'),
-    description: "Answer metric queries from the hourly and daily rollups whenever their shape allows ('off' reads the raw tables only; the rollups are still kept current).",
+    description:
+      "Answer metric queries from the hourly and daily rollups whenever their shape allows ('off' reads the raw tables only; the rollups are still kept current).",
   },
   PARTNER_MIN_GROUP_SIZE: {
     schema: z.coerce.number().int().min(0).default(0),
@@ -202,7 +208,8 @@ export const CONFIG_VARIABLES = {
   },
   FORECAST_CACHE_TTL_SECONDS: {
     schema: z.coerce.number().int().min(1).default(86400),
-    description: 'With REDIS_URL: how long a forecast stays in the shared cache, in seconds (entries are keyed by data version and never stale; this bounds Redis memory).',
+    description:
+      'With REDIS_URL: how long a forecast stays in the shared cache, in seconds (entries are keyed by data version and never stale; this bounds Redis memory).',
   },
   REDIS_URL: {
     schema: z
@@ -215,7 +222,8 @@ export const CONFIG_VARIABLES = {
   },
   REDIS_KEY_PREFIX: {
     schema: z.string().min(1).default('deskmetrics:'),
-    description: 'Prefix of every Redis key deskmetrics writes; give each database its own (processes sharing a prefix must serve the same database).',
+    description:
+      'Prefix of every Redis key deskmetrics writes; give each database its own (processes sharing a prefix must serve the same database).',
   },
   REDIS_TIMEOUT_MS: {
     schema: z.coerce.number().int().min(1).default(250),
@@ -226,7 +234,12 @@ export const CONFIG_VARIABLES = {
     description: 'Rows per multi-row statement during import.',
   },
   INGEST_MAX_BYTES: {
-    schema: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(16 * 1024 * 1024),
+    schema: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(1024 * 1024 * 1024)
+      .default(16 * 1024 * 1024),
     description:
       'Largest request body POST /ingest/<entity> reads, in bytes (the records of one request are held in memory and applied in one transaction); larger ones get 413 REQUEST_TOO_LARGE.',
   },

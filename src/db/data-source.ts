@@ -19,7 +19,13 @@ export interface Database {
 
 export type DatabaseSettings = Pick<
   Config,
-  'DATABASE_URL' | 'DESKMETRICS_DATA_DIR' | 'DATABASE_SCHEMA' | 'DATABASE_POOL_SIZE' | 'DATABASE_STATEMENT_TIMEOUT_MS' | 'DATABASE_CONNECT_TIMEOUT_MS' | 'ROLLUP_TIMEZONE'
+  | 'DATABASE_URL'
+  | 'DESKMETRICS_DATA_DIR'
+  | 'DATABASE_SCHEMA'
+  | 'DATABASE_POOL_SIZE'
+  | 'DATABASE_STATEMENT_TIMEOUT_MS'
+  | 'DATABASE_CONNECT_TIMEOUT_MS'
+  | 'ROLLUP_TIMEZONE'
 >;
 
 // Compiled migrations sit next to this file's compiled tree; under ts-jest the .ts sources are loaded instead.
@@ -99,7 +105,10 @@ export function redactUrl(url: string): string {
  * Builds the configured DataSource without connecting (starting the embedded database when there is no DATABASE_URL).
  * `command` names the process in the embedded data folder's lock.
  */
-export async function prepareDatabase(settings: DatabaseSettings, command?: string): Promise<{ dataSource: DataSource; embedded?: EmbeddedPostgres; description: string }> {
+export async function prepareDatabase(
+  settings: DatabaseSettings,
+  command?: string,
+): Promise<{ dataSource: DataSource; embedded?: EmbeddedPostgres; description: string }> {
   let embedded: EmbeddedPostgres | undefined;
   let options: DataSourceOptions;
   let description: string;

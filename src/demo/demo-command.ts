@@ -127,7 +127,9 @@ export async function runDemoCommand(
       const width = Math.max(...written.map((w) => `${w.file}.csv`.length));
       for (const w of written) stdout.write(`${`${w.file}.csv`.padEnd(width)}  ${w.rows.toLocaleString('en-US').padStart(12)} rows\n`);
       const total = written.reduce((n, w) => n + w.rows, 0);
-      stdout.write(`Wrote ${total.toLocaleString('en-US')} rows in ${((performance.now() - started) / 1000).toFixed(1)} s to ${dir}; load them with: deskmetrics import ${dir}\n`);
+      stdout.write(
+        `Wrote ${total.toLocaleString('en-US')} rows in ${((performance.now() - started) / 1000).toFixed(1)} s to ${dir}; load them with: deskmetrics import ${dir}\n`,
+      );
       return 0;
     } catch (err) {
       stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
@@ -154,7 +156,11 @@ export async function runDemoCommand(
     });
     await installDemoPlanning(db.dataSource, source);
     stdout.write(`${formatSummary(summary)}\n`);
-    stdout.write(`With business calendars (${demoCalendars(source).map((c) => c.name).join(', ')}) and the forecast event of the demo's launch.\n`);
+    stdout.write(
+      `With business calendars (${demoCalendars(source)
+        .map((c) => c.name)
+        .join(', ')}) and the forecast event of the demo's launch.\n`,
+    );
     return 0;
   } catch (err) {
     if (err instanceof ImportValidationError) stderr.write(`${formatValidationError(err)}\n`);

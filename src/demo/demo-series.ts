@@ -60,8 +60,20 @@ export function demoVolumeSeries(options: DemoOptions): DemoSeries[] {
     if (hour >= 0 && hour < HOURLY_DAYS * 24) HOURLY.forEach((s, i) => s.test(record) && hourly[i][hour]++);
   }
   return [
-    ...DAILY.map((s, i): DemoSeries => ({ name: s.name, granularity: 'day', periods: [7], start: new Date(startMs).toISOString(), values: daily[i] })),
-    ...HOURLY.map((s, i): DemoSeries => ({ name: s.name, granularity: 'hour', periods: [24, 168], start: new Date(hourlyStartMs).toISOString(), values: hourly[i] })),
+    ...DAILY.map((s, i): DemoSeries => ({
+      name: s.name,
+      granularity: 'day',
+      periods: [7],
+      start: new Date(startMs).toISOString(),
+      values: daily[i],
+    })),
+    ...HOURLY.map((s, i): DemoSeries => ({
+      name: s.name,
+      granularity: 'hour',
+      periods: [24, 168],
+      start: new Date(hourlyStartMs).toISOString(),
+      values: hourly[i],
+    })),
   ];
 }
 

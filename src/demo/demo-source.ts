@@ -68,8 +68,18 @@ export const DEMO_COLUMNS: Record<DatasetFile, string[]> = {
   customers: ['customer_id', 'tier', 'product', 'signed_up_at', 'churned_at'],
   agents: ['agent_id', 'name', 'team'],
   tickets: [
-    'ticket_id', 'customer_id', 'channel', 'product', 'priority', 'created_at', 'first_response_at', 'resolved_at',
-    'abandoned_at', 'escalated', 'reopened_count', 'assignee_id',
+    'ticket_id',
+    'customer_id',
+    'channel',
+    'product',
+    'priority',
+    'created_at',
+    'first_response_at',
+    'resolved_at',
+    'abandoned_at',
+    'escalated',
+    'reopened_count',
+    'assignee_id',
   ],
   messages: ['message_id', 'ticket_id', 'author', 'agent_id', 'sent_at', 'handle_seconds'],
   surveys: ['survey_id', 'kind', 'score', 'responded_at', 'ticket_id', 'customer_id', 'product'],
@@ -103,7 +113,12 @@ class DemoDataset implements DemoSource {
   }
 
   get world(): DemoWorld {
-    this.worldCache ??= new DemoWorld({ tickets: this.options.tickets, seed: this.options.seed, endSec: this.options.endSec, days: this.options.days });
+    this.worldCache ??= new DemoWorld({
+      tickets: this.options.tickets,
+      seed: this.options.seed,
+      endSec: this.options.endSec,
+      days: this.options.days,
+    });
     return this.worldCache;
   }
 
@@ -264,7 +279,12 @@ class DemoDataset implements DemoSource {
         if (at >= until) continue;
         const leaving = !isNaN(churn) && churn - at < 120 * DAY;
         const mood = [-0.5, 0.2, 0.7][tier] - (leaving ? 2.5 : 0) + 1.8 * r.normal();
-        const base = { responded_at: formatTimestamp(at, w.customerOffset[c]), ticket_id: null, customer_id: this.customerId(c), product: PRODUCTS[w.customerProduct[c]] };
+        const base = {
+          responded_at: formatTimestamp(at, w.customerOffset[c]),
+          ticket_id: null,
+          customer_id: this.customerId(c),
+          product: PRODUCTS[w.customerProduct[c]],
+        };
         if (nps) yield { survey_id: `SC${c}-${q}-nps`, kind: 'nps', score: min(10, max(0, round(7.6 + mood))), ...base };
         if (csat) yield { survey_id: `SC${c}-${q}-csat`, kind: 'csat', score: min(5, max(1, round(4 + mood / 2))), ...base };
       }

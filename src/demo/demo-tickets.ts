@@ -198,8 +198,12 @@ export class TicketGenerator {
     const r = this.rng;
     const w = this.world;
     const waitMean =
-      model.firstResponse * (0.55 + 0.45 * DemoWorld.hourLoad(hour)) * w.dayPressure[this.day] * (night ? 2 : 1) *
-      sqrt(TIER_SPEED[this.tier]) * (this.priority === PRIORITY_URGENT ? 0.6 : 1);
+      model.firstResponse *
+      (0.55 + 0.45 * DemoWorld.hourLoad(hour)) *
+      w.dayPressure[this.day] *
+      (night ? 2 : 1) *
+      sqrt(TIER_SPEED[this.tier]) *
+      (this.priority === PRIORITY_URGENT ? 0.6 : 1);
     const wait = r.exp(waitMean);
     const patience = r.exp(model.patience);
     const recorded = r.next() < 0.6;
@@ -260,8 +264,11 @@ export class TicketGenerator {
       first = this.defer(this.created + 60, CH[EMAIL]);
     } else {
       const waitMean =
-        model.firstResponse * (0.55 + 0.45 * DemoWorld.hourLoad(hour)) * this.world.dayPressure[this.day] *
-        sqrt(TIER_SPEED[this.tier]) * (this.priority === PRIORITY_URGENT ? 0.6 : 1);
+        model.firstResponse *
+        (0.55 + 0.45 * DemoWorld.hourLoad(hour)) *
+        this.world.dayPressure[this.day] *
+        sqrt(TIER_SPEED[this.tier]) *
+        (this.priority === PRIORITY_URGENT ? 0.6 : 1);
       const wait = r.exp(waitMean);
       if (wait > patience) {
         if (r.next() < 0.4) this.customerMessage(this.created + round(patience * 0.6));
@@ -432,8 +439,14 @@ export class TicketGenerator {
     let interactions = 0;
     for (let m = 0; m < this.messageCount; m++) if (this.msgAuthor[m] !== AUTHOR_BOT) interactions++;
     const q =
-      0.55 - 0.45 * log(1 + hours) * LOG10E - (breached ? 0.6 : 0) - 0.7 * this.reopened - (this.escalated ? 0.5 : 0) +
-      (this.tier === TIER_ENTERPRISE ? 0.15 : 0) - (this.incident ? 0.4 : 0) + 0.9 * r.normal();
+      0.55 -
+      0.45 * log(1 + hours) * LOG10E -
+      (breached ? 0.6 : 0) -
+      0.7 * this.reopened -
+      (this.escalated ? 0.5 : 0) +
+      (this.tier === TIER_ENTERPRISE ? 0.15 : 0) -
+      (this.incident ? 0.4 : 0) +
+      0.9 * r.normal();
     let n = 0;
     const put = (kind: TicketSurvey['kind'], score: number, low: number, high: number, lag: number) => {
       out[n++] = { kind, score: min(high, max(low, round(score))), respondedAt: respondedAt + lag };

@@ -158,7 +158,10 @@ export const FILE_SPECS: Record<DatasetFile, FileSpec> = {
       notBefore('abandoned_at', 'created_at'),
       {
         columns: ['abandoned_at', 'resolved_at'],
-        check: () => ({ column: 'abandoned_at', reason: 'a ticket cannot be both abandoned and resolved (abandoned_at and resolved_at are both set)' }),
+        check: () => ({
+          column: 'abandoned_at',
+          reason: 'a ticket cannot be both abandoned and resolved (abandoned_at and resolved_at are both set)',
+        }),
       },
     ],
   },

@@ -49,15 +49,27 @@ export async function runImportCommand(
     db = await openMigratedDatabase(config, { command: 'import', onWait: (message) => stderr.write(`${message}\n`) });
   } catch (err) {
     if (err instanceof DataFolderInUseError && err.holder.server) {
-      stderr.write(`${err.dataDir} is held by the deskmetrics server at ${err.holder.server.url} (process ${err.holder.pid}); importing through it\n`);
-      return importThroughServer(err.holder.server, { ...options, folder: resolve(folder), report: options.report && resolve(options.report) }, output);
+      stderr.write(
+        `${err.dataDir} is held by the deskmetrics server at ${err.holder.server.url} (process ${err.holder.pid}); importing through it\n`,
+      );
+      return importThroughServer(
+        err.holder.server,
+        { ...options, folder: resolve(folder), report: options.report && resolve(options.report) },
+        output,
+      );
     }
     return reportFailure(err, stderr);
   }
   const interruption = cancelOnSignals(db, stderr);
   let code: number;
   try {
-    code = await importFolder(db.dataSource, db.description, folder, { ...options, batchSize: options.batchSize ?? config.IMPORT_BATCH_SIZE }, output);
+    code = await importFolder(
+      db.dataSource,
+      db.description,
+      folder,
+      { ...options, batchSize: options.batchSize ?? config.IMPORT_BATCH_SIZE },
+      output,
+    );
   } finally {
     interruption.dispose();
     await db.close();

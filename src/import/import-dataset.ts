@@ -7,7 +7,13 @@ import { ImportValidationError, type ImportProblem } from './import-problems';
 import { checkHeader, RecordValidator } from './record-validator';
 import { defaultReportPath, RejectionReport } from './rejection-report';
 import { DEFER_ROLLUPS_SQL, REFRESH_ROLLUPS_SQL } from '../metrics/rollups/rollup-refresh';
-import { ADD_FILE_REJECTIONS_SQL, createTempTablesSql, deriveFirstResponsesSql, FILE_REJECTIONS_TABLE, settleRejectionsSql } from './upsert-statements';
+import {
+  ADD_FILE_REJECTIONS_SQL,
+  createTempTablesSql,
+  deriveFirstResponsesSql,
+  FILE_REJECTIONS_TABLE,
+  settleRejectionsSql,
+} from './upsert-statements';
 import { BulkLoads } from './writers/bulk-load-writer';
 import { WriteSession, type Batch, type FileWriter, type Reject } from './writers/file-writer';
 import { openFileWriter } from './writers/open-file-writer';
@@ -232,7 +238,15 @@ class ImportRun {
             if (this.options.onProgress && now - lastProgressMs >= PROGRESS_INTERVAL_MS) {
               lastProgressMs = now;
               const s = seconds(startedMs);
-              this.options.onProgress({ file: name, rowsRead: summary.read, bytesRead, totalBytes, seconds: s, rowsPerSecond: rate(summary.read, s), done: false });
+              this.options.onProgress({
+                file: name,
+                rowsRead: summary.read,
+                bytesRead,
+                totalBytes,
+                seconds: s,
+                rowsPerSecond: rate(summary.read, s),
+                done: false,
+              });
             }
           }
         }
@@ -258,7 +272,15 @@ class ImportRun {
     summary.unchanged = summary.read - summary.rejected - summary.inserted - summary.updated;
     summary.seconds = seconds(startedMs);
     summary.rowsPerSecond = rate(summary.read, summary.seconds);
-    this.options.onProgress?.({ file: name, rowsRead: summary.read, bytesRead: totalBytes, totalBytes, seconds: summary.seconds, rowsPerSecond: summary.rowsPerSecond, done: true });
+    this.options.onProgress?.({
+      file: name,
+      rowsRead: summary.read,
+      bytesRead: totalBytes,
+      totalBytes,
+      seconds: summary.seconds,
+      rowsPerSecond: summary.rowsPerSecond,
+      done: true,
+    });
     return summary;
   }
 
@@ -384,7 +406,8 @@ export async function importDataset(dataSource: DataSource, source: DatasetSourc
   const startedAt = new Date();
   const startedMs = performance.now();
   const present = DATASET_FILES.filter((f) => source.describe(f) !== undefined);
-  if (options.requireTickets !== false && !present.includes('tickets')) throw new ImportValidationError([{ file: 'tickets.csv', reason: 'required file is missing' }]);
+  if (options.requireTickets !== false && !present.includes('tickets'))
+    throw new ImportValidationError([{ file: 'tickets.csv', reason: 'required file is missing' }]);
 
   const runner = dataSource.createQueryRunner();
   let run: ImportRun | undefined;

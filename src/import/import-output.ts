@@ -15,7 +15,8 @@ function bytes(n: number): string {
 
 /** One progress line, e.g. `tickets.csv: 1,200,000 rows, 45% of 1.2 GB, 98,000 rows/s`. */
 export function formatProgress(p: ImportProgress): string {
-  const share = p.bytesRead !== undefined && p.totalBytes ? `, ${Math.min(100, Math.floor((100 * p.bytesRead) / p.totalBytes))}% of ${bytes(p.totalBytes)}` : '';
+  const share =
+    p.bytesRead !== undefined && p.totalBytes ? `, ${Math.min(100, Math.floor((100 * p.bytesRead) / p.totalBytes))}% of ${bytes(p.totalBytes)}` : '';
   return `${p.file}: ${int(p.rowsRead)} rows${share}, ${int(p.rowsPerSecond)} rows/s`;
 }
 
@@ -61,7 +62,9 @@ export function formatSummary(summary: ImportSummary): string {
   );
   const f = summary.finishing;
   if (f.firstResponses + f.indexes + f.rollups >= 1) {
-    out.push(`After the files: ${f.firstResponses.toFixed(1)} s deriving first responses, ${f.indexes.toFixed(1)} s rebuilding indexes, ${f.rollups.toFixed(1)} s refreshing rollups.`);
+    out.push(
+      `After the files: ${f.firstResponses.toFixed(1)} s deriving first responses, ${f.indexes.toFixed(1)} s rebuilding indexes, ${f.rollups.toFixed(1)} s refreshing rollups.`,
+    );
   }
   if (summary.reportPath) out.push(`${int(t.rejected)} rejected rows are listed with their reasons in ${summary.reportPath}`);
   return out.join('\n');

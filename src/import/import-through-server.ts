@@ -15,11 +15,7 @@ export interface LocalImportRequest extends ImportCommandOptions {
 }
 
 /** One line of the server's answer (JSON Lines): output of the command, its progress, and last its exit code. */
-export type LocalImportEvent =
-  | { stdout: string }
-  | { stderr: string }
-  | { progress: ImportProgress }
-  | { exitCode: number };
+export type LocalImportEvent = { stdout: string } | { stderr: string } | { progress: ImportProgress } | { exitCode: number };
 
 /** Where the server takes local imports, and the header that carries the token from the data folder's lock file. */
 export const LOCAL_IMPORT_PATH = '/local/import';
@@ -40,9 +36,7 @@ export async function importThroughServer(
       body: JSON.stringify(request),
     });
   } catch (err) {
-    output.stderr.write(
-      `error: the server at ${server.url} does not answer (${(err as Error).message}); stop it and run the import again\n`,
-    );
+    output.stderr.write(`error: the server at ${server.url} does not answer (${(err as Error).message}); stop it and run the import again\n`);
     return 2;
   }
   if (!response.ok || !response.body) {

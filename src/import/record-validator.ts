@@ -38,7 +38,10 @@ export function checkHeader(spec: FileSpec, columns: readonly string[]): RowProb
     if (name === '') problems.push({ reason: 'the header has an empty column name' });
     else if (seen.has(name)) problems.push({ column: name, reason: `column ${name} appears twice in the header` });
     else if (!known.has(name) && !name.startsWith(ATTRIBUTE_PREFIX))
-      problems.push({ column: name, reason: `unknown column ${name} (expected ${[...known].join(', ')}; free-form columns must start with ${ATTRIBUTE_PREFIX})` });
+      problems.push({
+        column: name,
+        reason: `unknown column ${name} (expected ${[...known].join(', ')}; free-form columns must start with ${ATTRIBUTE_PREFIX})`,
+      });
     seen.add(name);
   }
   for (const c of spec.columns) {
@@ -136,8 +139,10 @@ export class RecordValidator {
       const obj: Record<string, string | null> = {};
       for (const name of attributeNames) {
         const v = raw[name];
-        if (v !== null && v !== undefined && typeof v === 'object') add({ column: name, reason: `${name} must be a single value, not a list or object` });
-        else if (typeof v === 'string' && v.includes('\u0000')) add({ column: name, reason: `${name} contains a NUL character, which cannot be stored` });
+        if (v !== null && v !== undefined && typeof v === 'object')
+          add({ column: name, reason: `${name} must be a single value, not a list or object` });
+        else if (typeof v === 'string' && v.includes('\u0000'))
+          add({ column: name, reason: `${name} contains a NUL character, which cannot be stored` });
         obj[name] = isEmpty(v) ? null : String(v);
       }
       attributes = JSON.stringify(obj);

@@ -41,18 +41,28 @@ export function createTempTablesSql(specs: FileSpec[]): string[] {
     `CREATE TEMP TABLE IF NOT EXISTS ${FILE_REJECTIONS_TABLE} (key text COLLATE "C" NOT NULL, line integer NOT NULL) ON COMMIT DROP`,
     ...specs
       .filter((s) => isReferenced(s.table))
-      .map((s) => `CREATE TEMP TABLE IF NOT EXISTS ${rejectedTableName(s.table)} (key text COLLATE "C" PRIMARY KEY, line integer NOT NULL) ON COMMIT DROP`),
+      .map(
+        (s) =>
+          `CREATE TEMP TABLE IF NOT EXISTS ${rejectedTableName(s.table)} (key text COLLATE "C" PRIMARY KEY, line integer NOT NULL) ON COMMIT DROP`,
+      ),
     // Keys compare bytewise: they are only tested for equality, and "C" skips the locale's collation routines.
-    ...specs.map((s) => `CREATE TEMP TABLE IF NOT EXISTS ${seenTableName(s)} (key text COLLATE "C" PRIMARY KEY, line integer NOT NULL) ON COMMIT DROP`),
     ...specs.map(
-      (s) => `CREATE TEMP TABLE IF NOT EXISTS ${stageTableName(s)} (${stageColumns(s).map((c) => `${c.name} ${c.type}`).join(', ')}) ON COMMIT DROP`,
+      (s) => `CREATE TEMP TABLE IF NOT EXISTS ${seenTableName(s)} (key text COLLATE "C" PRIMARY KEY, line integer NOT NULL) ON COMMIT DROP`,
+    ),
+    ...specs.map(
+      (s) =>
+        `CREATE TEMP TABLE IF NOT EXISTS ${stageTableName(s)} (${stageColumns(s)
+          .map((c) => `${c.name} ${c.type}`)
+          .join(', ')}) ON COMMIT DROP`,
     ),
   ];
 }
 
 /** `COPY … FROM STDIN` (text format) into the file's staging table, in stageColumns order. */
 export function copyStageSql(spec: FileSpec): string {
-  return `COPY ${stageTableName(spec)} (${stageColumns(spec).map((c) => c.name).join(', ')}) FROM STDIN`;
+  return `COPY ${stageTableName(spec)} (${stageColumns(spec)
+    .map((c) => c.name)
+    .join(', ')}) FROM STDIN`;
 }
 
 /**
@@ -104,10 +114,13 @@ const rejectedParentColumns = (spec: FileSpec, rejectedParents: ReadonlySet<stri
  * before its ticket.
  */
 function referenceRules(spec: FileSpec, rejectedParents: ReadonlySet<string>): ProblemRule[] {
-  const rules = rejectedParentColumns(spec, rejectedParents).map(
-    (c): ProblemRule => [`i.in_${c.name} IS NOT NULL AND x_${c.name}.line IS NOT NULL`, `rejected:${c.name}`, `x_${c.name}.line::text`],
-  );
-  for (const c of spec.columns.filter((c) => c.references)) rules.push([`i.in_${c.name} IS NOT NULL AND r_${c.name}.id IS NULL`, `missing:${c.name}`, 'NULL']);
+  const rules = rejectedParentColumns(spec, rejectedParents).map((c): ProblemRule => [
+    `i.in_${c.name} IS NOT NULL AND x_${c.name}.line IS NOT NULL`,
+    `rejected:${c.name}`,
+    `x_${c.name}.line::text`,
+  ]);
+  for (const c of spec.columns.filter((c) => c.references))
+    rules.push([`i.in_${c.name} IS NOT NULL AND r_${c.name}.id IS NULL`, `missing:${c.name}`, 'NULL']);
   if (spec.file === 'messages') rules.push(['i.in_sent_at < r_ticket_id.created_at', 'sent_before_ticket', 'r_ticket_id.created_at::text']);
   return rules;
 }
@@ -198,7 +211,9 @@ export function upsertSql(spec: FileSpec, mode: UpsertMode): string {
   // probe; lookups are LATERAL … OFFSET 0 so they stay probes: a hash join would scan the whole seen or referenced
   // table for every batch, making a large import quadratic.
   const lookups = refs.map((c) => {
-    const needed = lookupColumns(spec, c).map((x) => `r.${x}`).join(', ');
+    const needed = lookupColumns(spec, c)
+      .map((x) => `r.${x}`)
+      .join(', ');
     return `r_${c.name} AS MATERIALIZED (
       SELECT k.v, r.* FROM (SELECT DISTINCT in_${c.name} AS v FROM ${stage} WHERE in_${c.name} IS NOT NULL) k
       CROSS JOIN LATERAL (SELECT ${needed} FROM ${q(c.references as string)} r WHERE r.external_id = k.v OFFSET 0) r
@@ -213,7 +228,10 @@ export function upsertSql(spec: FileSpec, mode: UpsertMode): string {
   return `
     WITH ${lookups.join('\n    ')}
     checked AS (
-      SELECT i.*, earlier.line AS earlier_line, ${refs.map((c) => `r_${c.name}.id AS ref_${c.name}`).concat('NULL AS _').join(', ')},
+      SELECT i.*, earlier.line AS earlier_line, ${refs
+        .map((c) => `r_${c.name}.id AS ref_${c.name}`)
+        .concat('NULL AS _')
+        .join(', ')},
         ${problemColumns(problems)}
       FROM ${stage} i
       LEFT JOIN LATERAL (SELECT s.line FROM ${seen} s WHERE s.key = i.key OFFSET 0) earlier ON true
@@ -281,13 +299,19 @@ export function wholeFileInsertSql(spec: FileSpec, rejectedParents: ReadonlySet<
   const stage = stageTableName(spec);
   // A key's first line among the staged rows: every later line with it is a duplicate (repeats are rare, so only
   // repeated keys are kept).
-  const problems: ProblemRule[] = [['i.line > repeated.first_line', 'duplicate', 'repeated.first_line::text'], ...referenceRules(spec, rejectedParents)];
+  const problems: ProblemRule[] = [
+    ['i.line > repeated.first_line', 'duplicate', 'repeated.first_line::text'],
+    ...referenceRules(spec, rejectedParents),
+  ];
   const target = targetColumns(spec);
   const joins = wholeFileJoins(spec, rejectedParents);
   return `
     WITH repeated AS MATERIALIZED (SELECT key, min(line) AS first_line FROM ${stage} GROUP BY key HAVING count(*) > 1),
     checked AS (
-      SELECT i.*, ${refs.map((c) => `r_${c.name}.id AS ref_${c.name}`).concat('NULL AS _').join(', ')},
+      SELECT i.*, ${refs
+        .map((c) => `r_${c.name}.id AS ref_${c.name}`)
+        .concat('NULL AS _')
+        .join(', ')},
         ${problemColumns(problems)}
       FROM ${stage} i
       LEFT JOIN repeated ON repeated.key = i.key
@@ -370,5 +394,8 @@ export function dropSql(d: DroppedDefinitions): string[] {
 }
 
 export function restoreSql(d: DroppedDefinitions): string[] {
-  return [...d.indexes.map((i) => i.definition), ...d.foreignKeys.map((f) => `ALTER TABLE ${q(d.table)} ADD CONSTRAINT ${q(f.name)} ${f.definition}`)];
+  return [
+    ...d.indexes.map((i) => i.definition),
+    ...d.foreignKeys.map((f) => `ALTER TABLE ${q(d.table)} ADD CONSTRAINT ${q(f.name)} ${f.definition}`),
+  ];
 }

@@ -15,7 +15,13 @@ export class CostCache {
    * The cached cost, or the one `estimate` computes (errors are thrown, not cached). `variant` holds whatever else the
    * estimate depends on (the caller's scope, which can send a read to the raw tables).
    */
-  costOf(document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown>, estimate: () => number, variant = ''): number {
+  costOf(
+    document: DocumentNode,
+    operationName: string | undefined,
+    variables: Record<string, unknown>,
+    estimate: () => number,
+    variant = '',
+  ): number {
     const key = JSON.stringify([operationName ?? null, variables, variant]);
     let costs = this.byDocument.get(document);
     const known = costs?.get(key);

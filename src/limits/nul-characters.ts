@@ -27,7 +27,10 @@ export function checkNulCharacters(document: DocumentNode, variables: Record<str
 
 function refuse(path: string[]): never {
   const argument = path.join('.');
-  throw withHttpStatus(new ApiError(ErrorCode.BAD_USER_INPUT, `${argument}: contains a NUL character (U+0000), which no text value may hold`, argument), 400);
+  throw withHttpStatus(
+    new ApiError(ErrorCode.BAD_USER_INPUT, `${argument}: contains a NUL character (U+0000), which no text value may hold`, argument),
+    400,
+  );
 }
 
 /** The object keys leading to the first string holding a NUL (list positions are left out), or undefined. */

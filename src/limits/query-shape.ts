@@ -20,7 +20,11 @@ export function queryShapeRules(config: Pick<Config, 'MAX_QUERY_DEPTH' | 'MAX_QU
   const armor = new ApolloArmor({
     maxDepth: { n: config.MAX_QUERY_DEPTH, propagateOnRejection: false, onReject: [reportAs(ErrorCode.QUERY_TOO_DEEP, 'MAX_QUERY_DEPTH')] },
     maxAliases: { n: config.MAX_QUERY_ALIASES, propagateOnRejection: false, onReject: [reportAs(ErrorCode.TOO_MANY_ALIASES, 'MAX_QUERY_ALIASES')] },
-    maxDirectives: { n: config.MAX_QUERY_DIRECTIVES, propagateOnRejection: false, onReject: [reportAs(ErrorCode.TOO_MANY_DIRECTIVES, 'MAX_QUERY_DIRECTIVES')] },
+    maxDirectives: {
+      n: config.MAX_QUERY_DIRECTIVES,
+      propagateOnRejection: false,
+      onReject: [reportAs(ErrorCode.TOO_MANY_DIRECTIVES, 'MAX_QUERY_DIRECTIVES')],
+    },
     costLimit: { enabled: false },
     blockFieldSuggestion: { enabled: false },
     maxTokens: { enabled: false },

@@ -12,7 +12,11 @@ export function checkQueryText(query: unknown, config: Pick<Config, 'MAX_QUERY_C
   if (typeof query !== 'string') return; // Apollo answers a missing or non-string query itself.
   if (query.length > config.MAX_QUERY_CHARACTERS) {
     throw withHttpStatus(
-      new ApiError(ErrorCode.QUERY_TOO_LARGE, `query: ${query.length} characters; the maximum is ${config.MAX_QUERY_CHARACTERS} (MAX_QUERY_CHARACTERS)`, 'query'),
+      new ApiError(
+        ErrorCode.QUERY_TOO_LARGE,
+        `query: ${query.length} characters; the maximum is ${config.MAX_QUERY_CHARACTERS} (MAX_QUERY_CHARACTERS)`,
+        'query',
+      ),
       413,
     );
   }

@@ -33,7 +33,9 @@ end
 return {allowed, tostring(tokens)}
 `;
 
-type ChargeCommand = { deskmetricsCharge(key: string, capacity: number, perSecond: number, cost: number, spend: '0' | '1'): Promise<[number, string]> };
+type ChargeCommand = {
+  deskmetricsCharge(key: string, capacity: number, perSecond: number, cost: number, spend: '0' | '1'): Promise<[number, string]>;
+};
 
 /**
  * Token buckets in Redis under `<REDIS_KEY_PREFIX><namespace>:<client>`, shared by every process using the same Redis
@@ -74,7 +76,13 @@ export class RedisBuckets implements BucketStore {
   private charge(client: string, cost: number, spend: boolean, fallback: () => Charge): Promise<Charge> {
     return this.redis.run(async (redis: Redis) => {
       const key = `${this.redis.keyPrefix}${this.namespace}:${client}`;
-      const [allowed, tokensText] = await (redis as unknown as ChargeCommand).deskmetricsCharge(key, this.capacity, this.perSecond, cost, spend ? '1' : '0');
+      const [allowed, tokensText] = await (redis as unknown as ChargeCommand).deskmetricsCharge(
+        key,
+        this.capacity,
+        this.perSecond,
+        cost,
+        spend ? '1' : '0',
+      );
       const tokens = Number(tokensText);
       const state = bucketState(this.capacity, this.perSecond, tokens);
       return allowed === 1 ? { allowed: true, state } : { allowed: false, state, retryAfterSeconds: secondsToRefill(cost - tokens, this.perSecond) };

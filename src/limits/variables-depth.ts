@@ -22,10 +22,7 @@ export function checkVariablesDepth(variables: unknown): void {
   let level: unknown[] = [value];
   for (let depth = 0; level.length; depth++) {
     if (depth > MAX_VARIABLES_DEPTH) {
-      throw withHttpStatus(
-        new ApiError(ErrorCode.BAD_USER_INPUT, `variables: nested deeper than ${MAX_VARIABLES_DEPTH} levels`, 'variables'),
-        400,
-      );
+      throw withHttpStatus(new ApiError(ErrorCode.BAD_USER_INPUT, `variables: nested deeper than ${MAX_VARIABLES_DEPTH} levels`, 'variables'), 400);
     }
     level = level.flatMap((v) => (v !== null && typeof v === 'object' ? Object.values(v) : []));
   }

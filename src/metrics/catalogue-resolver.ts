@@ -89,7 +89,10 @@ export class CatalogueResolver {
     return METRICS.filter((m) => scopedDimensions(ctx.caller.scope).every((d) => m.dimensions.includes(d))).map(metricInfo);
   }
 
-  @Query(() => [String], { description: 'The values of a dimension present in the data, sorted (channels and priorities as stored, lower-case).', complexity: fixedCost(5) })
+  @Query(() => [String], {
+    description: 'The values of a dimension present in the data, sorted (channels and priorities as stored, lower-case).',
+    complexity: fixedCost(5),
+  })
   async dimensionValues(@Arg('dimension', () => DimensionEnum) dimension: Dimension, @Ctx() ctx: ApiContext): Promise<string[]> {
     if (!DIMENSIONS.includes(dimension)) return [];
     const scope = ctx.caller.scope;

@@ -34,7 +34,12 @@ const REVENUE = sumMeasure({ ...ordered, name: 'revenue', description: 'order am
 const agentDay = { source: AGENT_ACTIVITY, event: 'day' } as const;
 const AGENT_DAYS = countMeasure({ ...agentDay, name: 'agent_days_n', description: 'agent days' });
 const ACTIVE_SECONDS = sumMeasure({ ...agentDay, name: 'active_seconds', description: 'seconds agents were active', expr: () => 'f.active_seconds' });
-const AVAILABLE_SECONDS = sumMeasure({ ...agentDay, name: 'available_seconds', description: 'seconds agents were available', expr: () => 'f.available_seconds' });
+const AVAILABLE_SECONDS = sumMeasure({
+  ...agentDay,
+  name: 'available_seconds',
+  description: 'seconds agents were available',
+  expr: () => 'f.available_seconds',
+});
 
 // Populations at instants and distinct purchasers do not add up over the events of a period.
 const POPULATIONS = 'customers active at each bucket’s start and end: populations at instants, not sums over events';

@@ -33,7 +33,9 @@ export class DataStatus {
   })
   lastSyncAt: Date | null;
 
-  @Field(() => Boolean, { description: 'False while rows written outside an import wait for the rollups to be refreshed (metrics read raw rows for them meanwhile).' })
+  @Field(() => Boolean, {
+    description: 'False while rows written outside an import wait for the rollups to be refreshed (metrics read raw rows for them meanwhile).',
+  })
   rollupsCurrent: boolean;
 }
 
@@ -45,7 +47,10 @@ const LATEST_SQL = `SELECT (SELECT max(created_at) FROM tickets) AS tickets, (SE
 /** The dataStatus query. */
 @Resolver()
 export class DataStatusResolver {
-  @Query(() => DataStatus, { description: 'The last import and the latest record of each kind: how current the metrics are.', complexity: fixedCost(5) })
+  @Query(() => DataStatus, {
+    description: 'The last import and the latest record of each kind: how current the metrics are.',
+    complexity: fixedCost(5),
+  })
   async dataStatus(@Ctx() ctx: ApiContext): Promise<DataStatus> {
     const scope = ctx.caller.scope;
     const params = new SqlParams();

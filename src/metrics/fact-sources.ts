@@ -39,11 +39,29 @@ export interface RecordColumns {
   readonly columns: Readonly<Partial<Record<RecordColumn, string>>> & { readonly sourceId: string };
 }
 
-export const RECORD_COLUMNS = ['sourceId', 'ticketId', 'customerId', 'channel', 'product', 'tier', 'priority', 'agent', 'team', 'createdAt', 'resolvedAt', 'churnedAt'] as const;
+export const RECORD_COLUMNS = [
+  'sourceId',
+  'ticketId',
+  'customerId',
+  'channel',
+  'product',
+  'tier',
+  'priority',
+  'agent',
+  'team',
+  'createdAt',
+  'resolvedAt',
+  'churnedAt',
+] as const;
 export type RecordColumn = (typeof RECORD_COLUMNS)[number];
 
 /** A ticket's columns (alias `t`) as seen from a record about it. */
-const ticketColumns = (t: string) => ({ ticketId: `${t}.external_id`, createdAt: `${t}.created_at`, resolvedAt: `${t}.resolved_at`, priority: `${t}.priority` });
+const ticketColumns = (t: string) => ({
+  ticketId: `${t}.external_id`,
+  createdAt: `${t}.created_at`,
+  resolvedAt: `${t}.resolved_at`,
+  priority: `${t}.priority`,
+});
 
 /** Tickets with their customer's tier and their assignee's team; an agent is identified by its source id. */
 export const TICKETS: FactSource = {
@@ -67,7 +85,16 @@ export const TICKETS: FactSource = {
   record: {
     type: 'ticket',
     key: 'f.id',
-    columns: { sourceId: 'f.external_id', ...ticketColumns('f'), customerId: 'c.external_id', channel: 'f.channel', product: 'f.product', tier: 'c.tier', agent: 'a.external_id', team: 'a.team' },
+    columns: {
+      sourceId: 'f.external_id',
+      ...ticketColumns('f'),
+      customerId: 'c.external_id',
+      channel: 'f.channel',
+      product: 'f.product',
+      tier: 'c.tier',
+      agent: 'a.external_id',
+      team: 'a.team',
+    },
   },
 };
 
@@ -115,7 +142,16 @@ export const AGENT_MESSAGES: FactSource = {
     type: 'message',
     joins: 'JOIN messages rm ON rm.id = f.id',
     key: 'f.id',
-    columns: { sourceId: 'rm.external_id', ...ticketColumns('t'), customerId: 'c.external_id', channel: 't.channel', product: 't.product', tier: 'c.tier', agent: 'a.external_id', team: 'a.team' },
+    columns: {
+      sourceId: 'rm.external_id',
+      ...ticketColumns('t'),
+      customerId: 'c.external_id',
+      channel: 't.channel',
+      product: 't.product',
+      tier: 'c.tier',
+      agent: 'a.external_id',
+      team: 'a.team',
+    },
   },
 };
 
@@ -154,7 +190,11 @@ export const ORDERS: FactSource = {
   from: `orders f JOIN customers c ON c.id = f.customer_id`,
   dimensions: { product: 'f.product', tier: 'c.tier' },
   events: { ordered: 'f.ordered_at' },
-  record: { type: 'order', key: 'f.id', columns: { sourceId: 'f.external_id', customerId: 'c.external_id', product: 'f.product', tier: 'c.tier', createdAt: 'f.ordered_at' } },
+  record: {
+    type: 'order',
+    key: 'f.id',
+    columns: { sourceId: 'f.external_id', customerId: 'c.external_id', product: 'f.product', tier: 'c.tier', createdAt: 'f.ordered_at' },
+  },
 };
 
 /** Customers, segmented by their tier and product. */
@@ -166,7 +206,14 @@ export const CUSTOMERS: FactSource = {
   record: {
     type: 'customer',
     key: 'f.id',
-    columns: { sourceId: 'f.external_id', customerId: 'f.external_id', product: 'f.product', tier: 'f.tier', createdAt: 'f.signed_up_at', churnedAt: 'f.churned_at' },
+    columns: {
+      sourceId: 'f.external_id',
+      customerId: 'f.external_id',
+      product: 'f.product',
+      tier: 'f.tier',
+      createdAt: 'f.signed_up_at',
+      churnedAt: 'f.churned_at',
+    },
   },
 };
 

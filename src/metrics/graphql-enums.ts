@@ -27,7 +27,10 @@ registerEnumType(GranularityEnum, { name: 'Granularity', description: 'Bucket si
 registerEnumType(DimensionEnum, { name: 'Dimension', description: 'A segment dimension metrics can be filtered and broken down by.' });
 registerEnumType(UnitEnum, { name: 'Unit', description: 'Unit of a metric value (durations in seconds, percentages 0–100).' });
 registerEnumType(DirectionEnum, { name: 'Direction', description: 'Whether a higher or a lower value is better.' });
-registerEnumType(MetricKindEnum, { name: 'MetricKind', description: 'Quantitative (operational counts and times) or qualitative (customer perception).' });
+registerEnumType(MetricKindEnum, {
+  name: 'MetricKind',
+  description: 'Quantitative (operational counts and times) or qualitative (customer perception).',
+});
 registerEnumType(TargetStatusEnum, { name: 'TargetStatus', description: 'Where a metric stands against its target.' });
 registerEnumType(HoursEnum, { name: 'Hours', description: 'How elapsed time is measured: on the calendar, or in business hours only.' });
 registerEnumType(IndicatorEnum, { name: 'Indicator', description: 'Leading (predicts outcomes) or lagging (reports them).' });

@@ -86,7 +86,10 @@ export class MetricComparison {
   @Field(() => Float, { nullable: true, description: '(current − previous) / |previous| × 100; null when previous is 0 or null.' })
   relativeChange: number | null;
 
-  @Field(() => Boolean, { nullable: true, description: "Whether the change is an improvement given the metric's direction; null when unchanged, unknown or the direction is neutral." })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: "Whether the change is an improvement given the metric's direction; null when unchanged, unknown or the direction is neutral.",
+  })
   improved: boolean | null;
 }
 
@@ -104,7 +107,10 @@ export class SegmentDriverType {
 }
 
 /** The drivers of a metric's change between two periods. */
-@ObjectType({ description: "A metric's change from a compared period, split across a dimension's values (largest contribution first).", ...PLAIN_DATA })
+@ObjectType({
+  description: "A metric's change from a compared period, split across a dimension's values (largest contribution first).",
+  ...PLAIN_DATA,
+})
 export class MetricDrivers {
   @Field(() => DateTimeResolver) comparedFrom: Date;
   @Field(() => DateTimeResolver) comparedTo: Date;
@@ -112,6 +118,9 @@ export class MetricDrivers {
   @Field(() => Float, { nullable: true }) currentValue: number | null;
   @Field(() => Float, { nullable: true }) change: number | null;
   @Field(() => [SegmentDriverType]) segments: SegmentDriverType[];
-  @Field(() => Float, { nullable: true, description: 'Change not attributed to segments (non-zero when the metric is not a sample-weighted mean of its segments, e.g. utilisation).' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Change not attributed to segments (non-zero when the metric is not a sample-weighted mean of its segments, e.g. utilisation).',
+  })
   unexplained: number | null;
 }

@@ -1,12 +1,5 @@
 import type { FactSource } from './fact-sources';
-import {
-  agentMessageCount,
-  conversationCount,
-  handleSecondsSum,
-  slaTarget,
-  TICKET_MESSAGES,
-  type SlaTargetColumn,
-} from './ticket-expressions';
+import { agentMessageCount, conversationCount, handleSecondsSum, slaTarget, TICKET_MESSAGES, type SlaTargetColumn } from './ticket-expressions';
 import { percentFlag, secondsBetween } from './sql-fragments';
 
 /**
@@ -153,7 +146,13 @@ export function rollupColumns(m: Measure): RollupColumn[] {
       const deadline = pendingDeadline(m, c);
       const [deadlines, last] = dueColumns(m);
       return [
-        { ...own, column: deadlines, type: 'timestamp with time zone[]', aggregate: `array_agg(${deadline} ORDER BY ${deadline})${where(m.filter?.(c))}`, merge: 'concat' },
+        {
+          ...own,
+          column: deadlines,
+          type: 'timestamp with time zone[]',
+          aggregate: `array_agg(${deadline} ORDER BY ${deadline})${where(m.filter?.(c))}`,
+          merge: 'concat',
+        },
         { ...own, column: last, type: 'timestamp with time zone', aggregate: `max(${deadline})${where(m.filter?.(c))}`, merge: 'max' },
       ];
     }

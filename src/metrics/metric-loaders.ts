@@ -194,12 +194,7 @@ function batchesOf(requests: readonly GroupedRequest[], rollups: RollupSettings)
     const first = group[0];
     const hostKey = `${statementFamily(first.metric)}\u0000${filterKey(first.filter)}\u0000${first.hours}`;
     const host = hosts.get(hostKey);
-    if (
-      rollups.enabled &&
-      host &&
-      onlyTotals(group) &&
-      group.every((r) => host.requests.some((h) => h.metric.name === r.metric.name))
-    ) {
+    if (rollups.enabled && host && onlyTotals(group) && group.every((r) => host.requests.some((h) => h.metric.name === r.metric.name))) {
       host.otherPeriodTotals.push(...group);
       continue;
     }
@@ -273,7 +268,11 @@ export function createMetricLoaders(
   const series = async (r: SeriesRequest): Promise<SeriesBucket[]> => {
     const { rows, columns } = await statements.load({ ...r, grouping: { kind: 'series', granularity: r.granularity, timezone: r.timezone } });
     return rows.map((row) =>
-      readValue(r.metric, row, columns, { localStart: String(row.bucket_local), start: fromEpochMs(row.bucket_start_ms), end: fromEpochMs(row.bucket_end_ms) }),
+      readValue(r.metric, row, columns, {
+        localStart: String(row.bucket_local),
+        start: fromEpochMs(row.bucket_start_ms),
+        end: fromEpochMs(row.bucket_end_ms),
+      }),
     );
   };
   const values = { load: async (r: MetricRequest): Promise<MetricValue> => withhold(await total(r), minGroupSize) };

@@ -1,6 +1,14 @@
 import type { Dimension, SegmentFilter } from './dimensions';
 import type { FactSource } from './fact-sources';
-import { eventSampleSize, isDuration, type EventAggregateSql, type HoursMode, type MetricDefinition, type PerBucketSql, type SqlContext } from './metric-definition';
+import {
+  eventSampleSize,
+  isDuration,
+  type EventAggregateSql,
+  type HoursMode,
+  type MetricDefinition,
+  type PerBucketSql,
+  type SqlContext,
+} from './metric-definition';
 import { rollupTotal } from './measures';
 import { secondsBetween } from './sql-fragments';
 import { GRANULARITY_SQL, type Granularity, type Period } from './period';
@@ -11,9 +19,7 @@ import { dailyRowsFor } from './rollups/rollup-tables';
 
 /** How the rows of one statement are grouped: one total, one row per time bucket, or one row per segment value. */
 export type Grouping =
-  | { kind: 'total' }
-  | { kind: 'series'; granularity: Granularity; timezone: string }
-  | { kind: 'breakdown'; dimension: Dimension };
+  { kind: 'total' } | { kind: 'series'; granularity: Granularity; timezone: string } | { kind: 'breakdown'; dimension: Dimension };
 
 /** Column aliases of one metric in a statement's result rows. */
 export interface MetricColumns {
@@ -105,7 +111,14 @@ export function buildMetricQuery(
 }
 
 /** The bucket list of a series, each bucket clipped to the period, as a CTE named `buckets` (columns grp, start_at, end_at). */
-function bucketsCte(params: SqlParams, from: string, to: string, grouping: Grouping, tzPlaceholder?: string, name = 'buckets'): { cte: string; tz?: string } {
+function bucketsCte(
+  params: SqlParams,
+  from: string,
+  to: string,
+  grouping: Grouping,
+  tzPlaceholder?: string,
+  name = 'buckets',
+): { cte: string; tz?: string } {
   if (grouping.kind !== 'series') {
     return { cte: `${name} AS (SELECT NULL::timestamp AS grp, ${from}::timestamptz AS start_at, ${to}::timestamptz AS end_at)` };
   }
@@ -125,7 +138,6 @@ function bucketsCte(params: SqlParams, from: string, to: string, grouping: Group
   };
 }
 
-
 /**
  * The columns of a series row: the bucket's local start and its unclipped bounds, the bounds as epoch milliseconds
  * (whole seconds, so exact in float8): the driver reads a number far faster than it parses a timestamptz's text, and a
@@ -137,7 +149,6 @@ function bucketColumns(tz: string, granularity: Granularity, grp: string): strin
        extract(epoch FROM ${grp} AT TIME ZONE ${tz})::float8 * 1000 AS bucket_start_ms,
        extract(epoch FROM (${grp} + interval '${step}') AT TIME ZONE ${tz})::float8 * 1000 AS bucket_end_ms`;
 }
-
 
 /** bucketColumns of a row that is not a series bucket. */
 const NO_BUCKET = 'NULL::text AS bucket_local, NULL::float8 AS bucket_start_ms, NULL::float8 AS bucket_end_ms';
@@ -188,7 +199,10 @@ export function buildMetricQueries(
   const source = metrics[0].source;
   const usesZone = [source.from, ...Object.values(source.events)].some((sql) => sql.includes('{tz}'));
   // Groupings that can share a statement: the same rollup choice (or raw), and for zone-dependent sources the same zone.
-  const parts = new Map<string, { choice: RollupChoice | null; zone: string; groupings: Grouping[]; otherTotals: { total: PeriodTotal; choice: RollupChoice }[] }>();
+  const parts = new Map<
+    string,
+    { choice: RollupChoice | null; zone: string; groupings: Grouping[]; otherTotals: { total: PeriodTotal; choice: RollupChoice }[] }
+  >();
   for (const g of own) {
     const choice = options.rollups ? rollupFor(metrics, period, filter, g, hours, options.rollupTimezone) : null;
     const zone = usesZone && g.kind === 'series' ? g.timezone : period.timezone;
@@ -215,7 +229,9 @@ export function buildMetricQueries(
         return [{ ...combineGroupings(eventAggregates(source, metrics, period, filter, hours, percentiles, zone), gs), groupings: gs }];
       }
       const spec = rollupAggregates(choice, metrics, period, filter, gs, rollupTimezone);
-      const extraSpecs = extra.map((e) => rollupAggregates(e.choice, metrics, e.total.period, filter, [{ kind: 'total' }], rollupTimezone, spec.params));
+      const extraSpecs = extra.map((e) =>
+        rollupAggregates(e.choice, metrics, e.total.period, filter, [{ kind: 'total' }], rollupTimezone, spec.params),
+      );
       const statements: GroupedMetricQuery[] = [{ ...combineGroupings(spec, gs, extraSpecs), groupings: [...gs, ...extra.map((e) => e.total)] }];
       // Sums roll up, percentiles do not: the groupings that want them read just the durations from the raw rows, in a
       // statement of their own that runs beside the rollup's (its rows merge with the rollup's by grouping and key).
@@ -295,7 +311,7 @@ FROM ${name} LEFT JOIN agg ON agg.gid = ${gid} AND agg.g${i} = ${name}.grp`;
 FROM agg WHERE agg.gid = ${gid}`;
   });
   otherTotals.forEach((other, k) => {
-    if (other.params !== params) throw new Error('a total over another period must share the statement\'s parameters');
+    if (other.params !== params) throw new Error("a total over another period must share the statement's parameters");
     const name = `t${k}`;
     ctes.push(`${name} AS (\nSELECT ${other.aggregates.join(',\n       ')}\n${other.body}\n)`);
     selects.push(`SELECT ${groupings.length + k} AS gi, NULL::text AS grp, ${NO_BUCKET}, ${valuesOf(name)}
@@ -475,12 +491,7 @@ const SAMPLE_ALIAS = '__sample';
  * Per-bucket metrics: for each bucket (one for a total) and segment, the aggregates of each source are computed in a
  * LATERAL subquery bounded by the bucket; metric values combine them.
  */
-function buildPerBucketQuery(
-  metrics: readonly MetricDefinition[],
-  period: Period,
-  filter: SegmentFilter,
-  grouping: Grouping,
-): MetricQuery {
+function buildPerBucketQuery(metrics: readonly MetricDefinition[], period: Period, filter: SegmentFilter, grouping: Grouping): MetricQuery {
   const params = new SqlParams();
   const from = params.add(period.from.toISOString());
   const to = params.add(period.to.toISOString());
@@ -543,12 +554,7 @@ function buildPerBucketQuery(
     groups = `, g AS (SELECT DISTINCT ${dimensionExpr(src, breakdown)} AS grp FROM ${bind(src.from)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''})`;
   }
 
-  const head =
-    grouping.kind === 'series'
-      ? `${bucketColumns(tzParam(), grouping.granularity, 'b.grp')}, `
-      : breakdown
-        ? 'g.grp AS grp, '
-        : '';
+  const head = grouping.kind === 'series' ? `${bucketColumns(tzParam(), grouping.granularity, 'b.grp')}, ` : breakdown ? 'g.grp AS grp, ' : '';
   const sql = `WITH ${cte}${groups}
 SELECT ${head}${selects.join(',\n       ')}
 FROM buckets b${breakdown ? ' CROSS JOIN g' : ''}

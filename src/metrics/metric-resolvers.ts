@@ -105,7 +105,10 @@ function createResultType(setName: DimensionSetName, duration: boolean) {
       return (await ctx.loaders.values.load(root.request)).suppressed;
     }
 
-    @FieldResolver(() => [MetricBucket], { description: "The value per bucket over the period, every bucket present, in the series' time zone.", complexity: seriesCost })
+    @FieldResolver(() => [MetricBucket], {
+      description: "The value per bucket over the period, every bucket present, in the series' time zone.",
+      complexity: seriesCost,
+    })
     async series(
       @Root() root: MetricHandle,
       @Ctx() ctx: ApiContext,
@@ -131,12 +134,18 @@ function createResultType(setName: DimensionSetName, duration: boolean) {
       return ctx.loaders.breakdowns.load({ ...root.request, percentiles: selectsAny(info, PERCENTILE_FIELDS), dimension: by });
     }
 
-    @FieldResolver(() => Float, { nullable: true, description: 'The target set for this metric and exactly this filter (setMetricTarget); null when none.' })
+    @FieldResolver(() => Float, {
+      nullable: true,
+      description: 'The target set for this metric and exactly this filter (setMetricTarget); null when none.',
+    })
     async target(@Root() root: MetricHandle, @Ctx() ctx: ApiContext): Promise<number | null> {
       return ctx.loaders.targets.load({ metric: root.request.metric.name, filter: root.request.filter });
     }
 
-    @FieldResolver(() => TargetStatusEnum, { nullable: true, description: 'ON_TRACK, AT_RISK or OFF_TRACK against the target; null without a target or a value.' })
+    @FieldResolver(() => TargetStatusEnum, {
+      nullable: true,
+      description: 'ON_TRACK, AT_RISK or OFF_TRACK against the target; null without a target or a value.',
+    })
     async status(@Root() root: MetricHandle, @Ctx() ctx: ApiContext): Promise<TargetStatus | null> {
       const [current, target] = await Promise.all([
         ctx.loaders.values.load(root.request),
@@ -145,14 +154,22 @@ function createResultType(setName: DimensionSetName, duration: boolean) {
       return targetStatus(current.value, target, root.request.metric.direction, ctx.config.TARGET_AT_RISK_TOLERANCE_PERCENT);
     }
 
-    @FieldResolver(() => Float, { nullable: true, description: 'Mean value over the previous `periods` periods of the same length (those with data); null when none has data.', complexity: baselineCost })
+    @FieldResolver(() => Float, {
+      nullable: true,
+      description: 'Mean value over the previous `periods` periods of the same length (those with data); null when none has data.',
+      complexity: baselineCost,
+    })
     async baseline(
       @Root() root: MetricHandle,
       @Ctx() ctx: ApiContext,
       @Arg('periods', () => Int, { defaultValue: 4, description: 'How many previous periods to average.' }) periods: number,
     ): Promise<number | null> {
       if (!Number.isInteger(periods) || periods < 1 || periods > ctx.config.MAX_BASELINE_PERIODS) {
-        throw new ApiError(ErrorCode.BAD_USER_INPUT, `periods: must be between 1 and ${ctx.config.MAX_BASELINE_PERIODS} (MAX_BASELINE_PERIODS)`, 'periods');
+        throw new ApiError(
+          ErrorCode.BAD_USER_INPUT,
+          `periods: must be between 1 and ${ctx.config.MAX_BASELINE_PERIODS} (MAX_BASELINE_PERIODS)`,
+          'periods',
+        );
       }
       const previous: Period[] = [];
       let p = root.request.period;
@@ -161,7 +178,10 @@ function createResultType(setName: DimensionSetName, duration: boolean) {
       return baselineOf(values.map((v) => v.value));
     }
 
-    @FieldResolver(() => MetricDrivers, { description: 'Which values of a dimension drove the change from a compared period (default: the previous period of equal length).', complexity: driversCost })
+    @FieldResolver(() => MetricDrivers, {
+      description: 'Which values of a dimension drove the change from a compared period (default: the previous period of equal length).',
+      complexity: driversCost,
+    })
     async drivers(
       @Root() root: MetricHandle,
       @Ctx() ctx: ApiContext,
@@ -169,7 +189,11 @@ function createResultType(setName: DimensionSetName, duration: boolean) {
       @Arg('comparedTo', () => PeriodInput, { nullable: true }) comparedTo?: PeriodInput | null,
     ): Promise<MetricDrivers> {
       const base = comparedTo
-        ? validatePeriod({ from: comparedTo.from, to: comparedTo.to, timezone: comparedTo.timezone ?? root.request.period.timezone }, ctx.config, 'comparedTo')
+        ? validatePeriod(
+            { from: comparedTo.from, to: comparedTo.to, timezone: comparedTo.timezone ?? root.request.period.timezone },
+            ctx.config,
+            'comparedTo',
+          )
         : previousPeriod(root.request.period);
       const before = { ...root.request, percentiles: false, period: base };
       const [current, previous, currentRows, previousRows] = await Promise.all([
@@ -196,10 +220,14 @@ function createResultType(setName: DimensionSetName, duration: boolean) {
       @Ctx() ctx: ApiContext,
       @Arg('threshold', () => Float, { defaultValue: 3.5, description: 'Robust z-score above which a day is flagged.' }) threshold: number,
     ): Promise<AnomalyPoint[]> {
-      if (!(threshold > 0 && threshold <= 100)) throw new ApiError(ErrorCode.BAD_USER_INPUT, 'threshold: must be above 0 and at most 100', 'threshold');
+      if (!(threshold > 0 && threshold <= 100))
+        throw new ApiError(ErrorCode.BAD_USER_INPUT, 'threshold: must be above 0 and at most 100', 'threshold');
       validateBucketCount(root.request.period, 'day', ctx.config);
       const days = await ctx.loaders.series.load({ ...root.request, percentiles: false, granularity: 'day', timezone: root.request.period.timezone });
-      return detectAnomalies(days.map((d) => d.value), { period: 7, threshold }).map((a) => ({
+      return detectAnomalies(
+        days.map((d) => d.value),
+        { period: 7, threshold },
+      ).map((a) => ({
         start: days[a.index].start,
         localStart: days[a.index].localStart,
         value: a.value,
@@ -211,7 +239,7 @@ function createResultType(setName: DimensionSetName, duration: boolean) {
 
     @FieldResolver(() => MetricRecordConnection, {
       description:
-        "The records the value is computed from (same period, filters, hours and scope; none when the value is withheld), a page at a time: `totalCount` equals `sampleSize`.",
+        'The records the value is computed from (same period, filters, hours and scope; none when the value is withheld), a page at a time: `totalCount` equals `sampleSize`.',
       complexity: recordsCost,
     })
     records(
@@ -224,7 +252,10 @@ function createResultType(setName: DimensionSetName, duration: boolean) {
       return new MetricRecordConnection(ctx.loaders.records.load(root.request, first, after ? decodeCursor(after) : null));
     }
 
-    @FieldResolver(() => MetricComparison, { description: 'The metric over the previous period of equal length, and the change.', complexity: comparisonCost })
+    @FieldResolver(() => MetricComparison, {
+      description: 'The metric over the previous period of equal length, and the change.',
+      complexity: comparisonCost,
+    })
     async comparison(@Root() root: MetricHandle, @Ctx() ctx: ApiContext): Promise<MetricComparison> {
       const previous = previousPeriod(root.request.period);
       const [current, before] = await Promise.all([
@@ -249,7 +280,10 @@ function createResultType(setName: DimensionSetName, duration: boolean) {
         return (await ctx.loaders.values.load(root.request)).median ?? null;
       }
 
-      @FieldResolver(() => Float, { nullable: true, description: '90th percentile duration (seconds, linear interpolation); null when no record qualifies.' })
+      @FieldResolver(() => Float, {
+        nullable: true,
+        description: '90th percentile duration (seconds, linear interpolation); null when no record qualifies.',
+      })
       async p90(@Root() root: MetricHandle, @Ctx() ctx: ApiContext): Promise<number | null> {
         return (await ctx.loaders.values.load(root.request)).p90 ?? null;
       }

@@ -15,7 +15,13 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values';
-import { fieldExtensionsEstimator, getComplexity, simpleEstimator, type ComplexityEstimator, type ComplexityEstimatorArgs } from 'graphql-query-complexity';
+import {
+  fieldExtensionsEstimator,
+  getComplexity,
+  simpleEstimator,
+  type ComplexityEstimator,
+  type ComplexityEstimatorArgs,
+} from 'graphql-query-complexity';
 import type { Config } from '../config/config';
 import { previousPeriod } from './comparison';
 import { normaliseFilter, type Dimension, type SegmentFilter } from './dimensions';
@@ -61,7 +67,8 @@ const TOTAL: RollupGrouping = { kind: 'total' };
 
 const DAY_MS = 86_400_000;
 
-const bucketsOver = (days: number, granularity: Granularity) => maxBucketCount({ from: new Date(0), to: new Date(days * DAY_MS), timezone: 'UTC' }, granularity);
+const bucketsOver = (days: number, granularity: Granularity) =>
+  maxBucketCount({ from: new Date(0), to: new Date(days * DAY_MS), timezone: 'UTC' }, granularity);
 
 const costContext = (context: unknown) => context as CostContext | undefined;
 
@@ -106,7 +113,9 @@ export function metricFieldCost(a: ComplexityEstimatorArgs): number {
 /** Cost of a series field: its bucket count (from the enclosing period and its `granularity` argument), its sub-fields and its read. */
 export function seriesCost(a: ComplexityEstimatorArgs): number {
   const granularity = (a.args.granularity as Granularity | undefined) ?? 'day';
-  const read = readsPrice(a, (r) => [[r, { kind: 'series', granularity, timezone: (a.args.timezone as string | null | undefined) ?? r.period.timezone }]]);
+  const read = readsPrice(a, (r) => [
+    [r, { kind: 'series', granularity, timezone: (a.args.timezone as string | null | undefined) ?? r.period.timezone }],
+  ]);
   return seriesBuckets(a, granularity) + a.childComplexity + read;
 }
 
@@ -164,7 +173,11 @@ export function driversCost(a: ComplexityEstimatorArgs): number {
         compared?.from instanceof Date && compared.to instanceof Date
           ? over(r, { from: compared.from, to: compared.to, timezone: compared.timezone ?? r.period.timezone })
           : over(r, previousPeriod(r.period));
-      return [[r, by], [base, by], [base, TOTAL]];
+      return [
+        [r, by],
+        [base, by],
+        [base, TOTAL],
+      ];
     })
   );
 }
@@ -205,7 +218,13 @@ export interface DocumentReads {
  * one), and for every metric field of the query root its read (metric, period, filter, hours, percentiles), recorded
  * on it and on every field below it.
  */
-export function readDocument(schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined, rawVariables: Record<string, unknown>, maxPeriodDays: number): DocumentReads {
+export function readDocument(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | undefined,
+  rawVariables: Record<string, unknown>,
+  maxPeriodDays: number,
+): DocumentReads {
   const periodDays = new Map<FieldNode, number>();
   const metricReads = new Map<FieldNode, MetricFieldRead[]>();
   const out = { periodDays, metricReads };
@@ -273,7 +292,13 @@ export function readDocument(schema: GraphQLSchema, document: DocumentNode, oper
     else if (!list.includes(read)) list.push(read);
   };
 
-  const walk = (selectionSet: SelectionSetNode, parent: GraphQLNamedType | undefined, days: number | undefined, read: MetricFieldRead | undefined, activeFragments: ReadonlySet<string>): void => {
+  const walk = (
+    selectionSet: SelectionSetNode,
+    parent: GraphQLNamedType | undefined,
+    days: number | undefined,
+    read: MetricFieldRead | undefined,
+    activeFragments: ReadonlySet<string>,
+  ): void => {
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.FIELD) {
         const here = daysOf(selection) ?? days;
@@ -289,7 +314,13 @@ export function readDocument(schema: GraphQLSchema, document: DocumentNode, oper
         const name = selection.name.value;
         const fragment = fragments.get(name);
         if (fragment && !activeFragments.has(name)) {
-          walk(fragment.selectionSet, schema.getType(fragment.typeCondition.name.value) ?? undefined, days, read, new Set([...activeFragments, name]));
+          walk(
+            fragment.selectionSet,
+            schema.getType(fragment.typeCondition.name.value) ?? undefined,
+            days,
+            read,
+            new Set([...activeFragments, name]),
+          );
         }
       }
     }

@@ -49,7 +49,7 @@ export function createRecordLoader(sql: SqlExecutor, scope: Scope, minGroupSize:
             return {
               nodes: shown.map((row) => toRecord(source.record.type, row)),
               hasNextPage: found.length > first,
-              endCursor: last ? encodeCursor({ at: String(last.cursor_at), key: String(last.cursor_key) }) : (after ? encodeCursor(after) : null),
+              endCursor: last ? encodeCursor({ at: String(last.cursor_at), key: String(last.cursor_key) }) : after ? encodeCursor(after) : null,
             };
           })),
       };

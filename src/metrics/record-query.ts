@@ -40,7 +40,14 @@ interface RecordSource {
   quantityUnit: Unit | null;
 }
 
-function eventRecords(metric: MetricDefinition, sql: EventAggregateSql, period: Period, filter: SegmentFilter, hours: HoursMode, params: SqlParams): RecordSource {
+function eventRecords(
+  metric: MetricDefinition,
+  sql: EventAggregateSql,
+  period: Period,
+  filter: SegmentFilter,
+  hours: HoursMode,
+  params: SqlParams,
+): RecordSource {
   const source = metric.source;
   const ctx = sqlContext(source, hours);
   const from = params.add(period.from.toISOString());
@@ -53,7 +60,12 @@ function eventRecords(metric: MetricDefinition, sql: EventAggregateSql, period: 
     from: bind(source.from),
     at,
     // The same rows as the value's statement: attributed to the period, within the filter, and in the sample.
-    where: [`${at} >= ${from}::timestamptz`, `${at} < ${to}::timestamptz`, ...filterConditions(source, filter, params), `(${sql.sample.where?.(ctx) ?? 'TRUE'})`],
+    where: [
+      `${at} >= ${from}::timestamptz`,
+      `${at} < ${to}::timestamptz`,
+      ...filterConditions(source, filter, params),
+      `(${sql.sample.where?.(ctx) ?? 'TRUE'})`,
+    ],
     quantity,
     quantityUnit: quantity === null ? null : (sql.sample.quantityUnit ?? metric.unit),
   };
@@ -86,7 +98,9 @@ export function buildRecordQueries(
   const countParams = new SqlParams();
   const pageParams = new SqlParams();
   const records = (params: SqlParams) =>
-    metric.sql.kind === 'event' ? eventRecords(metric, metric.sql, period, filter, hours, params) : perBucketRecords(metric, metric.sql, period, filter, params);
+    metric.sql.kind === 'event'
+      ? eventRecords(metric, metric.sql, period, filter, hours, params)
+      : perBucketRecords(metric, metric.sql, period, filter, params);
 
   const counted = records(countParams);
   const count = { sql: `SELECT count(*)::int8 AS n\nFROM ${counted.from}\nWHERE ${counted.where.join('\n  AND ')}`, params: countParams.values };

@@ -98,7 +98,10 @@ function metricStatements(r: MetricsRequest): SnapshotStatement[] {
     families.set(family, [...(families.get(family) ?? []), metric]);
   }
   const filter = effectiveFilter(r.filter ?? {}, scope);
-  const groupings: StatementGrouping[] = [...r.groupings, ...(r.previous ? [{ kind: 'periodTotal' as const, period: previousPeriod(r.period) }] : [])];
+  const groupings: StatementGrouping[] = [
+    ...r.groupings,
+    ...(r.previous ? [{ kind: 'periodTotal' as const, period: previousPeriod(r.period) }] : []),
+  ];
   return [...families].flatMap(([family, metrics]) =>
     buildMetricQueries(metrics, r.period, filter, groupings, r.hours ?? 'calendar', {
       percentiles: r.percentiles ?? false,
@@ -151,11 +154,20 @@ export const SNAPSHOT_CASES: readonly SnapshotCase[] = [
   {
     file: 'breakdown',
     title: 'Breakdowns',
-    description:
-      'Ticket metrics broken down by tier (a subtotal of the daily rollups) and by agent (not a rollup column: the raw rows).',
+    description: 'Ticket metrics broken down by tier (a subtotal of the daily rollups) and by agent (not a rollup column: the raw rows).',
     statements: () => [
-      ...metricStatements({ metrics: ['ticketVolume', 'escalationRate'], period: MONTH, groupings: [{ kind: 'breakdown', dimension: 'tier' }], rollups: true }),
-      ...metricStatements({ metrics: ['ticketVolume', 'escalationRate'], period: MONTH, groupings: [{ kind: 'breakdown', dimension: 'agent' }], rollups: true }),
+      ...metricStatements({
+        metrics: ['ticketVolume', 'escalationRate'],
+        period: MONTH,
+        groupings: [{ kind: 'breakdown', dimension: 'tier' }],
+        rollups: true,
+      }),
+      ...metricStatements({
+        metrics: ['ticketVolume', 'escalationRate'],
+        period: MONTH,
+        groupings: [{ kind: 'breakdown', dimension: 'agent' }],
+        rollups: true,
+      }),
     ],
   },
   {
@@ -164,8 +176,22 @@ export const SNAPSHOT_CASES: readonly SnapshotCase[] = [
     description:
       'One metric over whole UTC hours (the hourly rollup rows) with the previous period of equal length: both totals from one statement on the rollups; two statements on the raw rows.',
     statements: () => [
-      ...metricStatements({ label: 'rollups', metrics: ['firstContactResolutionRate'], period: WHOLE_HOURS, groupings: [{ kind: 'total' }], previous: true, rollups: true }),
-      ...metricStatements({ label: 'raw (METRIC_ROLLUPS=off)', metrics: ['firstContactResolutionRate'], period: WHOLE_HOURS, groupings: [{ kind: 'total' }], previous: true, rollups: false }),
+      ...metricStatements({
+        label: 'rollups',
+        metrics: ['firstContactResolutionRate'],
+        period: WHOLE_HOURS,
+        groupings: [{ kind: 'total' }],
+        previous: true,
+        rollups: true,
+      }),
+      ...metricStatements({
+        label: 'raw (METRIC_ROLLUPS=off)',
+        metrics: ['firstContactResolutionRate'],
+        period: WHOLE_HOURS,
+        groupings: [{ kind: 'total' }],
+        previous: true,
+        rollups: false,
+      }),
     ],
   },
   {
@@ -215,7 +241,8 @@ export const SNAPSHOT_CASES: readonly SnapshotCase[] = [
   {
     file: 'customer-metrics',
     title: 'Per-bucket metrics',
-    description: "The dashboard's customer tiles (churn, retention, revenue): per-bucket metrics, one statement per grouping, each bucket's aggregates in a LATERAL subquery.",
+    description:
+      "The dashboard's customer tiles (churn, retention, revenue): per-bucket metrics, one statement per grouping, each bucket's aggregates in a LATERAL subquery.",
     statements: () =>
       metricStatements({
         metrics: ['churnRate', 'retentionRate', 'revenue'],
@@ -272,7 +299,12 @@ function comment(text: string): string {
 
 /** A statement's text as the snapshot shows it: formatted, or (PL/pgSQL) without blank lines and trailing spaces. */
 export function snapshotSql(s: SnapshotStatement): string {
-  if (s.format === false) return s.sql.split('\n').map((l) => l.trimEnd()).filter(Boolean).join('\n');
+  if (s.format === false)
+    return s.sql
+      .split('\n')
+      .map((l) => l.trimEnd())
+      .filter(Boolean)
+      .join('\n');
   return format(s.sql, { language: 'postgresql', tabWidth: 2, keywordCase: 'preserve' });
 }
 

@@ -12,10 +12,25 @@ const ofKind = (kind: 'csat' | 'nps' | 'ces', condition?: string) => () => `f.ki
 
 const CSAT = countMeasure({ ...responded, name: 'csat_n', description: 'CSAT responses', filter: ofKind('csat') });
 const CSAT_SCORE = sumMeasure({ ...responded, name: 'csat_score', description: 'CSAT scores', expr: () => 'f.score', filter: ofKind('csat') });
-const CSAT_SATISFIED = countMeasure({ ...responded, name: 'csat_satisfied_n', description: 'CSAT responses scoring 4 or 5', filter: ofKind('csat', 'f.score >= 4') });
+const CSAT_SATISFIED = countMeasure({
+  ...responded,
+  name: 'csat_satisfied_n',
+  description: 'CSAT responses scoring 4 or 5',
+  filter: ofKind('csat', 'f.score >= 4'),
+});
 const NPS = countMeasure({ ...responded, name: 'nps_n', description: 'NPS responses', filter: ofKind('nps') });
-const NPS_PROMOTERS = countMeasure({ ...responded, name: 'nps_promoters_n', description: 'NPS responses scoring 9 or 10', filter: ofKind('nps', 'f.score >= 9') });
-const NPS_DETRACTORS = countMeasure({ ...responded, name: 'nps_detractors_n', description: 'NPS responses scoring 0 to 6', filter: ofKind('nps', 'f.score <= 6') });
+const NPS_PROMOTERS = countMeasure({
+  ...responded,
+  name: 'nps_promoters_n',
+  description: 'NPS responses scoring 9 or 10',
+  filter: ofKind('nps', 'f.score >= 9'),
+});
+const NPS_DETRACTORS = countMeasure({
+  ...responded,
+  name: 'nps_detractors_n',
+  description: 'NPS responses scoring 0 to 6',
+  filter: ofKind('nps', 'f.score <= 6'),
+});
 const CES = countMeasure({ ...responded, name: 'ces_n', description: 'CES responses', filter: ofKind('ces') });
 const CES_SCORE = sumMeasure({ ...responded, name: 'ces_score', description: 'CES scores', expr: () => 'f.score', filter: ofKind('ces') });
 

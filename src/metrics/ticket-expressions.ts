@@ -1,4 +1,3 @@
-
 /** How elapsed seconds between two instants are measured (calendar or business hours). */
 interface Elapsed {
   elapsed(start: string, end: string): string;

@@ -25,24 +25,71 @@ const replyWaitSeconds = (c: RowContext) => c.elapsed('f.wait_start', 'f.sent_at
 const handleSeconds = () => 'f.handle_seconds';
 
 const CREATED = countMeasure({ ...created, name: 'created_n', description: 'tickets created' });
-const ABANDONED = countMeasure({ ...created, name: 'abandoned_n', description: 'tickets created and later abandoned', filter: () => 'f.abandoned_at IS NOT NULL' });
+const ABANDONED = countMeasure({
+  ...created,
+  name: 'abandoned_n',
+  description: 'tickets created and later abandoned',
+  filter: () => 'f.abandoned_at IS NOT NULL',
+});
 const ESCALATED = countMeasure({ ...created, name: 'escalated_n', description: 'tickets created and escalated', filter: () => 'f.escalated' });
 const FIRST_RESPONSES = countMeasure({ ...firstAnswered, name: 'fr_n', description: 'tickets first answered', of: firstResponseSeconds });
-const FIRST_RESPONSE_SECONDS = sumMeasure({ ...firstAnswered, name: 'fr_seconds', description: 'seconds from creation to first response', expr: firstResponseSeconds });
+const FIRST_RESPONSE_SECONDS = sumMeasure({
+  ...firstAnswered,
+  name: 'fr_seconds',
+  description: 'seconds from creation to first response',
+  expr: firstResponseSeconds,
+});
 const FIRST_RESPONSE_VALUES = valuesMeasure({ ...firstAnswered, name: 'fr_values', description: 'first response times', expr: firstResponseSeconds });
 const RESOLVED = countMeasure({ ...resolved, name: 'resolved_n', description: 'tickets resolved' });
 const RESOLUTIONS = countMeasure({ ...resolved, name: 'res_n', description: 'tickets resolved (with a resolution time)', of: resolutionSeconds });
-const RESOLUTION_SECONDS = sumMeasure({ ...resolved, name: 'res_seconds', description: 'seconds from creation to resolution', expr: resolutionSeconds });
+const RESOLUTION_SECONDS = sumMeasure({
+  ...resolved,
+  name: 'res_seconds',
+  description: 'seconds from creation to resolution',
+  expr: resolutionSeconds,
+});
 const RESOLUTION_VALUES = valuesMeasure({ ...resolved, name: 'res_values', description: 'resolution times', expr: resolutionSeconds });
-const FIRST_CONTACT = countMeasure({ ...resolved, name: 'fcr_n', description: 'tickets resolved in one agent contact', filter: (c) => fcrCondition(c.ticketMessages.agent, c.ticketMessages.conversation) });
-const REOPENED = countMeasure({ ...resolved, name: 'reopened_n', description: 'tickets resolved after a reopen', filter: () => 'f.reopened_count > 0' });
-const CONVERSATION_MESSAGES = sumMeasure({ ...resolved, name: 'conversation_messages', description: 'customer and agent messages of resolved tickets', expr: (c) => c.ticketMessages.conversation });
-const TICKET_HANDLE_SECONDS = sumMeasure({ ...resolved, name: 'handle_seconds', description: 'agent handle seconds of resolved tickets', expr: (c) => c.ticketMessages.handleSeconds, type: 'double precision' });
+const FIRST_CONTACT = countMeasure({
+  ...resolved,
+  name: 'fcr_n',
+  description: 'tickets resolved in one agent contact',
+  filter: (c) => fcrCondition(c.ticketMessages.agent, c.ticketMessages.conversation),
+});
+const REOPENED = countMeasure({
+  ...resolved,
+  name: 'reopened_n',
+  description: 'tickets resolved after a reopen',
+  filter: () => 'f.reopened_count > 0',
+});
+const CONVERSATION_MESSAGES = sumMeasure({
+  ...resolved,
+  name: 'conversation_messages',
+  description: 'customer and agent messages of resolved tickets',
+  expr: (c) => c.ticketMessages.conversation,
+});
+const TICKET_HANDLE_SECONDS = sumMeasure({
+  ...resolved,
+  name: 'handle_seconds',
+  description: 'agent handle seconds of resolved tickets',
+  expr: (c) => c.ticketMessages.handleSeconds,
+  type: 'double precision',
+});
 const REPLIES = countMeasure({ ...sent, name: 'replies_n', description: 'agent replies that answered a waiting customer', of: replyWaitSeconds });
-const REPLY_WAIT_SECONDS = sumMeasure({ ...sent, name: 'reply_wait_seconds', description: 'seconds customers waited for those replies', expr: replyWaitSeconds });
+const REPLY_WAIT_SECONDS = sumMeasure({
+  ...sent,
+  name: 'reply_wait_seconds',
+  description: 'seconds customers waited for those replies',
+  expr: replyWaitSeconds,
+});
 const REPLY_WAIT_VALUES = valuesMeasure({ ...sent, name: 'reply_wait_values', description: 'reply waits', expr: replyWaitSeconds });
 const HANDLED = countMeasure({ ...sent, name: 'handled_n', description: 'agent replies with a handle time', of: handleSeconds });
-const HANDLE_SECONDS = sumMeasure({ ...sent, name: 'handle_seconds', description: 'handle seconds of agent replies', expr: handleSeconds, type: 'double precision' });
+const HANDLE_SECONDS = sumMeasure({
+  ...sent,
+  name: 'handle_seconds',
+  description: 'handle seconds of agent replies',
+  expr: handleSeconds,
+  type: 'double precision',
+});
 
 /**
  * SLA compliance on one milestone: met when reached within target; breached when abandoned, or pending once the target
@@ -51,9 +98,25 @@ const HANDLE_SECONDS = sumMeasure({ ...sent, name: 'handle_seconds', description
 function slaCompliance(prefix: 'slar' | 'slaf', milestone: SlaMilestone, column: SlaTargetColumn) {
   const what = prefix === 'slar' ? 'resolution' : 'first response';
   const target = (c: RowContext) => c.slaTarget(column);
-  const met = countMeasure({ ...created, name: `${prefix}_met`, description: `tickets created that met their ${what} target`, filter: (c) => `${target(c)} IS NOT NULL AND ${slaMet(milestone, target(c), c)}` });
-  const settled = countMeasure({ ...created, name: `${prefix}_settled`, description: `tickets created whose ${what} target was met or missed for good`, filter: (c) => slaSettled(milestone, target(c)) });
-  const due = dueMeasure({ ...created, name: `${prefix}_pending`, description: `tickets created still awaiting their ${what}, due at their target`, filter: (c) => slaPending(milestone, target(c)), target });
+  const met = countMeasure({
+    ...created,
+    name: `${prefix}_met`,
+    description: `tickets created that met their ${what} target`,
+    filter: (c) => `${target(c)} IS NOT NULL AND ${slaMet(milestone, target(c), c)}`,
+  });
+  const settled = countMeasure({
+    ...created,
+    name: `${prefix}_settled`,
+    description: `tickets created whose ${what} target was met or missed for good`,
+    filter: (c) => slaSettled(milestone, target(c)),
+  });
+  const due = dueMeasure({
+    ...created,
+    name: `${prefix}_pending`,
+    description: `tickets created still awaiting their ${what}, due at their target`,
+    filter: (c) => slaPending(milestone, target(c)),
+    target,
+  });
   return measured({
     value: (m) => `100.0 * ${m(met)} / nullif(${m(settled)} + ${m(due)}, 0)`,
     sample: [settled, due],

@@ -3,7 +3,11 @@ import type { StatementRunner } from '../metrics/business-hours/calendar-store';
 import type { SegmentFilter } from '../metrics/dimensions';
 
 /** Stores a checked event for forecasts of `filter` ({} = all), replacing the one of that name; returns when. */
-export async function storeForecastEvent(q: StatementRunner, e: { name: string; dates: string[]; multiplier?: number }, filter: SegmentFilter): Promise<Date> {
+export async function storeForecastEvent(
+  q: StatementRunner,
+  e: { name: string; dates: string[]; multiplier?: number },
+  filter: SegmentFilter,
+): Promise<Date> {
   const [row] = await q.query<{ updated_at: Date }>(
     `INSERT INTO forecast_events (name, dates, multiplier, filter) VALUES ($1, $2::date[], $3, $4::jsonb)
      ON CONFLICT (name) DO UPDATE SET dates = EXCLUDED.dates, multiplier = EXCLUDED.multiplier, filter = EXCLUDED.filter, updated_at = now()
@@ -12,4 +16,3 @@ export async function storeForecastEvent(q: StatementRunner, e: { name: string; 
   );
   return new Date(row.updated_at);
 }
-

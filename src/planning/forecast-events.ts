@@ -20,8 +20,12 @@ import type { ForecastGranularity } from './forecast-types';
 @InputType({ description: 'A known event for a volume forecast: a holiday, closure, launch or campaign.' })
 export class ForecastEventInput {
   @Field(() => String, { description: 'Its name, unique among the events of a forecast.' }) name: string;
-  @Field(() => [String], { description: 'Local dates it covers, YYYY-MM-DD, past and future: past ones teach the model its effect.' }) dates: string[];
-  @Field(() => Float, { nullable: true, description: 'Its known effect as a multiplier of the usual volume (0 = closed, 1.3 = +30%); estimated from its past dates when left out.' })
+  @Field(() => [String], { description: 'Local dates it covers, YYYY-MM-DD, past and future: past ones teach the model its effect.' })
+  dates: string[];
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Its known effect as a multiplier of the usual volume (0 = closed, 1.3 = +30%); estimated from its past dates when left out.',
+  })
   multiplier?: number | null;
 }
 
@@ -39,7 +43,10 @@ export class ForecastEventEffect {
   @Field(() => String) name: string;
   @Field(() => String, { description: "'calendar' (a business calendar's holidays), 'stored' (setForecastEvent) or 'argument'." }) origin: string;
   @Field(() => Float, { description: 'Multiplier applied to the forecast buckets it covers.' }) multiplier: number;
-  @Field(() => String, { description: "'estimated' from its past dates, 'given', or 'none' (no past date to learn from and no multiplier: no effect)." }) source: string;
+  @Field(() => String, {
+    description: "'estimated' from its past dates, 'given', or 'none' (no past date to learn from and no multiplier: no effect).",
+  })
+  source: string;
   @Field(() => Int, { description: 'History buckets it covers (with a usual volume to compare with).' }) historyBuckets: number;
   @Field(() => Int, { description: 'Forecast buckets it covers.' }) forecastBuckets: number;
 }
@@ -99,11 +106,22 @@ function concerns(eventFilter: SegmentFilter, filter: SegmentFilter): boolean {
  * `holidays` is false), the stored events concerning its segment, and the argument's events, which replace a stored
  * event or the holidays of the same name.
  */
-export async function forecastEventsFor(ctx: ApiContext, filter: SegmentFilter, argumentEvents: NamedEvent[], holidays: boolean): Promise<NamedEvent[]> {
+export async function forecastEventsFor(
+  ctx: ApiContext,
+  filter: SegmentFilter,
+  argumentEvents: NamedEvent[],
+  holidays: boolean,
+): Promise<NamedEvent[]> {
   const events = new Map<string, NamedEvent>();
   // One round trip: the holidays of the calendars the segment's tickets follow (each channel and priority's calendar
   // as business-hours metrics pick it, ticket_calendar), then the stored events.
-  const rows = await ctx.sql.query<{ origin: 'calendar' | 'stored'; name: string; dates: string[] | null; multiplier: number | null; filter: SegmentFilter | null }>(
+  const rows = await ctx.sql.query<{
+    origin: 'calendar' | 'stored';
+    name: string;
+    dates: string[] | null;
+    multiplier: number | null;
+    filter: SegmentFilter | null;
+  }>(
     `SELECT 'calendar' AS origin, $3::text AS name,
             array_agg(DISTINCT to_char(x.date, 'YYYY-MM-DD') ORDER BY to_char(x.date, 'YYYY-MM-DD')) AS dates,
             NULL::float8 AS multiplier, NULL::jsonb AS filter
@@ -130,7 +148,11 @@ const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:
  * date, given every bucket's local start. An hourly forecast covers the 24 buckets of the date, a weekly one the week
  * holding it. Events with no bucket in range are left out.
  */
-export function eventRegressors(events: NamedEvent[], localStarts: string[], granularity: ForecastGranularity): { events: NamedEvent[]; regressors: ForecastEvent[] } {
+export function eventRegressors(
+  events: NamedEvent[],
+  localStarts: string[],
+  granularity: ForecastGranularity,
+): { events: NamedEvent[]; regressors: ForecastEvent[] } {
   const span = granularity === 'week' ? 7 : 1;
   const bucketOf = new Map<string, number[]>();
   localStarts.forEach((start, i) => {
@@ -169,10 +191,15 @@ export function toEventEffects(events: NamedEvent[], effects: EventEffect[] | un
 @Resolver()
 export class ForecastEventResolver {
   @Authorized('admin')
-  @Mutation(() => ForecastEventInfo, { description: 'Stores a known event (launch, campaign, closure) for volume forecasts of a segment, or replaces the one of that name.' })
+  @Mutation(() => ForecastEventInfo, {
+    description: 'Stores a known event (launch, campaign, closure) for volume forecasts of a segment, or replaces the one of that name.',
+  })
   async setForecastEvent(
     @Arg('event', () => ForecastEventInput) input: ForecastEventInput,
-    @Arg('segment', () => SegmentFilterInput, { nullable: true, description: 'Only forecasts within this segment use it; all forecasts when left out.' })
+    @Arg('segment', () => SegmentFilterInput, {
+      nullable: true,
+      description: 'Only forecasts within this segment use it; all forecasts when left out.',
+    })
     segment: SegmentFilterInput | null,
     @Ctx() ctx: ApiContext,
   ): Promise<ForecastEventInfo> {
@@ -185,7 +212,10 @@ export class ForecastEventResolver {
   @Authorized('admin')
   @Mutation(() => Boolean, { description: 'Removes a stored forecast event; false when there was none of that name.' })
   async removeForecastEvent(@Arg('name', () => String) name: string, @Ctx() ctx: ApiContext): Promise<boolean> {
-    const [row] = await ctx.sql.query<{ n: number }>(`WITH d AS (DELETE FROM forecast_events WHERE name = $1 RETURNING id) SELECT count(*)::int AS n FROM d`, [name]);
+    const [row] = await ctx.sql.query<{ n: number }>(
+      `WITH d AS (DELETE FROM forecast_events WHERE name = $1 RETURNING id) SELECT count(*)::int AS n FROM d`,
+      [name],
+    );
     return row.n > 0;
   }
 
@@ -197,6 +227,12 @@ export class ForecastEventResolver {
       `SELECT name, array(SELECT to_char(d, 'YYYY-MM-DD') FROM unnest(dates) d ORDER BY d) AS dates, multiplier, filter, updated_at FROM forecast_events ORDER BY name`,
       [],
     );
-    return rows.map((r) => ({ name: r.name, dates: r.dates, multiplier: r.multiplier === null ? null : Number(r.multiplier), segment: filterKey(r.filter), updatedAt: new Date(r.updated_at) }));
+    return rows.map((r) => ({
+      name: r.name,
+      dates: r.dates,
+      multiplier: r.multiplier === null ? null : Number(r.multiplier),
+      segment: filterKey(r.filter),
+      updatedAt: new Date(r.updated_at),
+    }));
   }
 }

@@ -81,7 +81,8 @@ function adjustmentOf(read: (name: string) => string | undefined): Record<string
       ? {
           days: days.map((day) => {
             const m = /^(\d{4}-\d{2}-\d{2})([*=])(.+)$/.exec(day.trim());
-            if (!m) throw new ExportParameterError('day', `expected DATE*MULTIPLIER or DATE=VOLUME, e.g. 2026-12-24*0.5 (got ${JSON.stringify(day)})`);
+            if (!m)
+              throw new ExportParameterError('day', `expected DATE*MULTIPLIER or DATE=VOLUME, e.g. 2026-12-24*0.5 (got ${JSON.stringify(day)})`);
             return { date: m[1], [m[2] === '*' ? 'multiplier' : 'volume']: number('day', m[3]) };
           }),
         }
@@ -109,9 +110,20 @@ interface PointAnswer {
   intervals: { level: number; lower: number; upper: number }[];
 }
 
-const INTERVAL_FIELDS = 'start localStart open arrivals carriedContacts contacts agents scheduledAgents serviceLevel averageSpeedOfAnswer occupancy abandonRate';
+const INTERVAL_FIELDS =
+  'start localStart open arrivals carriedContacts contacts agents scheduledAgents serviceLevel averageSpeedOfAnswer occupancy abandonRate';
 // `open` is the calendar's, the same in a scenario: one column, before the baseline's.
-const INTERVAL_COLUMNS = ['arrivals', 'carried_contacts', 'contacts', 'agents', 'scheduled_agents', 'service_level', 'average_speed_of_answer', 'occupancy', 'abandon_rate'];
+const INTERVAL_COLUMNS = [
+  'arrivals',
+  'carried_contacts',
+  'contacts',
+  'agents',
+  'scheduled_agents',
+  'service_level',
+  'average_speed_of_answer',
+  'occupancy',
+  'abandon_rate',
+];
 const intervalValues = (i: IntervalAnswer) => [
   i.arrivals,
   i.carriedContacts,

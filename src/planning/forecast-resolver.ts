@@ -45,7 +45,10 @@ const FORECAST_RESULT_VERSION = 2;
 export async function cached<T>(ctx: ApiContext, key: unknown[], compute: () => Promise<T>): Promise<T> {
   if (ctx.config.FORECAST_CACHE_ENTRIES === 0) return compute();
   const version = await dataVersion(ctx.sql);
-  return forecastCache(ctx).get(JSON.stringify([FORECAST_RESULT_VERSION, ...key, ctx.caller.scope, ctx.config.PARTNER_MIN_GROUP_SIZE, version]), compute);
+  return forecastCache(ctx).get(
+    JSON.stringify([FORECAST_RESULT_VERSION, ...key, ctx.caller.scope, ctx.config.PARTNER_MIN_GROUP_SIZE, version]),
+    compute,
+  );
 }
 
 /**
@@ -75,13 +78,22 @@ class VolumeForecastArgs {
   @Field(() => [Int], { defaultValue: [80, 95], description: 'Prediction-interval levels in percent.' })
   levels: number[];
 
-  @Field(() => VolumeAdjustmentInput, { nullable: true, description: 'A volume scenario (e.g. multiplier 1.2 for +20%), returned as `scenario` beside the unchanged baseline.' })
+  @Field(() => VolumeAdjustmentInput, {
+    nullable: true,
+    description: 'A volume scenario (e.g. multiplier 1.2 for +20%), returned as `scenario` beside the unchanged baseline.',
+  })
   adjustment?: VolumeAdjustmentInput | null;
 
-  @Field(() => [ForecastEventInput], { nullable: true, description: 'Known events (launches, campaigns, closures) beside the stored ones; one of the same name replaces the stored one.' })
+  @Field(() => [ForecastEventInput], {
+    nullable: true,
+    description: 'Known events (launches, campaigns, closures) beside the stored ones; one of the same name replaces the stored one.',
+  })
   events?: ForecastEventInput[] | null;
 
-  @Field(() => Boolean, { defaultValue: true, description: "Take the holidays of the business calendars the segment's tickets follow (as business-hours metrics pick them) into account." })
+  @Field(() => Boolean, {
+    defaultValue: true,
+    description: "Take the holidays of the business calendars the segment's tickets follow (as business-hours metrics pick them) into account.",
+  })
   holidays: boolean;
 }
 declareDimensionArgs(VolumeForecastArgs, DIMENSION_SETS.Ticket);
@@ -110,7 +122,8 @@ class ChurnForecast {
   @Field(() => [ChurnHistoryMonth]) history: ChurnHistoryMonth[];
   @Field(() => [ChurnForecastMonthType]) months: ChurnForecastMonthType[];
   @Field(() => Int, { description: 'Active customers at the end of the history: the base the forecast starts from.' }) activeBase: number;
-  @Field(() => String, { description: "'ses' (exponential smoothing on the logit of the rate), 'mean' or 'last' for short histories." }) method: string;
+  @Field(() => String, { description: "'ses' (exponential smoothing on the logit of the rate), 'mean' or 'last' for short histories." })
+  method: string;
   @Field(() => String, { nullable: true }) note: string | null;
 }
 
@@ -135,7 +148,10 @@ export class ForecastResolver {
     // Fitting and backtesting several models costs a few times the history's buckets.
     complexity: periodArgumentCost('history', { argument: 'granularity' }, 3),
   })
-  async ticketVolumeForecast(@Args(() => VolumeForecastArgs) args: VolumeForecastArgs & Partial<Record<Dimension, string[]>>, @Ctx() ctx: ApiContext): Promise<VolumeForecast> {
+  async ticketVolumeForecast(
+    @Args(() => VolumeForecastArgs) args: VolumeForecastArgs & Partial<Record<Dimension, string[]>>,
+    @Ctx() ctx: ApiContext,
+  ): Promise<VolumeForecast> {
     const metric = metricByName('ticketVolume');
     assertMetricInScope(metric, ctx.caller.scope);
     const filter = filterOf(metric, args);
@@ -145,7 +161,15 @@ export class ForecastResolver {
     const horizon = checkNumber(args.horizon, 'horizon', 1, ctx.config.MAX_FORECAST_HORIZON, true);
     const levels = checkLevels(args.levels);
     const adjustment = args.adjustment ? checkAdjustment(args.adjustment) : null;
-    const req = { history, granularity: args.granularity, horizon, levels, filter, events: checkEventsArgument(args.events), holidays: args.holidays };
+    const req = {
+      history,
+      granularity: args.granularity,
+      horizon,
+      levels,
+      filter,
+      events: checkEventsArgument(args.events),
+      holidays: args.holidays,
+    };
     // The baseline is the same (and cached under the same key) with or without a scenario.
     const baseline = await volumeForecast(ctx, req);
     return { ...baseline, scenario: adjustment ? scenarioForecast(baseline.forecast, args.granularity, adjustment) : null };
@@ -155,7 +179,10 @@ export class ForecastResolver {
     description: 'Monthly churn rate and customers lost, projected from the churn history of a tier/product segment.',
     complexity: periodArgumentCost('history', 'month', 10),
   })
-  async churnForecast(@Args(() => ChurnForecastArgs) args: ChurnForecastArgs & Partial<Record<Dimension, string[]>>, @Ctx() ctx: ApiContext): Promise<ChurnForecast> {
+  async churnForecast(
+    @Args(() => ChurnForecastArgs) args: ChurnForecastArgs & Partial<Record<Dimension, string[]>>,
+    @Ctx() ctx: ApiContext,
+  ): Promise<ChurnForecast> {
     const metric = metricByName('churnRate');
     assertMetricInScope(metric, ctx.caller.scope);
     const filter = filterOf(metric, args);

@@ -8,7 +8,11 @@ export function badInput(argument: string, message: string): ApiError {
 /** Throws BAD_USER_INPUT naming the argument unless the number is within [min, max] (and whole when asked). */
 export function checkNumber(value: number, argument: string, min: number, max: number, integer = false): number {
   if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
-    throw new ApiError(ErrorCode.BAD_USER_INPUT, `${argument}: must be ${integer ? 'a whole number ' : ''}between ${min} and ${max} (got ${value})`, argument);
+    throw new ApiError(
+      ErrorCode.BAD_USER_INPUT,
+      `${argument}: must be ${integer ? 'a whole number ' : ''}between ${min} and ${max} (got ${value})`,
+      argument,
+    );
   }
   return value;
 }

@@ -18,13 +18,19 @@ export class RedisForecastStore implements SharedForecastStore {
   ) {}
 
   async read(key: string): Promise<unknown> {
-    const text = await this.redis.run((client) => client.get(this.redisKey(key)), () => null);
+    const text = await this.redis.run(
+      (client) => client.get(this.redisKey(key)),
+      () => null,
+    );
     return text === null ? undefined : decode(text);
   }
 
   async write(key: string, value: unknown): Promise<void> {
     const text = encode(value);
-    await this.redis.run(async (client) => void (await client.set(this.redisKey(key), text, 'EX', this.ttlSeconds)), () => undefined);
+    await this.redis.run(
+      async (client) => void (await client.set(this.redisKey(key), text, 'EX', this.ttlSeconds)),
+      () => undefined,
+    );
   }
 
   private redisKey(key: string): string {

@@ -88,7 +88,12 @@ export async function closedRunBeforePlan(
   if (!calendar || !history.length) return 0;
   // A closed run longer than two weeks is not a desk's opening hours; looking further back would only cost time.
   const recent = history.slice(-14 * 24);
-  const open = await openIntervals(ctx, calendar, recent.map((b) => new Date(b.start)), 3600);
+  const open = await openIntervals(
+    ctx,
+    calendar,
+    recent.map((b) => new Date(b.start)),
+    3600,
+  );
   let backlog = 0;
   for (let k = recent.length - 1; k >= 0 && !open[k]; k--) backlog += recent[k].value ?? 0;
   return backlog;

@@ -33,7 +33,14 @@ export interface IntervalRequirement {
 }
 
 /** The requirement of an interval the desk is closed in: nobody scheduled, nothing answered. */
-const CLOSED: Omit<IntervalRequirement, 'contacts'> = { agents: 0, scheduledAgents: 0, serviceLevel: null, averageSpeedOfAnswer: null, occupancy: 0, abandonRate: null };
+const CLOSED: Omit<IntervalRequirement, 'contacts'> = {
+  agents: 0,
+  scheduledAgents: 0,
+  serviceLevel: null,
+  averageSpeedOfAnswer: null,
+  occupancy: 0,
+  abandonRate: null,
+};
 
 /**
  * The requirement of each interval when only the `open` ones are staffed (contacts of closed intervals must already be
@@ -42,7 +49,11 @@ const CLOSED: Omit<IntervalRequirement, 'contacts'> = { agents: 0, scheduledAgen
  */
 export function planOpenStaffing(contacts: number[], open: boolean[], model: StaffingModel, p: StaffingParameters): IntervalRequirement[] {
   const openIndexes = contacts.map((_, k) => k).filter((k) => open[k]);
-  const planned = planStaffing(openIndexes.map((k) => contacts[k]), model, p);
+  const planned = planStaffing(
+    openIndexes.map((k) => contacts[k]),
+    model,
+    p,
+  );
   const out: IntervalRequirement[] = contacts.map((c) => ({ ...CLOSED, contacts: c }));
   openIndexes.forEach((k, j) => (out[k] = planned[j]));
   return out;
@@ -107,4 +118,3 @@ export function planStaffing(contacts: number[], model: StaffingModel, p: Staffi
     };
   });
 }
-

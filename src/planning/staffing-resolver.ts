@@ -35,16 +35,29 @@ class StaffingPlanArgs {
   @Field(() => Int, { defaultValue: 30, description: 'Interval length: 15, 30 or 60 minutes.' }) intervalMinutes: number;
   @Field(() => String, { defaultValue: 'UTC', description: 'IANA time zone of intervals and days.' }) timezone: string;
   @Field(() => Int, { defaultValue: 56, description: 'Days of hourly history the volume forecast learns from.' }) historyDays: number;
-  @Field(() => Float, { defaultValue: 0.8, description: 'Share of contacts to answer within targetAnswerSeconds (live channels).' }) targetServiceLevel: number;
+  @Field(() => Float, { defaultValue: 0.8, description: 'Share of contacts to answer within targetAnswerSeconds (live channels).' })
+  targetServiceLevel: number;
   @Field(() => Float, { defaultValue: 20, description: 'Answer-time target in seconds (live channels).' }) targetAnswerSeconds: number;
   @Field(() => Float, { defaultValue: 0.85, description: 'Occupancy cap, 0–1.' }) maxOccupancy: number;
   @Field(() => Float, { defaultValue: 0.3, description: 'Share of paid time not available for contacts, 0–1.' }) shrinkage: number;
-  @Field(() => Float, { nullable: true, description: "Handle time per contact in seconds; default: the channel's measured average handle time over the history." }) ahtSeconds?: number | null;
-  @Field(() => Float, { nullable: true, description: 'Callers’ mean patience in seconds (phone with abandonment); default: measured time to abandon.' }) patienceSeconds?: number | null;
+  @Field(() => Float, {
+    nullable: true,
+    description: "Handle time per contact in seconds; default: the channel's measured average handle time over the history.",
+  })
+  ahtSeconds?: number | null;
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Callers’ mean patience in seconds (phone with abandonment); default: measured time to abandon.',
+  })
+  patienceSeconds?: number | null;
   @Field(() => Int, { defaultValue: 1, description: 'Chat sessions an agent handles at once.' }) concurrency: number;
-  @Field(() => Float, { defaultValue: 14400, description: 'Asynchronous channels: every item answered within this many seconds.' }) responseTargetSeconds: number;
+  @Field(() => Float, { defaultValue: 14400, description: 'Asynchronous channels: every item answered within this many seconds.' })
+  responseTargetSeconds: number;
   @Field(() => Float, { defaultValue: 8, description: 'Paid hours of one FTE per day.' }) hoursPerFte: number;
-  @Field(() => VolumeAdjustmentInput, { nullable: true, description: 'A volume scenario (e.g. multiplier 1.2 for +20%), planned as `scenario` beside the unchanged baseline.' })
+  @Field(() => VolumeAdjustmentInput, {
+    nullable: true,
+    description: 'A volume scenario (e.g. multiplier 1.2 for +20%), planned as `scenario` beside the unchanged baseline.',
+  })
   adjustment?: VolumeAdjustmentInput | null;
 }
 
@@ -52,10 +65,15 @@ class StaffingPlanArgs {
 class StaffingInterval {
   @Field(() => DateTimeResolver) start: Date;
   @Field(() => String) localStart: string;
-  @Field(() => Boolean, { description: "Whether the channel's business calendar is open in the interval (for any part of it); always true without a calendar." }) open: boolean;
+  @Field(() => Boolean, {
+    description: "Whether the channel's business calendar is open in the interval (for any part of it); always true without a calendar.",
+  })
+  open: boolean;
   @Field(() => Float, { description: 'Forecast contacts arriving in the interval, open or not.' }) arrivals: number;
-  @Field(() => Float, { description: 'Contacts that arrived while closed and are worked in this interval (the first open one after them).' }) carriedContacts: number;
-  @Field(() => Float, { description: 'Contacts to work in the interval: its arrivals plus carriedContacts when open, 0 when closed.' }) contacts: number;
+  @Field(() => Float, { description: 'Contacts that arrived while closed and are worked in this interval (the first open one after them).' })
+  carriedContacts: number;
+  @Field(() => Float, { description: 'Contacts to work in the interval: its arrivals plus carriedContacts when open, 0 when closed.' })
+  contacts: number;
   @Field(() => Int, { description: 'Productive agents needed.' }) agents: number;
   @Field(() => Int, { description: 'Agents to schedule after shrinkage.' }) scheduledAgents: number;
   @Field(() => Float, { nullable: true, description: 'Expected share answered within target (live channels).' }) serviceLevel: number | null;
@@ -81,14 +99,16 @@ class StaffingTotals {
   @Field(() => Float, { description: 'Forecast contacts arriving over the plan.' }) arrivals: number;
   @Field(() => Float, { description: 'Contacts worked in the plan that arrived while closed (openingBacklog included).' }) carriedContacts: number;
   @Field(() => Float, {
-    description: "Contacts that arrive after the plan's last open interval, left for the next opening after the plan: contacts + carriedBeyondPlan = arrivals + openingBacklog.",
+    description:
+      "Contacts that arrive after the plan's last open interval, left for the next opening after the plan: contacts + carriedBeyondPlan = arrivals + openingBacklog.",
   })
   carriedBeyondPlan: number;
   @Field(() => Float, { description: 'Contacts worked in the plan.' }) contacts: number;
   @Field(() => Float, { description: 'Σ scheduled agents × interval length.' }) agentHours: number;
   @Field(() => Float, { description: 'agentHours / hoursPerFte / days: the FTE needed on an average day of the plan.' }) fte: number;
   @Field(() => Int) peakScheduledAgents: number;
-  @Field(() => Float, { nullable: true, description: 'Expected share answered within target over the plan, weighted by contacts (live channels).' }) serviceLevel: number | null;
+  @Field(() => Float, { nullable: true, description: 'Expected share answered within target over the plan, weighted by contacts (live channels).' })
+  serviceLevel: number | null;
 }
 
 @ObjectType({ description: 'A staffing plan for adjusted volume, beside the baseline plan: same handle time, model and targets.' })
@@ -101,25 +121,36 @@ class StaffingScenario {
 @ObjectType({ description: 'Agents required per interval to meet a service target, from a volume forecast and handle time.' })
 class StaffingPlan {
   @Field(() => String) channel: string;
-  @Field(() => String, { description: "'erlang-c', 'erlang-a' (callers abandon), 'chat' (Erlang C on session slots) or 'workload' (asynchronous)." }) model: StaffingModel;
+  @Field(() => String, { description: "'erlang-c', 'erlang-a' (callers abandon), 'chat' (Erlang C on session slots) or 'workload' (asynchronous)." })
+  model: StaffingModel;
   @Field(() => Float) ahtSeconds: number;
   @Field(() => String, { description: "'measured' or 'argument'." }) ahtSource: string;
   @Field(() => Float, { nullable: true }) patienceSeconds: number | null;
   @Field(() => Float, { nullable: true, description: 'Measured abandonment rate over the history, %.' }) measuredAbandonmentRate: number | null;
-  @Field(() => String, { nullable: true, description: 'The business calendar whose opening hours and holidays the plan follows; null when none applies to the channel (open around the clock).' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The business calendar whose opening hours and holidays the plan follows; null when none applies to the channel (open around the clock).',
+  })
   calendar: string | null;
   @Field(() => String, { nullable: true, description: "The calendar's time zone (opening hours are local to it)." }) calendarTimezone: string | null;
   @Field(() => Float, {
-    description: "Contacts counted in the history's closed hours just before `from` (e.g. a weekend before a Monday plan), carried into the plan's first open interval; 0 without a calendar.",
+    description:
+      "Contacts counted in the history's closed hours just before `from` (e.g. a weekend before a Monday plan), carried into the plan's first open interval; 0 without a calendar.",
   })
   openingBacklog: number;
-  @Field(() => String, { description: "The volume forecast's model: the one ticketVolumeForecast chooses for the channel's hourly history." }) forecastModel: string;
-  @Field(() => BacktestAccuracy, { nullable: true, description: "The volume forecast's rolling-origin backtest accuracy." }) forecastAccuracy: BacktestAccuracy | null;
+  @Field(() => String, { description: "The volume forecast's model: the one ticketVolumeForecast chooses for the channel's hourly history." })
+  forecastModel: string;
+  @Field(() => BacktestAccuracy, { nullable: true, description: "The volume forecast's rolling-origin backtest accuracy." })
+  forecastAccuracy: BacktestAccuracy | null;
   @Field(() => [StaffingInterval]) intervals: StaffingInterval[];
   @Field(() => [StaffingDay]) days: StaffingDay[];
   @Field(() => StaffingTotals) totals: StaffingTotals;
   @Field(() => String, { nullable: true }) note: string | null;
-  @Field(() => StaffingScenario, { nullable: true, description: 'With `adjustment`: the plan for the adjusted volume; the fields above stay the baseline. Null without it.' })
+  @Field(() => StaffingScenario, {
+    nullable: true,
+    description: 'With `adjustment`: the plan for the adjusted volume; the fields above stay the baseline. Null without it.',
+  })
   scenario?: StaffingScenario | null;
 }
 
@@ -149,14 +180,21 @@ async function measuredPatience(ctx: ApiContext, period: Period, filter: Segment
 @Resolver()
 export class StaffingResolver {
   @Query(() => StaffingPlan, {
-    description: 'Agents needed per interval for a channel and segment: forecast contacts, handle time, Erlang C/A or the workload model, daily agent-hours and FTE.',
+    description:
+      'Agents needed per interval for a channel and segment: forecast contacts, handle time, Erlang C/A or the workload model, daily agent-hours and FTE.',
     // An hourly history, an hourly forecast, and a queueing model per interval.
-    complexity: ({ args, childComplexity }) => Number(args.historyDays ?? 56) * 24 * 2 + Number(args.days ?? 7) * 96 * (args.adjustment ? 2 : 1) + childComplexity,
+    complexity: ({ args, childComplexity }) =>
+      Number(args.historyDays ?? 56) * 24 * 2 + Number(args.days ?? 7) * 96 * (args.adjustment ? 2 : 1) + childComplexity,
   })
   async staffingPlan(@Args(() => StaffingPlanArgs) args: StaffingPlanArgs, @Ctx() ctx: ApiContext): Promise<StaffingPlan> {
     const volume = metricByName('ticketVolume');
     assertMetricInScope(volume, ctx.caller.scope);
-    const filter = normaliseFilter({ channel: [args.channel], product: args.product ?? undefined, tier: args.tier ?? undefined, priority: args.priority ?? undefined });
+    const filter = normaliseFilter({
+      channel: [args.channel],
+      product: args.product ?? undefined,
+      tier: args.tier ?? undefined,
+      priority: args.priority ?? undefined,
+    });
     for (const d of ['product', 'tier', 'priority'] as const) {
       if (args[d] && args[d]!.length === 0) throw new ApiError(ErrorCode.BAD_USER_INPUT, `${d}: give at least one value, or leave it out`, d);
     }
@@ -165,7 +203,8 @@ export class StaffingResolver {
     if (minutesPastHour(args.from, args.timezone) !== 0) {
       throw new ApiError(ErrorCode.BAD_USER_INPUT, `from: must be on a whole hour in ${args.timezone}`, 'from');
     }
-    if (![15, 30, 60].includes(args.intervalMinutes)) throw new ApiError(ErrorCode.BAD_USER_INPUT, 'intervalMinutes: must be 15, 30 or 60', 'intervalMinutes');
+    if (![15, 30, 60].includes(args.intervalMinutes))
+      throw new ApiError(ErrorCode.BAD_USER_INPUT, 'intervalMinutes: must be 15, 30 or 60', 'intervalMinutes');
     const days = checkNumber(args.days, 'days', 1, 31, true);
     const historyDays = checkNumber(args.historyDays, 'historyDays', 14, 730, true);
     checkNumber(args.targetServiceLevel, 'targetServiceLevel', 0.01, 0.999);
@@ -196,7 +235,11 @@ export class StaffingResolver {
       ]);
       const ahtSeconds = args.ahtSeconds ?? aht.value;
       if (ahtSeconds === null || !(ahtSeconds > 0)) {
-        throw new ApiError(ErrorCode.BAD_USER_INPUT, `ahtSeconds: no handle time was recorded for ${args.channel} in the history; pass ahtSeconds`, 'ahtSeconds');
+        throw new ApiError(
+          ErrorCode.BAD_USER_INPUT,
+          `ahtSeconds: no handle time was recorded for ${args.channel} in the history; pass ahtSeconds`,
+          'ahtSeconds',
+        );
       }
       let model: StaffingModel = LIVE_CHANNELS.includes(args.channel) ? (args.channel === 'chat' ? 'chat' : 'erlang-c') : 'workload';
       let patienceSeconds: number | null = null;
@@ -211,7 +254,15 @@ export class StaffingResolver {
       const planHours = hours.filter((h) => h.start.getTime() < end.getTime());
       // ticketVolumeForecast's answer for this history, hourly, over the plan's hours (with the same holidays and stored
       // events): one forecast, not a second model.
-      const volume = await volumeForecast(ctx, { history, granularity: 'hour', horizon: planHours.length, levels: [80, 95], filter, events: [], holidays: true });
+      const volume = await volumeForecast(ctx, {
+        history,
+        granularity: 'hour',
+        horizon: planHours.length,
+        levels: [80, 95],
+        filter,
+        events: [],
+        holidays: true,
+      });
       // Each hour's forecast spread evenly over its intervals.
       const perHour = 60 / args.intervalMinutes;
       const slots = planHours.flatMap((h, i) =>
@@ -222,7 +273,12 @@ export class StaffingResolver {
         })),
       );
       const [open, counted] = await Promise.all([
-        openIntervals(ctx, choice.calendar, slots.map((s) => s.start), intervalSeconds),
+        openIntervals(
+          ctx,
+          choice.calendar,
+          slots.map((s) => s.start),
+          intervalSeconds,
+        ),
         closedRunBeforePlan(ctx, choice.calendar, buckets),
       ]);
       // A count of a few tickets could single them out for a partner under a minimum group size.
@@ -262,7 +318,11 @@ export class StaffingResolver {
     if (!adjustment) return { ...baseline, scenario: null };
     // Arithmetic on the baseline's forecast arrivals (by the local day they arrive on), carried and planned with the
     // baseline's opening hours, handle time, model and targets.
-    const adjusted = adjustSeries(baseline.intervals.map((i) => ({ localStart: i.localStart, value: i.arrivals })), args.intervalMinutes, adjustment);
+    const adjusted = adjustSeries(
+      baseline.intervals.map((i) => ({ localStart: i.localStart, value: i.arrivals })),
+      args.intervalMinutes,
+      adjustment,
+    );
     const scenario = planIntervals(
       baseline.intervals.map((i, k) => ({ start: new Date(i.start), localStart: i.localStart, arrivals: adjusted[k].value, open: i.open })),
       // Counted, not forecast: the scenario does not scale it.
@@ -304,13 +364,22 @@ function planIntervals(
   p: StaffingParameters,
 ): StaffingInterval[] {
   const open = intervals.map((i) => i.open);
-  const carried = carryClosedContacts(intervals.map((i) => i.arrivals), open, openingBacklog);
+  const carried = carryClosedContacts(
+    intervals.map((i) => i.arrivals),
+    open,
+    openingBacklog,
+  );
   const requirements = planOpenStaffing(carried.contacts, open, model, p);
   return intervals.map((i, k) => ({ ...i, ...requirements[k], carriedContacts: carried.carried[k], contacts: carried.contacts[k] }));
 }
 
 /** What the plan's opening hours mean for it, in a sentence or two. */
-function calendarNote(calendar: { name: string; timezone: string } | null, intervals: StaffingInterval[], openingBacklog: number, model: StaffingModel): string {
+function calendarNote(
+  calendar: { name: string; timezone: string } | null,
+  intervals: StaffingInterval[],
+  openingBacklog: number,
+  model: StaffingModel,
+): string {
   if (!calendar) return 'No business calendar applies to this channel: the plan is open around the clock.';
   const closed = intervals.filter((i) => !i.open).length;
   // Without an open interval, nothing is worked: what waited before the plan waits beyond it.
@@ -325,7 +394,11 @@ function calendarNote(calendar: { name: string; timezone: string } | null, inter
     (openingBacklog > 0 && anyOpen ? `, as are the ${round(openingBacklog)} that arrived in the closed hours before the plan` : '') +
     (beyond > 0 ? `, and ${round(beyond)} arriving after the last opening are left for the first opening after the plan` : '') +
     '.' +
-    (model === 'workload' ? ' The response target counts open time only.' : carried + openingBacklog > 0 ? ' Each carried backlog is planned as extra contacts of its interval (an approximation of a burst at opening).' : '')
+    (model === 'workload'
+      ? ' The response target counts open time only.'
+      : carried + openingBacklog > 0
+        ? ' Each carried backlog is planned as extra contacts of its interval (an approximation of a burst at opening).'
+        : '')
   );
 }
 
@@ -334,7 +407,16 @@ function dailyTotals(intervals: StaffingInterval[], intervalSeconds: number, hou
   const byDay = new Map<string, StaffingDay>();
   for (const i of intervals) {
     const date = i.localStart.slice(0, 10);
-    const day = byDay.get(date) ?? { date, arrivals: 0, carriedContacts: 0, contacts: 0, agentHours: 0, productiveAgentHours: 0, fte: 0, peakScheduledAgents: 0 };
+    const day = byDay.get(date) ?? {
+      date,
+      arrivals: 0,
+      carriedContacts: 0,
+      contacts: 0,
+      agentHours: 0,
+      productiveAgentHours: 0,
+      fte: 0,
+      peakScheduledAgents: 0,
+    };
     day.arrivals += i.arrivals;
     day.carriedContacts += i.carriedContacts;
     day.contacts += i.contacts;
@@ -348,7 +430,13 @@ function dailyTotals(intervals: StaffingInterval[], intervalSeconds: number, hou
 }
 
 /** The whole plan's totals; the service level is weighted by contacts, so quiet intervals count little. */
-function planTotals(intervals: StaffingInterval[], openingBacklog: number, intervalSeconds: number, hoursPerFte: number, days: number): StaffingTotals {
+function planTotals(
+  intervals: StaffingInterval[],
+  openingBacklog: number,
+  intervalSeconds: number,
+  hoursPerFte: number,
+  days: number,
+): StaffingTotals {
   let contacts = 0;
   let arrivals = 0;
   let carriedContacts = 0;
@@ -371,7 +459,16 @@ function planTotals(intervals: StaffingInterval[], openingBacklog: number, inter
       queued += i.contacts;
     }
   }
-  return { arrivals, carriedContacts, carriedBeyondPlan, contacts, agentHours, fte: agentHours / hoursPerFte / days, peakScheduledAgents, serviceLevel: queued > 0 ? answered / queued : null };
+  return {
+    arrivals,
+    carriedContacts,
+    carriedBeyondPlan,
+    contacts,
+    agentHours,
+    fte: agentHours / hoursPerFte / days,
+    peakScheduledAgents,
+    serviceLevel: queued > 0 ? answered / queued : null,
+  };
 }
 
 /** The instant `days` local days after `from` in the zone. */

@@ -13,19 +13,26 @@ export class DayAdjustmentInput {
   @Field(() => String, { description: 'Local date (YYYY-MM-DD) in the time zone of the forecast or plan.' })
   date: string;
 
-  @Field(() => Float, { nullable: true, description: "Multiplies this day's baseline (in place of the overall multiplier), e.g. 0.5 for a half day." })
+  @Field(() => Float, {
+    nullable: true,
+    description: "Multiplies this day's baseline (in place of the overall multiplier), e.g. 0.5 for a half day.",
+  })
   multiplier?: number | null;
 
   @Field(() => Float, {
     nullable: true,
-    description: "The day's contacts, spread over its buckets in the baseline's shape (evenly when the baseline is 0); the whole day must be inside the forecast.",
+    description:
+      "The day's contacts, spread over its buckets in the baseline's shape (evenly when the baseline is 0); the whole day must be inside the forecast.",
   })
   volume?: number | null;
 }
 
 @InputType({ description: 'A volume scenario: a multiplier for the whole horizon (1.2 = +20%) and/or per-day overrides.' })
 export class VolumeAdjustmentInput {
-  @Field(() => Float, { nullable: true, description: 'Multiplies every bucket of the baseline (default 1); days with an entry of their own use theirs.' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Multiplies every bucket of the baseline (default 1); days with an entry of their own use theirs.',
+  })
   multiplier?: number | null;
 
   @Field(() => [DayAdjustmentInput], { nullable: true, description: 'Per-day overrides; one entry per date.' })
@@ -92,14 +99,16 @@ export function adjustSeries(
       return;
     }
     const [first, last] = [indexes[0], indexes[indexes.length - 1]];
-    const wholeDay = (first > 0 || minutesOfDay(buckets[first].localStart) === 0)
-      && (last < buckets.length - 1 || minutesOfDay(buckets[last].localStart) + bucketMinutes >= 24 * 60);
+    const wholeDay =
+      (first > 0 || minutesOfDay(buckets[first].localStart) === 0) &&
+      (last < buckets.length - 1 || minutesOfDay(buckets[last].localStart) + bucketMinutes >= 24 * 60);
     if (!wholeDay) throw badInput(`${at}.volume`, `${day.date} is only partly in the forecast (${range}); use a multiplier for it`);
     const baseline = indexes.reduce((sum, i) => sum + buckets[i].value, 0);
     for (const i of indexes) {
-      out[i] = baseline > 0
-        ? { value: buckets[i].value * (day.volume! / baseline), scale: day.volume! / baseline }
-        : { value: day.volume! / indexes.length, scale: null };
+      out[i] =
+        baseline > 0
+          ? { value: buckets[i].value * (day.volume! / baseline), scale: day.volume! / baseline }
+          : { value: day.volume! / indexes.length, scale: null };
     }
   });
   return out;
@@ -118,7 +127,11 @@ export function scenarioForecast(baseline: readonly ForecastPoint[], granularity
         start: new Date(p.start),
         localStart: p.localStart,
         value,
-        intervals: p.intervals.map((iv) => ({ level: iv.level, lower: scale === null ? value : iv.lower * scale, upper: scale === null ? value : iv.upper * scale })),
+        intervals: p.intervals.map((iv) => ({
+          level: iv.level,
+          lower: scale === null ? value : iv.lower * scale,
+          upper: scale === null ? value : iv.upper * scale,
+        })),
       };
     }),
     total: adjusted.reduce((sum, b) => sum + b.value, 0),

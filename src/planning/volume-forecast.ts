@@ -27,7 +27,12 @@ export interface VolumeForecastRequest {
  * The history of ticket volume as a series, read through the per-request loaders (so the caller's scope applies). The
  * models fit on every bucket as counted: what a caller sees of the history is withheld separately (visibleHistory).
  */
-export function loadVolumeHistory(ctx: ApiContext, history: Period, granularity: ForecastGranularity, filter: SegmentFilter): Promise<SeriesBucket[]> {
+export function loadVolumeHistory(
+  ctx: ApiContext,
+  history: Period,
+  granularity: ForecastGranularity,
+  filter: SegmentFilter,
+): Promise<SeriesBucket[]> {
   return ctx.loaders.modelInputs.series.load({
     metric: metricByName('ticketVolume'),
     period: history,
@@ -48,10 +53,13 @@ function caveats(values: number[], granularity: ForecastGranularity, result: For
   const notes: string[] = [];
   const missing = SEASONAL_PERIODS[granularity].filter((p) => values.length < 2 * p);
   if (missing.length) {
-    notes.push(`The history has ${values.length} ${granularity} buckets, fewer than two cycles of ${missing.join(' and ')}; that seasonality is not modelled.`);
+    notes.push(
+      `The history has ${values.length} ${granularity} buckets, fewer than two cycles of ${missing.join(' and ')}; that seasonality is not modelled.`,
+    );
   }
   const empty = values.filter((v) => v === 0).length / Math.max(values.length, 1);
-  if (empty > 0.5) notes.push(`${Math.round(empty * 100)}% of the history buckets have no tickets; the forecast is unreliable at this granularity and segment.`);
+  if (empty > 0.5)
+    notes.push(`${Math.round(empty * 100)}% of the history buckets have no tickets; the forecast is unreliable at this granularity and segment.`);
   if (result.note) notes.push(result.note);
   return notes.length ? notes.join(' ') : null;
 }
@@ -79,16 +87,21 @@ export async function computeVolumeForecast(ctx: ApiContext, req: VolumeForecast
   const future = await nextBuckets(ctx.sql, buckets[buckets.length - 1].localStart, req.granularity, req.history.timezone, req.horizon);
   // Read on a cache miss only: the data version in the cache key changes with calendars and stored events.
   const known = await forecastEventsFor(ctx, req.filter, req.events, req.holidays);
-  const { events, regressors } = eventRegressors(known, [...buckets, ...future].map((b) => b.localStart), req.granularity);
+  const { events, regressors } = eventRegressors(
+    known,
+    [...buckets, ...future].map((b) => b.localStart),
+    req.granularity,
+  );
   const result = forecast(values, { horizon: req.horizon, periods, levels: req.levels, events: regressors });
   const usable = usablePeriods(values.length, req.granularity);
   // Trend + seasonal + remainder would give back the history a minimum group size withholds.
-  const decomposition = usable.length && ctx.loaders.minGroupSize === 0
-    ? (() => {
-        const d = mstl(values, { periods: usable });
-        return { trend: d.trend, seasonal: d.seasonals.map((s) => ({ period: s.period, values: s.values })), remainder: d.remainder };
-      })()
-    : null;
+  const decomposition =
+    usable.length && ctx.loaders.minGroupSize === 0
+      ? (() => {
+          const d = mstl(values, { periods: usable });
+          return { trend: d.trend, seasonal: d.seasonals.map((s) => ({ period: s.period, values: s.values })), remainder: d.remainder };
+        })()
+      : null;
   return {
     history: buckets.map((b) => ({ start: b.start, localStart: b.localStart, value: withhold({ ...b }, ctx.loaders.minGroupSize).value })),
     forecast: future.map((b, i) => ({

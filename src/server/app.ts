@@ -114,7 +114,8 @@ export async function createApiServer(options: {
   const { config, dataSource, logger, authentication } = options;
   checkServerSettings(config);
   const production = isProduction(config);
-  if (production && authentication.kind !== 'api-keys') throw new Error('production mode serves only requests with API keys (authentication: api-keys)');
+  if (production && authentication.kind !== 'api-keys')
+    throw new Error('production mode serves only requests with API keys (authentication: api-keys)');
   // Every statement is watched, so an outage is noticed (and logged once) whichever statement meets it first.
   const database = new DatabaseStatus(logger);
   // Key lookups and audit writes are the server's own statements: straight to the pool, not through the request seam.
@@ -135,8 +136,14 @@ export async function createApiServer(options: {
   const redis = await SharedRedis.connect(config, logger);
   const bucketStore = (namespace: string, capacity: number, perSecond: number): BucketStore =>
     redis ? new RedisBuckets(redis, namespace, capacity, perSecond) : inProcessBuckets(new TokenBuckets(capacity, perSecond));
-  const authFailures = new AuthFailureLimit(config.AUTH_FAILURES_PER_MINUTE, bucketStore('auth-failures', config.AUTH_FAILURES_PER_MINUTE, config.AUTH_FAILURES_PER_MINUTE / 60));
-  const forecastCache = new ForecastCache(config.FORECAST_CACHE_ENTRIES, redis ? new RedisForecastStore(redis, config.FORECAST_CACHE_TTL_SECONDS) : undefined);
+  const authFailures = new AuthFailureLimit(
+    config.AUTH_FAILURES_PER_MINUTE,
+    bucketStore('auth-failures', config.AUTH_FAILURES_PER_MINUTE, config.AUTH_FAILURES_PER_MINUTE / 60),
+  );
+  const forecastCache = new ForecastCache(
+    config.FORECAST_CACHE_ENTRIES,
+    redis ? new RedisForecastStore(redis, config.FORECAST_CACHE_TTL_SECONDS) : undefined,
+  );
   const buckets = bucketStore('rate', config.RATE_LIMIT_BURST_COST, config.RATE_LIMIT_COST_PER_SECOND);
   const schema = buildApiSchema();
   const app = express();
@@ -172,7 +179,12 @@ export async function createApiServer(options: {
       ApolloServerPluginLandingPageDisabled(),
       // No HTTP caching of metric answers; without this Apollo wraps every field resolver to compute cache hints.
       ApolloServerPluginCacheControlDisabled(),
-      limitsPlugin((document, operationName, variables, scope) => estimateCost(schema, document, operationName, variables, config, scope), config, buckets, new ExpensiveOperations(config.EXPENSIVE_QUERY_COST, config.MAX_CONCURRENT_EXPENSIVE_PER_KEY)),
+      limitsPlugin(
+        (document, operationName, variables, scope) => estimateCost(schema, document, operationName, variables, config, scope),
+        config,
+        buckets,
+        new ExpensiveOperations(config.EXPENSIVE_QUERY_COST, config.MAX_CONCURRENT_EXPENSIVE_PER_KEY),
+      ),
       auditPlugin(audit, config.AUDIT_LOG),
       snapshotPlugin(),
       databaseUnavailablePlugin(),
@@ -190,7 +202,8 @@ export async function createApiServer(options: {
       res.json({ status: 'ok', database: 'reachable' });
       return;
     }
-    if (outcome === 'timeout') database.down(new Error(`health check: no answer within ${config.HEALTH_CHECK_TIMEOUT_MS} ms (HEALTH_CHECK_TIMEOUT_MS)`));
+    if (outcome === 'timeout')
+      database.down(new Error(`health check: no answer within ${config.HEALTH_CHECK_TIMEOUT_MS} ms (HEALTH_CHECK_TIMEOUT_MS)`));
     res.status(503).set('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS)).json({ status: 'unavailable', database: 'unreachable' });
   });
 
@@ -235,12 +248,23 @@ export async function createApiServer(options: {
     const clientKey = caller.keyId ? `key:${caller.keyId}` : `address:${req.ip}`;
     await admitRequest(buckets, clientKey);
     const sql = requestSql();
-    return { ...createContext(config, database.watchExecutor(sql), caller), requestSql: sql, forecastCache, request: { startedAt, clientKey }, audit };
+    return {
+      ...createContext(config, database.watchExecutor(sql), caller),
+      requestSql: sql,
+      forecastCache,
+      request: { startedAt, clientKey },
+      audit,
+    };
   };
 
   app.use('/graphql', express.json({ limit: MAX_BODY }), expressMiddleware(apollo, { context: ({ req }) => requestContext(req) }));
   // CSV for workforce-management tools: the forecast queries run through Apollo with the same context (docs/forecasts.md).
-  mountForecastExports(app, { schema, apollo, context: requestContext, conditional: conditionalGet(serverSql, authenticateRequest, { everyGet: true }) });
+  mountForecastExports(app, {
+    schema,
+    apollo,
+    context: requestContext,
+    conditional: conditionalGet(serverSql, authenticateRequest, { everyGet: true }),
+  });
 
   // Records from help desk webhooks and ETL tools, through the importer (docs/ingest.md).
   mountIngest(app, { dataSource, config, authenticate: authenticateRequest, admit: (client) => admitRequest(buckets, client), logger });

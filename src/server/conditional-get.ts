@@ -19,12 +19,20 @@ export function conditionalGet(
     if (!options.everyGet && req.query.query === undefined && req.query.extensions === undefined) return next();
     void (async () => {
       const version = await dataVersion(sql);
-      const credentials = createHash('sha256').update(String(req.headers.authorization ?? '')).digest('base64url');
+      const credentials = createHash('sha256')
+        .update(String(req.headers.authorization ?? ''))
+        .digest('base64url');
       const etag = `"${createHash('sha256').update(`${version}\u0000${credentials}\u0000${req.originalUrl}`).digest('base64url').slice(0, 32)}"`;
       const given = req.headers['if-none-match'];
       const matches = typeof given === 'string' && given.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);
       // A caller that fails to authenticate is answered by the API as usual (401), never with a 304.
-      if (matches && (await authenticate(req).then(() => true, () => false))) {
+      if (
+        matches &&
+        (await authenticate(req).then(
+          () => true,
+          () => false,
+        ))
+      ) {
         res.status(304).setHeader('ETag', etag);
         res.setHeader('Cache-Control', 'private, no-cache');
         res.end();

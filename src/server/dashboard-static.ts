@@ -9,7 +9,8 @@ export const DASHBOARD_DIST = join(projectRoot(), 'dashboard', 'dist');
 
 // The page is served by the API itself, so it is same-origin: no CORS, and nothing loaded from anywhere else.
 // Inline styles: ECharts' SVG renderer and React set style attributes.
-const CONTENT_SECURITY_POLICY = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+const CONTENT_SECURITY_POLICY =
+  "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 /**
  * Serves the built dashboard at `/`. Its hashed assets are cached for good; index.html is always revalidated so a new

@@ -35,7 +35,10 @@ export class DatabaseStatus {
   down(error: unknown): void {
     if (!this.reachable) return;
     this.reachable = false;
-    this.logger.error({ reason: error instanceof Error ? error.message : String(error) }, 'database unreachable: answering DATABASE_UNAVAILABLE until it is back');
+    this.logger.error(
+      { reason: error instanceof Error ? error.message : String(error) },
+      'database unreachable: answering DATABASE_UNAVAILABLE until it is back',
+    );
   }
 
   /** Runs one statement's promise, noting whether the database answered. */
@@ -53,7 +56,9 @@ export class DatabaseStatus {
 
   /** The executor with every statement watched. */
   watchExecutor(executor: SqlExecutor): SqlExecutor {
-    const watched = (inner: Pick<SqlExecutor, 'query'>): Pick<SqlExecutor, 'query'> => ({ query: (sql, params) => this.watch(inner.query(sql, params)) });
+    const watched = (inner: Pick<SqlExecutor, 'query'>): Pick<SqlExecutor, 'query'> => ({
+      query: (sql, params) => this.watch(inner.query(sql, params)),
+    });
     return { query: watched(executor).query, transaction: (work) => this.watch(executor.transaction((tx) => work(watched(tx)))) };
   }
 }

@@ -40,10 +40,20 @@ function cliMessage(message: string, argument?: string): string {
 
 function pad(table: Table): string {
   // Two decimals are enough to read; --csv and --json keep full precision.
-  const cells = [table.columns, ...table.rows.map((r) => r.map((v) => (v === null ? '-' : typeof v === 'number' ? String(Math.round(v * 100) / 100) : cellText(v))))];
+  const cells = [
+    table.columns,
+    ...table.rows.map((r) => r.map((v) => (v === null ? '-' : typeof v === 'number' ? String(Math.round(v * 100) / 100) : cellText(v)))),
+  ];
   const widths = table.columns.map((_, c) => Math.max(...cells.map((r) => r[c].length)));
   const numeric = table.columns.map((_, c) => table.rows.every((r) => r[c] === null || typeof r[c] === 'number'));
-  return cells.map((r) => r.map((v, c) => (numeric[c] ? v.padStart(widths[c]) : v.padEnd(widths[c]))).join('  ').trimEnd()).join('\n');
+  return cells
+    .map((r) =>
+      r
+        .map((v, c) => (numeric[c] ? v.padStart(widths[c]) : v.padEnd(widths[c])))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 /**

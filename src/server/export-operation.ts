@@ -1,12 +1,4 @@
-import {
-  getNamedType,
-  GraphQLEnumType,
-  isListType,
-  isNonNullType,
-  type GraphQLArgument,
-  type GraphQLInputType,
-  type GraphQLSchema,
-} from 'graphql';
+import { getNamedType, GraphQLEnumType, isListType, isNonNullType, type GraphQLArgument, type GraphQLInputType, type GraphQLSchema } from 'graphql';
 import { ExportParameterError, type ForecastExport } from '../planning/forecast-export';
 
 /**
@@ -40,7 +32,13 @@ export function exportParameters(schema: GraphQLSchema, exp: ForecastExport): Ex
   return [
     ...fieldArguments(schema, exp).map((a) => {
       const type = getNamedType(a.type);
-      const values = type instanceof GraphQLEnumType ? ` (${type.getValues().map((v) => v.name.toLowerCase()).join(', ')})` : '';
+      const values =
+        type instanceof GraphQLEnumType
+          ? ` (${type
+              .getValues()
+              .map((v) => v.name.toLowerCase())
+              .join(', ')})`
+          : '';
       return {
         name: a.name,
         description: `${(a.description ?? a.name).replace(/\.$/, '')}${values}`,
@@ -80,7 +78,11 @@ function scalarValue(name: string, type: GraphQLInputType, raw: string): unknown
 export type ParameterValues = Record<string, string | string[] | undefined>;
 
 /** The operation of an export for the given parameters; throws ExportParameterError naming a parameter it cannot read. */
-export function exportOperation(schema: GraphQLSchema, exp: ForecastExport, given: ParameterValues): { query: string; variables: Record<string, unknown> } {
+export function exportOperation(
+  schema: GraphQLSchema,
+  exp: ForecastExport,
+  given: ParameterValues,
+): { query: string; variables: Record<string, unknown> } {
   const args = fieldArguments(schema, exp);
   const known = new Set([...args.map((a) => a.name), ...exp.composed.parameters.map((p) => p.name)]);
   for (const name of Object.keys(given)) {
@@ -98,7 +100,11 @@ export function exportOperation(schema: GraphQLSchema, exp: ForecastExport, give
     if (raw === undefined) continue;
     const type = isNonNullType(arg.type) ? arg.type.ofType : arg.type;
     variables[arg.name] = isListType(type)
-      ? raw.split(',').map((v) => v.trim()).filter(Boolean).map((v) => scalarValue(arg.name, type, v))
+      ? raw
+          .split(',')
+          .map((v) => v.trim())
+          .filter(Boolean)
+          .map((v) => scalarValue(arg.name, type, v))
       : scalarValue(arg.name, arg.type, raw);
   }
   Object.assign(variables, exp.compose(read));

@@ -67,7 +67,7 @@ export function mountForecastExports(
         if (errors?.length) {
           // Apollo answers 500 for errors without a status of their own (a variable of the wrong type among them).
           const given = response.http.status;
-          const status = given && given !== 200 && given !== 500 ? given : STATUS_OF_CODE[String(errors[0].extensions?.code)] ?? 400;
+          const status = given && given !== 200 && given !== 500 ? given : (STATUS_OF_CODE[String(errors[0].extensions?.code)] ?? 400);
           sendErrors(res, status, errors);
           return;
         }

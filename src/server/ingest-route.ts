@@ -48,7 +48,10 @@ export function mountIngest(app: Express, settings: IngestSettings): void {
     void (async () => {
       const caller = await settings.authenticate(req);
       if (!INGEST_ROLES.includes(caller.role)) {
-        throw withHttpStatus(new ApiError(ErrorCode.FORBIDDEN, `POST /ingest: needs the ${INGEST_ROLES.join(' or ')} role (this key is ${caller.role})`), 403);
+        throw withHttpStatus(
+          new ApiError(ErrorCode.FORBIDDEN, `POST /ingest: needs the ${INGEST_ROLES.join(' or ')} role (this key is ${caller.role})`),
+          403,
+        );
       }
       await settings.admit(caller.keyId ? `key:${caller.keyId}` : `address:${req.ip}`);
       const entity = String(req.params.entity);
@@ -77,7 +80,12 @@ export function mountIngest(app: Express, settings: IngestSettings): void {
   const bodyErrors: ErrorRequestHandler = (err: unknown, _req, res, next) => {
     const type = (err as { type?: unknown } | null)?.type;
     if (type === 'entity.too.large') {
-      sendError(res, 413, ErrorCode.REQUEST_TOO_LARGE, `request body: larger than INGEST_MAX_BYTES (${config.INGEST_MAX_BYTES} bytes); send the records in several requests`);
+      sendError(
+        res,
+        413,
+        ErrorCode.REQUEST_TOO_LARGE,
+        `request body: larger than INGEST_MAX_BYTES (${config.INGEST_MAX_BYTES} bytes); send the records in several requests`,
+      );
       return;
     }
     if (typeof type === 'string') {
@@ -104,7 +112,10 @@ export function mountIngest(app: Express, settings: IngestSettings): void {
         return;
       }
       try {
-        const summary = await ingestRecords(settings.dataSource, entity, text, { sourceName: `ingest ${entity} (key ${caller.name})`, batchSize: config.IMPORT_BATCH_SIZE });
+        const summary = await ingestRecords(settings.dataSource, entity, text, {
+          sourceName: `ingest ${entity} (key ${caller.name})`,
+          batchSize: config.IMPORT_BATCH_SIZE,
+        });
         logger.info({ entity, key: caller.name, ...summary }, 'records ingested');
         res.status(200).json({ entity, ...summary, rejected: [] });
       } catch (err) {
@@ -117,7 +128,12 @@ export function mountIngest(app: Express, settings: IngestSettings): void {
           rejected: err.problems.map(formatIngestProblem),
           // True when checking stopped at the importer's limit of problems: more lines may be wrong.
           truncated: err.truncated,
-          errors: [{ message: `${entity}: ${err.problems.length}${err.truncated ? '+' : ''} problem(s); nothing of this request was written`, extensions: { code: ErrorCode.BAD_USER_INPUT } }],
+          errors: [
+            {
+              message: `${entity}: ${err.problems.length}${err.truncated ? '+' : ''} problem(s); nothing of this request was written`,
+              extensions: { code: ErrorCode.BAD_USER_INPUT },
+            },
+          ],
         });
       }
     })().catch((err: unknown) => {

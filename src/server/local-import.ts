@@ -48,7 +48,9 @@ export function mountLocalImport(app: Express, settings: LocalImportSettings): v
     }
     res.status(200).type('application/x-ndjson');
     const send = (event: LocalImportEvent) => res.write(`${JSON.stringify(event)}\n`);
-    const sink = (stream: 'stdout' | 'stderr'): TextSink => ({ write: (text: string) => send(stream === 'stdout' ? { stdout: text } : { stderr: text }) });
+    const sink = (stream: 'stdout' | 'stderr'): TextSink => ({
+      write: (text: string) => send(stream === 'stdout' ? { stdout: text } : { stderr: text }),
+    });
     settings.logger.info({ folder: request.folder }, 'local import started');
     const exitCode = await importFolder(
       settings.dataSource,

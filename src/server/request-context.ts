@@ -12,6 +12,13 @@ export function createContext(config: Config, sql: SqlExecutor, caller: Caller =
     config,
     sql,
     caller,
-    loaders: { ...createMetricLoaders(sql, caller.scope, caller.scope ? config.PARTNER_MIN_GROUP_SIZE : 0, { enabled: config.METRIC_ROLLUPS === 'on', timezone: config.ROLLUP_TIMEZONE }), targets: createTargetLoader(sql, caller.scope), calendarCount: createCalendarCountLoader(sql) },
+    loaders: {
+      ...createMetricLoaders(sql, caller.scope, caller.scope ? config.PARTNER_MIN_GROUP_SIZE : 0, {
+        enabled: config.METRIC_ROLLUPS === 'on',
+        timezone: config.ROLLUP_TIMEZONE,
+      }),
+      targets: createTargetLoader(sql, caller.scope),
+      calendarCount: createCalendarCountLoader(sql),
+    },
   };
 }

@@ -30,7 +30,20 @@ let cached: GraphQLSchema | undefined;
 /** The GraphQL schema, built once from the resolvers (most of them generated from the metric registry). */
 export function buildApiSchema(): GraphQLSchema {
   cached ??= buildSchemaSync({
-    resolvers: [HealthResolver, DataStatusResolver, CatalogueResolver, TargetResolver, CalendarResolver, ForecastResolver, ForecastEventResolver, StaffingResolver, KeyResolver, AuditResolver, SyncStatusResolver, ...metricResolvers()] as [Function, ...Function[]],
+    resolvers: [
+      HealthResolver,
+      DataStatusResolver,
+      CatalogueResolver,
+      TargetResolver,
+      CalendarResolver,
+      ForecastResolver,
+      ForecastEventResolver,
+      StaffingResolver,
+      KeyResolver,
+      AuditResolver,
+      SyncStatusResolver,
+      ...metricResolvers(),
+    ] as [Function, ...Function[]],
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     // @Authorized(roles) fields: the caller's role must be listed (mutations and key/audit queries are admin-only).
     authChecker,

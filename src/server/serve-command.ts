@@ -40,7 +40,10 @@ export async function runServeCommand(config: Config): Promise<void> {
   }
   if (localImportToken) db.folderLock?.announceServer(`http://${localAddress(config.HOST)}:${port}`, localImportToken);
   const url = `http://localhost:${port}/graphql`;
-  logger.info({ url, dashboard: `http://localhost:${port}/`, explorer: explorerEnabled(config), mode: config.NODE_ENV }, `deskmetrics is serving ${url}`);
+  logger.info(
+    { url, dashboard: `http://localhost:${port}/`, explorer: explorerEnabled(config), mode: config.NODE_ENV },
+    `deskmetrics is serving ${url}`,
+  );
   // Only when the key was just created (development only): one click from the start log to a working dashboard.
   if (firstKey) console.log(`Open the dashboard: ${dashboardLink(port, firstKey)}\n`);
 

@@ -91,7 +91,10 @@ export class JsonHttpClient {
       await this.space(url.pathname);
       let response: Response;
       try {
-        response = await fetch(url, { headers: { accept: 'application/json', ...this.options.headers }, signal: AbortSignal.timeout(this.options.timeoutMs ?? 60_000) });
+        response = await fetch(url, {
+          headers: { accept: 'application/json', ...this.options.headers },
+          signal: AbortSignal.timeout(this.options.timeoutMs ?? 60_000),
+        });
       } catch (err) {
         failures++;
         const reason = `network error: ${(err as Error).message}`;

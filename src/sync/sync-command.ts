@@ -35,8 +35,15 @@ export class SyncArgumentError extends Error {}
 
 /** `--since`: a date (midnight UTC) or a timestamp with an offset. */
 export function parseSince(value: string): Date {
-  const date = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00Z`) : /(Z|[+-]\d{2}:?\d{2})$/.test(value) ? new Date(value) : new Date(NaN);
-  if (Number.isNaN(date.getTime())) throw new SyncArgumentError(`--since must be a date (2025-01-31) or a timestamp with an offset (2025-01-31T08:00:00Z); got ${JSON.stringify(value)}`);
+  const date = /^\d{4}-\d{2}-\d{2}$/.test(value)
+    ? new Date(`${value}T00:00:00Z`)
+    : /(Z|[+-]\d{2}:?\d{2})$/.test(value)
+      ? new Date(value)
+      : new Date(NaN);
+  if (Number.isNaN(date.getTime()))
+    throw new SyncArgumentError(
+      `--since must be a date (2025-01-31) or a timestamp with an offset (2025-01-31T08:00:00Z); got ${JSON.stringify(value)}`,
+    );
   if (date.getTime() > Date.now()) throw new SyncArgumentError(`--since ${value} is in the future`);
   return date;
 }
@@ -122,7 +129,9 @@ async function syncOnce(dataSource: DataSource, connector: SourceConnector, opti
     const cause = err instanceof SyncError ? err.cause : err;
     const stream = err instanceof SyncError ? `${err.stream}: ` : '';
     if (cause instanceof ImportValidationError) {
-      output.stderr.write(`${stream}a page of records was refused; the stream resumes from its last committed page.\n${formatValidationError(cause)}\n`);
+      output.stderr.write(
+        `${stream}a page of records was refused; the stream resumes from its last committed page.\n${formatValidationError(cause)}\n`,
+      );
       return 1;
     }
     output.stderr.write(`error: ${stream}${(cause as Error).message ?? String(cause)}\n`);
@@ -139,7 +148,9 @@ function stopper() {
   const state = { stopped: false, sleeping: false, wake: undefined as (() => void) | undefined };
   const onSignal = (signal: NodeJS.Signals) => {
     if (!state.sleeping) {
-      process.stderr.write(`sync interrupted by ${signal}: the page in progress was not written; the next run resumes from the last committed page\n`);
+      process.stderr.write(
+        `sync interrupted by ${signal}: the page in progress was not written; the next run resumes from the last committed page\n`,
+      );
       process.exit(signal === 'SIGINT' ? 130 : 143);
     }
     state.stopped = true;

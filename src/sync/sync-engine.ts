@@ -137,7 +137,8 @@ async function intoEmptyTables(dataSource: DataSource, page: SyncPage): Promise<
   return empty === true;
 }
 
-const recordCount = (page: SyncPage) => Object.values(page.records).reduce((n, list) => n + (list?.length ?? 0), 0) + (page.deletedTickets?.length ?? 0);
+const recordCount = (page: SyncPage) =>
+  Object.values(page.records).reduce((n, list) => n + (list?.length ?? 0), 0) + (page.deletedTickets?.length ?? 0);
 
 /**
  * Consecutive pages of a stream as one, in order: a later version of a record wins (lastOfEachId keeps the last), a
@@ -199,7 +200,16 @@ export async function runSync(dataSource: DataSource, connector: SourceConnector
   const summaries: StreamSummary[] = [];
   for (const stream of connector.streams) {
     const streamStartedMs = performance.now();
-    const summary: StreamSummary = { stream: stream.name, pages: 0, read: 0, entities: {}, deletedTickets: 0, skipped: {}, cursorTime: null, seconds: 0 };
+    const summary: StreamSummary = {
+      stream: stream.name,
+      pages: 0,
+      read: 0,
+      entities: {},
+      deletedTickets: 0,
+      skipped: {},
+      cursorTime: null,
+      seconds: 0,
+    };
     summaries.push(summary);
     let cursor: StreamCursor | null = states.get(stream.name)?.cursor ?? null;
     try {
@@ -212,7 +222,8 @@ export async function runSync(dataSource: DataSource, connector: SourceConnector
         for (;;) {
           const page = await stream.nextPage(cursor, context);
           await checkpoint('page-fetched', stream.name);
-          if (!group.length && (await intoEmptyTables(dataSource, page))) limit = options.backfillRecordsPerTransaction ?? DEFAULT_BACKFILL_RECORDS_PER_TRANSACTION;
+          if (!group.length && (await intoEmptyTables(dataSource, page)))
+            limit = options.backfillRecordsPerTransaction ?? DEFAULT_BACKFILL_RECORDS_PER_TRANSACTION;
           group.push(page);
           records += recordCount(page);
           cursor = page.cursor;
@@ -226,7 +237,13 @@ export async function runSync(dataSource: DataSource, connector: SourceConnector
         const state: StreamState = { cursor: page.cursor, cursorTime: page.cursorTime ?? states.get(stream.name)?.cursorTime ?? null };
         states.set(stream.name, state);
         summary.cursorTime = state.cursorTime;
-        options.onPage?.({ stream: stream.name, page: summary.pages, read: summary.read, cursorTime: state.cursorTime, seconds: seconds(streamStartedMs) });
+        options.onPage?.({
+          stream: stream.name,
+          page: summary.pages,
+          read: summary.read,
+          cursorTime: state.cursorTime,
+          seconds: seconds(streamStartedMs),
+        });
         await checkpoint('page-committed', stream.name);
         if (page.done) break;
       }

@@ -31,7 +31,11 @@ export function formatSyncSummary(summary: SyncSummary): string {
   ]);
   const all = [head, ...rows];
   const widths = head.map((_, c) => Math.max(...all.map((r) => r[c].length)));
-  const line = (r: string[]) => r.map((cell, c) => (c === 0 || c === r.length - 1 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((cell, c) => (c === 0 || c === r.length - 1 ? cell.padEnd(widths[c]) : cell.padStart(widths[c])))
+      .join('  ')
+      .trimEnd();
   const out = [line(head), ...rows.map(line)];
   const read = summary.streams.reduce((n, s) => n + s.read, 0);
   out.push(`Synced ${int(read)} ${summary.source} records in ${summary.seconds.toFixed(1)} s.`);

@@ -20,7 +20,10 @@ export class SyncStreamStatus {
   @Field(() => DateTimeResolver, { nullable: true, description: "The source's time the stream has reached: changes up to it are in the database." })
   cursorTime: Date | null;
 
-  @Field(() => Float, { nullable: true, description: 'Seconds from cursorTime to now: how far the database lags behind the help desk for this stream.' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Seconds from cursorTime to now: how far the database lags behind the help desk for this stream.',
+  })
   lagSeconds: number | null;
 
   @Field(() => Float, { description: 'Pages committed since the first sync.' })
@@ -55,7 +58,10 @@ const date = (d: Date | string | null) => (d === null ? null : new Date(d));
 @Resolver()
 export class SyncStatusResolver {
   @Authorized('admin')
-  @Query(() => [SyncStreamStatus], { description: 'Every stream of every help-desk sync: last success, cursor time, lag, last error.', complexity: fixedCost(2) })
+  @Query(() => [SyncStreamStatus], {
+    description: 'Every stream of every help-desk sync: last success, cursor time, lag, last error.',
+    complexity: fixedCost(2),
+  })
   async syncStatus(@Ctx() ctx: ApiContext): Promise<SyncStreamStatus[]> {
     const rows = await ctx.sql.query<Row>(
       `SELECT source, stream, last_success_at, last_page_at, cursor_time, extract(epoch FROM now() - cursor_time) AS lag_seconds,

@@ -84,4 +84,3 @@ export function isLocalMidnight(timezone: string, at: Date): boolean {
   }
   return midnight;
 }
-

@@ -1,6 +1,7 @@
 import { startTestApi, type TestApi } from '../support/test-api';
 
-const QUERY = '{ ticketVolume(period: { from: "2025-01-01T00:00:00Z", to: "2026-01-01T00:00:00Z" }) { value } dataStatus { importRun dataThrough { fact latest } rollupsCurrent } }';
+const QUERY =
+  '{ ticketVolume(period: { from: "2025-01-01T00:00:00Z", to: "2026-01-01T00:00:00Z" }) { value } dataStatus { importRun dataThrough { fact latest } rollupsCurrent } }';
 
 describe('GET queries with ETag', () => {
   let api: TestApi;
@@ -23,7 +24,9 @@ describe('GET queries with ETag', () => {
     const etag = first.headers.get('etag')!;
     expect(etag).toMatch(/^".+"$/);
     expect(first.headers.get('cache-control')).toBe('private, no-cache');
-    const body = (await first.json()) as { data: { ticketVolume: { value: number }; dataStatus: { dataThrough: { fact: string; latest: string | null }[] } } };
+    const body = (await first.json()) as {
+      data: { ticketVolume: { value: number }; dataStatus: { dataThrough: { fact: string; latest: string | null }[] } };
+    };
     expect(body.data.ticketVolume.value).toBe(1);
     expect(body.data.dataStatus.dataThrough.find((f) => f.fact === 'tickets')?.latest).toBe('2025-05-01T10:00:00.000Z');
 
@@ -71,8 +74,14 @@ describe('GET queries with ETag, when the configuration changes', () => {
     ['a target is set', 'mutation { setMetricTarget(metric: "ticketVolume", target: 5) { metric } }'],
     ['a target changes', 'mutation { setMetricTarget(metric: "ticketVolume", target: 7) { metric } }'],
     ['a target is removed', 'mutation { removeMetricTarget(metric: "ticketVolume") }'],
-    ['a business calendar is set', 'mutation { setBusinessCalendar(input: { name: "k", timezone: "UTC", hours: [{ day: MONDAY, opens: "09:00", closes: "17:00" }] }) { name } }'],
-    ['a business calendar is replaced', 'mutation { setBusinessCalendar(input: { name: "k", timezone: "UTC", hours: [{ day: TUESDAY, opens: "09:00", closes: "17:00" }] }) { name } }'],
+    [
+      'a business calendar is set',
+      'mutation { setBusinessCalendar(input: { name: "k", timezone: "UTC", hours: [{ day: MONDAY, opens: "09:00", closes: "17:00" }] }) { name } }',
+    ],
+    [
+      'a business calendar is replaced',
+      'mutation { setBusinessCalendar(input: { name: "k", timezone: "UTC", hours: [{ day: TUESDAY, opens: "09:00", closes: "17:00" }] }) { name } }',
+    ],
     ['a business calendar is removed', 'mutation { removeBusinessCalendar(name: "k") }'],
     ['a forecast event is stored', 'mutation { setForecastEvent(event: { name: "e", dates: ["2025-06-01"] }) { name } }'],
     ['a forecast event changes', 'mutation { setForecastEvent(event: { name: "e", dates: ["2025-06-02"] }) { name } }'],

@@ -23,7 +23,10 @@ describe('CORS for listed origins', () => {
   let api: TestApi;
   beforeAll(async () => {
     // A bucket of a few queries' cost, refilled slowly: a handful of queries in a row is rate limited.
-    api = await startTestApi({ CORS_ORIGINS: [PAGE], MAX_QUERY_COST: 10, RATE_LIMIT_BURST_COST: 10, RATE_LIMIT_COST_PER_SECOND: 0.01 }, { auth: true });
+    api = await startTestApi(
+      { CORS_ORIGINS: [PAGE], MAX_QUERY_COST: 10, RATE_LIMIT_BURST_COST: 10, RATE_LIMIT_COST_PER_SECOND: 0.01 },
+      { auth: true },
+    );
   });
   afterAll(async () => api?.close());
 

@@ -69,7 +69,7 @@ onPostgres('a database that cannot be reached', () => {
       const body = await expectUnavailable(await api.post({ query: '{ healthy }' }, { authorization: `Bearer ${api.adminKey}` }));
       expect(body.errors?.map((e) => e.extensions?.code)).toEqual(['DATABASE_UNAVAILABLE']);
     }
-    expect(await (await expectUnavailable(await fetch(`${api.url}/healthz`)))).toMatchObject({ database: 'unreachable' });
+    expect(await await expectUnavailable(await fetch(`${api.url}/healthz`))).toMatchObject({ database: 'unreachable' });
     expect(outageLines(lines)).toHaveLength(1);
     expect(lines.join('\n')).not.toMatch(/"stack"/);
 
@@ -111,50 +111,53 @@ onPostgres('a database that stops answering', () => {
 });
 
 // Without keys the request's own statement meets the frozen link; with keys, the key lookup does first.
-(url ? describe.each([{ auth: false }, { auth: true }]) : describe.skip.each([{ auth: false }]))('a connection that stops forwarding while a statement waits on it (keys: $auth)', ({ auth }) => {
-  let api: TestApi;
-  let proxy: TcpProxy;
-  let lines: string[];
-  beforeAll(async () => {
-    const target = new URL(url!);
-    proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
-    const proxied = new URL(url!);
-    proxied.hostname = '127.0.0.1';
-    proxied.port = String(proxy.port);
-    const captured = capturedLogger();
-    lines = captured.lines;
-    const timeouts = { HEALTH_CHECK_TIMEOUT_MS: 500, DATABASE_CONNECT_TIMEOUT_MS: 500, DATABASE_STATEMENT_TIMEOUT_MS: 1000 };
-    api = await startTestApi(timeouts, {
-      auth,
-      logger: captured.logger,
-      databaseEnv: { DATABASE_URL: proxied.toString(), DATABASE_CONNECT_TIMEOUT_MS: '500', DATABASE_STATEMENT_TIMEOUT_MS: '1000' },
+(url ? describe.each([{ auth: false }, { auth: true }]) : describe.skip.each([{ auth: false }]))(
+  'a connection that stops forwarding while a statement waits on it (keys: $auth)',
+  ({ auth }) => {
+    let api: TestApi;
+    let proxy: TcpProxy;
+    let lines: string[];
+    beforeAll(async () => {
+      const target = new URL(url!);
+      proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+      const proxied = new URL(url!);
+      proxied.hostname = '127.0.0.1';
+      proxied.port = String(proxy.port);
+      const captured = capturedLogger();
+      lines = captured.lines;
+      const timeouts = { HEALTH_CHECK_TIMEOUT_MS: 500, DATABASE_CONNECT_TIMEOUT_MS: 500, DATABASE_STATEMENT_TIMEOUT_MS: 1000 };
+      api = await startTestApi(timeouts, {
+        auth,
+        logger: captured.logger,
+        databaseEnv: { DATABASE_URL: proxied.toString(), DATABASE_CONNECT_TIMEOUT_MS: '500', DATABASE_STATEMENT_TIMEOUT_MS: '1000' },
+      });
     });
-  });
-  afterAll(async () => {
-    await proxy?.restore();
-    await api?.close();
-    await proxy?.close();
-  });
-
-  it('answers DATABASE_UNAVAILABLE instead of waiting for an answer that never comes, then recovers', async () => {
-    const headers: Record<string, string> = api.adminKey ? { authorization: `Bearer ${api.adminKey}` } : {};
-    // A pooled connection exists, so the next request's statement is sent on it (no new connection to time out).
-    expect(await (await api.post({ query: '{ healthy }' }, headers)).json()).toEqual({ data: { healthy: true } });
-    proxy.freeze();
-    // PostgreSQL's statement timeout never reaches us through a frozen link: the server must give the connection up.
-    const res = await fetch(`${api.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify({ query: '{ healthy }' }),
-      signal: AbortSignal.timeout(15_000),
+    afterAll(async () => {
+      await proxy?.restore();
+      await api?.close();
+      await proxy?.close();
     });
-    const body = await expectUnavailable(res);
-    expect(body.errors?.map((e) => e.extensions?.code)).toEqual(['DATABASE_UNAVAILABLE']);
-    expect(outageLines(lines)).toHaveLength(1);
 
-    await proxy.restore();
-    // The abandoned connection is not handed to the next request.
-    for (let i = 0; i < 3; i++) expect(await (await api.post({ query: '{ healthy }' }, headers)).json()).toEqual({ data: { healthy: true } });
-    expect(recoveryLines(lines)).toHaveLength(1);
-  }, 30_000);
-});
+    it('answers DATABASE_UNAVAILABLE instead of waiting for an answer that never comes, then recovers', async () => {
+      const headers: Record<string, string> = api.adminKey ? { authorization: `Bearer ${api.adminKey}` } : {};
+      // A pooled connection exists, so the next request's statement is sent on it (no new connection to time out).
+      expect(await (await api.post({ query: '{ healthy }' }, headers)).json()).toEqual({ data: { healthy: true } });
+      proxy.freeze();
+      // PostgreSQL's statement timeout never reaches us through a frozen link: the server must give the connection up.
+      const res = await fetch(`${api.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query: '{ healthy }' }),
+        signal: AbortSignal.timeout(15_000),
+      });
+      const body = await expectUnavailable(res);
+      expect(body.errors?.map((e) => e.extensions?.code)).toEqual(['DATABASE_UNAVAILABLE']);
+      expect(outageLines(lines)).toHaveLength(1);
+
+      await proxy.restore();
+      // The abandoned connection is not handed to the next request.
+      for (let i = 0; i < 3; i++) expect(await (await api.post({ query: '{ healthy }' }, headers)).json()).toEqual({ data: { healthy: true } });
+      expect(recoveryLines(lines)).toHaveLength(1);
+    }, 30_000);
+  },
+);

@@ -41,7 +41,10 @@ describe('a statement stopped by the statement timeout', () => {
         (err: unknown) => err,
       );
       for (let i = 0; ; i++) {
-        const [{ n }] = await db.dataSource.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1 AND query LIKE '%pg_sleep%' AND state = 'active'`, [pid]);
+        const [{ n }] = await db.dataSource.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1 AND query LIKE '%pg_sleep%' AND state = 'active'`,
+          [pid],
+        );
         if (n > 0 || i > 100) break;
         await new Promise((r) => setTimeout(r, 20));
       }

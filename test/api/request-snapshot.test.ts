@@ -8,7 +8,9 @@ async function addTicketsAndSurveys(api: TestApi, prefix: string, n: number): Pr
   await api.db.dataSource.transaction(async (m) => {
     for (let i = 0; i < n; i++) {
       await m.query(`INSERT INTO tickets (external_id, channel, created_at) VALUES ($1, 'chat', '2025-01-10T10:00:00Z')`, [`${prefix}T${i}`]);
-      await m.query(`INSERT INTO surveys (external_id, kind, score, responded_at) VALUES ($1, 'csat', 5, '2025-01-10T11:00:00Z')`, [`${prefix}S${i}`]);
+      await m.query(`INSERT INTO surveys (external_id, kind, score, responded_at) VALUES ($1, 'csat', 5, '2025-01-10T11:00:00Z')`, [
+        `${prefix}S${i}`,
+      ]);
     }
   });
 }

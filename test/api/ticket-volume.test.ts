@@ -77,7 +77,10 @@ describe('ticketVolume', () => {
   });
 
   it('handles a daylight-saving change: the New York day of 9 March 2025 is 23 hours long', async () => {
-    const res = await api.graphql(Q, { period: { from: '2025-03-09T05:00:00Z', to: '2025-03-11T04:00:00Z', timezone: 'America/New_York' }, g: 'DAY' });
+    const res = await api.graphql(Q, {
+      period: { from: '2025-03-09T05:00:00Z', to: '2025-03-11T04:00:00Z', timezone: 'America/New_York' },
+      g: 'DAY',
+    });
     const [mar9, mar10] = res.data.ticketVolume.series;
     expect(mar9).toMatchObject({ localStart: '2025-03-09T00:00:00', start: '2025-03-09T05:00:00.000Z', end: '2025-03-10T04:00:00.000Z', value: 0 });
     expect(mar10).toMatchObject({ localStart: '2025-03-10T00:00:00', value: 1 });
@@ -85,11 +88,14 @@ describe('ticketVolume', () => {
 
   it('answers several metric fields, values and series alike, with one statement per fact table', async () => {
     api.statements.length = 0;
-    const res = await api.graphql(`query($p: PeriodInput!) {
+    const res = await api.graphql(
+      `query($p: PeriodInput!) {
       a: ticketVolume(period: $p) { value sampleSize }
       b: ticketVolume(period: $p) { value series(granularity: DAY) { value } }
       c: ticketVolume(period: $p) { series(granularity: DAY) { value } }
-    }`, { p: period });
+    }`,
+      { p: period },
+    );
     expect(res.errors).toBeUndefined();
     expect(api.statements).toHaveLength(1);
   });
@@ -108,9 +114,15 @@ describe('ticketVolume', () => {
   });
 
   it.each([
-    ['a channel that does not exist', `{ ticketVolume(period: {from: "2025-01-01T00:00:00Z", to: "2025-02-01T00:00:00Z"}, channel: [FAX]) { value } }`],
+    [
+      'a channel that does not exist',
+      `{ ticketVolume(period: {from: "2025-01-01T00:00:00Z", to: "2025-02-01T00:00:00Z"}, channel: [FAX]) { value } }`,
+    ],
     ['a timestamp without offset', `{ ticketVolume(period: {from: "2025-01-01T00:00:00", to: "2025-02-01T00:00:00Z"}) { value } }`],
-    ['a dimension the metric does not have', `{ ticketVolume(period: {from: "2025-01-01T00:00:00Z", to: "2025-02-01T00:00:00Z"}, region: ["eu"]) { value } }`],
+    [
+      'a dimension the metric does not have',
+      `{ ticketVolume(period: {from: "2025-01-01T00:00:00Z", to: "2025-02-01T00:00:00Z"}, region: ["eu"]) { value } }`,
+    ],
   ])('rejects %s as a schema error', async (_what, query) => {
     const res = await api.graphql(query);
     expect(res.data).toBeUndefined();

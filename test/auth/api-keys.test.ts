@@ -13,12 +13,19 @@ describe('API keys', () => {
   afterAll(async () => api?.close());
 
   it('are created by an admin, shown once, and stored only as a hash', async () => {
-    const res = await api.graphql(`mutation { createApiKey(name: "acme", role: PARTNER, scope: { product: ["api", "mobile-app"] }, expiresAt: "2099-01-01T00:00:00Z") {
+    const res =
+      await api.graphql(`mutation { createApiKey(name: "acme", role: PARTNER, scope: { product: ["api", "mobile-app"] }, expiresAt: "2099-01-01T00:00:00Z") {
       secret key { name role scope { product tier } expiresAt active } } }`);
     expect(res.errors).toBeUndefined();
     const { secret, key } = res.data.createApiKey;
     expect(secret).toMatch(KEY_FORMAT);
-    expect(key).toEqual({ name: 'acme', role: 'PARTNER', scope: { product: ['api', 'mobile-app'], tier: null }, expiresAt: '2099-01-01T00:00:00.000Z', active: true });
+    expect(key).toEqual({
+      name: 'acme',
+      role: 'PARTNER',
+      scope: { product: ['api', 'mobile-app'], tier: null },
+      expiresAt: '2099-01-01T00:00:00.000Z',
+      active: true,
+    });
 
     const rows = await api.db.dataSource.query(`SELECT * FROM api_keys WHERE name = 'acme'`);
     expect(rows).toHaveLength(1);
@@ -55,7 +62,9 @@ describe('API keys', () => {
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toBe('Bearer realm="deskmetrics"');
     const body = await res.json();
-    expect(body).toEqual({ errors: [{ message: expect.stringMatching(message), extensions: { code: 'UNAUTHENTICATED', argument: 'Authorization' } }] });
+    expect(body).toEqual({
+      errors: [{ message: expect.stringMatching(message), extensions: { code: 'UNAUTHENTICATED', argument: 'Authorization' } }],
+    });
   });
 
   it('refuse a key whose secret is wrong even when its public id is right', async () => {
@@ -118,8 +127,12 @@ describe('API keys', () => {
     });
 
     it('let analysts read metrics, targets and calendars, and admins change them', async () => {
-      expect((await api.graphql(`mutation { setMetricTarget(metric: "ticketVolume", target: 5) { target } }`)).data).toEqual({ setMetricTarget: { target: 5 } });
-      const res = await api.graphql(`{ ticketVolume(${P}) { value target } metricTargets { metric } businessCalendars { name } }`, undefined, { key: analyst });
+      expect((await api.graphql(`mutation { setMetricTarget(metric: "ticketVolume", target: 5) { target } }`)).data).toEqual({
+        setMetricTarget: { target: 5 },
+      });
+      const res = await api.graphql(`{ ticketVolume(${P}) { value target } metricTargets { metric } businessCalendars { name } }`, undefined, {
+        key: analyst,
+      });
       expect(res).toEqual({ data: { ticketVolume: { value: 0, target: 5 }, metricTargets: [{ metric: 'ticketVolume' }], businessCalendars: [] } });
     });
   });

@@ -26,18 +26,32 @@ describe('the audit log', () => {
       { key: partner },
     );
     expect(ok.errors).toBeUndefined();
-    const refused = await api.graphql(`query Peek { ticketVolume(period: { from: "2025-03-01T00:00:00Z", to: "2025-04-01T00:00:00Z" }, product: ["billing"]) { value } }`, undefined, {
-      key: partner,
-    });
+    const refused = await api.graphql(
+      `query Peek { ticketVolume(period: { from: "2025-03-01T00:00:00Z", to: "2025-04-01T00:00:00Z" }, product: ["billing"]) { value } }`,
+      undefined,
+      {
+        key: partner,
+      },
+    );
     expect(refused.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     await api.graphql(`{ healthy }`, undefined, { key: analyst });
 
-    const log = await api.graphql(`query($since: DateTime) { auditLog(since: $since) { keyName role operationName query variables status errorCodes cost durationMs queryHash } }`, {
-      since,
-    });
+    const log = await api.graphql(
+      `query($since: DateTime) { auditLog(since: $since) { keyName role operationName query variables status errorCodes cost durationMs queryHash } }`,
+      {
+        since,
+      },
+    );
     expect(log.errors).toBeUndefined();
     expect(log.data.auditLog).toEqual([
-      expect.objectContaining({ keyName: 'acme', role: 'partner', operationName: 'Peek', status: 'error', errorCodes: ['FORBIDDEN'], variables: null }),
+      expect.objectContaining({
+        keyName: 'acme',
+        role: 'partner',
+        operationName: 'Peek',
+        status: 'error',
+        errorCodes: ['FORBIDDEN'],
+        variables: null,
+      }),
       expect.objectContaining({
         keyName: 'acme',
         role: 'partner',
@@ -68,7 +82,10 @@ describe('the audit log', () => {
 
   it('refuses a limit outside 1..AUDIT_LOG_MAX_ROWS, naming it', async () => {
     const res = await api.graphql(`{ auditLog(limit: 0) { keyName } }`);
-    expect(res.errors?.[0]).toMatchObject({ message: 'limit: must be between 1 and 1000 (AUDIT_LOG_MAX_ROWS)', extensions: { code: 'BAD_USER_INPUT', argument: 'limit' } });
+    expect(res.errors?.[0]).toMatchObject({
+      message: 'limit: must be between 1 and 1000 (AUDIT_LOG_MAX_ROWS)',
+      extensions: { code: 'BAD_USER_INPUT', argument: 'limit' },
+    });
   });
 
   describe('records what ran, whatever the caller sends beside it', () => {
@@ -79,9 +96,14 @@ describe('the audit log', () => {
     });
     /** This file's audit entries since `since`, oldest first, variables parsed. */
     const entriesSince = async (since: string) => {
-      const log = await api.graphql(`query($since: DateTime) { auditLog(since: $since) { keyName operationName query queryHash variables errorCodes } }`, { since });
+      const log = await api.graphql(
+        `query($since: DateTime) { auditLog(since: $since) { keyName operationName query queryHash variables errorCodes } }`,
+        { since },
+      );
       expect(log.errors).toBeUndefined();
-      return (log.data.auditLog as { query: string; variables: string | null }[]).reverse().map((e) => ({ ...e, variables: e.variables === null ? null : JSON.parse(e.variables) }));
+      return (log.data.auditLog as { query: string; variables: string | null }[])
+        .reverse()
+        .map((e) => ({ ...e, variables: e.variables === null ? null : JSON.parse(e.variables) }));
     };
 
     it('keeps a batch whose entry holds a NUL character, and every other entry in it', async () => {
@@ -119,7 +141,10 @@ describe('the audit log', () => {
       const since = new Date().toISOString();
       const decoy = `query Decoy { auditLog(keyName: "${'d'.repeat(10_000)}") { ...Key } } fragment Key on AuditEntryInfo { keyName }`;
       const real = 'query Real($p: PeriodInput!) { ticketVolume(period: $p) { ...V } } fragment V on TicketMetric { value }';
-      const res = await api.post({ query: `${decoy}\n${real}`, operationName: 'Real', variables: { p: MARCH } }, { authorization: `Bearer ${partner}` });
+      const res = await api.post(
+        { query: `${decoy}\n${real}`, operationName: 'Real', variables: { p: MARCH } },
+        { authorization: `Bearer ${partner}` },
+      );
       expect(((await res.json()) as { errors?: unknown }).errors).toBeUndefined();
       const [entry] = await entriesSince(since);
       const recorded = 'query Real($p:PeriodInput!){ticketVolume(period:$p){...V}}fragment V on TicketMetric{value}';
@@ -130,15 +155,28 @@ describe('the audit log', () => {
       const since = new Date();
       const writer = new AuditLog({ query: (sql, params) => api.db.dataSource.query(sql, params) }, createLogger('silent'));
       const entry = (keyName: string, status: string): AuditRecord => ({
-        at: new Date(), keyId: null, keyName, role: 'partner', operationName: null, queryHash: 'h', query: '{ healthy }',
-        variables: null, durationMs: 1, status: status as 'ok', errorCodes: [], cost: 1,
+        at: new Date(),
+        keyId: null,
+        keyName,
+        role: 'partner',
+        operationName: null,
+        queryHash: 'h',
+        query: '{ healthy }',
+        variables: null,
+        durationMs: 1,
+        status: status as 'ok',
+        errorCodes: [],
+        cost: 1,
       });
       // A status outside the table's check constraint: the database refuses that row whatever its text holds.
       writer.record(entry('before', 'ok'));
       writer.record(entry('refused', 'neither'));
       writer.record(entry('after', 'error'));
       await writer.flush();
-      const rows: { key_name: string }[] = await api.db.dataSource.query(`SELECT key_name FROM audit_log WHERE at >= $1 AND query_hash = 'h' ORDER BY id`, [since]);
+      const rows: { key_name: string }[] = await api.db.dataSource.query(
+        `SELECT key_name FROM audit_log WHERE at >= $1 AND query_hash = 'h' ORDER BY id`,
+        [since],
+      );
       expect(rows.map((r) => r.key_name)).toEqual(['before', 'after']);
     });
   });

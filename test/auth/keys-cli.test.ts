@@ -11,7 +11,10 @@ function capture(): Output & { stdout: string[]; stderr: string[] } {
 
 describe('scope options', () => {
   it('parse repeated --scope options, adding values of a repeated dimension', () => {
-    expect(parseScopeOptions(['product=api,mobile-app', 'tier=enterprise', 'product= web '])).toEqual({ product: ['api', 'mobile-app', 'web'], tier: ['enterprise'] });
+    expect(parseScopeOptions(['product=api,mobile-app', 'tier=enterprise', 'product= web '])).toEqual({
+      product: ['api', 'mobile-app', 'web'],
+      tier: ['enterprise'],
+    });
   });
 
   it.each([
@@ -23,7 +26,9 @@ describe('scope options', () => {
 
   it('are checked against the dimensions and the contract values of closed ones', () => {
     expect(validateScope('partner', { channel: ['chat', 'email'], product: ['api'] })).toEqual({ channel: ['chat', 'email'], product: ['api'] });
-    expect(() => validateScope('partner', { colour: ['red'] })).toThrow('scope: unknown dimension "colour"; one of channel, product, tier, priority, team, agent');
+    expect(() => validateScope('partner', { colour: ['red'] })).toThrow(
+      'scope: unknown dimension "colour"; one of channel, product, tier, priority, team, agent',
+    );
     expect(() => validateScope('partner', { channel: ['fax'] })).toThrow(/scope.channel: unknown value "fax"; one of email, chat/);
     expect(() => validateScope('partner', { priority: ['URGENT'] })).toThrow(/scope.priority: unknown value "URGENT"/);
   });

@@ -28,7 +28,9 @@ describe('production mode', () => {
     expect(res.status).toBe(401);
     const text = await res.text();
     expect(text).not.toMatch(SCHEMA_DETAILS);
-    expect(JSON.parse(text)).toEqual({ errors: [{ message: expect.any(String), extensions: { code: 'UNAUTHENTICATED', argument: 'Authorization' } }] });
+    expect(JSON.parse(text)).toEqual({
+      errors: [{ message: expect.any(String), extensions: { code: 'UNAUTHENTICATED', argument: 'Authorization' } }],
+    });
   });
 
   it('does not serve the explorer', async () => {
@@ -49,9 +51,14 @@ describe('production mode', () => {
     const db = await createTestDatabase();
     try {
       const config = { ...loadConfig({ LOG_LEVEL: 'silent' }), NODE_ENV: 'production' };
-      await expect(createApiServer({ config, dataSource: db.dataSource, logger: createLogger('silent'), authentication: { kind: 'fixed', caller: DEVELOPMENT_CALLER } })).rejects.toThrow(
-        /production mode serves only requests with API keys/,
-      );
+      await expect(
+        createApiServer({
+          config,
+          dataSource: db.dataSource,
+          logger: createLogger('silent'),
+          authentication: { kind: 'fixed', caller: DEVELOPMENT_CALLER },
+        }),
+      ).rejects.toThrow(/production mode serves only requests with API keys/);
     } finally {
       await db.destroy();
     }
@@ -97,7 +104,9 @@ describe('starting with an empty key store', () => {
   it('refuses in production mode, saying how to create a key', async () => {
     const config = { ...loadConfig({}), NODE_ENV: 'production' };
     await expect(ensureAuthenticationConfigured(config, keys, createLogger('silent'), () => undefined)).rejects.toThrow(StartupRefused);
-    await expect(ensureAuthenticationConfigured(config, keys, createLogger('silent'), () => undefined)).rejects.toThrow(/deskmetrics keys create --role admin/);
+    await expect(ensureAuthenticationConfigured(config, keys, createLogger('silent'), () => undefined)).rejects.toThrow(
+      /deskmetrics keys create --role admin/,
+    );
     expect(await keys.count()).toBe(0);
   });
 

@@ -1,4 +1,12 @@
-import { compareNumbers, DASHBOARD_METRICS, DURATION_METRICS, dashboardDocument, dashboardParams, dashboardVariables, numbersFromResponse } from '../../bench/dashboard';
+import {
+  compareNumbers,
+  DASHBOARD_METRICS,
+  DURATION_METRICS,
+  dashboardDocument,
+  dashboardParams,
+  dashboardVariables,
+  numbersFromResponse,
+} from '../../bench/dashboard';
 import { ROLLUP_TABLES, ROLLUP_TABLES_WITH_MEDIANS, runSqlVariant, SQL_VARIANTS } from '../../bench/dashboard-sql';
 import { folderSource, importDataset } from '../../src/import';
 import { installRollups } from '../../src/metrics/rollups/rollup-refresh';
@@ -61,8 +69,20 @@ describe('the edge of the test periods', () => {
  * rollups for a New York dashboard, where only the raw variant applies.
  */
 const CASES: { dashboardZone: string; rollupZone: string; rollups: 'on' | 'off'; reads: string | null; periods: PeriodName[] }[] = [
-  { dashboardZone: 'America/New_York', rollupZone: 'America/New_York', rollups: 'on', reads: 'ticket_rollup_daily', periods: ['60 days to July 1st', '42 days to April 19th'] },
-  { dashboardZone: 'America/New_York', rollupZone: 'America/New_York', rollups: 'off', reads: null, periods: ['60 days to July 1st', '42 days to April 19th'] },
+  {
+    dashboardZone: 'America/New_York',
+    rollupZone: 'America/New_York',
+    rollups: 'on',
+    reads: 'ticket_rollup_daily',
+    periods: ['60 days to July 1st', '42 days to April 19th'],
+  },
+  {
+    dashboardZone: 'America/New_York',
+    rollupZone: 'America/New_York',
+    rollups: 'off',
+    reads: null,
+    periods: ['60 days to July 1st', '42 days to April 19th'],
+  },
   { dashboardZone: 'UTC', rollupZone: 'UTC', rollups: 'on', reads: 'ticket_rollup_daily', periods: ['60 days to July 1st'] },
   { dashboardZone: 'America/New_York', rollupZone: 'UTC', rollups: 'on', reads: 'ticket_rollup r', periods: ['60 days to July 1st'] },
 ];

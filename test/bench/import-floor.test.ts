@@ -52,7 +52,9 @@ onPostgres('the import floor', () => {
         let rowsDiffering = 0;
         for (const t of FLOOR_TABLES) {
           const [a, b] = [`"${schema}"."${t}"`, `"${floorSchema}"."${t}"`];
-          const diff = await client.query(`SELECT count(*)::int AS n FROM ((SELECT * FROM ${a} EXCEPT ALL SELECT * FROM ${b}) UNION ALL (SELECT * FROM ${b} EXCEPT ALL SELECT * FROM ${a})) d`);
+          const diff = await client.query(
+            `SELECT count(*)::int AS n FROM ((SELECT * FROM ${a} EXCEPT ALL SELECT * FROM ${b}) UNION ALL (SELECT * FROM ${b} EXCEPT ALL SELECT * FROM ${a})) d`,
+          );
           rowsDiffering += diff.rows[0].n;
         }
         seen = { rowsDiffering, indexes: await indexDefinitions(client, floorSchema), foreignKeys: await foreignKeyDefinitions(client, floorSchema) };

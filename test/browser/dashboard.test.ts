@@ -27,7 +27,11 @@ const TILES: Record<string, readonly ('channel' | 'product' | 'tier')[]> = {
 type Filters = Partial<Record<'channel' | 'product' | 'tier', string[]>>;
 
 /** What the API answers for each tile's metric, asked server-side with the period written out by hand. */
-async function expectedValues(api: TestApi, period: { from: string; to: string; timezone: string }, filters: Filters): Promise<Record<string, string>> {
+async function expectedValues(
+  api: TestApi,
+  period: { from: string; to: string; timezone: string },
+  filters: Filters,
+): Promise<Record<string, string>> {
   const fields = Object.entries(TILES).map(([field, takes]) => {
     const args = takes.filter((f) => filters[f]).map((f) => `${f}: ${f === 'channel' ? `[${filters[f]!.join(', ')}]` : JSON.stringify(filters[f])}`);
     return `${field}(period: ${JSON.stringify(period).replace(/"(\w+)":/g, '$1:')}${args.map((a) => `, ${a}`).join('')}) { value }`;
@@ -116,7 +120,9 @@ async function waitForView(page: Page, search: string): Promise<void> {
     expect(await forecast.getAttribute('data-bands')).toBe('95,80');
     // Each band is a filled area across the forecast, in its own colour (legend icons are a few pixels wide).
     const bandWidths = await forecast.evaluate((chart) =>
-      ['#74c0fc', '#d0ebff'].map((fill) => Math.max(0, ...[...chart.querySelectorAll(`path[fill="${fill}"]`)].map((p) => p.getBoundingClientRect().width))),
+      ['#74c0fc', '#d0ebff'].map((fill) =>
+        Math.max(0, ...[...chart.querySelectorAll(`path[fill="${fill}"]`)].map((p) => p.getBoundingClientRect().width)),
+      ),
     );
     for (const width of bandWidths) expect(width).toBeGreaterThan(100);
     expect(await forecast.textContent()).toMatch(/80 % band[\s\S]*95 % band|95 % band[\s\S]*80 % band/);
@@ -168,14 +174,21 @@ async function waitForView(page: Page, search: string): Promise<void> {
       await page.waitForSelector(`[data-loaded-drivers="${view}"]`, { timeout: 30_000 });
       return {
         rows: await page.$$eval('[data-breakdown-row]', (rows) =>
-          rows.map((r) => ({ segment: r.getAttribute('data-breakdown-row'), value: r.getAttribute('data-value'), sampleSize: r.getAttribute('data-sample-size') })),
+          rows.map((r) => ({
+            segment: r.getAttribute('data-breakdown-row'),
+            value: r.getAttribute('data-value'),
+            sampleSize: r.getAttribute('data-sample-size'),
+          })),
         ),
-        drivers: await page.$$eval('[data-driver]', (rows) => rows.map((r) => ({ segment: r.getAttribute('data-driver'), contribution: r.getAttribute('data-contribution') }))),
+        drivers: await page.$$eval('[data-driver]', (rows) =>
+          rows.map((r) => ({ segment: r.getAttribute('data-driver'), contribution: r.getAttribute('data-contribution') })),
+        ),
         change: await page.getAttribute('.drivers-total', 'data-change'),
       };
     }
     /** The texts the breakdown chart drew (ECharts' SVG renderer writes its labels as text elements). */
-    const drawnLabels = () => page.locator('[data-chart="breakdown"]').evaluate((chart) => [...chart.querySelectorAll('text')].map((t) => t.textContent ?? ''));
+    const drawnLabels = () =>
+      page.locator('[data-chart="breakdown"]').evaluate((chart) => [...chart.querySelectorAll('text')].map((t) => t.textContent ?? ''));
 
     // The default: ticket volume by channel, each bar labelled with its segment and its count.
     const byChannel = await expected('ticketVolume', 'channel');
@@ -255,9 +268,13 @@ async function waitForView(page: Page, search: string): Promise<void> {
     expect(await shown(search)).toEqual(email);
     // Drawn: the scheduled agents' area spans the plot, and the y axis reaches the busiest interval.
     const chart = page.locator('[data-chart="staffing"]');
-    const areaWidth = await chart.evaluate((c) => Math.max(0, ...[...c.querySelectorAll('path[fill="#d0ebff"]')].map((p) => p.getBoundingClientRect().width)));
+    const areaWidth = await chart.evaluate((c) =>
+      Math.max(0, ...[...c.querySelectorAll('path[fill="#d0ebff"]')].map((p) => p.getBoundingClientRect().width)),
+    );
     expect(areaWidth).toBeGreaterThan(600);
-    const axisTop = await chart.evaluate((c) => Math.max(...[...c.querySelectorAll('text')].map((t) => Number(t.textContent)).filter(Number.isFinite)));
+    const axisTop = await chart.evaluate((c) =>
+      Math.max(...[...c.querySelectorAll('text')].map((t) => Number(t.textContent)).filter(Number.isFinite)),
+    );
     expect(axisTop).toBeGreaterThanOrEqual(Math.max(...JSON.parse(email.scheduled)));
 
     // The demo's calendars close the desk at night: closed intervals are shaded and staffed by nobody.

@@ -28,7 +28,8 @@ if (!onPostgres) console.info('import-signal: skipped on PGlite, which runs insi
       await watcher.query('BEGIN');
       await watcher.query(`LOCK TABLE "${schema}".customers, "${schema}".agents, "${schema}".tickets IN ACCESS EXCLUSIVE MODE`);
       for (let i = 0; (await ours(`wait_event_type = 'Lock'`)) === 0; i++) {
-        if (i > 600 || child.exitCode !== null) throw new Error(`the import never waited on the lock:
+        if (i > 600 || child.exitCode !== null)
+          throw new Error(`the import never waited on the lock:
 ${stderr}`);
         await new Promise((r) => setTimeout(r, 100));
       }
@@ -37,7 +38,9 @@ ${stderr}`);
       expect(stderr).toContain('import interrupted by SIGINT: rolled back');
       await watcher.query('COMMIT');
       expect(await ours('true')).toBe(0);
-      const { rows } = await watcher.query(`SELECT (SELECT count(*) FROM "${schema}".tickets)::int AS tickets, (SELECT count(*) FROM "${schema}".import_runs)::int AS runs`);
+      const { rows } = await watcher.query(
+        `SELECT (SELECT count(*) FROM "${schema}".tickets)::int AS tickets, (SELECT count(*) FROM "${schema}".import_runs)::int AS runs`,
+      );
       expect(rows[0]).toEqual({ tickets: 0, runs: 0 });
     } finally {
       child.kill('SIGKILL');

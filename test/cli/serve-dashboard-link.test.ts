@@ -12,7 +12,16 @@ describe('deskmetrics serve in development, first start', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'dm-link-'));
     const schema = `test_link_${process.pid}_${randomBytes(4).toString('hex')}`;
     const database = process.env.DATABASE_URL ? { DATABASE_SCHEMA: schema } : { DESKMETRICS_DATA_DIR: dataDir };
-    const env = { ...process.env, NODE_OPTIONS: '', NODE_ENV: 'development', DESKMETRICS_DEMO: 'off', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...database };
+    const env = {
+      ...process.env,
+      NODE_OPTIONS: '',
+      NODE_ENV: 'development',
+      DESKMETRICS_DEMO: 'off',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      ...database,
+    };
     const child = spawn('node', [BIN, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout!.on('data', (d: Buffer) => (output += d.toString()));

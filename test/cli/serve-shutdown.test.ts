@@ -10,7 +10,16 @@ if (!onPostgres) console.info('serve-shutdown: skipped on PGlite, whose statemen
 (onPostgres ? describe : describe.skip)('deskmetrics serve on SIGTERM', () => {
   it('cancels the statements of requests that outlive SHUTDOWN_TIMEOUT_MS, answers them, and exits 1', async () => {
     const schema = `test_drain_${process.pid}_${randomBytes(4).toString('hex')}`;
-    const env = { ...process.env, NODE_OPTIONS: '', DATABASE_SCHEMA: schema, DESKMETRICS_DEMO: 'off', PORT: '0', HOST: '127.0.0.1', SHUTDOWN_TIMEOUT_MS: '1000', LOG_LEVEL: 'info' };
+    const env = {
+      ...process.env,
+      NODE_OPTIONS: '',
+      DATABASE_SCHEMA: schema,
+      DESKMETRICS_DEMO: 'off',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      SHUTDOWN_TIMEOUT_MS: '1000',
+      LOG_LEVEL: 'info',
+    };
     const child = spawn('node', [BIN, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
@@ -35,7 +44,8 @@ if (!onPostgres) console.info('serve-shutdown: skipped on PGlite, whose statemen
       }).then(async (r) => ({ status: r.status, body: (await r.json()) as { errors?: { message: string }[] } }));
       const waiting = () => sessions.sessionsOf(child.pid!, `wait_event_type = 'Lock'`);
       for (let i = 0; (await waiting()) === 0; i++) {
-        if (i > 300) throw new Error(`the request never reached the database:
+        if (i > 300)
+          throw new Error(`the request never reached the database:
 ${output}`);
         await new Promise((r) => setTimeout(r, 100));
       }

@@ -20,7 +20,10 @@ const DIST_DATA_SOURCE = join(__dirname, '..', '..', 'dist', 'src', 'db', 'data-
     const watcher = new Client({ connectionString: process.env.DATABASE_URL });
     await watcher.connect();
     const running = async () =>
-      Number((await watcher.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE query LIKE $1 AND pid <> pg_backend_pid()`, [`%${marker}%`])).rows[0].n);
+      Number(
+        (await watcher.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE query LIKE $1 AND pid <> pg_backend_pid()`, [`%${marker}%`])).rows[0]
+          .n,
+      );
     try {
       for (let i = 0; (await running()) === 0; i++) {
         if (i > 300) throw new Error('the statement never started');

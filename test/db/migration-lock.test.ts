@@ -13,7 +13,10 @@ if (!onPostgres) {
   it('run once: two processes starting on an unmigrated database both come up', async () => {
     const schema = `test_race_${process.pid}_${randomBytes(4).toString('hex')}`;
     const settings = { ...loadConfig(process.env), DATABASE_SCHEMA: schema, DATABASE_POOL_SIZE: 2 };
-    const opened = await Promise.allSettled([openMigratedDatabase(settings, { command: 'test' }), openMigratedDatabase(settings, { command: 'test' })]);
+    const opened = await Promise.allSettled([
+      openMigratedDatabase(settings, { command: 'test' }),
+      openMigratedDatabase(settings, { command: 'test' }),
+    ]);
     const dbs = opened.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
     try {
       expect(opened.map((o) => (o.status === 'rejected' ? String(o.reason) : 'ok'))).toEqual(['ok', 'ok']);

@@ -15,7 +15,7 @@ describe('request snapshots under load', () => {
     const exportable = db.kind === 'postgres';
     const perRequest = exportable ? 2 : 1;
     let seed = 7;
-    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
     const request = async () => {
       const snapshot = new RequestSnapshot(pool, perRequest, exportable);
       try {
@@ -31,9 +31,10 @@ describe('request snapshots under load', () => {
     expect(results).toEqual(Array.from({ length: 25 }, () => [0, 1, 2, 3, 4, 5]));
     expect(pool.waitingCount).toBe(0);
     expect(pool.idleCount).toBe(pool.totalCount);
-    const [{ open }] = await db.dataSource.query(`SELECT count(*)::int AS open FROM pg_stat_activity WHERE state = 'idle in transaction' AND application_name = $1`, [
-      `deskmetrics-${process.pid}`,
-    ]);
+    const [{ open }] = await db.dataSource.query(
+      `SELECT count(*)::int AS open FROM pg_stat_activity WHERE state = 'idle in transaction' AND application_name = $1`,
+      [`deskmetrics-${process.pid}`],
+    );
     expect(open).toBe(0);
   }, 120_000);
 

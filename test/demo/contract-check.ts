@@ -14,7 +14,17 @@ export const CONTRACT_COLUMNS: Record<DatasetFile, { required: string[]; optiona
   agents: { required: ['agent_id', 'name'], optional: ['team'] },
   tickets: {
     required: ['ticket_id', 'channel', 'created_at'],
-    optional: ['customer_id', 'product', 'priority', 'first_response_at', 'resolved_at', 'abandoned_at', 'escalated', 'reopened_count', 'assignee_id'],
+    optional: [
+      'customer_id',
+      'product',
+      'priority',
+      'first_response_at',
+      'resolved_at',
+      'abandoned_at',
+      'escalated',
+      'reopened_count',
+      'assignee_id',
+    ],
   },
   messages: { required: ['message_id', 'ticket_id', 'author', 'sent_at'], optional: ['agent_id', 'handle_seconds'] },
   surveys: { required: ['survey_id', 'kind', 'score', 'responded_at'], optional: ['ticket_id', 'customer_id', 'channel', 'product'] },
@@ -104,8 +114,10 @@ export function contractProblems(data: Dataset, options: { before?: number; limi
       if (t < created) bad('tickets', i, `${col} before created_at`);
     }
     if (!empty(r.resolved_at) && !empty(r.abandoned_at)) bad('tickets', i, 'both abandoned and resolved');
-    if (!empty(r.escalated) && r.escalated !== true && r.escalated !== false && r.escalated !== 'true' && r.escalated !== 'false') bad('tickets', i, 'bad escalated');
-    if (!empty(r.reopened_count) && !(Number.isInteger(Number(r.reopened_count)) && Number(r.reopened_count) >= 0)) bad('tickets', i, 'bad reopened_count');
+    if (!empty(r.escalated) && r.escalated !== true && r.escalated !== false && r.escalated !== 'true' && r.escalated !== 'false')
+      bad('tickets', i, 'bad escalated');
+    if (!empty(r.reopened_count) && !(Number.isInteger(Number(r.reopened_count)) && Number(r.reopened_count) >= 0))
+      bad('tickets', i, 'bad reopened_count');
     if (!empty(r.assignee_id) && !agents.has(String(r.assignee_id))) bad('tickets', i, `unknown assignee ${String(r.assignee_id)}`);
   });
 
@@ -128,7 +140,8 @@ export function contractProblems(data: Dataset, options: { before?: number; limi
     const scale = SCALES[String(r.kind)];
     if (!scale) bad('surveys', i, `bad kind ${String(r.kind)}`);
     const score = Number(r.score);
-    if (!Number.isInteger(score) || (scale && (score < scale[0] || score > scale[1]))) bad('surveys', i, `score ${String(r.score)} outside the scale`);
+    if (!Number.isInteger(score) || (scale && (score < scale[0] || score > scale[1])))
+      bad('surveys', i, `score ${String(r.score)} outside the scale`);
     ts('surveys', i, r, 'responded_at', true);
     if (!empty(r.ticket_id) && !tickets.has(String(r.ticket_id))) bad('surveys', i, `unknown ticket ${String(r.ticket_id)}`);
     if (!empty(r.customer_id) && !customers.has(String(r.customer_id))) bad('surveys', i, `unknown customer ${String(r.customer_id)}`);
@@ -156,7 +169,8 @@ export function contractProblems(data: Dataset, options: { before?: number; limi
   data.sla_policies.forEach((r, i) => {
     if (!PRIORITIES.has(String(r.priority))) bad('sla_policies', i, 'bad priority');
     if (!empty(r.channel) && !CHANNELS.has(String(r.channel))) bad('sla_policies', i, 'bad channel');
-    for (const col of ['first_response_minutes', 'resolution_minutes']) if (!empty(r[col]) && !(Number(r[col]) > 0)) bad('sla_policies', i, `bad ${col}`);
+    for (const col of ['first_response_minutes', 'resolution_minutes'])
+      if (!empty(r[col]) && !(Number(r[col]) > 0)) bad('sla_policies', i, `bad ${col}`);
   });
   return problems;
 }

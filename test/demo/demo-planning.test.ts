@@ -38,8 +38,12 @@ describe("the demo's launch and planning data", () => {
         { name: 'live channels', channels: ['chat', 'phone'], holidays: 20, christmas: true },
         { name: 'office hours', channels: null, holidays: 20, christmas: true },
       ]);
-      const events = await db.dataSource.query(`SELECT name, array(SELECT to_char(d, 'YYYY-MM-DD') FROM unnest(dates) d ORDER BY d) AS dates, multiplier, filter FROM forecast_events`);
-      expect(events).toEqual([{ name: 'mobile-app 2.0 launch', dates: demoLaunchEvent(demoSource({ tickets: 500, seed: 42 }))!.dates, multiplier: null, filter: {} }]);
+      const events = await db.dataSource.query(
+        `SELECT name, array(SELECT to_char(d, 'YYYY-MM-DD') FROM unnest(dates) d ORDER BY d) AS dates, multiplier, filter FROM forecast_events`,
+      );
+      expect(events).toEqual([
+        { name: 'mobile-app 2.0 launch', dates: demoLaunchEvent(demoSource({ tickets: 500, seed: 42 }))!.dates, multiplier: null, filter: {} },
+      ]);
     });
   });
 });

@@ -140,7 +140,8 @@ describe('realism of 20,000 tickets', () => {
       return counts;
     };
     const channels = share('channel');
-    for (const c of ['email', 'chat', 'phone', 'social', 'web', 'messaging']) expect(channels.get(c) ?? 0).toBeGreaterThan(0.03 * data.tickets.length);
+    for (const c of ['email', 'chat', 'phone', 'social', 'web', 'messaging'])
+      expect(channels.get(c) ?? 0).toBeGreaterThan(0.03 * data.tickets.length);
     const products = share('product');
     for (const p of ['billing', 'api', 'mobile-app', 'web-app']) expect(products.get(p) ?? 0).toBeGreaterThan(0.1 * data.tickets.length);
     const priorities = share('priority');
@@ -196,7 +197,8 @@ describe('realism of 20,000 tickets', () => {
 
   it('leaves some first responses to be derived from messages and gives the others consistently', () => {
     const firstAgent = new Map<string, string>();
-    for (const m of data.messages) if (m.author === 'agent' && !firstAgent.has(String(m.ticket_id))) firstAgent.set(String(m.ticket_id), String(m.sent_at));
+    for (const m of data.messages)
+      if (m.author === 'agent' && !firstAgent.has(String(m.ticket_id))) firstAgent.set(String(m.ticket_id), String(m.sent_at));
     const answered = data.tickets.filter((t) => firstAgent.has(String(t.ticket_id)));
     const derived = answered.filter((t) => !t.first_response_at);
     expect(derived.length / answered.length).toBeGreaterThan(0.2);
@@ -248,7 +250,9 @@ describe('realism of 20,000 tickets', () => {
     for (const s of data.surveys) kinds.set(String(s.kind), (kinds.get(String(s.kind)) ?? 0) + 1);
     for (const k of ['csat', 'nps', 'ces']) expect(kinds.get(k) ?? 0).toBeGreaterThan(50);
     expect(data.surveys.filter((s) => !s.ticket_id && s.customer_id).length).toBeGreaterThan(50);
-    const resolution = new Map(data.tickets.filter((t) => t.resolved_at).map((t) => [String(t.ticket_id), instant(t.resolved_at) - instant(t.created_at)]));
+    const resolution = new Map(
+      data.tickets.filter((t) => t.resolved_at).map((t) => [String(t.ticket_id), instant(t.resolved_at) - instant(t.created_at)]),
+    );
     const csat = data.surveys.filter((s) => s.kind === 'csat' && s.ticket_id);
     const fast = csat.filter((s) => (resolution.get(String(s.ticket_id)) as number) < HOUR_MS).map((s) => Number(s.score));
     const slow = csat.filter((s) => (resolution.get(String(s.ticket_id)) as number) > 48 * HOUR_MS).map((s) => Number(s.score));

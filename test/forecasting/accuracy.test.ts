@@ -4,13 +4,10 @@ import { normalQuantile } from '../../forecasting/normal';
 import { FORECAST_CASES } from './fixtures';
 
 describe('accuracy measures', () => {
-  it.each(FORECAST_CASES.map((c) => [c.name, c] as const))(
-    "MASE of seasonal naive reproduces R's forecast::accuracy on %s",
-    (_name, c) => {
-      const snaive = seasonalNaiveForecast(c.train, c.horizon, c.period);
-      expect(mase(c.test, snaive.mean, c.train, c.period)).toBeCloseTo(c.mase.snaive, 12);
-    },
-  );
+  it.each(FORECAST_CASES.map((c) => [c.name, c] as const))("MASE of seasonal naive reproduces R's forecast::accuracy on %s", (_name, c) => {
+    const snaive = seasonalNaiveForecast(c.train, c.horizon, c.period);
+    expect(mase(c.test, snaive.mean, c.train, c.period)).toBeCloseTo(c.mase.snaive, 12);
+  });
 
   it('MASE is the test MAE over the in-sample seasonal-naive MAE (Hyndman & Koehler 2006)', () => {
     const training = [1, 2, 3, 5, 4, 6];

@@ -69,7 +69,11 @@ describe('calibrated intervals in forecast()', () => {
   it("scales the model's own interval by the calibrated multiplier, same point forecast", () => {
     expect(calibrated.calibration.method).toBe('calibrated');
     expect(calibrated.calibration.errors).toBeGreaterThanOrEqual(3 * 20);
-    expect(model.calibration).toEqual({ method: 'model', errors: 0, multipliers: [80, 95].map((level) => ({ level, multiplier: intervalMultiplier(level) })) });
+    expect(model.calibration).toEqual({
+      method: 'model',
+      errors: 0,
+      multipliers: [80, 95].map((level) => ({ level, multiplier: intervalMultiplier(level) })),
+    });
     expect(calibrated.mean).toEqual(model.mean);
     calibrated.intervals.forEach((interval, l) => {
       const ratio = calibrated.calibration.multipliers[l].multiplier / model.calibration.multipliers[l].multiplier;

@@ -81,7 +81,7 @@ describe('special functions', () => {
     close(logGamma(1), 0, 1e-14);
     close(logGamma(0.5), 0.5 * Math.log(Math.PI), 1e-14);
     close(logGamma(10), Math.log(362880), 1e-13);
-    close(logGamma(3.7), Math.log(4.17065178379660), 1e-13);
+    close(logGamma(3.7), Math.log(4.1706517837966), 1e-13);
     close(logGamma(1000), 5905.220423209181, 1e-9);
   });
   test('incomplete gamma against closed forms', () => {
@@ -198,10 +198,20 @@ describe('erlangA properties', () => {
 
   test('no agents: everyone abandons after one patience on average; no volume: nothing happens', () => {
     expect(erlangA({ ...base, agents: 0 })).toEqual({
-      trafficErlangs: 10, probabilityOfWait: 1, probabilityOfAbandon: 1, serviceLevel: 0, averageSpeedOfAnswer: 300, occupancy: 0,
+      trafficErlangs: 10,
+      probabilityOfWait: 1,
+      probabilityOfAbandon: 1,
+      serviceLevel: 0,
+      averageSpeedOfAnswer: 300,
+      occupancy: 0,
     });
     expect(erlangA({ ...base, volume: 0 })).toEqual({
-      trafficErlangs: 0, probabilityOfWait: 0, probabilityOfAbandon: 0, serviceLevel: 1, averageSpeedOfAnswer: 0, occupancy: 0,
+      trafficErlangs: 0,
+      probabilityOfWait: 0,
+      probabilityOfAbandon: 0,
+      serviceLevel: 1,
+      averageSpeedOfAnswer: 0,
+      occupancy: 0,
     });
   });
 

@@ -113,7 +113,14 @@ describe('requiredAgents', () => {
   });
 
   test('occupancy cap binds without floating-point overshoot (17 Erlangs at 85% → 20 agents)', () => {
-    const r = requiredAgents({ volume: 17, intervalSeconds: 3600, ahtSeconds: 3600, targetServiceLevel: 0.1, targetAnswerSeconds: 20, maxOccupancy: 0.85 });
+    const r = requiredAgents({
+      volume: 17,
+      intervalSeconds: 3600,
+      ahtSeconds: 3600,
+      targetServiceLevel: 0.1,
+      targetAnswerSeconds: 20,
+      maxOccupancy: 0.85,
+    });
     expect(r.agents).toBe(20);
     close(r.occupancy, 0.85, 1e-15);
   });
@@ -158,9 +165,7 @@ describe('requiredAgents', () => {
     expect(() => requiredAgents({ ...ok, targetServiceLevel: 1 })).toThrow('targetServiceLevel');
     expect(() => requiredAgents({ ...ok, maxOccupancy: 0 })).toThrow('maxOccupancy');
     expect(() => requiredAgents({ ...ok, shrinkage: 1 })).toThrow('shrinkage');
-    expect(() => erlangC({ volume: 1, intervalSeconds: 1, ahtSeconds: 1, targetAnswerSeconds: 1, agents: 2.5 })).toThrow(
-      'agents must be an integer',
-    );
+    expect(() => erlangC({ volume: 1, intervalSeconds: 1, ahtSeconds: 1, targetAnswerSeconds: 1, agents: 2.5 })).toThrow('agents must be an integer');
     expect(() => erlangC(null as never)).toThrow('input must be an object');
   });
 });

@@ -45,7 +45,7 @@ describe('ETS kernels equal the generic filter (runFilter) on random parameters'
   it.each([
     ['no trend', false],
     ['damped trend', true],
-  ])('filterErrorsPair with %s gives runFilter\'s errors for two series', (_name, hasTrend) => {
+  ])("filterErrorsPair with %s gives runFilter's errors for two series", (_name, hasTrend) => {
     for (const seed of seeds) {
       const a = randomCase(seed, false);
       const b = randomCase(seed + 1000, false);
@@ -71,7 +71,12 @@ describe('ETS kernels equal the generic filter (runFilter) on random parameters'
       const direct = generic(y, n, p, hasTrend, 0, x0);
       expect(Math.abs(sse - direct)).toBeLessThanOrEqual(1e-7 * direct);
       // Any other initial state does no better (least squares optimum).
-      for (const [dl, db] of [[1, 0], [-1, 0], [0, 0.1], [0, -0.1]]) {
+      for (const [dl, db] of [
+        [1, 0],
+        [-1, 0],
+        [0, 0.1],
+        [0, -0.1],
+      ]) {
         const moved = Float64Array.from([x0[0] + dl, hasTrend ? x0[1] + db : 0]);
         expect(generic(y, n, p, hasTrend, 0, moved)).toBeGreaterThanOrEqual(direct * (1 - 1e-12));
       }

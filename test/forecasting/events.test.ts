@@ -77,7 +77,16 @@ describe('events as regressors', () => {
   it('rejects malformed events, naming the event', () => {
     const series = dailySeries(60, new Set(), 1);
     expect(() => forecast(series, { period: 7, horizon: 7, events: [{ name: 'x', at: [1, 70] }] })).toThrow(/^events\[0\]\.at\[1\] must be < 67/);
-    expect(() => forecast(series, { period: 7, horizon: 7, events: [{ name: 'x', at: [1] }, { name: 'x', at: [2] }] })).toThrow(/^events\[1\]\.name: "x" is given twice/);
+    expect(() =>
+      forecast(series, {
+        period: 7,
+        horizon: 7,
+        events: [
+          { name: 'x', at: [1] },
+          { name: 'x', at: [2] },
+        ],
+      }),
+    ).toThrow(/^events\[1\]\.name: "x" is given twice/);
     expect(() => forecast(series, { period: 7, horizon: 7, events: [{ name: 'x', at: [1], multiplier: -1 }] })).toThrow(/^events\[0\]\.multiplier/);
     expect(() => forecast(series, { period: 7, horizon: 7, events: [{ name: '', at: [] }] })).toThrow(/^events\[0\]\.name/);
   });

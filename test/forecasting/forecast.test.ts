@@ -1,9 +1,7 @@
 import { forecast, intervalCoverage, mase, type ForecastResult } from '../../forecasting';
 import { FORECAST_CASES } from './fixtures';
 
-const results = new Map<string, ForecastResult>(
-  FORECAST_CASES.map((c) => [c.name, forecast(c.train, { period: c.period, horizon: c.horizon })]),
-);
+const results = new Map<string, ForecastResult>(FORECAST_CASES.map((c) => [c.name, forecast(c.train, { period: c.period, horizon: c.horizon })]));
 const get = (name: string) => results.get(name) as ForecastResult;
 
 function expectWellFormed(r: ForecastResult, horizon: number): void {

@@ -25,11 +25,8 @@ describe('models against R forecast 8.20', () => {
     ours95.forEach((w, h) => expect(Math.abs(w - r95[h]) / r95[h]).toBeLessThan(0.12));
   });
 
-  it.each(FORECAST_CASES.map((c) => [c.name, c] as const))(
-    "additive seasonal ETS is about as accurate as R's ets() on %s",
-    (_name, c) => {
-      const f = forecastEts(autoEts(c.train, c.period), c.horizon);
-      expect(mase(c.test, f.mean, c.train, c.period)).toBeLessThan(c.mase.ets * 1.1);
-    },
-  );
+  it.each(FORECAST_CASES.map((c) => [c.name, c] as const))("additive seasonal ETS is about as accurate as R's ets() on %s", (_name, c) => {
+    const f = forecastEts(autoEts(c.train, c.period), c.horizon);
+    expect(mase(c.test, f.mean, c.train, c.period)).toBeLessThan(c.mase.ets * 1.1);
+  });
 });

@@ -27,7 +27,12 @@ describe('importing the acceptance fixture', () => {
     for (const file of DATASET_FILES) {
       const expected = csvRows(file);
       const summary = first.files.find((f) => f.file === `${file}.csv`);
-      expect({ file, read: summary?.read, inserted: summary?.inserted, rejected: summary?.rejected }).toEqual({ file, read: expected, inserted: expected, rejected: 0 });
+      expect({ file, read: summary?.read, inserted: summary?.inserted, rejected: summary?.rejected }).toEqual({
+        file,
+        read: expected,
+        inserted: expected,
+        rejected: 0,
+      });
       const [{ n }] = await db.dataSource.query(`SELECT count(*)::int AS n FROM "${file}"`);
       expect({ file, n }).toEqual({ file, n: expected });
     }

@@ -5,7 +5,16 @@ import { folderSource } from '../../src/import/folder-source';
 import { importDataset } from '../../src/import/import-dataset';
 import { ImportValidationError } from '../../src/import/import-problems';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { BASE_DATASET, databaseWithBaseDataset, incompressibleText, counts, snapshot, withLine, writeDataset, removeDatasets } from './dataset-helpers';
+import {
+  BASE_DATASET,
+  databaseWithBaseDataset,
+  incompressibleText,
+  counts,
+  snapshot,
+  withLine,
+  writeDataset,
+  removeDatasets,
+} from './dataset-helpers';
 
 afterAll(() => removeDatasets());
 
@@ -51,7 +60,9 @@ describe('--skip-invalid', () => {
   });
 
   it('rejects just the record with a cell longer than its column allows', async () => {
-    const dir = writeDataset(withLine('tickets.csv', `T7,C1,web,${incompressibleText(3000)},,2025-02-05T10:00:00Z,,,,,,\nT8,C1,web,api,,2025-02-05T10:00:00Z,,,,,,`));
+    const dir = writeDataset(
+      withLine('tickets.csv', `T7,C1,web,${incompressibleText(3000)},,2025-02-05T10:00:00Z,,,,,,\nT8,C1,web,api,,2025-02-05T10:00:00Z,,,,,,`),
+    );
     const reportPath = join(dir, 'report.csv');
     const summary = await importDataset(db.dataSource, folderSource(dir), { skipInvalid: true, reportPath });
     expect(summaryOf(summary, 'tickets.csv')).toMatchObject({ read: 5, rejected: 1 });
@@ -75,7 +86,9 @@ describe('--skip-invalid', () => {
     const before = await snapshot(db.dataSource);
     const dir = writeDataset({ ...BASE_DATASET, 'agents.csv': 'agent_id,nam\nA1,Ann\n' });
     const reportPath = join(dir, 'report.csv');
-    await expect(importDataset(db.dataSource, folderSource(dir), { skipInvalid: true, reportPath })).rejects.toThrow(/agents\.csv:1 nam — unknown column/);
+    await expect(importDataset(db.dataSource, folderSource(dir), { skipInvalid: true, reportPath })).rejects.toThrow(
+      /agents\.csv:1 nam — unknown column/,
+    );
     expect(existsSync(reportPath)).toBe(false);
     expect(existsSync(`${reportPath}.partial`)).toBe(false);
     expect(await snapshot(db.dataSource)).toEqual(before);
@@ -100,7 +113,9 @@ describe('a CSV record the parser cannot recover from', () => {
     for (const skipInvalid of [true, false]) {
       const dir = writeDataset({ ...BASE_DATASET, 'agents.csv': AGENTS_WITH_LINE_3(broken) });
       const reportPath = join(dir, 'report.csv');
-      const err = (await importDataset(base.db.dataSource, folderSource(dir), { skipInvalid, reportPath }).catch((e: unknown) => e)) as ImportValidationError;
+      const err = (await importDataset(base.db.dataSource, folderSource(dir), { skipInvalid, reportPath }).catch(
+        (e: unknown) => e,
+      )) as ImportValidationError;
       expect(err).toBeInstanceOf(ImportValidationError);
       expect(err.problems).toEqual([{ file: 'agents.csv', line: 3, reason: expect.stringMatching(reason) }]);
       expect(existsSync(reportPath)).toBe(false);
@@ -201,16 +216,25 @@ describe('re-importing', () => {
     const before = await snapshot(db.dataSource);
     const err = (await importDataset(db.dataSource, folderSource(writeDataset(REJECTED_T1))).catch((e: unknown) => e)) as ImportValidationError;
     expect(err).toBeInstanceOf(ImportValidationError);
-    expect(err.problems).toEqual([{ file: 'tickets.csv', line: 2, column: 'customer_id', reason: expect.stringMatching(/^customer_id "C404" not found/) }]);
+    expect(err.problems).toEqual([
+      { file: 'tickets.csv', line: 2, column: 'customer_id', reason: expect.stringMatching(/^customer_id "C404" not found/) },
+    ]);
     expect(await snapshot(db.dataSource)).toEqual(before);
   });
 
   it('lets a given first_response_at replace a derived one, and re-derives when it is emptied again', async () => {
-    const given = { ...BASE_DATASET, 'tickets.csv': BASE_DATASET['tickets.csv'].replace('2025-02-01T10:00:00Z,,', '2025-02-01T10:00:00Z,2025-02-01T10:45:00Z,') };
+    const given = {
+      ...BASE_DATASET,
+      'tickets.csv': BASE_DATASET['tickets.csv'].replace('2025-02-01T10:00:00Z,,', '2025-02-01T10:00:00Z,2025-02-01T10:45:00Z,'),
+    };
     const first = await importDataset(db.dataSource, folderSource(writeDataset(given)));
     expect(summaryOf(first, 'tickets.csv')).toMatchObject({ updated: 1 });
     const at = async () =>
-      (await db.dataSource.query(`SELECT to_char(first_response_at AT TIME ZONE 'UTC', 'HH24:MI:SS.US') AS at, first_response_derived AS derived FROM tickets WHERE external_id = 'T1'`))[0];
+      (
+        await db.dataSource.query(
+          `SELECT to_char(first_response_at AT TIME ZONE 'UTC', 'HH24:MI:SS.US') AS at, first_response_derived AS derived FROM tickets WHERE external_id = 'T1'`,
+        )
+      )[0];
     expect(await at()).toEqual({ at: '10:45:00.000000', derived: false });
     const again = await importDataset(db.dataSource, folderSource(writeDataset(BASE_DATASET)));
     expect(summaryOf(again, 'tickets.csv')).toMatchObject({ updated: 1 });
@@ -236,8 +260,10 @@ describe('formats and attributes', () => {
 
   it('reads JSON Lines with JSON numbers and booleans, CSV and JSON Lines mixed', async () => {
     const files = {
-      'customers.jsonl': '{"customer_id":"J1","tier":"pro","signed_up_at":"2025-01-01T00:00:00Z"}\r\n\r\n{"customer_id":"J2","tier":"free","signed_up_at":"2025-01-01T00:00:00Z","churned_at":null}\n',
-      'tickets.jsonl': '{"ticket_id":"JT1","customer_id":"J1","channel":"chat","created_at":"2025-02-01T10:00:00+01:00","escalated":true,"reopened_count":2,"x_source":"zendesk"}\n',
+      'customers.jsonl':
+        '{"customer_id":"J1","tier":"pro","signed_up_at":"2025-01-01T00:00:00Z"}\r\n\r\n{"customer_id":"J2","tier":"free","signed_up_at":"2025-01-01T00:00:00Z","churned_at":null}\n',
+      'tickets.jsonl':
+        '{"ticket_id":"JT1","customer_id":"J1","channel":"chat","created_at":"2025-02-01T10:00:00+01:00","escalated":true,"reopened_count":2,"x_source":"zendesk"}\n',
       'messages.csv': 'message_id,ticket_id,author,sent_at,handle_seconds\nJM1,JT1,customer,2025-02-01T09:00:00Z,12.5\n',
       'agent_activity.jsonl': '',
     };
@@ -260,7 +286,10 @@ describe('formats and attributes', () => {
     await importDataset(db.dataSource, folderSource(writeDataset(files)));
     const [a] = await db.dataSource.query(`SELECT attributes FROM agents WHERE external_id = 'XA1'`);
     expect(a.attributes).toEqual({ x_region: 'eu', x_note: null });
-    const changed = await importDataset(db.dataSource, folderSource(writeDataset({ ...files, 'agents.csv': 'agent_id,name,x_region,x_note\nXA1,Ann,us,\n' })));
+    const changed = await importDataset(
+      db.dataSource,
+      folderSource(writeDataset({ ...files, 'agents.csv': 'agent_id,name,x_region,x_note\nXA1,Ann,us,\n' })),
+    );
     expect(summaryOf(changed, 'agents.csv')).toMatchObject({ updated: 1 });
   });
 

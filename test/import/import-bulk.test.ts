@@ -120,7 +120,8 @@ describe('bulk load into empty tables', () => {
     expect(rollups.triggers.every((t) => t.endsWith(' O'))).toBe(true);
     expect(viaBulk.derivedFirstResponses).toBe(viaBatches.derivedFirstResponses);
     expect(viaBulk.derivedFirstResponses).toBeGreaterThan(20);
-    const countsOf = (s: typeof viaBulk) => s.files.map(({ file, read, inserted, updated, unchanged, rejected }) => ({ file, read, inserted, updated, unchanged, rejected }));
+    const countsOf = (s: typeof viaBulk) =>
+      s.files.map(({ file, read, inserted, updated, unchanged, rejected }) => ({ file, read, inserted, updated, unchanged, rejected }));
     expect(countsOf(viaBulk)).toEqual(countsOf(viaBatches));
 
     // A second import of the same files (now into full tables) changes nothing.
@@ -164,7 +165,9 @@ describe('a failing bulk load', () => {
     const files = largerDataset(20);
     files['messages.csv'] += 'XM-late,X7,customer,,2025-03-08T08:00:00Z,\n'; // sent before its ticket was created
     const before = await definitions(db.dataSource);
-    const err = (await importDataset(db.dataSource, folderSource(writeDataset(files)), { batchSize: 4 }).catch((e: unknown) => e)) as ImportValidationError;
+    const err = (await importDataset(db.dataSource, folderSource(writeDataset(files)), { batchSize: 4 }).catch(
+      (e: unknown) => e,
+    )) as ImportValidationError;
     expect(err).toBeInstanceOf(ImportValidationError);
     expect(err.problems).toEqual([
       expect.objectContaining({ file: 'messages.csv', column: 'sent_at', reason: expect.stringMatching(/before the ticket's created_at/) }),
@@ -178,9 +181,13 @@ describe('a failing bulk load', () => {
     const files = largerDataset(10);
     for (let i = 0; i < 8; i++) files['messages.csv'] += `XM-bad${i},NOPE${i},customer,,2025-03-09T09:00:00Z,\n`;
     expect(Object.values(await counts(db.dataSource)).every((n) => n === 0)).toBe(true);
-    const err = (await importDataset(db.dataSource, folderSource(writeDataset(files)), { batchSize: 3, maxErrors: 5 }).catch((e: unknown) => e)) as ImportValidationError;
+    const err = (await importDataset(db.dataSource, folderSource(writeDataset(files)), { batchSize: 3, maxErrors: 5 }).catch(
+      (e: unknown) => e,
+    )) as ImportValidationError;
     expect(err).toBeInstanceOf(ImportValidationError);
-    expect(err.problems.map((p) => p.reason)).toEqual([0, 1, 2, 3, 4].map((i) => expect.stringMatching(new RegExp(`^ticket_id "NOPE${i}" not found`))));
+    expect(err.problems.map((p) => p.reason)).toEqual(
+      [0, 1, 2, 3, 4].map((i) => expect.stringMatching(new RegExp(`^ticket_id "NOPE${i}" not found`))),
+    );
   });
 });
 
@@ -194,7 +201,8 @@ describe('duplicates and odd characters in a bulk load', () => {
   it('rejects repeats within a batch and across batches, naming the first line, and keeps text exactly', async () => {
     const files = largerDataset(12);
     // In batches of 3: line 17 repeats X2 (line 7), lines 18 and 19 repeat X0 (line 5), the second within its batch.
-    files['tickets.csv'] += 'X2,C1,email,,,2025-03-20T09:00:00Z,,,,,,\nX0,C1,email,,,2025-03-20T09:00:00Z,,,,,,\nX0,C2,chat,,,2025-03-21T09:00:00Z,,,,,,\n';
+    files['tickets.csv'] +=
+      'X2,C1,email,,,2025-03-20T09:00:00Z,,,,,,\nX0,C1,email,,,2025-03-20T09:00:00Z,,,,,,\nX0,C2,chat,,,2025-03-21T09:00:00Z,,,,,,\n';
     files['agents.csv'] = 'agent_id,name,team,x_note\nA1,"Ann\ttab \\back\\slash","line\nbreak",\\N\nA2,"Bob\r\nCR",,"{""json"": ""\\u00e9\t""}"\n';
     const dir = writeDataset(files);
     const reportPath = join(dir, 'report.csv');
@@ -291,7 +299,11 @@ describe('records of parents rejected in the run of a bulk load', () => {
     );
     expect(viaBulk.report).toEqual(viaBatches.report);
     const messagesOf = (s: typeof viaBulk.summary) => s.files.find((f) => f.file === 'messages.csv');
-    expect(messagesOf(viaBulk.summary)).toEqual({ ...messagesOf(viaBatches.summary), seconds: expect.any(Number), rowsPerSecond: expect.any(Number) });
+    expect(messagesOf(viaBulk.summary)).toEqual({
+      ...messagesOf(viaBatches.summary),
+      seconds: expect.any(Number),
+      rowsPerSecond: expect.any(Number),
+    });
     expect(await rowsOf(bulk.dataSource)).toEqual(await rowsOf(batched.dataSource));
   });
 });

@@ -37,7 +37,14 @@ describe('deskmetrics import', () => {
     await holder.connect();
     try {
       // Make sure the schema exists and is migrated, then hold the lock an import takes (import-dataset.ts' IMPORT_LOCK).
-      expect(await runImportCommand(config, join(__dirname, '..', 'fixtures', 'acceptance'), { skipInvalid: false }, { stdout: capture(), stderr: capture() })).toBe(0);
+      expect(
+        await runImportCommand(
+          config,
+          join(__dirname, '..', 'fixtures', 'acceptance'),
+          { skipInvalid: false },
+          { stdout: capture(), stderr: capture() },
+        ),
+      ).toBe(0);
       await holder.query('BEGIN');
       await holder.query('SELECT pg_advisory_xact_lock(42109, hashtext(current_schema()))');
       const [stdout, stderr] = [capture(), capture()];
@@ -64,7 +71,10 @@ describe('deskmetrics import', () => {
     expect(stdout.text()).toMatch(/^total\s+3,827\s/m);
     expect(stdout.text()).toMatch(/Imported 3,827 rows in .* rows\/s\)/);
     // The steps after the files are announced as they start: on a large database they outlast the files.
-    const steps = stderr.text().split('\n').filter((l) => /^(deriving first responses|rebuilding indexes|refreshing rollups)$/.test(l));
+    const steps = stderr
+      .text()
+      .split('\n')
+      .filter((l) => /^(deriving first responses|rebuilding indexes|refreshing rollups)$/.test(l));
     expect(steps).toEqual(['deriving first responses', 'rebuilding indexes', 'refreshing rollups']);
   });
 
@@ -87,7 +97,12 @@ describe('deskmetrics import', () => {
 
   it('exits 1 for a folder without tickets, before touching the database', async () => {
     const [stdout, stderr] = [capture(), capture()];
-    const code = await runImportCommand(config, writeDataset({ 'agents.csv': BASE_DATASET['agents.csv'] }), { skipInvalid: false }, { stdout, stderr });
+    const code = await runImportCommand(
+      config,
+      writeDataset({ 'agents.csv': BASE_DATASET['agents.csv'] }),
+      { skipInvalid: false },
+      { stdout, stderr },
+    );
     expect(code).toBe(1);
     expect(stderr.text()).toMatch(/tickets\.csv — required file is missing/);
   });

@@ -39,7 +39,15 @@ describe('POST /ingest/<entity>', () => {
   it('inserts a request’s records, then answers a repeat of it as unchanged', async () => {
     const first = await ingest('customers', jsonl(CUSTOMERS));
     expect(first.status).toBe(200);
-    expect(await first.json()).toEqual({ entity: 'customers', runId: expect.any(String), read: 2, inserted: 2, updated: 0, unchanged: 0, rejected: [] });
+    expect(await first.json()).toEqual({
+      entity: 'customers',
+      runId: expect.any(String),
+      read: 2,
+      inserted: 2,
+      updated: 0,
+      unchanged: 0,
+      rejected: [],
+    });
 
     const again = await ingest('customers', jsonl(CUSTOMERS));
     expect(again.status).toBe(200);
@@ -80,7 +88,9 @@ describe('POST /ingest/<entity>', () => {
     expect(res.status).toBe(422);
     const answer = await res.json();
     expect(answer).toMatchObject({ entity: 'tickets', inserted: 0, updated: 0, unchanged: 0, truncated: false });
-    expect(answer.errors).toEqual([{ message: expect.stringContaining('nothing of this request was written'), extensions: { code: 'BAD_USER_INPUT' } }]);
+    expect(answer.errors).toEqual([
+      { message: expect.stringContaining('nothing of this request was written'), extensions: { code: 'BAD_USER_INPUT' } },
+    ]);
     expect(answer.rejected).toEqual([
       'line 3 column created_at — created_at: "yesterday" is not an ISO-8601 timestamp with offset (like 2026-03-01T09:15:00Z or 2026-03-01T10:15:00+01:00)',
       'line 4 column channel — channel: unknown channel "pigeon" (expected one of email, chat, phone, social, web, messaging)',
@@ -92,7 +102,10 @@ describe('POST /ingest/<entity>', () => {
   });
 
   it('rejects a record referring to one that is neither in the request nor in the database', async () => {
-    const messages = [{ message_id: 'M1', ticket_id: 'T1', author: 'customer', sent_at: '2025-03-02T10:00:00Z' }, { message_id: 'M2', ticket_id: 'T99', author: 'customer', sent_at: '2025-03-02T10:00:00Z' }];
+    const messages = [
+      { message_id: 'M1', ticket_id: 'T1', author: 'customer', sent_at: '2025-03-02T10:00:00Z' },
+      { message_id: 'M2', ticket_id: 'T99', author: 'customer', sent_at: '2025-03-02T10:00:00Z' },
+    ];
     const res = await ingest('messages', jsonl(messages));
     expect(res.status).toBe(422);
     expect((await res.json()).rejected).toEqual([expect.stringMatching(/^line 2 column ticket_id — .*"T99" not found/)]);
@@ -104,7 +117,9 @@ describe('POST /ingest/<entity>', () => {
     expect(res.status).toBe(404);
     const body = await res.json();
     expect(body.errors[0].extensions.code).toBe('NOT_FOUND');
-    expect(body.errors[0].message).toMatch(/unknown entity; one of customers, agents, tickets, messages, surveys, orders, agent_activity, sla_policies/);
+    expect(body.errors[0].message).toMatch(
+      /unknown entity; one of customers, agents, tickets, messages, surveys, orders, agent_activity, sla_policies/,
+    );
   });
 
   it('refuses a body larger than INGEST_MAX_BYTES with 413, writing nothing', async () => {
@@ -114,7 +129,9 @@ describe('POST /ingest/<entity>', () => {
     expect(Buffer.byteLength(body)).toBeGreaterThan(4096);
     const res = await ingest('tickets', body);
     expect(res.status).toBe(413);
-    expect(await res.json()).toEqual({ errors: [{ message: expect.stringContaining('INGEST_MAX_BYTES (4096 bytes)'), extensions: { code: 'REQUEST_TOO_LARGE' } }] });
+    expect(await res.json()).toEqual({
+      errors: [{ message: expect.stringContaining('INGEST_MAX_BYTES (4096 bytes)'), extensions: { code: 'REQUEST_TOO_LARGE' } }],
+    });
     expect(await count('tickets')).toBe(tickets);
   });
 
@@ -132,7 +149,9 @@ describe('POST /ingest/<entity>', () => {
     expect(body.errors).toEqual([{ message: expect.stringMatching(/ingest keys read no data/), extensions: { code: 'FORBIDDEN' } }]);
     const introspection = await api.post({ query: '{ __schema { types { name } } }' }, { authorization: `Bearer ${ingestKey}` });
     expect(introspection.status).toBe(403);
-    const get = await fetch(`${api.url}/graphql?query=${encodeURIComponent('{ healthy }')}`, { headers: { authorization: `Bearer ${ingestKey}`, 'apollo-require-preflight': 'true' } });
+    const get = await fetch(`${api.url}/graphql?query=${encodeURIComponent('{ healthy }')}`, {
+      headers: { authorization: `Bearer ${ingestKey}`, 'apollo-require-preflight': 'true' },
+    });
     expect(get.status).toBe(403);
     const csv = await fetch(`${api.url}/export/forecast.csv`, { headers: { authorization: `Bearer ${ingestKey}` } });
     expect(csv.status).toBe(403);
@@ -142,7 +161,9 @@ describe('POST /ingest/<entity>', () => {
     const key = await api.createKey({ name: `${role}-key`, role, scope: role === 'partner' ? { product: ['api'] } : null });
     const res = await ingest('tickets', jsonl([{ ticket_id: `by-${role}`, channel: 'email', created_at: '2025-03-10T10:00:00Z' }]), key);
     expect(res.status).toBe(403);
-    expect(await res.json()).toEqual({ errors: [{ message: `POST /ingest: needs the ingest or admin role (this key is ${role})`, extensions: { code: 'FORBIDDEN' } }] });
+    expect(await res.json()).toEqual({
+      errors: [{ message: `POST /ingest: needs the ingest or admin role (this key is ${role})`, extensions: { code: 'FORBIDDEN' } }],
+    });
     expect(await api.db.dataSource.query(`SELECT 1 FROM tickets WHERE external_id = $1`, [`by-${role}`])).toEqual([]);
   });
 
@@ -153,7 +174,10 @@ describe('POST /ingest/<entity>', () => {
     const res = await ingest('agents', jsonl([{ agent_id: 'A9', name: 'Nia' }]), created.data.createApiKey.secret);
     expect(res.status).toBe(200);
     const scoped = await api.graphql(`mutation { createApiKey(name: "n8n-scoped", role: INGEST, scope: { product: ["api"] }) { secret } }`);
-    expect(scoped.errors?.[0]).toMatchObject({ message: 'scope: only partner keys have a scope (ingest keys read nothing)', extensions: { code: 'BAD_USER_INPUT' } });
+    expect(scoped.errors?.[0]).toMatchObject({
+      message: 'scope: only partner keys have a scope (ingest keys read nothing)',
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
   });
 
   it('lets an admin key ingest', async () => {

@@ -17,7 +17,14 @@ function problemsOf(file: keyof typeof FILE_SPECS, column: string, value: string
 describe('text length limits', () => {
   it('cover the ids and the indexed segment values', () => {
     const limited = new Set(LIMITED.map(([file, column]) => `${file}.${column}`));
-    for (const id of ['customers.customer_id', 'agents.agent_id', 'tickets.ticket_id', 'messages.message_id', 'surveys.survey_id', 'orders.order_id']) {
+    for (const id of [
+      'customers.customer_id',
+      'agents.agent_id',
+      'tickets.ticket_id',
+      'messages.message_id',
+      'surveys.survey_id',
+      'orders.order_id',
+    ]) {
       expect(limited).toContain(id);
     }
     for (const segment of ['customers.tier', 'customers.product', 'tickets.product', 'agents.team']) expect(limited).toContain(segment);

@@ -34,7 +34,9 @@ describe('query cost', () => {
   it('charges declared costs: a breakdown more than a value, a baseline per period (5 and its read)', () => {
     const P = `period: ${period(30)}`;
     expect(cost(`{ ticketVolume(${P}) { breakdown(by: CHANNEL) { value } } }`)).toBeGreaterThan(cost(`{ ticketVolume(${P}) { value } }`) + 5);
-    expect(cost(`{ ticketVolume(${P}) { baseline(periods: 8) } }`) - cost(`{ ticketVolume(${P}) { baseline(periods: 4) } }`)).toBe(4 * (5 + ROLLUP_READ_COST));
+    expect(cost(`{ ticketVolume(${P}) { baseline(periods: 8) } }`) - cost(`{ ticketVolume(${P}) { baseline(periods: 4) } }`)).toBe(
+      4 * (5 + ROLLUP_READ_COST),
+    );
   });
 });
 

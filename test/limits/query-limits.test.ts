@@ -2,10 +2,26 @@ import { getIntrospectionQuery } from 'graphql';
 import { startTestApi, type TestApi } from '../support/test-api';
 
 const TWENTY_METRICS = [
-  'ticketVolume', 'firstResponseTime', 'averageResponseTime', 'averageResolutionTime', 'firstContactResolutionRate',
-  'slaComplianceResolution', 'slaComplianceFirstResponse', 'abandonmentRate', 'escalationRate', 'reopenRate',
-  'interactionsPerTicket', 'averageHandleTime', 'ticketHandlingTime', 'backlog', 'csat', 'csatSatisfiedShare', 'nps',
-  'customerEffortScore', 'churnRate', 'retentionRate',
+  'ticketVolume',
+  'firstResponseTime',
+  'averageResponseTime',
+  'averageResolutionTime',
+  'firstContactResolutionRate',
+  'slaComplianceResolution',
+  'slaComplianceFirstResponse',
+  'abandonmentRate',
+  'escalationRate',
+  'reopenRate',
+  'interactionsPerTicket',
+  'averageHandleTime',
+  'ticketHandlingTime',
+  'backlog',
+  'csat',
+  'csatSatisfiedShare',
+  'nps',
+  'customerEffortScore',
+  'churnRate',
+  'retentionRate',
 ];
 
 // A real dashboard: twenty metrics over a quarter, each with its value, a daily series and the previous-period comparison.
@@ -89,7 +105,9 @@ describe('tight query limits', () => {
   afterAll(async () => api?.close());
 
   it('refuse a query nested deeper than MAX_QUERY_DEPTH', async () => {
-    const res = await api.graphql(`{ ticketVolume(period: { from: "2025-01-01T00:00:00Z", to: "2025-02-01T00:00:00Z" }) { drivers(by: CHANNEL) { segments { segment } } } }`);
+    const res = await api.graphql(
+      `{ ticketVolume(period: { from: "2025-01-01T00:00:00Z", to: "2025-02-01T00:00:00Z" }) { drivers(by: CHANNEL) { segments { segment } } } }`,
+    );
     expect(codes(res)).toEqual(['QUERY_TOO_DEEP']);
     expect(res.errors?.[0].message).toMatch(/MAX_QUERY_DEPTH/);
   });

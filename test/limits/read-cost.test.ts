@@ -20,7 +20,10 @@ const spans = (days: number) => Math.ceil(days / READ_COST_DAYS);
 const readOf = (query: (fields: string) => string, fields: string) => cost(query(fields)) - cost(query('unit'));
 
 describe('the cost of reading a metric', () => {
-  const frt = (days: number, args = '') => (fields: string) => `{ firstResponseTime(period: ${period(days)}${args}) { ${fields} } }`;
+  const frt =
+    (days: number, args = '') =>
+    (fields: string) =>
+      `{ firstResponseTime(period: ${period(days)}${args}) { ${fields} } }`;
 
   it('grows with the period: per started 30 days, 1 from the rollups', () => {
     expect(readOf(frt(7), 'value')).toBe(ROLLUP_READ_COST);
@@ -89,19 +92,125 @@ describe('the cost of reading a metric', () => {
 
 describe('the path a read is priced by', () => {
   // The price must follow the statement the loaders build: the rollups exactly when readPath says so.
-  const cases: { name: string; metric: string; from: string; to: string; hours: HoursMode; percentiles: boolean; filter?: Partial<Record<Dimension, string[]>>; grouping: Grouping }[] = [
-    { name: 'a quarter total', metric: 'firstResponseTime', from: iso(0), to: iso(90), hours: 'calendar', percentiles: false, grouping: { kind: 'total' } },
-    { name: 'with medians', metric: 'firstResponseTime', from: iso(0), to: iso(90), hours: 'calendar', percentiles: true, grouping: { kind: 'total' } },
-    { name: 'with medians, by channel', metric: 'averageResolutionTime', from: iso(0), to: iso(90), hours: 'calendar', percentiles: true, grouping: { kind: 'breakdown', dimension: 'channel' } },
-    { name: 'reply-wait medians', metric: 'averageResponseTime', from: iso(0), to: iso(90), hours: 'calendar', percentiles: true, grouping: { kind: 'total' } },
-    { name: 'business-hour medians', metric: 'firstResponseTime', from: iso(0), to: iso(90), hours: 'business', percentiles: true, grouping: { kind: 'total' } },
-    { name: 'business hours', metric: 'firstResponseTime', from: iso(0), to: iso(90), hours: 'business', percentiles: false, grouping: { kind: 'total' } },
-    { name: 'whole hours', metric: 'ticketVolume', from: iso(0, 5), to: iso(30, 7), hours: 'calendar', percentiles: false, grouping: { kind: 'total' } },
-    { name: 'half hours', metric: 'ticketVolume', from: '2025-01-01T00:30:00Z', to: iso(30), hours: 'calendar', percentiles: false, grouping: { kind: 'total' } },
-    { name: 'by agent', metric: 'ticketVolume', from: iso(0), to: iso(30), hours: 'calendar', percentiles: false, grouping: { kind: 'breakdown', dimension: 'agent' } },
-    { name: 'by channel', metric: 'ticketVolume', from: iso(0), to: iso(30), hours: 'calendar', percentiles: false, grouping: { kind: 'breakdown', dimension: 'channel' } },
-    { name: 'hourly in Kolkata', metric: 'ticketVolume', from: iso(0), to: iso(7), hours: 'calendar', percentiles: false, grouping: { kind: 'series', granularity: 'hour', timezone: 'Asia/Kolkata' } },
-    { name: 'a team filter', metric: 'ticketVolume', from: iso(0), to: iso(30), hours: 'calendar', percentiles: false, filter: { team: ['billing'] }, grouping: { kind: 'total' } },
+  const cases: {
+    name: string;
+    metric: string;
+    from: string;
+    to: string;
+    hours: HoursMode;
+    percentiles: boolean;
+    filter?: Partial<Record<Dimension, string[]>>;
+    grouping: Grouping;
+  }[] = [
+    {
+      name: 'a quarter total',
+      metric: 'firstResponseTime',
+      from: iso(0),
+      to: iso(90),
+      hours: 'calendar',
+      percentiles: false,
+      grouping: { kind: 'total' },
+    },
+    {
+      name: 'with medians',
+      metric: 'firstResponseTime',
+      from: iso(0),
+      to: iso(90),
+      hours: 'calendar',
+      percentiles: true,
+      grouping: { kind: 'total' },
+    },
+    {
+      name: 'with medians, by channel',
+      metric: 'averageResolutionTime',
+      from: iso(0),
+      to: iso(90),
+      hours: 'calendar',
+      percentiles: true,
+      grouping: { kind: 'breakdown', dimension: 'channel' },
+    },
+    {
+      name: 'reply-wait medians',
+      metric: 'averageResponseTime',
+      from: iso(0),
+      to: iso(90),
+      hours: 'calendar',
+      percentiles: true,
+      grouping: { kind: 'total' },
+    },
+    {
+      name: 'business-hour medians',
+      metric: 'firstResponseTime',
+      from: iso(0),
+      to: iso(90),
+      hours: 'business',
+      percentiles: true,
+      grouping: { kind: 'total' },
+    },
+    {
+      name: 'business hours',
+      metric: 'firstResponseTime',
+      from: iso(0),
+      to: iso(90),
+      hours: 'business',
+      percentiles: false,
+      grouping: { kind: 'total' },
+    },
+    {
+      name: 'whole hours',
+      metric: 'ticketVolume',
+      from: iso(0, 5),
+      to: iso(30, 7),
+      hours: 'calendar',
+      percentiles: false,
+      grouping: { kind: 'total' },
+    },
+    {
+      name: 'half hours',
+      metric: 'ticketVolume',
+      from: '2025-01-01T00:30:00Z',
+      to: iso(30),
+      hours: 'calendar',
+      percentiles: false,
+      grouping: { kind: 'total' },
+    },
+    {
+      name: 'by agent',
+      metric: 'ticketVolume',
+      from: iso(0),
+      to: iso(30),
+      hours: 'calendar',
+      percentiles: false,
+      grouping: { kind: 'breakdown', dimension: 'agent' },
+    },
+    {
+      name: 'by channel',
+      metric: 'ticketVolume',
+      from: iso(0),
+      to: iso(30),
+      hours: 'calendar',
+      percentiles: false,
+      grouping: { kind: 'breakdown', dimension: 'channel' },
+    },
+    {
+      name: 'hourly in Kolkata',
+      metric: 'ticketVolume',
+      from: iso(0),
+      to: iso(7),
+      hours: 'calendar',
+      percentiles: false,
+      grouping: { kind: 'series', granularity: 'hour', timezone: 'Asia/Kolkata' },
+    },
+    {
+      name: 'a team filter',
+      metric: 'ticketVolume',
+      from: iso(0),
+      to: iso(30),
+      hours: 'calendar',
+      percentiles: false,
+      filter: { team: ['billing'] },
+      grouping: { kind: 'total' },
+    },
     { name: 'a per-bucket metric', metric: 'backlog', from: iso(0), to: iso(30), hours: 'calendar', percentiles: false, grouping: { kind: 'total' } },
   ];
   it.each(cases)('$name', ({ metric: name, from, to, hours, percentiles, filter = {}, grouping }) => {
@@ -129,6 +238,10 @@ describe('the cost of introspection', () => {
 
 describe('the cost of a read with an unknown time zone', () => {
   it('is estimated (the resolver then refuses the zone), not an estimator failure', () => {
-    expect(cost(`{ ticketVolume(period: { from: "2025-01-01T00:00:00Z", to: "2025-02-01T00:00:00Z", timezone: "Mars/Olympus" }) { value series(granularity: HOUR, timezone: "Nowhere/Else") { value } } }`)).toBeGreaterThan(0);
+    expect(
+      cost(
+        `{ ticketVolume(period: { from: "2025-01-01T00:00:00Z", to: "2025-02-01T00:00:00Z", timezone: "Mars/Olympus" }) { value series(granularity: HOUR, timezone: "Nowhere/Else") { value } } }`,
+      ),
+    ).toBeGreaterThan(0);
   });
 });

@@ -81,7 +81,9 @@ async function until(condition: () => boolean | Promise<boolean>): Promise<void>
     const [a, b] = await twoServers({ MAX_QUERY_COST: 1, RATE_LIMIT_BURST_COST: burst, RATE_LIMIT_COST_PER_SECOND: 0.001 });
     const key = await a.createKey({ name: 'concurrent', role: 'analyst' });
     const statuses = await Promise.all(
-      Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).post({ query: '{ __typename }' }, { authorization: `Bearer ${key}` }).then((r) => r.status)),
+      Array.from({ length: 40 }, (_, i) =>
+        (i % 2 ? a : b).post({ query: '{ __typename }' }, { authorization: `Bearer ${key}` }).then((r) => r.status),
+      ),
     );
     expect(statuses.filter((s) => s === 200)).toHaveLength(burst);
     expect(statuses.filter((s) => s === 429)).toHaveLength(40 - burst);
@@ -131,7 +133,11 @@ async function until(condition: () => boolean | Promise<boolean>): Promise<void>
   it('fall back to per-process limits while Redis is cut off, with one log line each way, and share again once it is back', async () => {
     proxy = await startTcpProxy({ host: new URL(TEST_REDIS_URL).hostname, port: Number(new URL(TEST_REDIS_URL).port) || 6379 });
     const logs = [capturingLogger(), capturingLogger()];
-    const [a, b] = await twoServers(NO_REFILL, `redis://127.0.0.1:${proxy.port}`, logs.map((l) => l.logger));
+    const [a, b] = await twoServers(
+      NO_REFILL,
+      `redis://127.0.0.1:${proxy.port}`,
+      logs.map((l) => l.logger),
+    );
     const key = await a.createKey({ name: 'outage', role: 'analyst' });
     await spendBurst(a, key);
     const send = (api: TestApi) => api.post({ query: QUARTER_SERIES }, { authorization: `Bearer ${key}` });
@@ -158,7 +164,10 @@ async function until(condition: () => boolean | Promise<boolean>): Promise<void>
   it('answer from the process itself while Redis stops answering (slower than REDIS_TIMEOUT_MS), and share again once it answers', async () => {
     proxy = await startTcpProxy({ host: new URL(TEST_REDIS_URL).hostname, port: Number(new URL(TEST_REDIS_URL).port) || 6379 });
     const log = capturingLogger();
-    const api = await startTestApi({ ...NO_REFILL, REDIS_URL: `redis://127.0.0.1:${proxy.port}`, REDIS_KEY_PREFIX: uniqueRedisPrefix(), REDIS_TIMEOUT_MS: 200 }, { auth: true, db, logger: log.logger });
+    const api = await startTestApi(
+      { ...NO_REFILL, REDIS_URL: `redis://127.0.0.1:${proxy.port}`, REDIS_KEY_PREFIX: uniqueRedisPrefix(), REDIS_TIMEOUT_MS: 200 },
+      { auth: true, db, logger: log.logger },
+    );
     servers.push(api);
     const key = await api.createKey({ name: 'frozen', role: 'analyst' });
     await spendBurst(api, key);
@@ -177,7 +186,10 @@ async function until(condition: () => boolean | Promise<boolean>): Promise<void>
     if (fault === 'cut') await proxy.cut();
     else proxy.freeze();
     const log = capturingLogger();
-    const api = await startTestApi({ REDIS_URL: `redis://127.0.0.1:${proxy.port}`, REDIS_KEY_PREFIX: uniqueRedisPrefix() }, { auth: true, db, logger: log.logger });
+    const api = await startTestApi(
+      { REDIS_URL: `redis://127.0.0.1:${proxy.port}`, REDIS_KEY_PREFIX: uniqueRedisPrefix() },
+      { auth: true, db, logger: log.logger },
+    );
     servers.push(api);
     expect(log.count(/^Redis unreachable/)).toBe(1);
     expect((await api.graphql('{ __typename }')).data).toEqual({ __typename: 'Query' });

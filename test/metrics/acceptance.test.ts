@@ -31,7 +31,9 @@ describe('acceptance dataset through the API', () => {
   it('matches the ticket volume per channel for February–April 2025', async () => {
     const expected = cases.filter((c) => c.metric === 'ticketVolume' && c.groupBy === 'channel');
     expect(expected.length).toBeGreaterThan(0);
-    const res = await api.graphql(`{ ticketVolume(period: { from: "2025-02-01T00:00:00Z", to: "2025-05-01T00:00:00Z" }) { breakdown(by: CHANNEL) { segment value } } }`);
+    const res = await api.graphql(
+      `{ ticketVolume(period: { from: "2025-02-01T00:00:00Z", to: "2025-05-01T00:00:00Z" }) { breakdown(by: CHANNEL) { segment value } } }`,
+    );
     for (const c of expected) expect(res.data.ticketVolume.breakdown).toContainEqual({ segment: c.group, value: c.value });
   });
 });

@@ -104,10 +104,18 @@ describe('business hours', () => {
     });
 
     it('replaces a calendar of the same name', async () => {
-      await api.graphql(`mutation { setBusinessCalendar(input: { name: "temp", timezone: "UTC", hours: [{ day: MONDAY, opens: "08:00", closes: "12:00" }] }) { name } }`);
-      await api.graphql(`mutation { setBusinessCalendar(input: { name: "temp", timezone: "UTC", hours: [{ day: TUESDAY, opens: "08:00", closes: "12:00" }], holidays: ["2025-01-01"] }) { name } }`);
+      await api.graphql(
+        `mutation { setBusinessCalendar(input: { name: "temp", timezone: "UTC", hours: [{ day: MONDAY, opens: "08:00", closes: "12:00" }] }) { name } }`,
+      );
+      await api.graphql(
+        `mutation { setBusinessCalendar(input: { name: "temp", timezone: "UTC", hours: [{ day: TUESDAY, opens: "08:00", closes: "12:00" }], holidays: ["2025-01-01"] }) { name } }`,
+      );
       const res = await api.graphql(`{ businessCalendars { name hours { day } holidays } }`);
-      expect(res.data.businessCalendars.find((k: any) => k.name === 'temp')).toEqual({ name: 'temp', hours: [{ day: 'TUESDAY' }], holidays: ['2025-01-01'] });
+      expect(res.data.businessCalendars.find((k: any) => k.name === 'temp')).toEqual({
+        name: 'temp',
+        hours: [{ day: 'TUESDAY' }],
+        holidays: ['2025-01-01'],
+      });
       expect((await api.graphql(`mutation { removeBusinessCalendar(name: "temp") }`)).data.removeBusinessCalendar).toBe(true);
       expect((await api.graphql(`mutation { removeBusinessCalendar(name: "temp") }`)).data.removeBusinessCalendar).toBe(false);
     });
@@ -116,7 +124,9 @@ describe('business hours', () => {
   it('refuses hours: BUSINESS when no calendar exists', async () => {
     const empty = await startTestApi();
     try {
-      const res = await empty.graphql(`{ firstResponseTime(period: { from: "2025-03-01T00:00:00Z", to: "2025-04-01T00:00:00Z" }, hours: BUSINESS) { value } }`);
+      const res = await empty.graphql(
+        `{ firstResponseTime(period: { from: "2025-03-01T00:00:00Z", to: "2025-04-01T00:00:00Z" }, hours: BUSINESS) { value } }`,
+      );
       expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'NO_BUSINESS_CALENDAR', argument: 'hours' });
     } finally {
       await empty.close();
@@ -124,7 +134,9 @@ describe('business hours', () => {
   });
 
   it('offers hours only on elapsed-time metrics', async () => {
-    const res = await api.graphql(`{ averageHandleTime(period: { from: "2025-03-01T00:00:00Z", to: "2025-04-01T00:00:00Z" }, hours: BUSINESS) { value } }`);
+    const res = await api.graphql(
+      `{ averageHandleTime(period: { from: "2025-03-01T00:00:00Z", to: "2025-04-01T00:00:00Z" }, hours: BUSINESS) { value } }`,
+    );
     expect(res.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 });
@@ -144,6 +156,8 @@ describe('calendar validation', () => {
   });
 
   it('accepts a day closing at midnight', () => {
-    expect(validateCalendar({ ...valid, hours: [{ day: 'sunday', opens: '00:00', closes: '24:00' }] }).intervals).toEqual([{ isoDow: 7, opens: '00:00', closes: '24:00' }]);
+    expect(validateCalendar({ ...valid, hours: [{ day: 'sunday', opens: '00:00', closes: '24:00' }] }).intervals).toEqual([
+      { isoDow: 7, opens: '00:00', closes: '24:00' },
+    ]);
   });
 });

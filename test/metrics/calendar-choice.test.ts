@@ -13,11 +13,15 @@ describe('the business calendar of a ticket', () => {
   afterAll(async () => api?.close());
 
   const set = async (name: string, opens: string, channels: string) => {
-    const res = await api.graphql(`mutation { setBusinessCalendar(input: { name: "${name}", timezone: "UTC", hours: [{ day: MONDAY, opens: "${opens}", closes: "18:00" }]${channels} }) { name } }`);
+    const res = await api.graphql(
+      `mutation { setBusinessCalendar(input: { name: "${name}", timezone: "UTC", hours: [{ day: MONDAY, opens: "${opens}", closes: "18:00" }]${channels} }) { name } }`,
+    );
     expect(res.errors).toBeUndefined();
   };
   const businessFrt = async () => {
-    const res = await api.graphql(`{ firstResponseTime(period: { from: "2025-03-01T00:00:00Z", to: "2025-04-01T00:00:00Z" }, hours: BUSINESS) { value } }`);
+    const res = await api.graphql(
+      `{ firstResponseTime(period: { from: "2025-03-01T00:00:00Z", to: "2025-04-01T00:00:00Z" }, hours: BUSINESS) { value } }`,
+    );
     expect(res.errors).toBeUndefined();
     return res.data.firstResponseTime.value;
   };

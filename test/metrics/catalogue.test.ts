@@ -5,7 +5,9 @@ describe('metric catalogue', () => {
   let api: TestApi;
   beforeAll(async () => {
     api = await startTestApi();
-    await api.db.dataSource.query(`INSERT INTO customers (external_id, tier, product, signed_up_at) VALUES ('c1', 'pro', 'api', '2024-01-01Z'), ('c2', 'free', NULL, '2024-01-01Z')`);
+    await api.db.dataSource.query(
+      `INSERT INTO customers (external_id, tier, product, signed_up_at) VALUES ('c1', 'pro', 'api', '2024-01-01Z'), ('c2', 'free', NULL, '2024-01-01Z')`,
+    );
     await api.db.dataSource.query(`INSERT INTO agents (external_id, name, team) VALUES ('a1', 'Ann', 'tier1'), ('a2', 'Bo', NULL)`);
     await api.db.dataSource.query(`INSERT INTO tickets (external_id, channel, product, created_at) VALUES ('t1', 'chat', 'billing', '2025-01-01Z')`);
   });
@@ -21,14 +23,39 @@ describe('metric catalogue', () => {
       hasDistribution: true,
       dimensions: ['CHANNEL', 'PRODUCT', 'TIER', 'PRIORITY', 'TEAM', 'AGENT'],
     });
-    expect(res.data.metricCatalogue.find((m: any) => m.name === 'nps')).toMatchObject({ unit: 'SCORE', kind: 'QUALITATIVE', dimensions: ['CHANNEL', 'PRODUCT', 'TIER'] });
+    expect(res.data.metricCatalogue.find((m: any) => m.name === 'nps')).toMatchObject({
+      unit: 'SCORE',
+      kind: 'QUALITATIVE',
+      dimensions: ['CHANNEL', 'PRODUCT', 'TIER'],
+    });
   });
 
   it('covers every metric of the specification', () => {
-    const spec = ['ticketVolume', 'firstResponseTime', 'averageResponseTime', 'averageResolutionTime', 'firstContactResolutionRate',
-      'slaComplianceResolution', 'slaComplianceFirstResponse', 'abandonmentRate', 'escalationRate', 'reopenRate', 'interactionsPerTicket',
-      'averageHandleTime', 'ticketHandlingTime', 'backlog', 'csat', 'csatSatisfiedShare', 'nps', 'customerEffortScore', 'churnRate',
-      'retentionRate', 'revenue', 'customerLifetimeValue', 'agentUtilizationRate'];
+    const spec = [
+      'ticketVolume',
+      'firstResponseTime',
+      'averageResponseTime',
+      'averageResolutionTime',
+      'firstContactResolutionRate',
+      'slaComplianceResolution',
+      'slaComplianceFirstResponse',
+      'abandonmentRate',
+      'escalationRate',
+      'reopenRate',
+      'interactionsPerTicket',
+      'averageHandleTime',
+      'ticketHandlingTime',
+      'backlog',
+      'csat',
+      'csatSatisfiedShare',
+      'nps',
+      'customerEffortScore',
+      'churnRate',
+      'retentionRate',
+      'revenue',
+      'customerLifetimeValue',
+      'agentUtilizationRate',
+    ];
     expect(METRICS.map((m) => m.name).sort()).toEqual(spec.sort());
   });
 

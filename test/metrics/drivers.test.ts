@@ -3,8 +3,20 @@ import { startTestApi, type TestApi } from '../support/test-api';
 
 describe('analyseDrivers', () => {
   it('splits a rate change into mix and rate effects that add up to the change', () => {
-    const previous = { value: 20, segments: [{ segment: 'email', value: 10, sampleSize: 100 }, { segment: 'chat', value: 30, sampleSize: 100 }] };
-    const current = { value: 27.5, segments: [{ segment: 'email', value: 20, sampleSize: 100 }, { segment: 'chat', value: 30, sampleSize: 300 }] };
+    const previous = {
+      value: 20,
+      segments: [
+        { segment: 'email', value: 10, sampleSize: 100 },
+        { segment: 'chat', value: 30, sampleSize: 100 },
+      ],
+    };
+    const current = {
+      value: 27.5,
+      segments: [
+        { segment: 'email', value: 20, sampleSize: 100 },
+        { segment: 'chat', value: 30, sampleSize: 300 },
+      ],
+    };
     const a = analyseDrivers(previous, current, false);
     expect(a.change).toBe(7.5);
     const email = a.segments.find((s) => s.segment === 'email')!;
@@ -19,7 +31,13 @@ describe('analyseDrivers', () => {
   it('attributes a new segment entirely to mix', () => {
     const a = analyseDrivers(
       { value: 10, segments: [{ segment: 'a', value: 10, sampleSize: 10 }] },
-      { value: 15, segments: [{ segment: 'a', value: 10, sampleSize: 10 }, { segment: 'b', value: 20, sampleSize: 10 }] },
+      {
+        value: 15,
+        segments: [
+          { segment: 'a', value: 10, sampleSize: 10 },
+          { segment: 'b', value: 20, sampleSize: 10 },
+        ],
+      },
       false,
     );
     expect(a.segments[0]).toMatchObject({ segment: 'b', mixEffect: 10, rateEffect: 0, previousValue: null });
@@ -28,11 +46,26 @@ describe('analyseDrivers', () => {
 
   it('gives each segment its own change for additive metrics', () => {
     const a = analyseDrivers(
-      { value: 30, segments: [{ segment: 'x', value: 10, sampleSize: 10 }, { segment: 'y', value: 20, sampleSize: 20 }] },
-      { value: 45, segments: [{ segment: 'x', value: 25, sampleSize: 25 }, { segment: 'y', value: 20, sampleSize: 20 }] },
+      {
+        value: 30,
+        segments: [
+          { segment: 'x', value: 10, sampleSize: 10 },
+          { segment: 'y', value: 20, sampleSize: 20 },
+        ],
+      },
+      {
+        value: 45,
+        segments: [
+          { segment: 'x', value: 25, sampleSize: 25 },
+          { segment: 'y', value: 20, sampleSize: 20 },
+        ],
+      },
       true,
     );
-    expect(a.segments.map((s) => [s.segment, s.contribution])).toEqual([['x', 15], ['y', 0]]);
+    expect(a.segments.map((s) => [s.segment, s.contribution])).toEqual([
+      ['x', 15],
+      ['y', 0],
+    ]);
     expect(a.unexplained).toBe(0);
   });
 

@@ -16,7 +16,9 @@ describe.each(METRICS.map((m) => [m.name, m] as const))('%s', (name, metric) => 
   });
 
   it('refuses an unknown series time zone', async () => {
-    const res = await api.graphql(`{ ${name}(period: { from: "2025-02-01T00:00:00Z", to: "2025-03-01T00:00:00Z" }) { series(granularity: DAY, timezone: "Nowhere/Special") { value } } }`);
+    const res = await api.graphql(
+      `{ ${name}(period: { from: "2025-02-01T00:00:00Z", to: "2025-03-01T00:00:00Z" }) { series(granularity: DAY, timezone: "Nowhere/Special") { value } } }`,
+    );
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'UNKNOWN_TIMEZONE', argument: 'timezone' });
   });
 

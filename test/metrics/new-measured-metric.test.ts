@@ -14,7 +14,13 @@ import { useAcceptanceDatabase } from '../support/acceptance-database';
  * (no migration), and the metric is answered from them, equal to its raw answer. Two test-only metrics: one reads a new
  * measure beside an existing one (a share), the other a new sum over the resolved tickets (a mean).
  */
-const base = { source: TICKETS, dimensions: ['channel', 'product', 'tier', 'priority'], kind: 'QUANTITATIVE', indicator: 'LAGGING', emptyValue: null } as const;
+const base = {
+  source: TICKETS,
+  dimensions: ['channel', 'product', 'tier', 'priority'],
+  kind: 'QUANTITATIVE',
+  indicator: 'LAGGING',
+  emptyValue: null,
+} as const;
 const resolved = { source: TICKETS, event: 'resolved' } as const;
 const RESOLVED = countMeasure({ ...resolved, name: 'resolved_n', description: 'tickets resolved' });
 
@@ -27,7 +33,12 @@ const NEW_METRICS: MetricDefinition[] = [
     formula: '% of tickets resolved in the period that are escalated',
     unit: 'PERCENT',
     direction: 'LOWER_IS_BETTER',
-    ...measured(shareOf(countMeasure({ ...resolved, name: 'test_escalated_resolved_n', description: 'escalated tickets resolved', filter: () => 'f.escalated' }), RESOLVED)),
+    ...measured(
+      shareOf(
+        countMeasure({ ...resolved, name: 'test_escalated_resolved_n', description: 'escalated tickets resolved', filter: () => 'f.escalated' }),
+        RESOLVED,
+      ),
+    ),
   },
   {
     ...base,
@@ -37,21 +48,30 @@ const NEW_METRICS: MetricDefinition[] = [
     formula: 'mean reopened_count over tickets resolved in the period',
     unit: 'RATIO',
     direction: 'LOWER_IS_BETTER',
-    ...measured(ratioOf(sumMeasure({ ...resolved, name: 'test_reopens', description: 'reopens of resolved tickets', expr: () => 'f.reopened_count' }), RESOLVED)),
+    ...measured(
+      ratioOf(
+        sumMeasure({ ...resolved, name: 'test_reopens', description: 'reopens of resolved tickets', expr: () => 'f.reopened_count' }),
+        RESOLVED,
+      ),
+    ),
   },
 ];
 const NEW_COLUMNS = ['test_escalated_resolved_n', 'test_reopens'];
 
 const PERIOD: Period = { from: new Date('2024-12-01T00:00:00Z'), to: new Date('2025-06-01T00:00:00Z'), timezone: 'UTC' };
-const GROUPINGS: Grouping[] = [{ kind: 'total' }, { kind: 'series', granularity: 'month', timezone: 'UTC' }, { kind: 'breakdown', dimension: 'channel' }];
+const GROUPINGS: Grouping[] = [
+  { kind: 'total' },
+  { kind: 'series', granularity: 'month', timezone: 'UTC' },
+  { kind: 'breakdown', dimension: 'channel' },
+];
 
 describe('a new rollup-backed metric is one registry entry', () => {
   const database = useAcceptanceDatabase();
 
   const columnsOf = async (table: string): Promise<string[]> =>
-    (await database().dataSource.query(`SELECT attname FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped`, [table])).map(
-      (r: { attname: string }) => r.attname,
-    );
+    (
+      await database().dataSource.query(`SELECT attname FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped`, [table])
+    ).map((r: { attname: string }) => r.attname);
 
   async function answers(rollups: boolean) {
     const [q, ...more] = buildMetricQueries(NEW_METRICS, PERIOD, {}, GROUPINGS, 'calendar', { rollups });
@@ -91,14 +111,22 @@ describe('a new rollup-backed metric is one registry entry', () => {
   it('every registry metric is defined by measures, or says why it is not', () => {
     for (const m of METRICS) expect([m.name, Boolean(m.measures), Boolean(m.rawOnly)]).toEqual([m.name, !m.rawOnly, !m.measures]);
     // A metric over a fact source with a rollup is answered from it.
-    for (const m of METRICS.filter((x) => x.measures && ['tickets', 'agentMessages', 'surveys'].includes(x.source.name))) expect([m.name, Boolean(m.rollup)]).toEqual([m.name, true]);
+    for (const m of METRICS.filter((x) => x.measures && ['tickets', 'agentMessages', 'surveys'].includes(x.source.name)))
+      expect([m.name, Boolean(m.rollup)]).toEqual([m.name, true]);
   });
 
   it('loses its columns again when the entry is removed', async () => {
     await installRollups(database().dataSource, 'UTC', METRICS);
     for (const t of ['ticket_rollup', 'ticket_rollup_daily']) expect(await columnsOf(t)).not.toEqual(expect.arrayContaining([NEW_COLUMNS[1]]));
     // The registry's own metrics still read their rollup.
-    const [q] = buildMetricQueries(METRICS.filter((m) => m.name === 'reopenRate'), PERIOD, {}, [{ kind: 'total' }], 'calendar', { rollups: true, percentiles: false });
+    const [q] = buildMetricQueries(
+      METRICS.filter((m) => m.name === 'reopenRate'),
+      PERIOD,
+      {},
+      [{ kind: 'total' }],
+      'calendar',
+      { rollups: true, percentiles: false },
+    );
     const [row] = await database().dataSource.query(q.sql, q.params);
     expect(Number(row[q.columns[0].sampleSize!])).toBeGreaterThan(0);
   }, 300_000);

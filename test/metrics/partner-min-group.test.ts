@@ -59,6 +59,9 @@ describe('a partner with a minimum group size', () => {
 
   it('does not limit unscoped callers', async () => {
     const res = await api.graphql(q);
-    expect(res.data.ticketVolume.breakdown).toEqual([{ segment: 'chat', value: 6 }, { segment: 'phone', value: 2 }]);
+    expect(res.data.ticketVolume.breakdown).toEqual([
+      { segment: 'chat', value: 6 },
+      { segment: 'phone', value: 2 },
+    ]);
   });
 });

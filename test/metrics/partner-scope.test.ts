@@ -25,10 +25,23 @@ const ok = (check: (data: any) => void) => (res: GraphQLResponse) => {
 
 // Every way into the data; a new entry point gets its queries here, in scope and out.
 const ENTRY_POINTS: EntryPoint[] = [
-  { name: 'a total', query: `{ ticketVolume(${MARCH}) { value sampleSize } }`, expect: ok((d) => expect(d.ticketVolume).toEqual({ value: 3, sampleSize: 3 })) },
+  {
+    name: 'a total',
+    query: `{ ticketVolume(${MARCH}) { value sampleSize } }`,
+    expect: ok((d) => expect(d.ticketVolume).toEqual({ value: 3, sampleSize: 3 })),
+  },
   { name: 'a filter on another product', query: `{ ticketVolume(${MARCH}, product: ["billing"]) { value } }`, expect: 'forbidden' },
-  { name: 'a filter on another product in a variable', query: `query($p: [String!]) { ticketVolume(${MARCH}, product: $p) { value } }`, variables: { p: ['billing'] }, expect: 'forbidden' },
-  { name: 'a filter mixing its product and another', query: `{ ticketVolume(${MARCH}, product: ["api", "billing"]) { value } }`, expect: 'forbidden' },
+  {
+    name: 'a filter on another product in a variable',
+    query: `query($p: [String!]) { ticketVolume(${MARCH}, product: $p) { value } }`,
+    variables: { p: ['billing'] },
+    expect: 'forbidden',
+  },
+  {
+    name: 'a filter mixing its product and another',
+    query: `{ ticketVolume(${MARCH}, product: ["api", "billing"]) { value } }`,
+    expect: 'forbidden',
+  },
   { name: 'a filter on another product of a survey metric', query: `{ csat(${MARCH}, product: ["billing"]) { value } }`, expect: 'forbidden' },
   { name: 'a filter on another product of a customer metric', query: `{ churnRate(${MARCH}, product: ["billing"]) { value } }`, expect: 'forbidden' },
   {
@@ -36,7 +49,11 @@ const ENTRY_POINTS: EntryPoint[] = [
     query: `{ other: ticketVolume(${MARCH}, channel: [EMAIL]) { value } own: ticketVolume(${MARCH}, channel: [CHAT]) { value } }`,
     expect: ok((d) => expect(d).toEqual({ other: { value: 0 }, own: { value: 3 } })),
   },
-  { name: 'a series', query: `{ ticketVolume(${MARCH}) { series(granularity: MONTH) { value } } }`, expect: ok((d) => expect(d.ticketVolume.series).toEqual([{ value: 3 }])) },
+  {
+    name: 'a series',
+    query: `{ ticketVolume(${MARCH}) { series(granularity: MONTH) { value } } }`,
+    expect: ok((d) => expect(d.ticketVolume.series).toEqual([{ value: 3 }])),
+  },
   {
     name: 'breakdowns by every dimension',
     query: `{ ticketVolume(${MARCH}) { p: breakdown(by: PRODUCT) { segment value } c: breakdown(by: CHANNEL) { segment value }
@@ -108,9 +125,21 @@ const ENTRY_POINTS: EntryPoint[] = [
     query: `{ ticketVolumeForecast(${HISTORY}, granularity: DAY, horizon: 3) { history { value } } }`,
     expect: ok((d) => expect(d.ticketVolumeForecast.history.reduce((sum: number, h: any) => sum + h.value, 0)).toBe(3)),
   },
-  { name: 'a volume forecast of another product', query: `{ ticketVolumeForecast(${HISTORY}, granularity: DAY, horizon: 3, product: ["billing"]) { model } }`, expect: 'forbidden' },
-  { name: 'a churn forecast', query: `{ churnForecast(${HISTORY}, horizon: 1) { activeBase } }`, expect: ok((d) => expect(d.churnForecast.activeBase).toBe(1)) },
-  { name: 'a churn forecast of another product', query: `{ churnForecast(${HISTORY}, horizon: 1, product: ["billing"]) { activeBase } }`, expect: 'forbidden' },
+  {
+    name: 'a volume forecast of another product',
+    query: `{ ticketVolumeForecast(${HISTORY}, granularity: DAY, horizon: 3, product: ["billing"]) { model } }`,
+    expect: 'forbidden',
+  },
+  {
+    name: 'a churn forecast',
+    query: `{ churnForecast(${HISTORY}, horizon: 1) { activeBase } }`,
+    expect: ok((d) => expect(d.churnForecast.activeBase).toBe(1)),
+  },
+  {
+    name: 'a churn forecast of another product',
+    query: `{ churnForecast(${HISTORY}, horizon: 1, product: ["billing"]) { activeBase } }`,
+    expect: 'forbidden',
+  },
   {
     name: "a staffing plan for the other product's channel",
     query: `{ staffingPlan(${STAFFING}) { intervals { contacts } } }`,
@@ -122,11 +151,21 @@ const ENTRY_POINTS: EntryPoint[] = [
     query: `{ ticketVolume(${MARCH}) { records(first: 2) { totalCount pageInfo { hasNextPage } nodes { ticketId customerId channel product tier agent team } } } }`,
     expect: ok((d) => {
       expect(d.ticketVolume.records.totalCount).toBe(3);
-      expect(d.ticketVolume.records.nodes).toEqual([1, 2].map((i) => ({ ticketId: `api${i}`, customerId: 'c1', channel: 'chat', product: 'api', tier: 'pro', agent: 'a1', team: 'api-team' })));
+      expect(d.ticketVolume.records.nodes).toEqual(
+        [1, 2].map((i) => ({ ticketId: `api${i}`, customerId: 'c1', channel: 'chat', product: 'api', tier: 'pro', agent: 'a1', team: 'api-team' })),
+      );
     }),
   },
-  { name: 'records of a survey metric (surveys of the other product only)', query: `{ csat(${MARCH}) { records { totalCount nodes { sourceId ticketId } } } }`, expect: ok((d) => expect(d.csat.records).toEqual({ totalCount: 0, nodes: [] })) },
-  { name: 'records of another product', query: `{ ticketVolume(${MARCH}, product: ["billing"]) { records { nodes { ticketId } } } }`, expect: 'forbidden' },
+  {
+    name: 'records of a survey metric (surveys of the other product only)',
+    query: `{ csat(${MARCH}) { records { totalCount nodes { sourceId ticketId } } } }`,
+    expect: ok((d) => expect(d.csat.records).toEqual({ totalCount: 0, nodes: [] })),
+  },
+  {
+    name: 'records of another product',
+    query: `{ ticketVolume(${MARCH}, product: ["billing"]) { records { nodes { ticketId } } } }`,
+    expect: 'forbidden',
+  },
   { name: 'a metric that cannot be limited to a product', query: `{ agentUtilizationRate(${MARCH}) { value } }`, expect: 'forbidden' },
   {
     name: 'targets: its own segment only, never the company-wide or another segment’s',
@@ -135,7 +174,11 @@ const ENTRY_POINTS: EntryPoint[] = [
   },
   { name: 'the list of targets', query: `{ metricTargets { metric segment } }`, expect: 'forbidden' },
   { name: 'business calendars', query: `{ businessCalendars { name } }`, expect: 'forbidden' },
-  { name: 'setting a target', query: `mutation { setMetricTarget(metric: "ticketVolume", target: 1, filter: { product: ["api"] }) { target } }`, expect: 'forbidden' },
+  {
+    name: 'setting a target',
+    query: `mutation { setMetricTarget(metric: "ticketVolume", target: 1, filter: { product: ["api"] }) { target } }`,
+    expect: 'forbidden',
+  },
   { name: 'creating a key', query: `mutation { createApiKey(name: "sneaky", role: ADMIN) { secret } }`, expect: 'forbidden' },
   { name: 'listing keys', query: `{ apiKeys { name scope { product } } }`, expect: 'forbidden' },
   { name: 'the audit log', query: `{ auditLog { keyName query } }`, expect: 'forbidden' },
@@ -149,7 +192,9 @@ describe('a partner scoped to one product', () => {
   beforeAll(async () => {
     api = await startTestApi({}, { auth: true });
     const q = (sql: string) => api.db.dataSource.query(sql);
-    await q(`INSERT INTO customers (external_id, tier, product, signed_up_at) VALUES ('c1', 'pro', 'api', '2024-01-01Z'), ('c2', 'enterprise', 'billing', '2024-01-01Z')`);
+    await q(
+      `INSERT INTO customers (external_id, tier, product, signed_up_at) VALUES ('c1', 'pro', 'api', '2024-01-01Z'), ('c2', 'enterprise', 'billing', '2024-01-01Z')`,
+    );
     await q(`INSERT INTO agents (external_id, name, team) VALUES ('a1', 'Ann', 'api-team'), ('a2', 'Bo', 'billing-team')`);
     await q(
       `INSERT INTO tickets (external_id, channel, product, customer_id, assignee_id, created_at, abandoned_at)
@@ -159,8 +204,14 @@ describe('a partner scoped to one product', () => {
        SELECT 'bil' || i, 'email', 'billing', (SELECT id FROM customers WHERE external_id = 'c2'), (SELECT id FROM agents WHERE external_id = 'a2'),
               '2025-03-02T00:00:00Z'::timestamptz + i * interval '1 hour', '2025-03-05T00:00:00Z'::timestamptz FROM generate_series(1, 5) i`,
     );
-    await q(`INSERT INTO surveys (external_id, kind, score, responded_at, ticket_id) SELECT 's' || id, 'csat', 5, '2025-03-10Z', id FROM tickets WHERE product = 'billing'`);
-    for (const [filter, target] of [['', 100], ['filter: { product: ["billing"] }', 50], ['filter: { product: ["api"] }', 7]] as const) {
+    await q(
+      `INSERT INTO surveys (external_id, kind, score, responded_at, ticket_id) SELECT 's' || id, 'csat', 5, '2025-03-10Z', id FROM tickets WHERE product = 'billing'`,
+    );
+    for (const [filter, target] of [
+      ['', 100],
+      ['filter: { product: ["billing"] }', 50],
+      ['filter: { product: ["api"] }', 7],
+    ] as const) {
       const res = await api.graphql(`mutation { setMetricTarget(metric: "ticketVolume", target: ${target}, ${filter}) { target } }`);
       expect(res.errors).toBeUndefined();
     }

@@ -54,7 +54,9 @@ async function readAll(api: TestApi, head: string, first: number, key?: string):
       key === undefined ? undefined : { key },
     );
     expect(res.errors).toBeUndefined();
-    const { records } = res.data.m as { records: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: Node[] } };
+    const { records } = res.data.m as {
+      records: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: Node[] };
+    };
     nodes.push(...records.nodes);
     totalCounts.push(records.totalCount);
     if (!records.pageInfo.hasNextPage) return { nodes, totalCounts };
@@ -72,7 +74,13 @@ describe('metric records on the acceptance dataset', () => {
     api = await startTestApi({ PARTNER_MIN_GROUP_SIZE: 3, RATE_LIMIT_BURST_COST: 1_000_000 }, { auth: true });
     await importDataset(api.db.dataSource, folderSource(ACCEPTANCE_DIR), { sourceName: 'acceptance' });
     const calendar = await api.graphql(
-      `mutation { setBusinessCalendar(input: { name: "weekdays", timezone: "Europe/Berlin", hours: [${['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY']
+      `mutation { setBusinessCalendar(input: { name: "weekdays", timezone: "Europe/Berlin", hours: [${[
+        'MONDAY',
+        'TUESDAY',
+        'WEDNESDAY',
+        'THURSDAY',
+        'FRIDAY',
+      ]
         .map((day) => `{ day: ${day}, opens: "09:00", closes: "17:00" }`)
         .join(', ')}] }) { name } }`,
     );
@@ -105,7 +113,13 @@ describe('metric records on the acceptance dataset', () => {
         expect(quantities.every((q) => q !== null)).toBe(true);
         expect(relativeError(quantities.reduce((s, q) => s + q, 0) / quantities.length, value.data.m.value)).toBeLessThanOrEqual(1e-9);
       }
-      if (SUM_OF_QUANTITIES.includes(name)) expect(relativeError(quantities.reduce((s, q) => s + q, 0), value.data.m.value)).toBeLessThanOrEqual(1e-9);
+      if (SUM_OF_QUANTITIES.includes(name))
+        expect(
+          relativeError(
+            quantities.reduce((s, q) => s + q, 0),
+            value.data.m.value,
+          ),
+        ).toBeLessThanOrEqual(1e-9);
     });
 
     it('counts its sample over a long period too', async () => {
@@ -120,7 +134,9 @@ describe('metric records on the acceptance dataset', () => {
     expect(new Set(cases.map((c) => c.metric)).size).toBeGreaterThan(15);
     for (const c of cases) {
       const filters = Object.entries(c.filter ?? {})
-        .map(([d, values]) => `, ${d}: [${values.map((v) => (d === 'channel' || d === 'priority' ? v.toUpperCase() : JSON.stringify(v))).join(', ')}]`)
+        .map(
+          ([d, values]) => `, ${d}: [${values.map((v) => (d === 'channel' || d === 'priority' ? v.toUpperCase() : JSON.stringify(v))).join(', ')}]`,
+        )
         .join('');
       const res = await api.graphql(`{ m: ${c.metric}(${periodArg(c.period!)}${filters}) { records(first: 0) { totalCount } } }`);
       expect(res.errors).toBeUndefined();
@@ -130,7 +146,9 @@ describe('metric records on the acceptance dataset', () => {
 
   it('applies filters and business hours as the value does', async () => {
     const head = `firstResponseTime(${periodArg(MARCH)}, channel: [EMAIL, CHAT], hours: BUSINESS)`;
-    const value = await api.graphql(`{ m: ${head} { value sampleSize } calendar: firstResponseTime(${periodArg(MARCH)}, channel: [EMAIL, CHAT]) { value } }`);
+    const value = await api.graphql(
+      `{ m: ${head} { value sampleSize } calendar: firstResponseTime(${periodArg(MARCH)}, channel: [EMAIL, CHAT]) { value } }`,
+    );
     expect(value.errors).toBeUndefined();
     expect(value.data.m.value).not.toBe(value.data.calendar.value);
     const { nodes } = await readAll(api, head, 7);
@@ -163,7 +181,11 @@ describe('metric records on the acceptance dataset', () => {
       const { nodes } = await readAll(api, `ticketVolume(${periodArg(MARCH)}, product: ["billing"])`, 1);
       const at = new Date(nodes[0].eventAt);
       const period = { from: at.toISOString(), to: new Date(at.getTime() + 1000).toISOString() };
-      const res = await api.graphql(`{ m: ticketVolume(${periodArg(period)}) { suppressed records { totalCount pageInfo { hasNextPage endCursor } nodes { sourceId } } } }`, undefined, { key: partner });
+      const res = await api.graphql(
+        `{ m: ticketVolume(${periodArg(period)}) { suppressed records { totalCount pageInfo { hasNextPage endCursor } nodes { sourceId } } } }`,
+        undefined,
+        { key: partner },
+      );
       expect(res.errors).toBeUndefined();
       expect(res.data.m).toEqual({ suppressed: true, records: { totalCount: 0, pageInfo: { hasNextPage: false, endCursor: null }, nodes: [] } });
     });

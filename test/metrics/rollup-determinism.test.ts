@@ -29,7 +29,10 @@ describe('rollup rows do not depend on the physical order of the facts', () => {
     // Two open tickets of one segment created in one hour: both deadlines land in the same rollup row's array.
     await database().dataSource.transaction(async (m) => {
       await m.query(DEFER_ROLLUPS_SQL);
-      for (const [suffix, minutes] of [['a', 1], ['b', 2]] as const) {
+      for (const [suffix, minutes] of [
+        ['a', 1],
+        ['b', 2],
+      ] as const) {
         await m.query(
           `INSERT INTO tickets (external_id, customer_id, channel, product, priority, created_at)
            SELECT external_id || '-order-${suffix}', customer_id, channel, product, priority, date_trunc('hour', created_at) + ${minutes} * interval '1 minute'

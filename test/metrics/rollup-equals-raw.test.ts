@@ -60,7 +60,9 @@ describe.each(ZONES)('rollup answers equal raw answers (ROLLUP_TIMEZONE=$zone)',
     const byGrouping = new Map<string, { sql: string; columns: MetricColumns[]; rows: Row[] }>();
     for (const q of queries) {
       const rows: Row[] = await database().dataSource.query(q.sql, q.params);
-      q.groupings.forEach((g, gi) => byGrouping.set(JSON.stringify(g), { sql: q.sql, columns: q.columns, rows: rows.filter((r) => Number(r.gi) === gi) }));
+      q.groupings.forEach((g, gi) =>
+        byGrouping.set(JSON.stringify(g), { sql: q.sql, columns: q.columns, rows: rows.filter((r) => Number(r.gi) === gi) }),
+      );
     }
     return { statements: queries.length, byGrouping };
   }
@@ -86,7 +88,10 @@ describe.each(ZONES)('rollup answers equal raw answers (ROLLUP_TIMEZONE=$zone)',
               grains.add(a.sql.includes(`FROM ${table.name}_daily r`) ? 'day' : 'hour');
               if (a.sql.includes(`FROM ${table.name}_daily r`)) {
                 // The subtotal rows of the filtered and broken-down dimensions, when there are such subtotals.
-                const held = [...Object.keys(filter), ...statementGroupings.flatMap((g) => (g.kind === 'breakdown' ? [g.dimension] : []))] as Dimension[];
+                const held = [
+                  ...Object.keys(filter),
+                  ...statementGroupings.flatMap((g) => (g.kind === 'breakdown' ? [g.dimension] : [])),
+                ] as Dimension[];
                 const subtotalled = held.every((d) => table.subtotalDimensions.includes(d));
                 expect(a.sql).toContain(`r.dims = ${subtotalled ? dimsMask(table, held) : allDims(table)}`);
               }
@@ -130,7 +135,11 @@ describe.each(ZONES)('rollup answers equal raw answers (ROLLUP_TIMEZONE=$zone)',
       for (const filter of [{}, { product: ['billing'] }]) {
         // The previous period (daily rows, or hourly ones where the zone's midnights do not line up) and a period of hourly rows.
         const others = [previousPeriod(PERIODS[0]), PERIODS.find((p) => p !== PERIODS[0])!];
-        const groupings: StatementGrouping[] = [{ kind: 'total' }, { kind: 'breakdown', dimension: 'channel' }, ...others.map((p) => ({ kind: 'periodTotal' as const, period: p }))];
+        const groupings: StatementGrouping[] = [
+          { kind: 'total' },
+          { kind: 'breakdown', dimension: 'channel' },
+          ...others.map((p) => ({ kind: 'periodTotal' as const, period: p })),
+        ];
         const rolled = await run(family, PERIODS[0], filter, groupings, true);
         expect(rolled.statements).toBe(1);
         for (const other of others) {
@@ -162,7 +171,7 @@ describe.each(ZONES)('rollup answers equal raw answers (ROLLUP_TIMEZONE=$zone)',
   it('with medians and p90 beside the sums, as the raw statement gives them all', async () => {
     const statements: string[] = [];
     const sql = {
-      query: async <T,>(text: string, params: unknown[]) => {
+      query: async <T>(text: string, params: unknown[]) => {
         statements.push(text);
         return (await database().dataSource.query(text, params)) as T[];
       },
@@ -192,7 +201,12 @@ describe.each(ZONES)('rollup answers equal raw answers (ROLLUP_TIMEZONE=$zone)',
               total: await loaders.values.load(base(m, true)),
               breakdown: await loaders.breakdowns.load({ ...base(m, true), dimension: 'channel' }),
               series: await loaders.series.load({ ...base(m, false), granularity: 'day', timezone: zone }),
-              volume: await loaders.values.load(base(METRICS.find((x) => x.name === 'ticketVolume')!, false)),
+              volume: await loaders.values.load(
+                base(
+                  METRICS.find((x) => x.name === 'ticketVolume')!,
+                  false,
+                ),
+              ),
             })),
           );
         };
@@ -243,7 +257,9 @@ describe.each(ZONES)('rollup answers equal raw answers (ROLLUP_TIMEZONE=$zone)',
     await q(`INSERT INTO messages (external_id, ticket_id, author, agent_id, sent_at, handle_seconds)
              SELECT 'M-extra', t.id, 'customer', NULL, t.created_at + interval '1 minute', NULL FROM tickets t WHERE t.external_id = 'T000001'`);
     // A ticket still open whose first-response deadline is an hour away: pending, not yet known.
-    await q(`INSERT INTO tickets (external_id, channel, product, priority, created_at) VALUES ('T-open', 'email', 'billing', 'high', date_trunc('hour', now()) - interval '30 minutes')`);
+    await q(
+      `INSERT INTO tickets (external_id, channel, product, priority, created_at) VALUES ('T-open', 'email', 'billing', 'high', date_trunc('hour', now()) - interval '30 minutes')`,
+    );
     expect(await q('SELECT count(*)::int AS n FROM rollup_dirty_hours')).toEqual([{ n: 0 }]);
     expect(await compareAll(few)).toBeGreaterThan(300);
     // A policy change can move any ticket's SLA outcome: everything is rebuilt.

@@ -9,7 +9,9 @@ describe('SQL snapshots (sql/metrics/*.sql; run `npm run schema` and commit them
   const rendered = renderSnapshots();
 
   it('the committed files are the SQL the generators produce now', () => {
-    const committed = readdirSync(SQL_SNAPSHOT_DIR).filter((f) => f.endsWith('.sql')).sort();
+    const committed = readdirSync(SQL_SNAPSHOT_DIR)
+      .filter((f) => f.endsWith('.sql'))
+      .sort();
     // A file of a removed case is stale too (`npm run schema` deletes it).
     expect(committed).toEqual([...rendered.keys()].sort());
     const stale = [...rendered].filter(([name, content]) => readFileSync(join(SQL_SNAPSHOT_DIR, name), 'utf8') !== content).map(([name]) => name);
@@ -62,8 +64,10 @@ describe('every SQL snapshot statement runs on the test database', () => {
 
   it("rollup-refresh: installs, rebuilds every rollup, and rebuilds a written ticket's hours", async () => {
     const [install] = SNAPSHOT_CASES.find((c) => c.file === 'rollup-refresh')!.statements();
-    const rolledUp = async () => (await db.dataSource.query('SELECT sum(created_n)::int AS created, sum(escalated_n)::int AS escalated FROM ticket_rollup'))[0];
-    const raw = async () => (await db.dataSource.query('SELECT count(*)::int AS created, (count(*) FILTER (WHERE escalated))::int AS escalated FROM tickets'))[0];
+    const rolledUp = async () =>
+      (await db.dataSource.query('SELECT sum(created_n)::int AS created, sum(escalated_n)::int AS escalated FROM ticket_rollup'))[0];
+    const raw = async () =>
+      (await db.dataSource.query('SELECT count(*)::int AS created, (count(*) FILTER (WHERE escalated))::int AS escalated FROM tickets'))[0];
     await db.dataSource.query(install.sql, install.params);
     // The full rebuild path.
     await db.dataSource.query(`INSERT INTO rollup_dirty_hours (hour) VALUES ('-infinity') ON CONFLICT DO NOTHING`);

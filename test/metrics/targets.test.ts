@@ -34,10 +34,16 @@ describe('targets, baselines and status through the API', () => {
     api = await startTestApi();
     const created = [
       ...[3, 10, 17, 24].flatMap((d) => [`2025-02-${String(d).padStart(2, '0')}T10:00:00Z`, `2025-02-${String(d).padStart(2, '0')}T11:00:00Z`]),
-      '2025-03-03T09:00:00Z', '2025-03-04T09:00:00Z', '2025-03-05T09:00:00Z',
+      '2025-03-03T09:00:00Z',
+      '2025-03-04T09:00:00Z',
+      '2025-03-05T09:00:00Z',
     ];
     for (const [i, at] of created.entries()) {
-      await api.db.dataSource.query(`INSERT INTO tickets (external_id, channel, created_at) VALUES ($1, $2, $3)`, [`T${i}`, i % 2 ? 'chat' : 'email', at]);
+      await api.db.dataSource.query(`INSERT INTO tickets (external_id, channel, created_at) VALUES ($1, $2, $3)`, [
+        `T${i}`,
+        i % 2 ? 'chat' : 'email',
+        at,
+      ]);
     }
   });
   afterAll(async () => api?.close());
@@ -75,9 +81,24 @@ describe('targets, baselines and status through the API', () => {
 
   it.each([
     ['an unknown metric', `mutation { setMetricTarget(metric: "happiness", target: 1) { target } }`, 'BAD_USER_INPUT', 'metric'],
-    ['a dimension the metric lacks', `mutation { setMetricTarget(metric: "csat", target: 80, filter: { team: ["tier1"] }) { target } }`, 'DIMENSION_NOT_APPLICABLE', 'filter.team'],
-    ['an empty segment list', `mutation { setMetricTarget(metric: "csat", target: 80, filter: { tier: [] }) { target } }`, 'BAD_USER_INPUT', 'filter.tier'],
-    ['too many baseline periods', `{ ticketVolume(period: {from: "2025-03-03T00:00:00Z", to: "2025-03-10T00:00:00Z"}) { baseline(periods: 1000) } }`, 'BAD_USER_INPUT', 'periods'],
+    [
+      'a dimension the metric lacks',
+      `mutation { setMetricTarget(metric: "csat", target: 80, filter: { team: ["tier1"] }) { target } }`,
+      'DIMENSION_NOT_APPLICABLE',
+      'filter.team',
+    ],
+    [
+      'an empty segment list',
+      `mutation { setMetricTarget(metric: "csat", target: 80, filter: { tier: [] }) { target } }`,
+      'BAD_USER_INPUT',
+      'filter.tier',
+    ],
+    [
+      'too many baseline periods',
+      `{ ticketVolume(period: {from: "2025-03-03T00:00:00Z", to: "2025-03-10T00:00:00Z"}) { baseline(periods: 1000) } }`,
+      'BAD_USER_INPUT',
+      'periods',
+    ],
   ])('rejects %s', async (_what, query, code, argument) => {
     const res = await api.graphql(query);
     expect(res.errors?.[0]?.extensions).toMatchObject({ code, argument });

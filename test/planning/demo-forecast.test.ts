@@ -68,7 +68,10 @@ describe('forecasts on the demo data', () => {
     // Without a calendar a few chats at night staff the whole Sunday.
     expect(around.data.staffingPlan.days[0].agentHours).toBeGreaterThan(24);
     const hours = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY'].map((d) => `{ day: ${d}, opens: "09:00", closes: "17:00" }`).join(', ');
-    expect((await api.graphql(`mutation { setBusinessCalendar(input: { name: "chat", timezone: "UTC", hours: [${hours}], channels: [CHAT] }) { name } }`)).errors).toBeUndefined();
+    expect(
+      (await api.graphql(`mutation { setBusinessCalendar(input: { name: "chat", timezone: "UTC", hours: [${hours}], channels: [CHAT] }) { name } }`))
+        .errors,
+    ).toBeUndefined();
     try {
       const res = await api.graphql(query);
       expect(res.errors).toBeUndefined();
@@ -87,7 +90,10 @@ describe('forecasts on the demo data', () => {
 
   it('finds a spike imported into the data among the daily anomalies', async () => {
     spikeDir = mkdtempSync(join(tmpdir(), 'deskmetrics-spike-'));
-    const rows = Array.from({ length: 250 }, (_, i) => `SPIKE${i},chat,2026-10-14T${String(8 + (i % 10)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:00Z`);
+    const rows = Array.from(
+      { length: 250 },
+      (_, i) => `SPIKE${i},chat,2026-10-14T${String(8 + (i % 10)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:00Z`,
+    );
     writeFileSync(join(spikeDir, 'tickets.csv'), ['ticket_id,channel,created_at', ...rows].join('\n') + '\n');
     const summary = await importDataset(api.db.dataSource, folderSource(spikeDir), { sourceName: 'spike' });
     expect(summary.total.inserted).toBe(250);

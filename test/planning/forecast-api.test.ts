@@ -135,7 +135,9 @@ describe('churn forecast API', () => {
   });
 
   it('rejects a segment with no history', async () => {
-    const res = await api.graphql(`{ churnForecast(history: { from: "2024-01-01T00:00:00Z", to: "2025-01-01T00:00:00Z" }, horizon: 3, tier: ["nobody"]) { method } }`);
+    const res = await api.graphql(
+      `{ churnForecast(history: { from: "2024-01-01T00:00:00Z", to: "2025-01-01T00:00:00Z" }, horizon: 3, tier: ["nobody"]) { method } }`,
+    );
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'history' });
   });
 });

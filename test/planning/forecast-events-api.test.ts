@@ -1,7 +1,18 @@
 import { startTestApi, type TestApi } from '../support/test-api';
 
 // Past holidays (the volume drops to 30%) and one future holiday, 2025-03-17, a Monday.
-const PAST_HOLIDAYS = ['2024-01-01', '2024-02-19', '2024-05-27', '2024-07-04', '2024-09-02', '2024-11-28', '2024-12-25', '2025-01-01', '2025-01-20', '2025-02-17'];
+const PAST_HOLIDAYS = [
+  '2024-01-01',
+  '2024-02-19',
+  '2024-05-27',
+  '2024-07-04',
+  '2024-09-02',
+  '2024-11-28',
+  '2024-12-25',
+  '2025-01-01',
+  '2025-01-20',
+  '2025-02-17',
+];
 const FUTURE_HOLIDAY = '2025-03-17';
 
 // Daily email and chat tickets from 2024-01-01 to 2025-02-28: a weekly pattern, deterministic noise, the holiday dips.
@@ -29,8 +40,11 @@ describe('forecast events: holidays from the business calendars, stored events, 
   beforeAll(async () => {
     api = await startTestApi({}, { auth: true });
     await api.db.dataSource.query(SEED, [PAST_HOLIDAYS]);
-    const res = await api.graphql(`mutation($h: [String!]) { setBusinessCalendar(input: { name: "us", timezone: "UTC",
-      hours: [{ day: MONDAY, opens: "09:00", closes: "17:00" }], holidays: $h }) { name } }`, { h: [...PAST_HOLIDAYS, FUTURE_HOLIDAY] });
+    const res = await api.graphql(
+      `mutation($h: [String!]) { setBusinessCalendar(input: { name: "us", timezone: "UTC",
+      hours: [{ day: MONDAY, opens: "09:00", closes: "17:00" }], holidays: $h }) { name } }`,
+      { h: [...PAST_HOLIDAYS, FUTURE_HOLIDAY] },
+    );
     expect(res.errors).toBeUndefined();
   });
   afterAll(async () => api?.close());
@@ -44,7 +58,9 @@ describe('forecast events: holidays from the business calendars, stored events, 
 
   it("learns the holidays' dip from the calendar and applies it to the future holiday", async () => {
     const f = await forecast({ channel: ['EMAIL'] });
-    expect(f.events).toEqual([{ name: 'holidays', origin: 'calendar', multiplier: expect.any(Number), source: 'estimated', historyBuckets: 10, forecastBuckets: 1 }]);
+    expect(f.events).toEqual([
+      { name: 'holidays', origin: 'calendar', multiplier: expect.any(Number), source: 'estimated', historyBuckets: 10, forecastBuckets: 1 },
+    ]);
     expect(f.events[0].multiplier).toBeGreaterThan(0.25);
     expect(f.events[0].multiplier).toBeLessThan(0.35);
     const holiday = on(f, FUTURE_HOLIDAY).value;
@@ -61,10 +77,16 @@ describe('forecast events: holidays from the business calendars, stored events, 
   it('applies a stored event to forecasts within its segment only, and the events argument replaces it', async () => {
     const base = await forecast({ channel: ['CHAT'], holidays: false });
     expect(base.events).toEqual([]);
-    const set = await api.graphql(`mutation { setForecastEvent(event: { name: "launch", dates: ["2025-03-25", "2025-03-26"], multiplier: 1.5 }, segment: { channel: [CHAT] }) {
+    const set =
+      await api.graphql(`mutation { setForecastEvent(event: { name: "launch", dates: ["2025-03-25", "2025-03-26"], multiplier: 1.5 }, segment: { channel: [CHAT] }) {
       name dates multiplier segment } }`);
     expect(set.errors).toBeUndefined();
-    expect(set.data.setForecastEvent).toEqual({ name: 'launch', dates: ['2025-03-25', '2025-03-26'], multiplier: 1.5, segment: '{"channel":["chat"]}' });
+    expect(set.data.setForecastEvent).toEqual({
+      name: 'launch',
+      dates: ['2025-03-25', '2025-03-26'],
+      multiplier: 1.5,
+      segment: '{"channel":["chat"]}',
+    });
 
     const chat = await forecast({ channel: ['CHAT'], holidays: false });
     expect(chat.events).toEqual([{ name: 'launch', origin: 'stored', multiplier: 1.5, source: 'given', historyBuckets: 0, forecastBuckets: 2 }]);
@@ -85,8 +107,16 @@ describe('forecast events: holidays from the business calendars, stored events, 
 
   it('rejects bad events with an error naming the field', async () => {
     const res = await api.graphql(QUERY, { events: [{ name: 'a', dates: ['2025-03-01', '2025-02-30'] }] });
-    expect(res.errors?.[0]).toMatchObject({ message: expect.stringMatching(/^events\[0\]\.dates\[1\]: expected a date/), extensions: { code: 'BAD_USER_INPUT', argument: 'events[0].dates[1]' } });
-    const twice = await api.graphql(QUERY, { events: [{ name: 'a', dates: ['2025-03-01'] }, { name: 'a', dates: ['2025-03-02'] }] });
+    expect(res.errors?.[0]).toMatchObject({
+      message: expect.stringMatching(/^events\[0\]\.dates\[1\]: expected a date/),
+      extensions: { code: 'BAD_USER_INPUT', argument: 'events[0].dates[1]' },
+    });
+    const twice = await api.graphql(QUERY, {
+      events: [
+        { name: 'a', dates: ['2025-03-01'] },
+        { name: 'a', dates: ['2025-03-02'] },
+      ],
+    });
     expect(twice.errors?.[0]?.extensions?.argument).toBe('events[1].name');
     const negative = await api.graphql(`mutation { setForecastEvent(event: { name: "x", dates: ["2025-03-01"], multiplier: -1 }) { name } }`);
     expect(negative.errors?.[0]?.extensions?.argument).toBe('event.multiplier');
@@ -96,8 +126,11 @@ describe('forecast events: holidays from the business calendars, stored events, 
     // Chat follows a calendar of its own (more specific than "us", which has no channels): its holidays, not "us"'s, are
     // the dates chat closes, as business-hours metrics and staffing plans pick the calendar.
     const chatHolidays = ['2024-03-04', '2024-08-05', '2025-03-18'];
-    const res = await api.graphql(`mutation($h: [String!]) { setBusinessCalendar(input: { name: "live chat", timezone: "UTC", channels: [CHAT],
-      hours: [{ day: MONDAY, opens: "08:00", closes: "20:00" }], holidays: $h }) { name } }`, { h: chatHolidays });
+    const res = await api.graphql(
+      `mutation($h: [String!]) { setBusinessCalendar(input: { name: "live chat", timezone: "UTC", channels: [CHAT],
+      hours: [{ day: MONDAY, opens: "08:00", closes: "20:00" }], holidays: $h }) { name } }`,
+      { h: chatHolidays },
+    );
     expect(res.errors).toBeUndefined();
     const chat = await forecast({ channel: ['CHAT'] });
     expect(chat.events).toEqual([expect.objectContaining({ name: 'holidays', origin: 'calendar', historyBuckets: 2, forecastBuckets: 1 })]);

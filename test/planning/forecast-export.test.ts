@@ -13,8 +13,18 @@ const PLAN_QUERY = `{ staffingPlan(channel: CHAT, from: "2025-03-03T00:00:00Z", 
     intervalMinutes: 60, adjustment: { multiplier: 1.2, days: [{ date: "2025-03-04", volume: 250 }] }) {
     channel intervals { start localStart open arrivals carriedContacts contacts agents scheduledAgents serviceLevel averageSpeedOfAnswer occupancy abandonRate }
     scenario { intervals { start localStart arrivals carriedContacts contacts agents scheduledAgents serviceLevel averageSpeedOfAnswer occupancy abandonRate } } } }`;
-const PLAN_URL = '/export/staffing-plan.csv?channel=chat&from=2025-03-03T00:00:00Z&days=2&historyDays=28&ahtSeconds=300&intervalMinutes=60&multiplier=1.2&day=2025-03-04%3D250';
-const PLAN_PARAMETERS = { channel: 'chat', from: '2025-03-03T00:00:00Z', days: '2', historyDays: '28', ahtSeconds: '300', intervalMinutes: '60', multiplier: '1.2', day: ['2025-03-04=250'] };
+const PLAN_URL =
+  '/export/staffing-plan.csv?channel=chat&from=2025-03-03T00:00:00Z&days=2&historyDays=28&ahtSeconds=300&intervalMinutes=60&multiplier=1.2&day=2025-03-04%3D250';
+const PLAN_PARAMETERS = {
+  channel: 'chat',
+  from: '2025-03-03T00:00:00Z',
+  days: '2',
+  historyDays: '28',
+  ahtSeconds: '300',
+  intervalMinutes: '60',
+  multiplier: '1.2',
+  day: ['2025-03-04=250'],
+};
 
 const FORECAST_QUERY = `{ ticketVolumeForecast(history: { from: "2025-01-06T00:00:00Z", to: "2025-03-03T00:00:00Z" }, granularity: DAY, horizon: 14,
     levels: [80, 95], adjustment: { multiplier: 0.9 }) {
@@ -33,7 +43,8 @@ const cell = (v: number | null) => (v === null ? '' : String(v));
 describe('CSV exports', () => {
   let api: TestApi;
   let partnerKey: string;
-  const get = (path: string, key: string | null = api.adminKey) => fetch(`${api.url}${path}`, { headers: key ? { authorization: `Bearer ${key}` } : {} });
+  const get = (path: string, key: string | null = api.adminKey) =>
+    fetch(`${api.url}${path}`, { headers: key ? { authorization: `Bearer ${key}` } : {} });
 
   beforeAll(async () => {
     api = await startTestApi({ RATE_LIMIT_BURST_COST: 1_000_000 }, { auth: true });
@@ -41,7 +52,9 @@ describe('CSV exports', () => {
     partnerKey = await api.createKey({ name: 'mobile-partner', role: 'partner', scope: { product: ['mobile'] } });
     // Chat opens 08:00–18:00 on weekdays, so the plan has closed intervals and carried contacts to export.
     const hours = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY'].map((d) => `{ day: ${d}, opens: "08:00", closes: "18:00" }`).join(', ');
-    const calendar = await api.graphql(`mutation { setBusinessCalendar(input: { name: "chat-desk", timezone: "UTC", hours: [${hours}], channels: [CHAT] }) { name } }`);
+    const calendar = await api.graphql(
+      `mutation { setBusinessCalendar(input: { name: "chat-desk", timezone: "UTC", hours: [${hours}], channels: [CHAT] }) { name } }`,
+    );
     expect(calendar.errors).toBeUndefined();
   });
   afterAll(async () => api?.close());
@@ -115,8 +128,12 @@ describe('CSV exports', () => {
   it("applies a partner key's scope as GraphQL does", async () => {
     const url = '/export/forecast.csv?from=2025-01-06T00:00:00Z&to=2025-03-03T00:00:00Z&horizon=7&channel=chat';
     const rows = csvRows(await (await get(url, partnerKey)).text());
-    const answer = await api.graphql(`{ ticketVolumeForecast(history: { from: "2025-01-06T00:00:00Z", to: "2025-03-03T00:00:00Z" }, horizon: 7, channel: [CHAT]) {
-      forecast { value } } }`, {}, { key: partnerKey });
+    const answer = await api.graphql(
+      `{ ticketVolumeForecast(history: { from: "2025-01-06T00:00:00Z", to: "2025-03-03T00:00:00Z" }, horizon: 7, channel: [CHAT]) {
+      forecast { value } } }`,
+      {},
+      { key: partnerKey },
+    );
     expect(rows.map((r) => r.forecast)).toEqual(answer.data.ticketVolumeForecast.forecast.map((p: any) => cell(p.value)));
     const all = csvRows(await (await get(url)).text());
     expect(Number(all[0].forecast)).toBeGreaterThan(Number(rows[0].forecast));
@@ -135,9 +152,17 @@ describe('CSV exports', () => {
   it.each([
     ['a word for a number', '/export/staffing-plan.csv?channel=chat&from=2025-03-03T00:00:00Z&days=two', 'days'],
     ['an unknown parameter', '/export/staffing-plan.csv?channel=chat&from=2025-03-03T00:00:00Z&weeks=2', 'weeks'],
-    ['an interval the plan does not take', '/export/staffing-plan.csv?channel=chat&from=2025-03-03T00:00:00Z&ahtSeconds=300&intervalMinutes=20', 'intervalMinutes'],
+    [
+      'an interval the plan does not take',
+      '/export/staffing-plan.csv?channel=chat&from=2025-03-03T00:00:00Z&ahtSeconds=300&intervalMinutes=20',
+      'intervalMinutes',
+    ],
     ['a malformed day', '/export/staffing-plan.csv?channel=chat&from=2025-03-03T00:00:00Z&ahtSeconds=300&day=tuesday', 'day'],
-    ['a day outside the plan', '/export/staffing-plan.csv?channel=chat&from=2025-03-03T00:00:00Z&ahtSeconds=300&day=2025-05-01*2', 'adjustment.days[0].date'],
+    [
+      'a day outside the plan',
+      '/export/staffing-plan.csv?channel=chat&from=2025-03-03T00:00:00Z&ahtSeconds=300&day=2025-05-01*2',
+      'adjustment.days[0].date',
+    ],
     ['a forecast without its history', '/export/forecast.csv?horizon=7', 'from'],
   ])('answers %s with 400 naming the parameter', async (_what, url, argument) => {
     const res = await get(url);
@@ -175,7 +200,9 @@ describe('CSV exports', () => {
   it('prints a readable table and JSON without --csv', async () => {
     const [table, json] = [capture(), capture()];
     const parameters = { from: '2025-01-06T00:00:00Z', to: '2025-03-03T00:00:00Z', horizon: '3' };
-    expect(await exportFromDatabase(api.db.dataSource, api.config, FORECAST_EXPORT, parameters, 'table', { stdout: table, stderr: capture() })).toBe(0);
+    expect(await exportFromDatabase(api.db.dataSource, api.config, FORECAST_EXPORT, parameters, 'table', { stdout: table, stderr: capture() })).toBe(
+      0,
+    );
     const lines = table.text().trimEnd().split('\n');
     expect(lines[0].split(/\s+/)).toEqual(['start', 'local_start', 'forecast', 'lower_80', 'upper_80', 'lower_95', 'upper_95']);
     expect(lines).toHaveLength(4);
@@ -196,11 +223,17 @@ describe('CSV exports', () => {
   });
 
   it('declares the commands with the query arguments as options', () => {
-    const help = buildCli().commands.find((c) => c.name() === 'staffing-plan')!.helpInformation();
+    const help = buildCli()
+      .commands.find((c) => c.name() === 'staffing-plan')!
+      .helpInformation();
     for (const option of ['--channel <value>', '--from <value>', '--interval-minutes <value>', '--multiplier <value>', '--day <values>', '--csv']) {
       expect(help).toContain(option);
     }
-    expect(buildCli().commands.find((c) => c.name() === 'forecast')!.helpInformation()).toContain('--levels <values>');
+    expect(
+      buildCli()
+        .commands.find((c) => c.name() === 'forecast')!
+        .helpInformation(),
+    ).toContain('--levels <values>');
   });
 
   it('answers a repeated export with 304 until the data changes, like a GET query', async () => {

@@ -58,7 +58,9 @@ describe('volume scenarios', () => {
   });
 
   it('overrides single days with a volume or a multiplier of their own', async () => {
-    const res = await api.graphql(staffing(`, adjustment: { multiplier: 1.2, days: [{ date: "2025-03-04", volume: 500 }, { date: "2025-03-05", multiplier: 0 }] }`, true));
+    const res = await api.graphql(
+      staffing(`, adjustment: { multiplier: 1.2, days: [{ date: "2025-03-04", volume: 500 }, { date: "2025-03-05", multiplier: 0 }] }`, true),
+    );
     expect(res.errors).toBeUndefined();
     const { days, scenario } = res.data.staffingPlan;
     const day = (plan: any, date: string) => plan.days.find((d: any) => d.date === date);
@@ -110,7 +112,11 @@ describe('volume scenarios', () => {
     ['a date outside the plan', 'adjustment: { days: [{ date: "2025-04-01", multiplier: 2 }] }', 'adjustment.days[0].date'],
     ['a day with both a multiplier and a volume', 'adjustment: { days: [{ date: "2025-03-04", multiplier: 2, volume: 10 }] }', 'adjustment.days[0]'],
     ['a day with neither', 'adjustment: { days: [{ date: "2025-03-04" }] }', 'adjustment.days[0]'],
-    ['a date given twice', 'adjustment: { days: [{ date: "2025-03-04", multiplier: 2 }, { date: "2025-03-04", volume: 3 }] }', 'adjustment.days[1].date'],
+    [
+      'a date given twice',
+      'adjustment: { days: [{ date: "2025-03-04", multiplier: 2 }, { date: "2025-03-04", volume: 3 }] }',
+      'adjustment.days[1].date',
+    ],
     ['a negative volume', 'adjustment: { days: [{ date: "2025-03-04", volume: -3 }] }', 'adjustment.days[0].volume'],
   ])('refuses %s, naming the argument', async (_what, arg, argument) => {
     const res = await api.graphql(staffing(`, ${arg}`, true));

@@ -18,7 +18,9 @@ describe('staffing plan API', () => {
   });
   afterAll(async () => api?.close());
 
-  const plan = (extra: string) => `{ staffingPlan(channel: PHONE, from: "2025-03-17T00:00:00Z", days: 1, historyDays: 14, ahtSeconds: ${textbook.input.ahtSeconds},
+  const plan = (
+    extra: string,
+  ) => `{ staffingPlan(channel: PHONE, from: "2025-03-17T00:00:00Z", days: 1, historyDays: 14, ahtSeconds: ${textbook.input.ahtSeconds},
       intervalMinutes: 30, targetAnswerSeconds: ${textbook.input.targetAnswerSeconds}, maxOccupancy: 1 ${extra}) {
       model ahtSeconds ahtSource forecastModel note
       intervals { localStart contacts agents scheduledAgents serviceLevel averageSpeedOfAnswer occupancy }

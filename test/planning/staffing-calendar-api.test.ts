@@ -6,13 +6,19 @@ import { startTestApi, type TestApi } from '../support/test-api';
 const seed = (channel: string, prefix: string) =>
   hourlyArrivalsSql({ prefix, channel, product: "'api'", priority: "CASE WHEN k % 5 = 0 THEN 'urgent' ELSE 'normal' END" });
 
-const WEEKDAYS_9_TO_17 = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY'].map((d) => `{ day: ${d}, opens: "09:00", closes: "17:00" }`).join(', ');
+const WEEKDAYS_9_TO_17 = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY']
+  .map((d) => `{ day: ${d}, opens: "09:00", closes: "17:00" }`)
+  .join(', ');
 const setCalendar = (name: string, extra = '') =>
   `mutation { setBusinessCalendar(input: { name: "${name}", timezone: "UTC", hours: [${WEEKDAYS_9_TO_17}] ${extra} }) { name } }`;
 
 const INTERVAL = 'start localStart open arrivals carriedContacts contacts agents scheduledAgents serviceLevel occupancy';
 const TOTALS = 'arrivals carriedContacts carriedBeyondPlan contacts agentHours';
-const plan = (channel: string, extra = '', intervalMinutes = 30) => `{ staffingPlan(channel: ${channel}, from: "2025-03-03T00:00:00Z", days: 7, historyDays: 56,
+const plan = (
+  channel: string,
+  extra = '',
+  intervalMinutes = 30,
+) => `{ staffingPlan(channel: ${channel}, from: "2025-03-03T00:00:00Z", days: 7, historyDays: 56,
     ahtSeconds: 300, intervalMinutes: ${intervalMinutes} ${extra}) {
     calendar calendarTimezone openingBacklog note forecastModel forecastAccuracy { mase coverage80 origins }
     intervals { ${INTERVAL} } days { date arrivals carriedContacts contacts agentHours } totals { ${TOTALS} }
@@ -47,7 +53,12 @@ describe('staffing plans follow the business calendar', () => {
   let forecast: { localStart: string; value: number }[];
   /** The tickets of a channel counted from Friday's close to the plan's start on Monday: they wait for Monday's opening. */
   const weekend = async (channel: string) =>
-    (await api.db.dataSource.query(`SELECT count(*)::int AS n FROM tickets WHERE channel = $1 AND created_at >= '2025-02-28T17:00:00Z' AND created_at < '2025-03-03T00:00:00Z'`, [channel]))[0].n;
+    (
+      await api.db.dataSource.query(
+        `SELECT count(*)::int AS n FROM tickets WHERE channel = $1 AND created_at >= '2025-02-28T17:00:00Z' AND created_at < '2025-03-03T00:00:00Z'`,
+        [channel],
+      )
+    )[0].n;
   beforeAll(async () => {
     api = await startTestApi({ RATE_LIMIT_BURST_COST: 1_000_000 });
     await api.db.dataSource.query(seed('chat', 'c'));
@@ -114,7 +125,8 @@ describe('staffing plans follow the business calendar', () => {
     });
     // The closed hours' contacts are in each weekday's 09:00 interval: Monday's night, and Tuesday–Friday the evening before too.
     const at = (localStart: string) => p.intervals.find((i: any) => i.localStart === localStart);
-    const arrivedBetween = (from: string, to: string) => sum(p.intervals.filter((i: any) => i.localStart >= from && i.localStart < to).map((i: any) => i.arrivals));
+    const arrivedBetween = (from: string, to: string) =>
+      sum(p.intervals.filter((i: any) => i.localStart >= from && i.localStart < to).map((i: any) => i.arrivals));
     expect(at('2025-03-03T09:00:00').carriedContacts).toBeCloseTo(opening + arrivedBetween('2025-03-03T00:00:00', '2025-03-03T09:00:00'), 9);
     expect(at('2025-03-04T09:00:00').carriedContacts).toBeCloseTo(arrivedBetween('2025-03-03T17:00:00', '2025-03-04T09:00:00'), 9);
     expect(at('2025-03-04T09:00:00').carriedContacts).toBeGreaterThan(1);
@@ -150,7 +162,9 @@ describe('staffing plans follow the business calendar', () => {
     });
     expect(p.intervals.filter((i: any) => i.localStart.startsWith('2025-03-05')).every((i: any) => !i.open && i.scheduledAgents === 0)).toBe(true);
     const thursday = p.intervals.find((i: any) => i.localStart === '2025-03-06T09:00:00');
-    const arrived = sum(p.intervals.filter((i: any) => i.localStart >= '2025-03-04T17:00:00' && i.localStart < '2025-03-06T09:00:00').map((i: any) => i.arrivals));
+    const arrived = sum(
+      p.intervals.filter((i: any) => i.localStart >= '2025-03-04T17:00:00' && i.localStart < '2025-03-06T09:00:00').map((i: any) => i.arrivals),
+    );
     expect(thursday.carriedContacts).toBeCloseTo(arrived, 9);
     expect(p.days.find((d: any) => d.date === '2025-03-05')).toMatchObject({ contacts: 0, agentHours: 0 });
   });
@@ -159,12 +173,20 @@ describe('staffing plans follow the business calendar', () => {
     const res = await api.graphql(plan('CHAT').replace('from: "2025-03-03T00:00:00Z", days: 7', 'from: "2025-03-01T00:00:00Z", days: 2'));
     expect(res.errors).toBeUndefined();
     const p = res.data.staffingPlan;
-    const friday = (await api.db.dataSource.query(`SELECT count(*)::int AS n FROM tickets WHERE channel = 'chat' AND created_at >= '2025-02-28T17:00:00Z' AND created_at < '2025-03-01T00:00:00Z'`))[0].n;
+    const friday = (
+      await api.db.dataSource.query(
+        `SELECT count(*)::int AS n FROM tickets WHERE channel = 'chat' AND created_at >= '2025-02-28T17:00:00Z' AND created_at < '2025-03-01T00:00:00Z'`,
+      )
+    )[0].n;
     expect(p.openingBacklog).toBe(friday);
     expect(p.intervals.every((i: any) => !i.open && i.scheduledAgents === 0)).toBe(true);
     expect(p.totals).toMatchObject({ contacts: 0, carriedContacts: 0, agentHours: 0 });
     expect(p.totals.carriedBeyondPlan).toBeCloseTo(p.totals.arrivals + friday, 6);
-    expect(p.note).toMatch(new RegExp(`96 of 96 intervals are closed and not staffed; 0 contacts forecast while closed are carried into the first open interval after them, and ${Math.round((p.totals.arrivals + friday) * 10) / 10} arriving`));
+    expect(p.note).toMatch(
+      new RegExp(
+        `96 of 96 intervals are closed and not staffed; 0 contacts forecast while closed are carried into the first open interval after them, and ${Math.round((p.totals.arrivals + friday) * 10) / 10} arriving`,
+      ),
+    );
   });
 
   it('plans a scenario on the adjusted arrivals with the same opening hours', async () => {
@@ -209,8 +231,12 @@ describe('staffing plans follow the business calendar', () => {
   });
 
   it('follows the calendar of most tickets when the priorities differ, and the priority’s own when filtered', async () => {
-    expect((await api.graphql(`mutation { setBusinessCalendar(input: { name: "urgent-chat", timezone: "UTC",
-      hours: [{ day: MONDAY, opens: "00:00", closes: "24:00" }], channels: [CHAT], priorities: [URGENT] }) { name } }`)).errors).toBeUndefined();
+    expect(
+      (
+        await api.graphql(`mutation { setBusinessCalendar(input: { name: "urgent-chat", timezone: "UTC",
+      hours: [{ day: MONDAY, opens: "00:00", closes: "24:00" }], channels: [CHAT], priorities: [URGENT] }) { name } }`)
+      ).errors,
+    ).toBeUndefined();
     const all = (await api.graphql(plan('CHAT'))).data.staffingPlan;
     expect(all.calendar).toBe('office');
     expect(all.note).toMatch(/different business calendars \('office', 'urgent-chat'\)/);
@@ -236,7 +262,9 @@ describe('staffing plans follow the business calendar', () => {
   });
 
   it("reads the opening hours in the calendar's time zone, the intervals in the plan's", async () => {
-    expect((await api.graphql(setCalendar('email-desk', ', channels: [EMAIL]').replace('timezone: "UTC"', 'timezone: "Europe/Berlin"'))).errors).toBeUndefined();
+    expect(
+      (await api.graphql(setCalendar('email-desk', ', channels: [EMAIL]').replace('timezone: "UTC"', 'timezone: "Europe/Berlin"'))).errors,
+    ).toBeUndefined();
     const p = (await api.graphql(plan('EMAIL', ', responseTargetSeconds: 14400'))).data.staffingPlan;
     expect(p).toMatchObject({ calendar: 'email-desk', calendarTimezone: 'Europe/Berlin' });
     // 09:00–17:00 in Berlin is 08:00–16:00 UTC in March (CET).

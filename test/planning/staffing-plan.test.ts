@@ -4,7 +4,15 @@ import { carryClosedContacts } from '../../src/planning/staffing-calendar';
 import { planOpenStaffing, planStaffing } from '../../src/planning/staffing-plan';
 
 interface ErlangCCase {
-  input: { volume: number; intervalSeconds: number; ahtSeconds: number; targetServiceLevel: number; targetAnswerSeconds: number; maxOccupancy: number; shrinkage: number };
+  input: {
+    volume: number;
+    intervalSeconds: number;
+    ahtSeconds: number;
+    targetServiceLevel: number;
+    targetAnswerSeconds: number;
+    maxOccupancy: number;
+    shrinkage: number;
+  };
   expected: { agents: number; scheduledAgents: number; serviceLevel: number; averageSpeedOfAnswer: number; occupancy: number };
 }
 const cases: ErlangCCase[] = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'forecasting', 'erlang-c.json'), 'utf8'));

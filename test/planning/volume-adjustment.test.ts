@@ -10,7 +10,11 @@ const buckets = [
 describe('volume adjustments', () => {
   it('scales every bucket by the multiplier, and a day by its own in place of it', () => {
     const out = adjustSeries(buckets, 720, checkAdjustment({ multiplier: 1.5, days: [{ date: '2025-03-04', multiplier: 3 }] }));
-    expect(out).toEqual([{ value: 15, scale: 1.5 }, { value: 45, scale: 1.5 }, { value: 0, scale: 3 }]);
+    expect(out).toEqual([
+      { value: 15, scale: 1.5 },
+      { value: 45, scale: 1.5 },
+      { value: 0, scale: 3 },
+    ]);
   });
 
   it("spreads a day's volume in the baseline's shape, and evenly over a baseline of 0", () => {
@@ -23,13 +27,27 @@ describe('volume adjustments', () => {
   });
 
   it('gives a day set over a baseline of 0 no interval, and scales the others', () => {
-    const point = (localStart: string, value: number) => ({ start: new Date(`${localStart}Z`), localStart, value, intervals: [{ level: 80, lower: value / 2, upper: value * 2 }] });
-    const s = scenarioForecast([point('2025-03-05T00:00:00', 0), point('2025-03-06T00:00:00', 4)], 'day', checkAdjustment({ multiplier: 2, days: [{ date: '2025-03-05', volume: 7 }] }));
-    expect(s.forecast.map((p) => [p.value, p.intervals[0].lower, p.intervals[0].upper])).toEqual([[7, 7, 7], [8, 4, 16]]);
+    const point = (localStart: string, value: number) => ({
+      start: new Date(`${localStart}Z`),
+      localStart,
+      value,
+      intervals: [{ level: 80, lower: value / 2, upper: value * 2 }],
+    });
+    const s = scenarioForecast(
+      [point('2025-03-05T00:00:00', 0), point('2025-03-06T00:00:00', 4)],
+      'day',
+      checkAdjustment({ multiplier: 2, days: [{ date: '2025-03-05', volume: 7 }] }),
+    );
+    expect(s.forecast.map((p) => [p.value, p.intervals[0].lower, p.intervals[0].upper])).toEqual([
+      [7, 7, 7],
+      [8, 4, 16],
+    ]);
     expect([s.total, s.baselineTotal]).toEqual([15, 4]);
   });
 
   it('refuses the volume of a day only partly in the series, naming it', () => {
-    expect(() => adjustSeries(buckets, 720, checkAdjustment({ days: [{ date: '2025-03-04', volume: 5 }] }))).toThrow(/^adjustment\.days\[0\]\.volume: 2025-03-04 is only partly/);
+    expect(() => adjustSeries(buckets, 720, checkAdjustment({ days: [{ date: '2025-03-04', volume: 5 }] }))).toThrow(
+      /^adjustment\.days\[0\]\.volume: 2025-03-04 is only partly/,
+    );
   });
 });

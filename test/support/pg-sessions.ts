@@ -20,7 +20,9 @@ export async function lockSessions(): Promise<LockSessions> {
   return {
     holder,
     async sessionsOf(pid, condition) {
-      const { rows } = await observer.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1 AND ${condition}`, [`deskmetrics-${pid}`]);
+      const { rows } = await observer.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1 AND ${condition}`, [
+        `deskmetrics-${pid}`,
+      ]);
       return Number(rows[0].n);
     },
     async end(schema) {

@@ -34,7 +34,8 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     client.pause();
     held.add(client);
   });
-  const listen = (port: number) => new Promise<number>((resolve) => server.listen(port, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
+  const listen = (port: number) =>
+    new Promise<number>((resolve) => server.listen(port, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
   const port = await listen(0);
   const stop = async () => {
     for (const s of sockets) s.destroy();
@@ -51,7 +52,7 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       frozen = false;
       // A link that forwards again delivers what waited: paused connections resume, held ones are connected.
       for (const s of sockets) if (!held.has(s)) s.resume();
-      for (const c of held) forward(c), c.resume();
+      for (const c of held) (forward(c), c.resume());
       held.clear();
       if (!server.listening) await listen(port);
     },

@@ -125,16 +125,30 @@ export class FakeZendesk {
     const q = url.searchParams;
     switch (url.pathname) {
       case '/api/v2/groups.json':
-        return this.send(res, 200, this.listPage('groups', this.data.groups, (g) => ({ t: 0, id: g.id }), url));
+        return this.send(
+          res,
+          200,
+          this.listPage('groups', this.data.groups, (g) => ({ t: 0, id: g.id }), url),
+        );
       case '/api/v2/incremental/organizations.json':
-        return this.send(res, 200, this.timePage('organizations', this.data.organizations, (o) => ts(o.updated_at), url));
+        return this.send(
+          res,
+          200,
+          this.timePage('organizations', this.data.organizations, (o) => ts(o.updated_at), url),
+        );
       case '/api/v2/incremental/users/cursor.json':
-        return this.send(res, 200, this.cursorPage('users', this.data.users, (u) => ts(u.updated_at), url));
+        return this.send(
+          res,
+          200,
+          this.cursorPage('users', this.data.users, (u) => ts(u.updated_at), url),
+        );
       case '/api/v2/incremental/tickets/cursor.json': {
         const page = this.cursorPage('tickets', this.data.tickets, (t) => t.generated_timestamp ?? ts(t.updated_at), url);
         if (q.get('include') === 'metric_sets') {
           const ids = new Set((page.tickets as ZdTicket[]).filter((t) => t.status !== 'deleted').map((t) => t.id));
-          page.metric_sets = this.frozen ? [...ids].flatMap((id) => this.metricSetsByTicket().get(id) ?? []) : this.data.metricSets.filter((m) => ids.has(m.ticket_id));
+          page.metric_sets = this.frozen
+            ? [...ids].flatMap((id) => this.metricSetsByTicket().get(id) ?? [])
+            : this.data.metricSets.filter((m) => ids.has(m.ticket_id));
         }
         return this.send(res, 200, page);
       }
@@ -143,12 +157,20 @@ export class FakeZendesk {
         const events = withComments
           ? this.data.ticketEvents
           : this.data.ticketEvents.map((e) => ({ ...e, child_events: (e.child_events ?? []).filter((c) => (c.event_type ?? c.type) !== 'Comment') }));
-        return this.send(res, 200, this.timePage('ticket_events', events, (e) => e.timestamp, url));
+        return this.send(
+          res,
+          200,
+          this.timePage('ticket_events', events, (e) => e.timestamp, url),
+        );
       }
       case '/api/v2/satisfaction_ratings.json': {
         const start = Number(q.get('start_time') ?? 0);
         const ratings = this.data.ratings.filter((r) => ts(r.updated_at) >= start);
-        return this.send(res, 200, this.listPage('satisfaction_ratings', ratings, (r) => ({ t: ts(r.updated_at), id: r.id }), url));
+        return this.send(
+          res,
+          200,
+          this.listPage('satisfaction_ratings', ratings, (r) => ({ t: ts(r.updated_at), id: r.id }), url),
+        );
       }
       default:
         return this.send(res, 404, { error: 'InvalidEndpoint', description: 'Not found' });
@@ -206,7 +228,10 @@ export class FakeZendesk {
     let page = sorted.slice(first, first + this.pageSize);
     if (page.length) {
       const lastTime = time(page[page.length - 1]);
-      page = sorted.slice(first, firstIndex(sorted, (i) => time(i) > lastTime));
+      page = sorted.slice(
+        first,
+        firstIndex(sorted, (i) => time(i) > lastTime),
+      );
     }
     const lastTime = page.length ? time(page[page.length - 1]) : start;
     // A page all of one second would repeat itself: the next starts a second later.
@@ -223,7 +248,12 @@ export class FakeZendesk {
   }
 
   /** Cursor pagination of list endpoints: page[size], page[after]; meta.has_more and links.next. */
-  private listPage<T extends { id: number }>(key: string, items: T[], position: (item: T) => { t: number; id: number }, url: URL): Record<string, unknown> {
+  private listPage<T extends { id: number }>(
+    key: string,
+    items: T[],
+    position: (item: T) => { t: number; id: number },
+    url: URL,
+  ): Record<string, unknown> {
     const q = url.searchParams;
     const size = Number(q.get('page[size]') ?? 100);
     const afterParam = q.get('page[after]');

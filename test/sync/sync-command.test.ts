@@ -33,7 +33,10 @@ describe('the zendesk config file', () => {
   it('names every bad field', () => {
     let message = '';
     try {
-      parseZendeskConfig({ product: { customFieldId: 'abc' }, tier: { dflt: 'x' }, channels: { api: 'fax' }, satisfaction: { good: 7 } }, 'zendesk.json');
+      parseZendeskConfig(
+        { product: { customFieldId: 'abc' }, tier: { dflt: 'x' }, channels: { api: 'fax' }, satisfaction: { good: 7 } },
+        'zendesk.json',
+      );
     } catch (err) {
       message = (err as Error).message;
     }
@@ -48,10 +51,19 @@ describe('the zendesk config file', () => {
 
 describe('the environment and arguments', () => {
   it('names each missing variable, never a value', () => {
-    expect(() => zendeskAccountFromEnv({ ZENDESK_API_TOKEN: ' ' })).toThrow(/ZENDESK_SUBDOMAIN — required[\s\S]*ZENDESK_EMAIL — required[\s\S]*ZENDESK_API_TOKEN — required/);
-    expect(() => zendeskAccountFromEnv({ ZENDESK_SUBDOMAIN: 'acme.zendesk.com', ZENDESK_EMAIL: 'a@b.c', ZENDESK_API_TOKEN: 'secret' })).toThrow(/ZENDESK_SUBDOMAIN — must be the subdomain only/);
-    expect(zendeskAccountFromEnv({ ZENDESK_SUBDOMAIN: 'acme', ZENDESK_EMAIL: 'a@b.c', ZENDESK_API_TOKEN: 'secret' }).baseUrl).toBe('https://acme.zendesk.com');
-    expect(zendeskAccountFromEnv({ ZENDESK_SUBDOMAIN: 'acme', ZENDESK_URL: 'http://127.0.0.1:9/zd/', ZENDESK_EMAIL: 'a@b.c', ZENDESK_API_TOKEN: 's' }).baseUrl).toBe('http://127.0.0.1:9/zd');
+    expect(() => zendeskAccountFromEnv({ ZENDESK_API_TOKEN: ' ' })).toThrow(
+      /ZENDESK_SUBDOMAIN — required[\s\S]*ZENDESK_EMAIL — required[\s\S]*ZENDESK_API_TOKEN — required/,
+    );
+    expect(() => zendeskAccountFromEnv({ ZENDESK_SUBDOMAIN: 'acme.zendesk.com', ZENDESK_EMAIL: 'a@b.c', ZENDESK_API_TOKEN: 'secret' })).toThrow(
+      /ZENDESK_SUBDOMAIN — must be the subdomain only/,
+    );
+    expect(zendeskAccountFromEnv({ ZENDESK_SUBDOMAIN: 'acme', ZENDESK_EMAIL: 'a@b.c', ZENDESK_API_TOKEN: 'secret' }).baseUrl).toBe(
+      'https://acme.zendesk.com',
+    );
+    expect(
+      zendeskAccountFromEnv({ ZENDESK_SUBDOMAIN: 'acme', ZENDESK_URL: 'http://127.0.0.1:9/zd/', ZENDESK_EMAIL: 'a@b.c', ZENDESK_API_TOKEN: 's' })
+        .baseUrl,
+    ).toBe('http://127.0.0.1:9/zd');
   });
 
   it('reads --since, --every and Retry-After', () => {
@@ -69,7 +81,9 @@ describe('the environment and arguments', () => {
   it('checks DESKMETRICS_SYNC_FAIL_AT', () => {
     expect(failAtFromEnv(undefined)).toBeUndefined();
     expect(failAtFromEnv('mid-page:2')).toEqual(expect.any(Function));
-    expect(() => failAtFromEnv('somewhere:1')).toThrow(/DESKMETRICS_SYNC_FAIL_AT must be <checkpoint>:<n> with a checkpoint of page-fetched, mid-page/);
+    expect(() => failAtFromEnv('somewhere:1')).toThrow(
+      /DESKMETRICS_SYNC_FAIL_AT must be <checkpoint>:<n> with a checkpoint of page-fetched, mid-page/,
+    );
     expect(() => failAtFromEnv('mid-page:0')).toThrow(/n ≥ 1/);
   });
 });
@@ -78,7 +92,8 @@ describe('deskmetrics sync zendesk (runSyncCommand)', () => {
   let fake: FakeZendesk;
   let configFile: string;
   const schema = `test_sync_cli_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const config = () => loadConfig({ ...process.env, DESKMETRICS_DATA_DIR: 'memory://', DATABASE_SCHEMA: process.env.DATABASE_URL ? schema : undefined });
+  const config = () =>
+    loadConfig({ ...process.env, DESKMETRICS_DATA_DIR: 'memory://', DATABASE_SCHEMA: process.env.DATABASE_URL ? schema : undefined });
   beforeAll(async () => {
     fake = await new FakeZendesk(history()).start();
     configFile = join(mkdtempSync(join(tmpdir(), 'deskmetrics-sync-')), 'zendesk.json');

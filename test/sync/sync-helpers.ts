@@ -29,7 +29,13 @@ export async function syncFake(
   // gathers as many records as the test's recordsPerTransaction, unless the test asks for a bulk-loaded backfill.
   const recordsPerTransaction = options.recordsPerTransaction ?? 1;
   const backfillRecordsPerTransaction = options.backfillRecordsPerTransaction ?? recordsPerTransaction;
-  return runSync(dataSource, connector, { since: new Date(`${SINCE}T00:00:00Z`), batchSize: 3, ...options, recordsPerTransaction, backfillRecordsPerTransaction });
+  return runSync(dataSource, connector, {
+    since: new Date(`${SINCE}T00:00:00Z`),
+    batchSize: 3,
+    ...options,
+    recordsPerTransaction,
+    backfillRecordsPerTransaction,
+  });
 }
 
 /**
@@ -41,16 +47,21 @@ export async function contents(dataSource: DataSource): Promise<Record<string, u
   return {
     customers: await q(`SELECT to_jsonb(c) - 'id' AS r FROM customers c ORDER BY external_id`),
     agents: await q(`SELECT to_jsonb(a) - 'id' AS r FROM agents a ORDER BY external_id`),
-    tickets: await q(`SELECT to_jsonb(t) - 'id' - 'customer_id' - 'assignee_id' || jsonb_build_object('customer', c.external_id, 'assignee', a.external_id) AS r
+    tickets:
+      await q(`SELECT to_jsonb(t) - 'id' - 'customer_id' - 'assignee_id' || jsonb_build_object('customer', c.external_id, 'assignee', a.external_id) AS r
       FROM tickets t LEFT JOIN customers c ON c.id = t.customer_id LEFT JOIN agents a ON a.id = t.assignee_id ORDER BY t.external_id`),
-    messages: await q(`SELECT to_jsonb(m) - 'id' - 'ticket_id' - 'agent_id' || jsonb_build_object('ticket', t.external_id, 'agent', a.external_id) AS r
+    messages:
+      await q(`SELECT to_jsonb(m) - 'id' - 'ticket_id' - 'agent_id' || jsonb_build_object('ticket', t.external_id, 'agent', a.external_id) AS r
       FROM messages m JOIN tickets t ON t.id = m.ticket_id LEFT JOIN agents a ON a.id = m.agent_id ORDER BY m.external_id`),
-    surveys: await q(`SELECT to_jsonb(s) - 'id' - 'ticket_id' - 'customer_id' || jsonb_build_object('ticket', t.external_id, 'customer', c.external_id) AS r
+    surveys:
+      await q(`SELECT to_jsonb(s) - 'id' - 'ticket_id' - 'customer_id' || jsonb_build_object('ticket', t.external_id, 'customer', c.external_id) AS r
       FROM surveys s LEFT JOIN tickets t ON t.id = s.ticket_id LEFT JOIN customers c ON c.id = s.customer_id ORDER BY s.external_id`),
     ticket_rollup: await q(`SELECT to_jsonb(r)::text AS r FROM ticket_rollup r ORDER BY 1`),
     message_rollup: await q(`SELECT to_jsonb(r)::text AS r FROM message_rollup r ORDER BY 1`),
     survey_rollup: await q(`SELECT to_jsonb(r)::text AS r FROM survey_rollup r ORDER BY 1`),
-    sync_cursors: await q(`SELECT jsonb_build_object('source', source, 'stream', stream, 'cursor', cursor, 'cursor_time', cursor_time) AS r FROM sync_cursors WHERE cursor IS NOT NULL ORDER BY stream`),
+    sync_cursors: await q(
+      `SELECT jsonb_build_object('source', source, 'stream', stream, 'cursor', cursor, 'cursor_time', cursor_time) AS r FROM sync_cursors WHERE cursor IS NOT NULL ORDER BY stream`,
+    ),
   };
 }
 

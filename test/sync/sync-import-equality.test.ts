@@ -56,7 +56,9 @@ describe('sync and import of the same history', () => {
   });
 
   it('compares metrics that have data, not only empty ones', async () => {
-    const res = await synced.graphql(`{ v: ticketVolume(${PERIOD}) { value } f: firstResponseTime(${PERIOD}) { value } c: csat(${PERIOD}) { value } }`);
+    const res = await synced.graphql(
+      `{ v: ticketVolume(${PERIOD}) { value } f: firstResponseTime(${PERIOD}) { value } c: csat(${PERIOD}) { value } }`,
+    );
     expect(res.data).toEqual({ v: { value: 5 }, f: { value: expect.any(Number) }, c: { value: 60 } });
   });
 });

@@ -30,7 +30,8 @@ describe('deskmetrics sync zendesk killed and run again', () => {
   const folders: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(join(__dirname, '..', '..', 'dist', 'src', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` before the tests');
+    if (!existsSync(join(__dirname, '..', '..', 'dist', 'src', 'cli', 'main.js')))
+      throw new Error('dist/ is missing: run `npm run build` before the tests');
     fake = await new FakeZendesk(history()).start();
     const dir = mkdtempSync(join(tmpdir(), 'deskmetrics-sync-kill-'));
     folders.push(dir);
@@ -83,7 +84,9 @@ describe('deskmetrics sync zendesk killed and run again', () => {
       fake.delayMs = 0;
     }
     expect(interrupted.code).toBe(130);
-    expect(interrupted.stderr).toContain('sync interrupted by SIGINT: the page in progress was not written; the next run resumes from the last committed page');
+    expect(interrupted.stderr).toContain(
+      'sync interrupted by SIGINT: the page in progress was not written; the next run resumes from the last committed page',
+    );
     expect(interrupted.stderr).not.toMatch(/^ticket_events: page/m);
     expect((await runSync(database)).code).toBe(0);
     const db = await openMigratedDatabase({ ...loadConfig({ ...process.env, ...database }) }, { command: 'test' });
@@ -103,19 +106,23 @@ describe('deskmetrics sync zendesk killed and run again', () => {
     ['after the messages’ records, before their cursor', 'records-written:4'],
     ['after the tickets’ cursor, before commit', 'cursor-written:3'],
     ['after fetching a page of ticket events, pages before it fetched but not written', 'page-fetched:17'],
-  ])('killed %s (%s)', async (_what, failAt) => {
-    const database = caseDatabase();
-    const killed = await runSync(database, { DESKMETRICS_SYNC_FAIL_AT: failAt });
-    expect({ signal: killed.signal, stderr: killed.stderr }).toEqual({ signal: 'SIGKILL', stderr: expect.stringContaining('syncing Zendesk') });
-    const resumed = await runSync(database);
-    expect({ code: resumed.code, stderr: resumed.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
+  ])(
+    'killed %s (%s)',
+    async (_what, failAt) => {
+      const database = caseDatabase();
+      const killed = await runSync(database, { DESKMETRICS_SYNC_FAIL_AT: failAt });
+      expect({ signal: killed.signal, stderr: killed.stderr }).toEqual({ signal: 'SIGKILL', stderr: expect.stringContaining('syncing Zendesk') });
+      const resumed = await runSync(database);
+      expect({ code: resumed.code, stderr: resumed.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
 
-    const db = await openMigratedDatabase({ ...loadConfig({ ...process.env, ...database }) }, { command: 'test' });
-    try {
-      expect(await contents(db.dataSource)).toEqual(uninterrupted);
-      if (onPostgres) await db.dataSource.query(`DROP SCHEMA "${database.DATABASE_SCHEMA}" CASCADE`);
-    } finally {
-      await db.close();
-    }
-  }, 120_000);
+      const db = await openMigratedDatabase({ ...loadConfig({ ...process.env, ...database }) }, { command: 'test' });
+      try {
+        expect(await contents(db.dataSource)).toEqual(uninterrupted);
+        if (onPostgres) await db.dataSource.query(`DROP SCHEMA "${database.DATABASE_SCHEMA}" CASCADE`);
+      } finally {
+        await db.close();
+      }
+    },
+    120_000,
+  );
 });

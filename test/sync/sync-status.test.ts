@@ -36,13 +36,22 @@ describe('syncStatus', () => {
     const byStream = Object.fromEntries(res.data.syncStatus.map((s: { stream: string }) => [s.stream, s]));
     expect(Object.keys(byStream)).toEqual(['organizations', 'ticket_events', 'tickets', 'users']);
     const tickets = byStream.tickets;
-    expect(tickets).toMatchObject({ source: 'zendesk', cursorTime: '2025-03-07T11:00:00.000Z', pages: 3, records: 6, lastError: null, lastErrorAt: null });
+    expect(tickets).toMatchObject({
+      source: 'zendesk',
+      cursorTime: '2025-03-07T11:00:00.000Z',
+      pages: 3,
+      records: 6,
+      lastError: null,
+      lastErrorAt: null,
+    });
     expect(Date.parse(tickets.lastSuccessAt)).toBeGreaterThanOrEqual(before - 1000);
     // The lag is now − cursorTime.
     const lag = (Date.now() - Date.parse('2025-03-07T11:00:00Z')) / 1000;
     expect(Math.abs(tickets.lagSeconds - lag)).toBeLessThan(60);
     expect(byStream.ticket_events).toMatchObject({ lastSuccessAt: null, cursorTime: null, pages: 0, records: 0 });
-    expect(byStream.ticket_events.lastError).toMatch(/^GET \/api\/v2\/incremental\/ticket_events\.json\?start_time=\d+&include=comment_events failed 6 times; last: 500 Internal Server Error$/);
+    expect(byStream.ticket_events.lastError).toMatch(
+      /^GET \/api\/v2\/incremental\/ticket_events\.json\?start_time=\d+&include=comment_events failed 6 times; last: 500 Internal Server Error$/,
+    );
     expect(byStream.ticket_events.lastErrorAt).not.toBeNull();
   });
 

@@ -49,7 +49,13 @@ function event(id: number, ticketId: number, at: string, via: string, children: 
   };
 }
 const create = { event_type: 'Create' };
-const comment = (id: number, author: number, pub = true): Partial<ZdChildEvent> => ({ id, event_type: 'Comment', type: 'Comment', author_id: author, public: pub });
+const comment = (id: number, author: number, pub = true): Partial<ZdChildEvent> => ({
+  id,
+  event_type: 'Comment',
+  type: 'Comment',
+  author_id: author,
+  public: pub,
+});
 
 export function history(): FakeData {
   return {
@@ -58,8 +64,22 @@ export function history(): FakeData {
       { id: 11, name: 'Tech' },
     ],
     organizations: [
-      { id: 100, name: 'Big Co', created_at: '2024-06-01T00:00:00Z', updated_at: '2025-03-01T00:00:00Z', tags: [], organization_fields: { plan_tier: 'enterprise' } },
-      { id: 101, name: 'Mid Co', created_at: '2024-07-01T00:00:00Z', updated_at: '2025-03-01T00:00:00Z', tags: ['tier_pro'], organization_fields: { plan_tier: null } },
+      {
+        id: 100,
+        name: 'Big Co',
+        created_at: '2024-06-01T00:00:00Z',
+        updated_at: '2025-03-01T00:00:00Z',
+        tags: [],
+        organization_fields: { plan_tier: 'enterprise' },
+      },
+      {
+        id: 101,
+        name: 'Mid Co',
+        created_at: '2024-07-01T00:00:00Z',
+        updated_at: '2025-03-01T00:00:00Z',
+        tags: ['tier_pro'],
+        organization_fields: { plan_tier: null },
+      },
       { id: 102, name: 'Small Co', created_at: '2024-08-01T00:00:00Z', updated_at: '2025-03-01T00:05:00Z', tags: [], organization_fields: {} },
     ],
     users: [
@@ -70,12 +90,52 @@ export function history(): FakeData {
       { id: 60, name: 'Answer Bot', role: 'agent', default_group_id: null, updated_at: '2025-03-01T03:00:00Z' },
     ],
     tickets: [
-      ticket(1001, { created_at: '2025-03-03T09:00:00Z', updated_at: '2025-03-03T13:00:00Z', status: 'solved', channel: 'email', priority: 'high', organization_id: 100, assignee_id: 50, group_id: 10, custom_fields: [{ id: 900, value: 'api' }] }),
-      ticket(1002, { created_at: '2025-03-04T10:00:00Z', updated_at: '2025-03-04T11:00:00Z', status: 'open', channel: 'chat', organization_id: 101, assignee_id: 51, tags: ['product_mobile'] }),
-      ticket(1003, { created_at: '2025-03-05T08:00:00Z', updated_at: '2025-03-06T10:00:00Z', status: 'closed', channel: 'voice', priority: 'low', assignee_id: 50, brand_id: 7 }),
-      ticket(1004, { created_at: '2025-03-06T11:00:00Z', updated_at: '2025-03-06T11:30:00Z', status: 'pending', channel: 'native_messaging', priority: 'urgent', organization_id: 102 }),
+      ticket(1001, {
+        created_at: '2025-03-03T09:00:00Z',
+        updated_at: '2025-03-03T13:00:00Z',
+        status: 'solved',
+        channel: 'email',
+        priority: 'high',
+        organization_id: 100,
+        assignee_id: 50,
+        group_id: 10,
+        custom_fields: [{ id: 900, value: 'api' }],
+      }),
+      ticket(1002, {
+        created_at: '2025-03-04T10:00:00Z',
+        updated_at: '2025-03-04T11:00:00Z',
+        status: 'open',
+        channel: 'chat',
+        organization_id: 101,
+        assignee_id: 51,
+        tags: ['product_mobile'],
+      }),
+      ticket(1003, {
+        created_at: '2025-03-05T08:00:00Z',
+        updated_at: '2025-03-06T10:00:00Z',
+        status: 'closed',
+        channel: 'voice',
+        priority: 'low',
+        assignee_id: 50,
+        brand_id: 7,
+      }),
+      ticket(1004, {
+        created_at: '2025-03-06T11:00:00Z',
+        updated_at: '2025-03-06T11:30:00Z',
+        status: 'pending',
+        channel: 'native_messaging',
+        priority: 'urgent',
+        organization_id: 102,
+      }),
       ticket(1005, { created_at: '2025-03-07T10:00:00Z', updated_at: '2025-03-07T11:00:00Z', status: 'new', channel: 'web', organization_id: 100 }),
-      ticket(1006, { created_at: '2025-02-20T10:00:00Z', updated_at: '2025-03-02T10:00:00Z', status: 'solved', channel: 'api', organization_id: 101, assignee_id: 51 }),
+      ticket(1006, {
+        created_at: '2025-02-20T10:00:00Z',
+        updated_at: '2025-03-02T10:00:00Z',
+        status: 'solved',
+        channel: 'api',
+        organization_id: 101,
+        assignee_id: 51,
+      }),
     ],
     metricSets: [
       { ticket_id: 1001, solved_at: '2025-03-03T12:00:00Z', reopens: 0, replies: 2, reply_time_in_minutes: { calendar: 60, business: 60 } },
@@ -117,12 +177,23 @@ export function applyChanges(data: FakeData): void {
   data.users.push({ id: 52, name: 'Cleo', role: 'agent', default_group_id: 10, updated_at: '2025-03-08T08:00:00Z' });
   const t1002 = data.tickets.find((x) => x.id === 1002)!;
   Object.assign(t1002, { status: 'solved', updated_at: '2025-03-08T09:00:00Z', generated_timestamp: t('2025-03-08T09:00:00Z') });
-  Object.assign(data.metricSets.find((m) => m.ticket_id === 1002)!, { solved_at: '2025-03-08T09:00:00Z', replies: 1 });
+  Object.assign(
+    data.metricSets.find((m) => m.ticket_id === 1002)!,
+    { solved_at: '2025-03-08T09:00:00Z', replies: 1 },
+  );
   data.ticketEvents.push(event(5012, 1002, '2025-03-08T08:50:00Z', 'Web form', [comment(7012, 51)]));
   const t1005 = data.tickets.find((x) => x.id === 1005)!;
   Object.assign(t1005, { status: 'deleted', updated_at: '2025-03-08T09:30:00Z', generated_timestamp: t('2025-03-08T09:30:00Z') });
   data.tickets.push(
-    ticket(1007, { created_at: '2025-03-08T10:00:00Z', updated_at: '2025-03-08T10:00:00Z', status: 'open', channel: 'email', organization_id: 101, assignee_id: 52, tags: ['escalated'] }),
+    ticket(1007, {
+      created_at: '2025-03-08T10:00:00Z',
+      updated_at: '2025-03-08T10:00:00Z',
+      status: 'open',
+      channel: 'email',
+      organization_id: 101,
+      assignee_id: 52,
+      tags: ['escalated'],
+    }),
   );
   data.metricSets.push({ ticket_id: 1007, solved_at: null, reopens: 0, replies: 0, reply_time_in_minutes: { calendar: null, business: null } });
   data.ticketEvents.push(event(5060, 1007, '2025-03-08T10:00:00Z', 'Mail', [create, comment(7060, 2)]));

@@ -82,15 +82,87 @@ describe('deskmetrics sync zendesk', () => {
       const d = (iso: string) => new Date(iso);
       expect(tickets).toEqual([
         // First response: the first public agent comment (the trigger's comment at 09:00:30 is a bot's).
-        { id: '1001', channel: 'email', product: 'api', priority: 'high', customer: '100', assignee: '50', fr: d('2025-03-03T10:00:00Z'), derived: true, resolved: d('2025-03-03T12:00:00Z'), reopens: 0, escalated: false },
+        {
+          id: '1001',
+          channel: 'email',
+          product: 'api',
+          priority: 'high',
+          customer: '100',
+          assignee: '50',
+          fr: d('2025-03-03T10:00:00Z'),
+          derived: true,
+          resolved: d('2025-03-03T12:00:00Z'),
+          reopens: 0,
+          escalated: false,
+        },
         // Only a bot answered: no first response.
-        { id: '1002', channel: 'chat', product: 'mobile', priority: 'normal', customer: '101', assignee: '51', fr: null, derived: false, resolved: null, reopens: 0, escalated: false },
+        {
+          id: '1002',
+          channel: 'chat',
+          product: 'mobile',
+          priority: 'normal',
+          customer: '101',
+          assignee: '51',
+          fr: null,
+          derived: false,
+          resolved: null,
+          reopens: 0,
+          escalated: false,
+        },
         // A call the agent logged: its first comment is the customer's inquiry, the agent's next comment the response.
-        { id: '1003', channel: 'phone', product: 'Widgets', priority: 'low', customer: null, assignee: '50', fr: d('2025-03-05T08:10:00Z'), derived: true, resolved: d('2025-03-06T09:00:00Z'), reopens: 1, escalated: false },
-        { id: '1004', channel: 'messaging', product: null, priority: 'urgent', customer: '102', assignee: null, fr: d('2025-03-06T11:30:00Z'), derived: true, resolved: null, reopens: 0, escalated: false },
-        { id: '1005', channel: 'web', product: null, priority: 'normal', customer: '100', assignee: null, fr: null, derived: false, resolved: null, reopens: 0, escalated: false },
+        {
+          id: '1003',
+          channel: 'phone',
+          product: 'Widgets',
+          priority: 'low',
+          customer: null,
+          assignee: '50',
+          fr: d('2025-03-05T08:10:00Z'),
+          derived: true,
+          resolved: d('2025-03-06T09:00:00Z'),
+          reopens: 1,
+          escalated: false,
+        },
+        {
+          id: '1004',
+          channel: 'messaging',
+          product: null,
+          priority: 'urgent',
+          customer: '102',
+          assignee: null,
+          fr: d('2025-03-06T11:30:00Z'),
+          derived: true,
+          resolved: null,
+          reopens: 0,
+          escalated: false,
+        },
+        {
+          id: '1005',
+          channel: 'web',
+          product: null,
+          priority: 'normal',
+          customer: '100',
+          assignee: null,
+          fr: null,
+          derived: false,
+          resolved: null,
+          reopens: 0,
+          escalated: false,
+        },
         // Created before --since: its comments are not exported; the metric set's reply time (30 min) gives the first response.
-        { id: '1006', channel: 'web', product: null, priority: 'normal', customer: '101', assignee: '51', fr: d('2025-02-20T10:30:00Z'), derived: false, resolved: d('2025-03-02T10:00:00Z'), reopens: 0, escalated: false },
+        {
+          id: '1006',
+          channel: 'web',
+          product: null,
+          priority: 'normal',
+          customer: '101',
+          assignee: '51',
+          fr: d('2025-02-20T10:30:00Z'),
+          derived: false,
+          resolved: d('2025-03-02T10:00:00Z'),
+          reopens: 0,
+          escalated: false,
+        },
       ]);
     });
 
@@ -116,8 +188,10 @@ describe('deskmetrics sync zendesk', () => {
     });
 
     it('maps good/bad ratings to CSAT 5/1 with the ticket’s customer; unanswered offers left out', async () => {
-      expect(await rows(`SELECT s.external_id AS id, kind, score, t.external_id AS ticket, c.external_id AS customer FROM surveys s
-        LEFT JOIN tickets t ON t.id = s.ticket_id LEFT JOIN customers c ON c.id = s.customer_id ORDER BY 1`)).toEqual([
+      expect(
+        await rows(`SELECT s.external_id AS id, kind, score, t.external_id AS ticket, c.external_id AS customer FROM surveys s
+        LEFT JOIN tickets t ON t.id = s.ticket_id LEFT JOIN customers c ON c.id = s.customer_id ORDER BY 1`),
+      ).toEqual([
         { id: '8001', kind: 'csat', score: 5, ticket: '1001', customer: '100' },
         { id: '8002', kind: 'csat', score: 1, ticket: '1003', customer: null },
         { id: '8004', kind: 'csat', score: 5, ticket: '1005', customer: '100' },
@@ -162,16 +236,23 @@ describe('deskmetrics sync zendesk', () => {
       // Three changed tickets (1002 solved, 1005 deleted, 1007 new), not the six of the backfill.
       expect(tickets.read).toBe(3);
       expect(tickets.deletedTickets).toBe(1);
-      expect(fake.requests.slice(from).filter((r) => r.includes('/incremental/tickets/')).every((r) => r.includes('cursor='))).toBe(true);
+      expect(
+        fake.requests
+          .slice(from)
+          .filter((r) => r.includes('/incremental/tickets/'))
+          .every((r) => r.includes('cursor=')),
+      ).toBe(true);
 
-      expect(await rows(`SELECT external_id FROM tickets ORDER BY 1`)).toEqual(['1001', '1002', '1003', '1004', '1006', '1007'].map((external_id) => ({ external_id })));
+      expect(await rows(`SELECT external_id FROM tickets ORDER BY 1`)).toEqual(
+        ['1001', '1002', '1003', '1004', '1006', '1007'].map((external_id) => ({ external_id })),
+      );
       expect(await rows(`SELECT count(*)::int AS n FROM messages WHERE external_id = '7040'`)).toEqual([{ n: 0 }]);
       expect(await rows(`SELECT count(*)::int AS n FROM surveys WHERE external_id = '8004'`)).toEqual([{ n: 0 }]);
       const [t1002] = await rows(`SELECT resolved_at, first_response_at FROM tickets WHERE external_id = '1002'`);
       expect(t1002).toEqual({ resolved_at: new Date('2025-03-08T09:00:00Z'), first_response_at: new Date('2025-03-08T08:50:00Z') });
-      expect(await rows(`SELECT t.escalated, a.name, a.team FROM tickets t JOIN agents a ON a.id = t.assignee_id WHERE t.external_id = '1007'`)).toEqual([
-        { escalated: true, name: 'Cleo', team: 'Billing' },
-      ]);
+      expect(
+        await rows(`SELECT t.escalated, a.name, a.team FROM tickets t JOIN agents a ON a.id = t.assignee_id WHERE t.external_id = '1007'`),
+      ).toEqual([{ escalated: true, name: 'Cleo', team: 'Billing' }]);
 
       // 1005 left, 1007 came: still five March tickets, none on the web; CSAT without 1005's rating: (5 + 1) / 10.
       expect((await metric('ticketVolume')).value).toBe(5);

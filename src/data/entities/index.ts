@@ -16,4 +16,21 @@ import { ForecastEventRow } from './forecast-event.entity';
 export { AgentActivity, Agent, Customer, ImportRun, Message, MetricTarget, Order, SlaPolicy, Survey, Ticket };
 
 /** Every entity of the data model, for the DataSource. */
-export const ENTITIES = [Customer, Agent, Ticket, Message, Survey, Order, AgentActivity, SlaPolicy, ImportRun, MetricTarget, BusinessCalendar, BusinessHours, BusinessHoliday, ApiKey, AuditEntry, ForecastEventRow];
+export const ENTITIES = [
+  Customer,
+  Agent,
+  Ticket,
+  Message,
+  Survey,
+  Order,
+  AgentActivity,
+  SlaPolicy,
+  ImportRun,
+  MetricTarget,
+  BusinessCalendar,
+  BusinessHours,
+  BusinessHoliday,
+  ApiKey,
+  AuditEntry,
+  ForecastEventRow,
+];

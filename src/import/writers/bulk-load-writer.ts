@@ -154,7 +154,8 @@ export class BulkLoadWriter implements FileWriter {
   private async loadStaged(spec: FileSpec): Promise<void> {
     const { runner, client, rejectedParents } = this.session;
     const stage = stageTableName(spec);
-    const refused = (err: unknown) => new Error(`${this.file.name}: the database refused the file's records: ${(err as Error).message}`, { cause: err });
+    const refused = (err: unknown) =>
+      new Error(`${this.file.name}: the database refused the file's records: ${(err as Error).message}`, { cause: err });
     // Temporary tables have no statistics until analysed; the plans of the statements depend on the staged row count.
     await runner.query(`ANALYZE ${stage}`);
     // Sequences ignore rollbacks: the id sequence is put back too if the fast statement is undone, so that ids follow the
@@ -218,8 +219,9 @@ export class BulkLoadWriter implements FileWriter {
 
   /** The next page of the checking statement's problems, after a line. */
   private stagedProblems(afterLine: number): Promise<DatabaseProblem[]> {
-    return this.session.runner.query(`SELECT line, problem, detail FROM ${STAGED_PROBLEMS_TABLE} WHERE line > $1 ORDER BY line LIMIT ${STAGED_PROBLEMS_PAGE}`, [
-      afterLine,
-    ]);
+    return this.session.runner.query(
+      `SELECT line, problem, detail FROM ${STAGED_PROBLEMS_TABLE} WHERE line > $1 ORDER BY line LIMIT ${STAGED_PROBLEMS_PAGE}`,
+      [afterLine],
+    );
   }
 }

@@ -71,7 +71,9 @@ function copyInto(client: PoolClient, sql: string, data: Buffer): Promise<void> 
 
 /** The error of a batch the database refused, naming the file and the batch's lines. */
 export const refusedBatch = (name: string, records: RawRecord[], err: unknown) =>
-  new Error(`${name}: the database refused the batch of lines ${records[0].line}–${records[records.length - 1].line}: ${(err as Error).message}`, { cause: err });
+  new Error(`${name}: the database refused the batch of lines ${records[0].line}–${records[records.length - 1].line}: ${(err as Error).message}`, {
+    cause: err,
+  });
 
 /** What the writers of one run share: its connection, the order of its database work, what it rejected so far. */
 export class WriteSession {
@@ -126,7 +128,8 @@ export class WriteSession {
       const file = REFERENCED_FILE[spec.columns.find((c) => c.name === column)?.references as ReferencedTable];
       const where = this.source.describe(file) ?? `${file}.csv`;
       const cell = `${column} ${JSON.stringify(value(column))}`;
-      if (kind === 'rejected') return { column, reason: `${cell} refers to a record this import rejected (${where} line ${p.detail})`, cause: 'rejected-reference' };
+      if (kind === 'rejected')
+        return { column, reason: `${cell} refers to a record this import rejected (${where} line ${p.detail})`, cause: 'rejected-reference' };
       return { column, reason: `${cell} not found in ${where} (valid rows) or the database` };
     }
     if (code === 'sent_before_ticket') {

@@ -14,7 +14,10 @@ class OpeningHoursInput {
   @Field(() => String) closes: string;
 }
 
-@InputType({ description: 'A business calendar. It applies to tickets of its channels and priorities (omit for all); the most specific match wins, and the newest of equally specific ones.' })
+@InputType({
+  description:
+    'A business calendar. It applies to tickets of its channels and priorities (omit for all); the most specific match wins, and the newest of equally specific ones.',
+})
 class BusinessCalendarInput {
   @Field(() => String) name: string;
   @Field(() => String, { description: 'IANA time zone the opening hours are in.' }) timezone: string;
@@ -70,7 +73,14 @@ export class CalendarResolver {
   @Authorized('admin', 'analyst')
   @Query(() => [BusinessCalendarInfo], { description: 'Every business calendar.' })
   async businessCalendars(@Ctx() ctx: ApiContext): Promise<BusinessCalendarInfo[]> {
-    const rows = await ctx.sql.query<{ name: string; timezone: string; channels: string[] | null; priorities: string[] | null; hours: { dow: number; opens: string; closes: string }[] | null; holidays: string[] | null }>(
+    const rows = await ctx.sql.query<{
+      name: string;
+      timezone: string;
+      channels: string[] | null;
+      priorities: string[] | null;
+      hours: { dow: number; opens: string; closes: string }[] | null;
+      holidays: string[] | null;
+    }>(
       `SELECT k.name, k.timezone, k.channels, k.priorities,
               (SELECT json_agg(json_build_object('dow', h.iso_dow, 'opens', to_char(h.opens, 'HH24:MI'), 'closes', CASE WHEN h.closes = '24:00' THEN '24:00' ELSE to_char(h.closes, 'HH24:MI') END) ORDER BY h.iso_dow, h.opens)
                  FROM business_hours h WHERE h.calendar_id = k.id) AS hours,

@@ -57,14 +57,32 @@ export function analyseDrivers(
     const r1 = c?.value ?? null;
     if (additive) {
       const contribution = (r1 ?? 0) - (r0 ?? 0);
-      return { segment, previousValue: r0, currentValue: r1, previousShare: w0, currentShare: w1, mixEffect: 0, rateEffect: contribution, contribution };
+      return {
+        segment,
+        previousValue: r0,
+        currentValue: r1,
+        previousShare: w0,
+        currentShare: w1,
+        mixEffect: 0,
+        rateEffect: contribution,
+        contribution,
+      };
     }
     // A segment absent from one period takes its other period's value there, so its whole contribution is mix.
     const a = r0 ?? r1 ?? 0;
     const b = r1 ?? r0 ?? 0;
     const mixEffect = (w1 - w0) * ((a + b) / 2);
     const rateEffect = ((w0 + w1) / 2) * (b - a);
-    return { segment, previousValue: r0, currentValue: r1, previousShare: w0, currentShare: w1, mixEffect, rateEffect, contribution: mixEffect + rateEffect };
+    return {
+      segment,
+      previousValue: r0,
+      currentValue: r1,
+      previousShare: w0,
+      currentShare: w1,
+      mixEffect,
+      rateEffect,
+      contribution: mixEffect + rateEffect,
+    };
   });
   segments.sort((x, y) => Math.abs(y.contribution) - Math.abs(x.contribution));
   const explained = segments.reduce((sum, s) => sum + s.contribution, 0);

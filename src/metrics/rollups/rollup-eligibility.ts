@@ -5,7 +5,8 @@ import type { RollupTable } from './rollup-tables';
 import { isLocalMidnight, wholeHourOffsets } from '../../time/time-zones';
 
 /** How a statement groups its rows (the shape rollup eligibility depends on). */
-export type RollupGrouping = { kind: 'total' } | { kind: 'series'; timezone: string; granularity: Granularity } | { kind: 'breakdown'; dimension: Dimension };
+export type RollupGrouping =
+  { kind: 'total' } | { kind: 'series'; timezone: string; granularity: Granularity } | { kind: 'breakdown'; dimension: Dimension };
 
 const HOUR_MS = 3_600_000;
 /** A rollup and the grain a query reads it at. */

@@ -35,7 +35,10 @@ function insertSql({ table, columns: all }: RollupLayout, event: string, full: b
     SELECT date_trunc('hour', ${at}), ${code}, ${dims.join(', ')}, ${measures.map((m) => m.aggregate).join(', ')}
     FROM ${bindPeriod(full ? (table.source.fromEveryRow ?? table.source.from) : table.source.from)}${join ? `\n    ${join(full)}` : ''}
     WHERE ${where}
-    GROUP BY ${columns.slice(0, 2 + dims.length).map((_, i) => i + 1).join(', ')}
+    GROUP BY ${columns
+      .slice(0, 2 + dims.length)
+      .map((_, i) => i + 1)
+      .join(', ')}
     ORDER BY 1;`;
 }
 
@@ -73,7 +76,13 @@ function subtotalInsertSql({ table, columns: all }: RollupLayout, event: string,
   const bit = (d: Dimension) => dimsMask(table, [d]);
   const col = (d: string) => `r."${d}"`;
   const measures = eventColumns(all, event);
-  const subsets = subtotalMasks(table).map((mask) => `(${table.subtotalDimensions.filter((d) => mask & bit(d)).map(col).join(', ')})`);
+  const subsets = subtotalMasks(table).map(
+    (mask) =>
+      `(${table.subtotalDimensions
+        .filter((d) => mask & bit(d))
+        .map(col)
+        .join(', ')})`,
+  );
   // The mask of a row: the bits of the subtotal dimensions its grouping set holds (GROUPING(x) is 1 where x is summed away).
   const mask = table.subtotalDimensions.map((d) => `(1 - GROUPING(${col(d)})) * ${bit(d)}`).join(' + ');
   const values = table.dimensions.map((d) => (table.subtotalDimensions.includes(d) ? col(d) : 'NULL'));
@@ -96,25 +105,26 @@ const eventCode = (table: RollupLayout['table'], event: string) => table.events.
 const workDays = (zone: string) => `(SELECT date_trunc('day', w.hour AT TIME ZONE ${zone}) FROM rollup_work w)`;
 
 function rebuildSql(layouts: readonly RollupLayout[], full: boolean, zone: string): string {
-  return layouts.flatMap((layout) => {
-    const t = layout.table;
-    const inserts = [
-      ...t.events.map((e) => insertSql(layout, e, full)),
-      ...t.events.map((e) => dailyInsertSql(layout, e, zone, full)),
-      ...t.events.map((e) => subtotalInsertSql(layout, e, zone, full)),
-    ];
-    if (!full) {
-      return [
-        `DELETE FROM ${t.name} WHERE hour IN (SELECT hour FROM rollup_work);`,
-        `DELETE FROM ${t.name}_daily WHERE day IN ${workDays(zone)};`,
-        ...inserts,
+  return layouts
+    .flatMap((layout) => {
+      const t = layout.table;
+      const inserts = [
+        ...t.events.map((e) => insertSql(layout, e, full)),
+        ...t.events.map((e) => dailyInsertSql(layout, e, zone, full)),
+        ...t.events.map((e) => subtotalInsertSql(layout, e, zone, full)),
       ];
-    }
-    // Rows of empty tables (the first load) are inserted without indexes, which are then built once: far cheaper than
-    // maintaining five indexes row by row. Dropping an index locks the table until commit; a table with rows is rebuilt
-    // under its indexes instead, so that readers keep its old rows meanwhile.
-    return [
-      `indexes := '{}';
+      if (!full) {
+        return [
+          `DELETE FROM ${t.name} WHERE hour IN (SELECT hour FROM rollup_work);`,
+          `DELETE FROM ${t.name}_daily WHERE day IN ${workDays(zone)};`,
+          ...inserts,
+        ];
+      }
+      // Rows of empty tables (the first load) are inserted without indexes, which are then built once: far cheaper than
+      // maintaining five indexes row by row. Dropping an index locks the table until commit; a table with rows is rebuilt
+      // under its indexes instead, so that readers keep its old rows meanwhile.
+      return [
+        `indexes := '{}';
     IF EXISTS (SELECT 1 FROM ${t.name}) OR EXISTS (SELECT 1 FROM ${t.name}_daily) THEN
       DELETE FROM ${t.name};
       DELETE FROM ${t.name}_daily;
@@ -126,10 +136,11 @@ function rebuildSql(layouts: readonly RollupLayout[], full: boolean, zone: strin
         EXECUTE 'DROP INDEX ' || index_name;
       END LOOP;
     END IF;`,
-      ...inserts,
-      `FOREACH index_definition IN ARRAY indexes LOOP EXECUTE index_definition; END LOOP;`,
-    ];
-  }).join('\n    ');
+        ...inserts,
+        `FOREACH index_definition IN ARRAY indexes LOOP EXECUTE index_definition; END LOOP;`,
+      ];
+    })
+    .join('\n    ');
 }
 
 /**
@@ -227,7 +238,11 @@ async function alignColumns(m: EntityManager, layouts: readonly RollupLayout[]):
  * need; rebuilds every rollup row when the definitions changed since the rows were built, and applies any marks left
  * behind.
  */
-export async function installRollups(db: DataSource | EntityManager, timezone: string, metrics: readonly MetricDefinition[] = METRICS): Promise<void> {
+export async function installRollups(
+  db: DataSource | EntityManager,
+  timezone: string,
+  metrics: readonly MetricDefinition[] = METRICS,
+): Promise<void> {
   const hash = rollupDefinitionHash(timezone, metrics);
   await db.transaction(async (m: EntityManager) => {
     // A rebuild reads every ticket: the API's statement timeout is for queries, not for this.
@@ -258,4 +273,3 @@ export const ENABLED_MARKING_TRIGGERS_SQL = `SELECT tgname AS name FROM pg_trigg
   WHERE tgrelid = $1::regclass AND NOT tgisinternal AND tgname LIKE 'rollup\\_mark\\_%' AND tgenabled <> 'D' ORDER BY 1`;
 /** Marks every rollup for a rebuild at the next refresh (what a bulk load asks for instead of marking its rows). */
 export const REBUILD_ALL_ROLLUPS_SQL = `INSERT INTO rollup_dirty_hours (hour) VALUES ('-infinity') ON CONFLICT DO NOTHING`;
-

@@ -32,17 +32,18 @@ export function renderRollupsTables(metrics: readonly MetricDefinition[] = METRI
   );
   const measures = layouts.flatMap(({ table }) => {
     const seen = new Map<string, Measure>();
-    for (const m of metrics) if (m.rollup?.table === table) for (const measure of m.rollup.measures) if (!seen.has(measure.name)) seen.set(measure.name, measure);
+    for (const m of metrics)
+      if (m.rollup?.table === table) for (const measure of m.rollup.measures) if (!seen.has(measure.name)) seen.set(measure.name, measure);
     return [...seen.values()]
       .sort((a, b) => table.events.indexOf(a.event) - table.events.indexOf(b.event))
       .map((measure) => {
-        const readers = metrics.filter((m) => m.rollup?.measures.some((x) => x.name === measure.name && x.source === measure.source)).map((m) => m.name);
+        const readers = metrics
+          .filter((m) => m.rollup?.measures.some((x) => x.name === measure.name && x.source === measure.source))
+          .map((m) => m.name);
         return `| \`${table.name}\` | \`${measure.name}\` | ${measure.event} | ${holds(measure)} | ${readers.join(', ')} |`;
       });
   });
-  const raw = metrics
-    .filter((m) => !m.rollup)
-    .map((m) => `| ${m.name} | ${m.rawOnly ?? `measures over ${m.source.name}, which have no rollup`} |`);
+  const raw = metrics.filter((m) => !m.rollup).map((m) => `| ${m.name} | ${m.rawOnly ?? `measures over ${m.source.name}, which have no rollup`} |`);
   return [
     START,
     '| rollup | events (a row’s `event`) | segment columns | daily subtotals over | metrics answered from it |',

@@ -24,5 +24,7 @@ export function createTargetLoader(sql: SqlExecutor, scope: Scope = null) {
     },
     { cacheKeyFn: (k) => `${k.metric} ${filterKey(k.filter)}` },
   );
-  return { load: (key: { metric: string; filter: SegmentFilter }) => loader.load({ metric: key.metric, filter: effectiveFilter(key.filter, scope) }) };
+  return {
+    load: (key: { metric: string; filter: SegmentFilter }) => loader.load({ metric: key.metric, filter: effectiveFilter(key.filter, scope) }),
+  };
 }

@@ -25,9 +25,14 @@ export function checkedFilter(metricName: string, input: SegmentFilterInput | nu
     const values = input?.[d as Dimension];
     if (values === undefined || values === null) continue;
     if (!metric.dimensions.includes(d)) {
-      throw new ApiError(ErrorCode.DIMENSION_NOT_APPLICABLE, `${argument}.${d}: ${metric.name} has no ${d} dimension (it has ${metric.dimensions.join(', ')})`, `${argument}.${d}`);
+      throw new ApiError(
+        ErrorCode.DIMENSION_NOT_APPLICABLE,
+        `${argument}.${d}: ${metric.name} has no ${d} dimension (it has ${metric.dimensions.join(', ')})`,
+        `${argument}.${d}`,
+      );
     }
-    if (values.length === 0) throw new ApiError(ErrorCode.BAD_USER_INPUT, `${argument}.${d}: give at least one value, or leave it out`, `${argument}.${d}`);
+    if (values.length === 0)
+      throw new ApiError(ErrorCode.BAD_USER_INPUT, `${argument}.${d}: give at least one value, or leave it out`, `${argument}.${d}`);
     filter[d] = values;
   }
   return normaliseFilter(filter);

@@ -30,9 +30,32 @@ export const ZENDESK_CONFIG_SCHEMA = z.strictObject({
   bots: z
     .strictObject({
       userIds: z.array(id).default([]),
-      via: z.array(z.string().min(1)).default(['rule', 'automation', 'answer_bot', 'answer_bot_for_agents', 'answer_bot_api', 'answer_bot_for_sdk', 'answer_bot_for_slack', 'answer_bot_for_web_widget']),
+      via: z
+        .array(z.string().min(1))
+        .default([
+          'rule',
+          'automation',
+          'answer_bot',
+          'answer_bot_for_agents',
+          'answer_bot_api',
+          'answer_bot_for_sdk',
+          'answer_bot_for_slack',
+          'answer_bot_for_web_widget',
+        ]),
     })
-    .default({ userIds: [], via: ['rule', 'automation', 'answer_bot', 'answer_bot_for_agents', 'answer_bot_api', 'answer_bot_for_sdk', 'answer_bot_for_slack', 'answer_bot_for_web_widget'] }),
+    .default({
+      userIds: [],
+      via: [
+        'rule',
+        'automation',
+        'answer_bot',
+        'answer_bot_for_agents',
+        'answer_bot_api',
+        'answer_bot_for_sdk',
+        'answer_bot_for_slack',
+        'answer_bot_for_web_widget',
+      ],
+    }),
   satisfaction: z
     .strictObject({
       good: z.number().int().min(1).max(5).default(5),

@@ -125,8 +125,16 @@ export class ZendeskConnector implements SourceConnector {
     const metrics = new Map((page.metric_sets ?? []).map((m) => [m.ticket_id, m]));
     const live = tickets.filter((t) => t.status !== DELETED_STATUS);
     const refs = {
-      customers: await existing(context, 'customers', live.map((t) => idOrNull(t.organization_id))),
-      agents: await existing(context, 'agents', live.map((t) => idOrNull(t.assignee_id))),
+      customers: await existing(
+        context,
+        'customers',
+        live.map((t) => idOrNull(t.organization_id)),
+      ),
+      agents: await existing(
+        context,
+        'agents',
+        live.map((t) => idOrNull(t.assignee_id)),
+      ),
     };
     const sinceDate = since === null ? undefined : fromSeconds(since);
     const latest = tickets.reduce((t, x) => Math.max(t, x.generated_timestamp ?? seconds(new Date(x.updated_at))), 0);
@@ -148,16 +156,24 @@ export class ZendeskConnector implements SourceConnector {
     const start = startTime(cursor, context, 'ticket_events');
     const watermark = ticketsWatermark(context);
     if (watermark === null || start > watermark) return { records: {}, cursor: { start }, cursorTime: null, done: true, read: 0 };
-    const page: ZdTimePage & { ticket_events: ZdTicketEvent[] } = await this.http.get(`/api/v2/incremental/ticket_events.json?start_time=${start}&include=comment_events`);
+    const page: ZdTimePage & { ticket_events: ZdTicketEvent[] } = await this.http.get(
+      `/api/v2/incremental/ticket_events.json?start_time=${start}&include=comment_events`,
+    );
     const all = page.ticket_events ?? [];
     const events = all.filter((e) => e.timestamp <= watermark);
     const capped = events.length < all.length;
     const ticketIds = [...new Set(events.map((e) => String(e.ticket_id)))];
     const ticketRows = ticketIds.length
-      ? await context.query<{ external_id: string; created_at: Date | string }>(`SELECT external_id, created_at FROM tickets WHERE external_id = ANY($1::text[])`, [ticketIds])
+      ? await context.query<{ external_id: string; created_at: Date | string }>(
+          `SELECT external_id, created_at FROM tickets WHERE external_id = ANY($1::text[])`,
+          [ticketIds],
+        )
       : [];
     const authors = events.flatMap((e) => (e.child_events ?? []).map((c) => idOrNull(c.author_id)));
-    const refs = { tickets: new Map(ticketRows.map((r) => [r.external_id, new Date(r.created_at).getTime()])), agents: await existing(context, 'agents', authors) };
+    const refs = {
+      tickets: new Map(ticketRows.map((r) => [r.external_id, new Date(r.created_at).getTime()])),
+      agents: await existing(context, 'agents', authors),
+    };
     const skipped = new Map<string, number>();
     const skip = (reason: string) => skipped.set(reason, (skipped.get(reason) ?? 0) + 1);
     const messages = events.flatMap((e) => mapComments(e, this.config, refs, skip));
@@ -171,7 +187,9 @@ export class ZendeskConnector implements SourceConnector {
     const watermark = ticketsWatermark(context);
     if (watermark === null) return { records: {}, cursor: { start }, cursorTime: null, done: true, read: 0 };
     const path =
-      typeof cursor?.next === 'string' ? cursor.next : `/api/v2/satisfaction_ratings.json?start_time=${start}&sort=created_at&page[size]=${this.config.pageSize}`;
+      typeof cursor?.next === 'string'
+        ? cursor.next
+        : `/api/v2/satisfaction_ratings.json?start_time=${start}&sort=created_at&page[size]=${this.config.pageSize}`;
     const page: ZdListPage & { satisfaction_ratings: ZdSatisfactionRating[] } = await this.http.get(path);
     const all = page.satisfaction_ratings ?? [];
     const ratings = all.filter((r) => seconds(new Date(r.updated_at)) <= watermark);

@@ -43,7 +43,11 @@ export const DEFAULT_CHANNELS: Record<string, ContractChannel> = {
 };
 
 /** Zendesk's spellings ("Web form", "Rule") as lower-case snake case ("web_form", "rule"). */
-export const normaliseVia = (via: string | null | undefined) => (via ?? '').trim().toLowerCase().replace(/[\s-]+/g, '_');
+export const normaliseVia = (via: string | null | undefined) =>
+  (via ?? '')
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
 
 export function channelOf(via: string | null | undefined, config: ZendeskConfig): ContractChannel {
   const key = normaliseVia(via);
@@ -83,7 +87,8 @@ export function productOf(ticket: ZdTicket, config: ZendeskConfig): string | nul
 /** An organization as a customer: tier from the configured organization field, else a tag, else the default. */
 export function mapOrganization(org: ZdOrganization, config: ZendeskConfig): ContractRecord {
   const { organizationField, tagPrefix } = config.tier;
-  const tier = (organizationField ? text(org.organization_fields?.[organizationField]) : undefined) ?? firstTagValue(org.tags, tagPrefix) ?? config.tier.default;
+  const tier =
+    (organizationField ? text(org.organization_fields?.[organizationField]) : undefined) ?? firstTagValue(org.tags, tagPrefix) ?? config.tier.default;
   return { customer_id: String(org.id), tier, signed_up_at: org.created_at, x_name: org.name };
 }
 
@@ -107,7 +112,13 @@ const later = (a: string, b: string) => (Date.parse(a) >= Date.parse(b) ? a : b)
  * messages); a ticket created before the backfill's start has no comment events there, so its metric set's reply time
  * (whole minutes) is used instead.
  */
-export function mapTicket(ticket: ZdTicket, metrics: ZdMetricSet | undefined, config: ZendeskConfig, refs: TicketReferences, since: Date | undefined): ContractRecord {
+export function mapTicket(
+  ticket: ZdTicket,
+  metrics: ZdMetricSet | undefined,
+  config: ZendeskConfig,
+  refs: TicketReferences,
+  since: Date | undefined,
+): ContractRecord {
   const created = ticket.created_at;
   let resolved: string | null = null;
   if (RESOLVED_STATUSES.has(ticket.status)) resolved = later(metrics?.solved_at ?? ticket.updated_at, created);
@@ -207,5 +218,12 @@ export function mapRating(
     skip(SKIP_RATING_NO_TICKET);
     return null;
   }
-  return { survey_id: String(rating.id), kind: 'csat', score, responded_at: rating.updated_at, ticket_id: ticketId, customer_id: tickets.get(ticketId) ?? null };
+  return {
+    survey_id: String(rating.id),
+    kind: 'csat',
+    score,
+    responded_at: rating.updated_at,
+    ticket_id: ticketId,
+    customer_id: tickets.get(ticketId) ?? null,
+  };
 }

@@ -41,11 +41,7 @@ export function zendeskAccountFromEnv(env: Record<string, string | undefined>): 
 }
 
 /** The connector for an account: basic auth `email/token:token`, the incremental endpoints spaced to the configured rate. */
-export function zendeskConnector(
-  account: ZendeskAccount,
-  config: ZendeskConfig,
-  client: Partial<HttpClientOptions> = {},
-): ZendeskConnector {
+export function zendeskConnector(account: ZendeskAccount, config: ZendeskConfig, client: Partial<HttpClientOptions> = {}): ZendeskConnector {
   const authorization = `Basic ${Buffer.from(`${account.email}/token:${account.token}`).toString('base64')}`;
   const http = new JsonHttpClient({
     limitedPrefix: '/api/v2/incremental/',
