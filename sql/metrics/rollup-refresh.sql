@@ -8,8 +8,11 @@ CREATE OR REPLACE FUNCTION refresh_rollups() RETURNS void LANGUAGE plpgsql
 DECLARE
   lo timestamptz;
   hi timestamptz;
-  dlo timestamptz;
-  dhi timestamptz;
+  tickets bigint[];
+  hours timestamptz[];
+  days timestamp[];
+  day_hours timestamptz[];
+  jit_setting text;
   indexes text[];
   index_name text;
   index_definition text;
@@ -194,21 +197,28 @@ BEGIN
     -- Fresh statistics, or the planner misjudges the rebuilt tables (e.g. sorts on disk for a series).
     ANALYZE ticket_rollup, ticket_rollup_daily, message_rollup, message_rollup_daily, survey_rollup, survey_rollup_daily;
   ELSE
+    -- These statements read few rows through the indexes: compiling them (JIT) would cost more than it saves.
+    jit_setting := current_setting('jit');
+    PERFORM set_config('jit', 'off', true);
+    -- Marks are read into arrays: the statements below then find their rows through the indexes whatever their number
+    -- (the marking tables have no statistics to plan by).
+    WITH consumed AS (DELETE FROM rollup_dirty_tickets RETURNING ticket_id) SELECT array_agg(ticket_id) INTO tickets FROM consumed;
     INSERT INTO rollup_dirty_hours (hour)
-      SELECT date_trunc('hour', e.at) FROM rollup_dirty_tickets d JOIN tickets t ON t.id = d.ticket_id
-        CROSS JOIN LATERAL (VALUES (t.created_at), (t.first_response_at), (t.resolved_at)) e(at) WHERE e.at IS NOT NULL
-      UNION SELECT date_trunc('hour', m.sent_at) FROM rollup_dirty_tickets d JOIN messages m ON m.ticket_id = d.ticket_id WHERE m.author = 'agent'
-      UNION SELECT date_trunc('hour', s.responded_at) FROM rollup_dirty_tickets d JOIN surveys s ON s.ticket_id = d.ticket_id
+      SELECT date_trunc('hour', e.at) FROM tickets t
+        CROSS JOIN LATERAL (VALUES (t.created_at), (t.first_response_at), (t.resolved_at)) e(at) WHERE t.id = ANY (tickets) AND e.at IS NOT NULL
+      UNION SELECT date_trunc('hour', m.sent_at) FROM messages m WHERE m.ticket_id = ANY (tickets) AND m.author = 'agent'
+      UNION SELECT date_trunc('hour', s.responded_at) FROM surveys s WHERE s.ticket_id = ANY (tickets)
       ON CONFLICT DO NOTHING;
-    DELETE FROM rollup_dirty_tickets;
-    DELETE FROM rollup_work;
-    WITH consumed AS (DELETE FROM rollup_dirty_hours RETURNING hour) INSERT INTO rollup_work (hour) SELECT hour FROM consumed;
-    SELECT min(hour), max(hour) + interval '1 hour' INTO lo, hi FROM rollup_work;
-    -- The local days (of the daily rollups' zone) that hold those hours.
-    dlo := date_trunc('day', lo AT TIME ZONE 'UTC') AT TIME ZONE 'UTC';
-    dhi := (date_trunc('day', (hi - interval '1 microsecond') AT TIME ZONE 'UTC') + interval '1 day') AT TIME ZONE 'UTC';
-    DELETE FROM ticket_rollup WHERE hour IN (SELECT hour FROM rollup_work);
-    DELETE FROM ticket_rollup_daily WHERE day IN (SELECT date_trunc('day', w.hour AT TIME ZONE 'UTC') FROM rollup_work w);
+    -- The touched hours and the local days (of the daily rollups' zone) holding them.
+    WITH consumed AS (DELETE FROM rollup_dirty_hours RETURNING hour)
+      SELECT array_agg(hour ORDER BY hour), min(hour), max(hour) + interval '1 hour' INTO hours, lo, hi FROM consumed;
+    SELECT array_agg(DISTINCT date_trunc('day', h AT TIME ZONE 'UTC')) INTO days FROM unnest(hours) h;
+    -- Every hour of those days, on the grid of the touched hours (as date_trunc gave them): a day spans at most 25.
+    SELECT array_agg(DISTINCT c) INTO day_hours FROM unnest(hours) h
+      CROSS JOIN generate_series(h - interval '25 hours', h + interval '25 hours', interval '1 hour') c
+      WHERE date_trunc('day', c AT TIME ZONE 'UTC') = date_trunc('day', h AT TIME ZONE 'UTC');
+    DELETE FROM ticket_rollup WHERE hour = ANY (hours);
+    DELETE FROM ticket_rollup_daily WHERE dims IN (15, 0, 2, 4, 6, 8, 10, 12, 14) AND day = ANY (days);
     INSERT INTO ticket_rollup ("hour", "event", "channel", "product", "tier", "priority", "created_n", "slar_met", "slar_settled", "slar_pending_deadlines", "slar_pending_last", "slaf_met", "slaf_settled", "slaf_pending_deadlines", "slaf_pending_last", "abandoned_n", "escalated_n")
     SELECT date_trunc('hour', f.created_at), 1, f.channel, f.product, c.tier, f.priority, count(*), count(*) FILTER (WHERE sla.resolution_minutes IS NOT NULL AND f.resolved_at IS NOT NULL AND extract(epoch FROM f.resolved_at - f.created_at) <= sla.resolution_minutes), count(*) FILTER (WHERE sla.resolution_minutes IS NOT NULL AND (f.resolved_at IS NOT NULL OR f.abandoned_at IS NOT NULL)), array_agg(f.created_at + sla.resolution_minutes * interval '1 second' ORDER BY f.created_at + sla.resolution_minutes * interval '1 second') FILTER (WHERE sla.resolution_minutes IS NOT NULL AND f.resolved_at IS NULL AND f.abandoned_at IS NULL), max(f.created_at + sla.resolution_minutes * interval '1 second') FILTER (WHERE sla.resolution_minutes IS NOT NULL AND f.resolved_at IS NULL AND f.abandoned_at IS NULL), count(*) FILTER (WHERE sla.first_response_minutes IS NOT NULL AND f.first_response_at IS NOT NULL AND extract(epoch FROM f.first_response_at - f.created_at) <= sla.first_response_minutes), count(*) FILTER (WHERE sla.first_response_minutes IS NOT NULL AND (f.first_response_at IS NOT NULL OR f.abandoned_at IS NOT NULL)), array_agg(f.created_at + sla.first_response_minutes * interval '1 second' ORDER BY f.created_at + sla.first_response_minutes * interval '1 second') FILTER (WHERE sla.first_response_minutes IS NOT NULL AND f.first_response_at IS NULL AND f.abandoned_at IS NULL), max(f.created_at + sla.first_response_minutes * interval '1 second') FILTER (WHERE sla.first_response_minutes IS NOT NULL AND f.first_response_at IS NULL AND f.abandoned_at IS NULL), count(*) FILTER (WHERE f.abandoned_at IS NOT NULL), count(*) FILTER (WHERE f.escalated)
     FROM tickets f
@@ -218,7 +228,7 @@ BEGIN
       SELECT p.first_response_minutes * 60 AS first_response_minutes, p.resolution_minutes * 60 AS resolution_minutes
       FROM sla_policies p WHERE p.priority = f.priority AND (p.channel = f.channel OR p.channel IS NULL)
      ORDER BY p.channel NULLS LAST LIMIT 1) sla ON true
-    WHERE f.created_at >= lo AND f.created_at < hi AND date_trunc('hour', f.created_at) IN (SELECT hour FROM rollup_work)
+    WHERE f.created_at >= lo AND f.created_at < hi AND date_trunc('hour', f.created_at) = ANY (hours)
     GROUP BY 1, 2, 3, 4, 5, 6
     ORDER BY 1;
     INSERT INTO ticket_rollup ("hour", "event", "channel", "product", "tier", "priority", "fr_seconds", "fr_n", "fr_values")
@@ -226,7 +236,7 @@ BEGIN
     FROM tickets f
     LEFT JOIN customers c ON c.id = f.customer_id
     LEFT JOIN agents a ON a.id = f.assignee_id
-    WHERE f.first_response_at >= lo AND f.first_response_at < hi AND date_trunc('hour', f.first_response_at) IN (SELECT hour FROM rollup_work)
+    WHERE f.first_response_at >= lo AND f.first_response_at < hi AND date_trunc('hour', f.first_response_at) = ANY (hours)
     GROUP BY 1, 2, 3, 4, 5, 6
     ORDER BY 1;
     INSERT INTO ticket_rollup ("hour", "event", "channel", "product", "tier", "priority", "res_seconds", "res_n", "res_values", "fcr_n", "resolved_n", "reopened_n", "conversation_messages", "handle_seconds")
@@ -237,50 +247,50 @@ BEGIN
     LEFT JOIN LATERAL (SELECT count(*) FILTER (WHERE m.author = 'agent') AS agent_n,
         count(*) FILTER (WHERE m.author IN ('customer', 'agent')) AS conversation_n,
         COALESCE(sum(m.handle_seconds) FILTER (WHERE m.author <> 'bot'), 0) AS handle_seconds FROM messages m WHERE m.ticket_id = f.id) fm ON true
-    WHERE f.resolved_at >= lo AND f.resolved_at < hi AND date_trunc('hour', f.resolved_at) IN (SELECT hour FROM rollup_work)
+    WHERE f.resolved_at >= lo AND f.resolved_at < hi AND date_trunc('hour', f.resolved_at) = ANY (hours)
     GROUP BY 1, 2, 3, 4, 5, 6
     ORDER BY 1;
     INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "created_n", "slar_met", "slar_settled", "slar_pending_deadlines", "slar_pending_last", "slaf_met", "slaf_settled", "slaf_pending_deadlines", "slaf_pending_last", "abandoned_n", "escalated_n")
     SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."created_n"), sum(r."slar_met"), sum(r."slar_settled"), rollup_array_cat(r."slar_pending_deadlines" ORDER BY r."slar_pending_deadlines"), max(r."slar_pending_last"), sum(r."slaf_met"), sum(r."slaf_settled"), rollup_array_cat(r."slaf_pending_deadlines" ORDER BY r."slaf_pending_deadlines"), max(r."slaf_pending_last"), sum(r."abandoned_n"), sum(r."escalated_n")
     FROM ticket_rollup r
-    WHERE r.event = 1 AND r.hour >= dlo AND r.hour < dhi AND date_trunc('day', r.hour AT TIME ZONE 'UTC') IN (SELECT date_trunc('day', w.hour AT TIME ZONE 'UTC') FROM rollup_work w)
+    WHERE r.event = 1 AND r.hour = ANY (day_hours)
     GROUP BY 1, 2, 4, 5, 6, 7
     -- Rows stored in the order queries read them (one mask, a range of days): a period's rows then sit on few pages.
     ORDER BY 1;
     INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "fr_seconds", "fr_n", "fr_values")
     SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."fr_seconds"), sum(r."fr_n"), rollup_array_cat(r."fr_values" ORDER BY r."fr_values")
     FROM ticket_rollup r
-    WHERE r.event = 2 AND r.hour >= dlo AND r.hour < dhi AND date_trunc('day', r.hour AT TIME ZONE 'UTC') IN (SELECT date_trunc('day', w.hour AT TIME ZONE 'UTC') FROM rollup_work w)
+    WHERE r.event = 2 AND r.hour = ANY (day_hours)
     GROUP BY 1, 2, 4, 5, 6, 7
     -- Rows stored in the order queries read them (one mask, a range of days): a period's rows then sit on few pages.
     ORDER BY 1;
     INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "res_seconds", "res_n", "res_values", "fcr_n", "resolved_n", "reopened_n", "conversation_messages", "handle_seconds")
     SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."res_seconds"), sum(r."res_n"), rollup_array_cat(r."res_values" ORDER BY r."res_values"), sum(r."fcr_n"), sum(r."resolved_n"), sum(r."reopened_n"), sum(r."conversation_messages"), sum(r."handle_seconds")
     FROM ticket_rollup r
-    WHERE r.event = 3 AND r.hour >= dlo AND r.hour < dhi AND date_trunc('day', r.hour AT TIME ZONE 'UTC') IN (SELECT date_trunc('day', w.hour AT TIME ZONE 'UTC') FROM rollup_work w)
+    WHERE r.event = 3 AND r.hour = ANY (day_hours)
     GROUP BY 1, 2, 4, 5, 6, 7
     -- Rows stored in the order queries read them (one mask, a range of days): a period's rows then sit on few pages.
     ORDER BY 1;
     INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "created_n", "slar_met", "slar_settled", "slar_pending_deadlines", "slar_pending_last", "slaf_met", "slaf_settled", "slaf_pending_deadlines", "slaf_pending_last", "abandoned_n", "escalated_n")
     SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."created_n"), sum(r."slar_met"), sum(r."slar_settled"), rollup_array_cat(r."slar_pending_deadlines" ORDER BY r."slar_pending_deadlines"), max(r."slar_pending_last"), sum(r."slaf_met"), sum(r."slaf_settled"), rollup_array_cat(r."slaf_pending_deadlines" ORDER BY r."slaf_pending_deadlines"), max(r."slaf_pending_last"), sum(r."abandoned_n"), sum(r."escalated_n")
     FROM ticket_rollup_daily r
-    WHERE r.dims = 15 AND r.event = 1 AND r.day IN (SELECT date_trunc('day', w.hour AT TIME ZONE 'UTC') FROM rollup_work w)
+    WHERE r.dims = 15 AND r.event = 1 AND r.day = ANY (days)
     GROUP BY r.day, r.event, GROUPING SETS ((), (r."tier"), (r."product"), (r."product", r."tier"), (r."channel"), (r."channel", r."tier"), (r."channel", r."product"), (r."channel", r."product", r."tier"))
     ORDER BY 3, 1;
     INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "fr_seconds", "fr_n", "fr_values")
     SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."fr_seconds"), sum(r."fr_n"), rollup_array_cat(r."fr_values" ORDER BY r."fr_values")
     FROM ticket_rollup_daily r
-    WHERE r.dims = 15 AND r.event = 2 AND r.day IN (SELECT date_trunc('day', w.hour AT TIME ZONE 'UTC') FROM rollup_work w)
+    WHERE r.dims = 15 AND r.event = 2 AND r.day = ANY (days)
     GROUP BY r.day, r.event, GROUPING SETS ((), (r."tier"), (r."product"), (r."product", r."tier"), (r."channel"), (r."channel", r."tier"), (r."channel", r."product"), (r."channel", r."product", r."tier"))
     ORDER BY 3, 1;
     INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "res_seconds", "res_n", "res_values", "fcr_n", "resolved_n", "reopened_n", "conversation_messages", "handle_seconds")
     SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."res_seconds"), sum(r."res_n"), rollup_array_cat(r."res_values" ORDER BY r."res_values"), sum(r."fcr_n"), sum(r."resolved_n"), sum(r."reopened_n"), sum(r."conversation_messages"), sum(r."handle_seconds")
     FROM ticket_rollup_daily r
-    WHERE r.dims = 15 AND r.event = 3 AND r.day IN (SELECT date_trunc('day', w.hour AT TIME ZONE 'UTC') FROM rollup_work w)
+    WHERE r.dims = 15 AND r.event = 3 AND r.day = ANY (days)
     GROUP BY r.day, r.event, GROUPING SETS ((), (r."tier"), (r."product"), (r."product", r."tier"), (r."channel"), (r."channel", r."tier"), (r."channel", r."product"), (r."channel", r."product", r."tier"))
     ORDER BY 3, 1;
-    DELETE FROM message_rollup WHERE hour IN (SELECT hour FROM rollup_work);
-    DELETE FROM message_rollup_daily WHERE day IN (SELECT date_trunc('day', w.hour AT TIME ZONE 'UTC') FROM rollup_work w);
+    DELETE FROM message_rollup WHERE hour = ANY (hours);
+    DELETE FROM message_rollup_daily WHERE dims IN (15, 0, 2, 4, 6, 8, 10, 12, 14) AND day = ANY (days);
     INSERT INTO message_rollup ("hour", "event", "channel", "product", "tier", "priority", "reply_wait_seconds", "replies_n", "reply_wait_values", "handle_seconds", "handled_n")
     SELECT date_trunc('hour', f.sent_at), 1, t.channel, t.product, c.tier, t.priority, sum(extract(epoch FROM f.sent_at - f.wait_start)), count(extract(epoch FROM f.sent_at - f.wait_start)), array_agg((extract(epoch FROM f.sent_at - f.wait_start))::float8 ORDER BY extract(epoch FROM f.sent_at - f.wait_start)) FILTER (WHERE extract(epoch FROM f.sent_at - f.wait_start) IS NOT NULL), sum(f.handle_seconds), count(f.handle_seconds)
     FROM (
@@ -303,46 +313,46 @@ BEGIN
     JOIN tickets t ON t.id = f.ticket_id
     LEFT JOIN customers c ON c.id = t.customer_id
     LEFT JOIN agents a ON a.id = f.agent_id
-    WHERE f.sent_at >= lo AND f.sent_at < hi AND date_trunc('hour', f.sent_at) IN (SELECT hour FROM rollup_work)
+    WHERE f.sent_at >= lo AND f.sent_at < hi AND date_trunc('hour', f.sent_at) = ANY (hours)
     GROUP BY 1, 2, 3, 4, 5, 6
     ORDER BY 1;
     INSERT INTO message_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "reply_wait_seconds", "replies_n", "reply_wait_values", "handle_seconds", "handled_n")
     SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."reply_wait_seconds"), sum(r."replies_n"), rollup_array_cat(r."reply_wait_values" ORDER BY r."reply_wait_values"), sum(r."handle_seconds"), sum(r."handled_n")
     FROM message_rollup r
-    WHERE r.event = 1 AND r.hour >= dlo AND r.hour < dhi AND date_trunc('day', r.hour AT TIME ZONE 'UTC') IN (SELECT date_trunc('day', w.hour AT TIME ZONE 'UTC') FROM rollup_work w)
+    WHERE r.event = 1 AND r.hour = ANY (day_hours)
     GROUP BY 1, 2, 4, 5, 6, 7
     -- Rows stored in the order queries read them (one mask, a range of days): a period's rows then sit on few pages.
     ORDER BY 1;
     INSERT INTO message_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "reply_wait_seconds", "replies_n", "reply_wait_values", "handle_seconds", "handled_n")
     SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."reply_wait_seconds"), sum(r."replies_n"), rollup_array_cat(r."reply_wait_values" ORDER BY r."reply_wait_values"), sum(r."handle_seconds"), sum(r."handled_n")
     FROM message_rollup_daily r
-    WHERE r.dims = 15 AND r.event = 1 AND r.day IN (SELECT date_trunc('day', w.hour AT TIME ZONE 'UTC') FROM rollup_work w)
+    WHERE r.dims = 15 AND r.event = 1 AND r.day = ANY (days)
     GROUP BY r.day, r.event, GROUPING SETS ((), (r."tier"), (r."product"), (r."product", r."tier"), (r."channel"), (r."channel", r."tier"), (r."channel", r."product"), (r."channel", r."product", r."tier"))
     ORDER BY 3, 1;
-    DELETE FROM survey_rollup WHERE hour IN (SELECT hour FROM rollup_work);
-    DELETE FROM survey_rollup_daily WHERE day IN (SELECT date_trunc('day', w.hour AT TIME ZONE 'UTC') FROM rollup_work w);
+    DELETE FROM survey_rollup WHERE hour = ANY (hours);
+    DELETE FROM survey_rollup_daily WHERE dims IN (7, 0, 1, 2, 3, 4, 5, 6) AND day = ANY (days);
     INSERT INTO survey_rollup ("hour", "event", "channel", "product", "tier", "csat_score", "csat_n", "csat_satisfied_n", "nps_promoters_n", "nps_n", "nps_detractors_n", "ces_score", "ces_n")
     SELECT date_trunc('hour', f.responded_at), 1, COALESCE(t.channel, f.channel), COALESCE(t.product, f.product), c.tier, sum(f.score) FILTER (WHERE f.kind = 'csat'), count(*) FILTER (WHERE f.kind = 'csat'), count(*) FILTER (WHERE f.kind = 'csat' AND f.score >= 4), count(*) FILTER (WHERE f.kind = 'nps' AND f.score >= 9), count(*) FILTER (WHERE f.kind = 'nps'), count(*) FILTER (WHERE f.kind = 'nps' AND f.score <= 6), sum(f.score) FILTER (WHERE f.kind = 'ces'), count(*) FILTER (WHERE f.kind = 'ces')
     FROM surveys f
     LEFT JOIN tickets t ON t.id = f.ticket_id
     LEFT JOIN customers c ON c.id = COALESCE(f.customer_id, t.customer_id)
-    WHERE f.responded_at >= lo AND f.responded_at < hi AND date_trunc('hour', f.responded_at) IN (SELECT hour FROM rollup_work)
+    WHERE f.responded_at >= lo AND f.responded_at < hi AND date_trunc('hour', f.responded_at) = ANY (hours)
     GROUP BY 1, 2, 3, 4, 5
     ORDER BY 1;
     INSERT INTO survey_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "csat_score", "csat_n", "csat_satisfied_n", "nps_promoters_n", "nps_n", "nps_detractors_n", "ces_score", "ces_n")
     SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 7, r."channel", r."product", r."tier", sum(r."csat_score"), sum(r."csat_n"), sum(r."csat_satisfied_n"), sum(r."nps_promoters_n"), sum(r."nps_n"), sum(r."nps_detractors_n"), sum(r."ces_score"), sum(r."ces_n")
     FROM survey_rollup r
-    WHERE r.event = 1 AND r.hour >= dlo AND r.hour < dhi AND date_trunc('day', r.hour AT TIME ZONE 'UTC') IN (SELECT date_trunc('day', w.hour AT TIME ZONE 'UTC') FROM rollup_work w)
+    WHERE r.event = 1 AND r.hour = ANY (day_hours)
     GROUP BY 1, 2, 4, 5, 6
     -- Rows stored in the order queries read them (one mask, a range of days): a period's rows then sit on few pages.
     ORDER BY 1;
     INSERT INTO survey_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "csat_score", "csat_n", "csat_satisfied_n", "nps_promoters_n", "nps_n", "nps_detractors_n", "ces_score", "ces_n")
     SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 4 + (1 - GROUPING(r."product")) * 2 + (1 - GROUPING(r."tier")) * 1, r."channel", r."product", r."tier", sum(r."csat_score"), sum(r."csat_n"), sum(r."csat_satisfied_n"), sum(r."nps_promoters_n"), sum(r."nps_n"), sum(r."nps_detractors_n"), sum(r."ces_score"), sum(r."ces_n")
     FROM survey_rollup_daily r
-    WHERE r.dims = 7 AND r.event = 1 AND r.day IN (SELECT date_trunc('day', w.hour AT TIME ZONE 'UTC') FROM rollup_work w)
+    WHERE r.dims = 7 AND r.event = 1 AND r.day = ANY (days)
     GROUP BY r.day, r.event, GROUPING SETS ((), (r."tier"), (r."product"), (r."product", r."tier"), (r."channel"), (r."channel", r."tier"), (r."channel", r."product"))
     ORDER BY 3, 1;
-    DELETE FROM rollup_work;
+    PERFORM set_config('jit', jit_setting, true);
   END IF;
   UPDATE rollup_state SET refreshed_at = now();
 END $fn$;

@@ -19,7 +19,7 @@ const REFRESH_MAINTENANCE_WORK_MEM = '256MB';
 
 const bindPeriod = (sql: string) => sql.replaceAll('{from}', 'lo').replaceAll('{to}', 'hi');
 
-/** The INSERT rebuilding one event's rows of a rollup, for every hour (full) or for the hours listed in rollup_work. */
+/** The INSERT rebuilding one event's rows of a rollup, for every hour (full) or for the touched hours (array `hours`). */
 function insertSql({ table, columns: all }: RollupLayout, event: string, full: boolean): string {
   const at = bindPeriod(table.source.events[event]);
   const code = eventCode(table, event);
@@ -29,8 +29,8 @@ function insertSql({ table, columns: all }: RollupLayout, event: string, full: b
   const join = table.eventJoins?.[event];
   const where = full
     ? `${at} IS NOT NULL`
-    : // The range lets PostgreSQL use the event's index before the exact hour test.
-      `${at} >= lo AND ${at} < hi AND date_trunc('hour', ${at}) IN (SELECT hour FROM rollup_work)`;
+    : // The range lets PostgreSQL use the event's index before the exact hour test (a hashed array).
+      `${at} >= lo AND ${at} < hi AND date_trunc('hour', ${at}) = ANY (hours)`;
   return `INSERT INTO ${table.name} (${columns.map((c) => `"${c}"`).join(', ')})
     SELECT date_trunc('hour', ${at}), ${code}, ${dims.join(', ')}, ${measures.map((m) => m.aggregate).join(', ')}
     FROM ${bindPeriod(full ? (table.source.fromEveryRow ?? table.source.from) : table.source.from)}${join ? `\n    ${join(full)}` : ''}
@@ -51,14 +51,14 @@ const MERGE = {
 
 /**
  * The INSERT summing one event's hourly rows of a rollup into its daily rows holding every segment column, for every day
- * (full) or the days rollup_work touches. Only the event's own columns are summed: the others keep their defaults, as
+ * (full) or the touched days (array `days`). Only the event's own columns are summed: the others keep their defaults, as
  * in the hourly rows (summing them would only add zeros and nulls).
  */
 function dailyInsertSql({ table, columns: all }: RollupLayout, event: string, zone: string, full: boolean): string {
   const day = `date_trunc('day', r.hour AT TIME ZONE ${zone})`;
   const measures = eventColumns(all, event);
   const columns = ['day', 'event', 'dims', ...table.dimensions, ...measures.map((m) => m.column)];
-  const days = full ? '' : ` AND r.hour >= dlo AND r.hour < dhi AND ${day} IN ${workDays(zone)}`;
+  const days = full ? '' : ' AND r.hour = ANY (day_hours)';
   return `INSERT INTO ${table.name}_daily (${columns.map((c) => `"${c}"`).join(', ')})
     SELECT ${day}, r.event, ${allDims(table)}, ${table.dimensions.map((d) => `r."${d}"`).join(', ')}, ${merged(measures)}
     FROM ${table.name} r
@@ -87,7 +87,7 @@ function subtotalInsertSql({ table, columns: all }: RollupLayout, event: string,
   const mask = table.subtotalDimensions.map((d) => `(1 - GROUPING(${col(d)})) * ${bit(d)}`).join(' + ');
   const values = table.dimensions.map((d) => (table.subtotalDimensions.includes(d) ? col(d) : 'NULL'));
   const columns = ['day', 'event', 'dims', ...table.dimensions, ...measures.map((m) => m.column)];
-  const where = `r.dims = ${allDims(table)} AND r.event = ${eventCode(table, event)}${full ? '' : ` AND r.day IN ${workDays(zone)}`}`;
+  const where = `r.dims = ${allDims(table)} AND r.event = ${eventCode(table, event)}${full ? '' : ' AND r.day = ANY (days)'}`;
   return `INSERT INTO ${table.name}_daily (${columns.map((c) => `"${c}"`).join(', ')})
     SELECT r.day, r.event, ${mask}, ${values.join(', ')}, ${merged(measures)}
     FROM ${table.name}_daily r
@@ -101,8 +101,6 @@ const merged = (columns: readonly RollupColumn[]) => columns.map((m) => MERGE[m.
 const eventColumns = (columns: readonly RollupColumn[], event: string) => columns.filter((m) => m.event === event);
 /** The value of a rollup row's `event` column for an event: its position in the table's list, from 1. */
 const eventCode = (table: RollupLayout['table'], event: string) => table.events.indexOf(event) + 1;
-/** The local days (as the daily rows key them) holding the hours in rollup_work. */
-const workDays = (zone: string) => `(SELECT date_trunc('day', w.hour AT TIME ZONE ${zone}) FROM rollup_work w)`;
 
 function rebuildSql(layouts: readonly RollupLayout[], full: boolean, zone: string): string {
   return layouts
@@ -115,8 +113,9 @@ function rebuildSql(layouts: readonly RollupLayout[], full: boolean, zone: strin
       ];
       if (!full) {
         return [
-          `DELETE FROM ${t.name} WHERE hour IN (SELECT hour FROM rollup_work);`,
-          `DELETE FROM ${t.name}_daily WHERE day IN ${workDays(zone)};`,
+          `DELETE FROM ${t.name} WHERE hour = ANY (hours);`,
+          // Every mask is listed so that the (dims, day) index finds the days' rows.
+          `DELETE FROM ${t.name}_daily WHERE dims IN (${[allDims(t), ...subtotalMasks(t)].join(', ')}) AND day = ANY (days);`,
           ...inserts,
         ];
       }
@@ -159,8 +158,11 @@ export function refreshFunctionSql(timezone: string, metrics: readonly MetricDef
 DECLARE
   lo timestamptz;
   hi timestamptz;
-  dlo timestamptz;
-  dhi timestamptz;
+  tickets bigint[];
+  hours timestamptz[];
+  days timestamp[];
+  day_hours timestamptz[];
+  jit_setting text;
   indexes text[];
   index_name text;
   index_definition text;
@@ -179,21 +181,28 @@ BEGIN
     -- Fresh statistics, or the planner misjudges the rebuilt tables (e.g. sorts on disk for a series).
     ANALYZE ${ROLLUP_TABLES.flatMap((t) => [t.name, `${t.name}_daily`]).join(', ')};
   ELSE
+    -- These statements read few rows through the indexes: compiling them (JIT) would cost more than it saves.
+    jit_setting := current_setting('jit');
+    PERFORM set_config('jit', 'off', true);
+    -- Marks are read into arrays: the statements below then find their rows through the indexes whatever their number
+    -- (the marking tables have no statistics to plan by).
+    WITH consumed AS (DELETE FROM rollup_dirty_tickets RETURNING ticket_id) SELECT array_agg(ticket_id) INTO tickets FROM consumed;
     INSERT INTO rollup_dirty_hours (hour)
-      SELECT date_trunc('hour', e.at) FROM rollup_dirty_tickets d JOIN tickets t ON t.id = d.ticket_id
-        CROSS JOIN LATERAL (VALUES (t.created_at), (t.first_response_at), (t.resolved_at)) e(at) WHERE e.at IS NOT NULL
-      UNION SELECT date_trunc('hour', m.sent_at) FROM rollup_dirty_tickets d JOIN messages m ON m.ticket_id = d.ticket_id WHERE m.author = 'agent'
-      UNION SELECT date_trunc('hour', s.responded_at) FROM rollup_dirty_tickets d JOIN surveys s ON s.ticket_id = d.ticket_id
+      SELECT date_trunc('hour', e.at) FROM tickets t
+        CROSS JOIN LATERAL (VALUES (t.created_at), (t.first_response_at), (t.resolved_at)) e(at) WHERE t.id = ANY (tickets) AND e.at IS NOT NULL
+      UNION SELECT date_trunc('hour', m.sent_at) FROM messages m WHERE m.ticket_id = ANY (tickets) AND m.author = 'agent'
+      UNION SELECT date_trunc('hour', s.responded_at) FROM surveys s WHERE s.ticket_id = ANY (tickets)
       ON CONFLICT DO NOTHING;
-    DELETE FROM rollup_dirty_tickets;
-    DELETE FROM rollup_work;
-    WITH consumed AS (DELETE FROM rollup_dirty_hours RETURNING hour) INSERT INTO rollup_work (hour) SELECT hour FROM consumed;
-    SELECT min(hour), max(hour) + interval '1 hour' INTO lo, hi FROM rollup_work;
-    -- The local days (of the daily rollups' zone) that hold those hours.
-    dlo := date_trunc('day', lo AT TIME ZONE ${zone}) AT TIME ZONE ${zone};
-    dhi := (date_trunc('day', (hi - interval '1 microsecond') AT TIME ZONE ${zone}) + interval '1 day') AT TIME ZONE ${zone};
+    -- The touched hours and the local days (of the daily rollups' zone) holding them.
+    WITH consumed AS (DELETE FROM rollup_dirty_hours RETURNING hour)
+      SELECT array_agg(hour ORDER BY hour), min(hour), max(hour) + interval '1 hour' INTO hours, lo, hi FROM consumed;
+    SELECT array_agg(DISTINCT date_trunc('day', h AT TIME ZONE ${zone})) INTO days FROM unnest(hours) h;
+    -- Every hour of those days, on the grid of the touched hours (as date_trunc gave them): a day spans at most 25.
+    SELECT array_agg(DISTINCT c) INTO day_hours FROM unnest(hours) h
+      CROSS JOIN generate_series(h - interval '25 hours', h + interval '25 hours', interval '1 hour') c
+      WHERE date_trunc('day', c AT TIME ZONE ${zone}) = date_trunc('day', h AT TIME ZONE ${zone});
     ${rebuildSql(layouts, false, zone)}
-    DELETE FROM rollup_work;
+    PERFORM set_config('jit', jit_setting, true);
   END IF;
   UPDATE rollup_state SET refreshed_at = now();
 END $fn$`;
