@@ -4,6 +4,7 @@ import type { ApiContext } from '../api/context';
 import { fixedCost } from './query-cost';
 import { TICKETS } from './fact-sources';
 import { filterConditions } from './metric-query';
+import { ROLLUPS_CURRENT_SQL } from './rollups/rollup-refresh';
 import { effectiveFilter } from './scope';
 import { SqlParams } from './sql-params';
 
@@ -34,7 +35,8 @@ export class DataStatus {
   lastSyncAt: Date | null;
 
   @Field(() => Boolean, {
-    description: 'False while rows written outside an import wait for the rollups to be refreshed (metrics read raw rows for them meanwhile).',
+    description:
+      'False while committed rows wait for the rollups to be rebuilt (during a first sync backfill): metrics are then read from the raw tables, exact but slower.',
   })
   rollupsCurrent: boolean;
 }
@@ -57,10 +59,10 @@ export class DataStatusResolver {
     const latestSql = scope
       ? `SELECT max(f.created_at) AS tickets FROM ${TICKETS.from} WHERE ${filterConditions(TICKETS, effectiveFilter({}, scope), params).join(' AND ') || 'true'}`
       : LATEST_SQL;
-    const [[run], [latest], [dirty], [sync]] = await Promise.all([
+    const [[run], [latest], [rollups], [sync]] = await Promise.all([
       ctx.sql.query<{ id: string; finished_at: Date }>('SELECT id, finished_at FROM import_runs ORDER BY id DESC LIMIT 1', []),
       ctx.sql.query<Record<string, Date | null>>(latestSql, params.values),
-      ctx.sql.query<{ dirty: boolean }>('SELECT EXISTS (SELECT FROM rollup_dirty_hours) OR EXISTS (SELECT FROM rollup_dirty_tickets) AS dirty', []),
+      ctx.sql.query<{ current: boolean }>(ROLLUPS_CURRENT_SQL, []),
       ctx.sql.query<{ at: Date | null }>('SELECT max(last_success_at) AS at FROM sync_cursors', []),
     ]);
     return {
@@ -68,7 +70,7 @@ export class DataStatusResolver {
       lastImportAt: run ? new Date(run.finished_at) : null,
       dataThrough: Object.entries(latest).map(([fact, at]) => ({ fact, latest: at === null ? null : new Date(at) })),
       lastSyncAt: sync.at === null ? null : new Date(sync.at),
-      rollupsCurrent: !dirty.dirty,
+      rollupsCurrent: rollups.current,
     };
   }
 }

@@ -7,6 +7,7 @@ import type { PerBucketSql } from './metric-definition';
 import type { Granularity, Period } from './period';
 import { createRecordLoader } from './record-loader';
 import type { SqlExecutor } from '../db/sql-executor';
+import { ROLLUPS_CURRENT_SQL } from './rollups/rollup-refresh';
 
 /** A metric's value and the count of records it was computed from (duration metrics add median and p90). */
 export interface MetricValue {
@@ -206,7 +207,15 @@ function batchesOf(requests: readonly GroupedRequest[], rollups: RollupSettings)
 }
 
 /** Runs the requests' statements, each statement group's concurrently. */
-async function runBatch(sql: SqlExecutor, scope: Scope, requests: readonly GroupedRequest[], rollups: RollupSettings): Promise<GroupedResult[]> {
+async function runBatch(
+  sql: SqlExecutor,
+  scope: Scope,
+  requests: readonly GroupedRequest[],
+  settings: RollupSettings,
+  rollupsCurrent: () => Promise<boolean>,
+): Promise<GroupedResult[]> {
+  // Rollups waiting for a rebuild may be empty or stale: the request then reads the raw tables (in the same snapshot).
+  const rollups = settings.enabled && !(await rollupsCurrent()) ? { ...settings, enabled: false } : settings;
   const results = new Map<GroupedRequest, GroupedResult>();
   await Promise.all(
     batchesOf(requests, rollups).map(async ({ requests: group, otherPeriodTotals }) => {
@@ -256,7 +265,9 @@ export function createMetricLoaders(
   minGroupSize = 0,
   rollups: RollupSettings = { enabled: true, timezone: 'UTC' },
 ) {
-  const statements = new DataLoader<GroupedRequest, GroupedResult, string>((requests) => runBatch(sql, scope, requests, rollups), {
+  let current: Promise<boolean> | undefined;
+  const rollupsCurrent = () => (current ??= sql.query<{ current: boolean }>(ROLLUPS_CURRENT_SQL, []).then(([row]) => row.current));
+  const statements = new DataLoader<GroupedRequest, GroupedResult, string>((requests) => runBatch(sql, scope, requests, rollups, rollupsCurrent), {
     // Built from the parts' own keys: a dashboard loads through here for every field, and JSON of whole requests showed in profiles.
     cacheKeyFn: (r) =>
       `${JSON.stringify(r.metric.name)}\u0000${periodKey(r.period)}\u0000${filterKey(r.filter)}\u0000${r.hours}\u0000${Boolean(r.percentiles)}\u0000${groupingKey(r.grouping)}`,

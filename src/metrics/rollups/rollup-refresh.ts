@@ -282,3 +282,8 @@ export const ENABLED_MARKING_TRIGGERS_SQL = `SELECT tgname AS name FROM pg_trigg
   WHERE tgrelid = $1::regclass AND NOT tgisinternal AND tgname LIKE 'rollup\\_mark\\_%' AND tgenabled <> 'D' ORDER BY 1`;
 /** Marks every rollup for a rebuild at the next refresh (what a bulk load asks for instead of marking its rows). */
 export const REBUILD_ALL_ROLLUPS_SQL = `INSERT INTO rollup_dirty_hours (hour) VALUES ('-infinity') ON CONFLICT DO NOTHING`;
+/**
+ * Whether the rollups hold every committed write: no marks wait for a refresh. Marks are consumed before the writing
+ * transaction commits, except where a sync's first backfill leaves them for its one rebuild at the end.
+ */
+export const ROLLUPS_CURRENT_SQL = 'SELECT NOT EXISTS (SELECT FROM rollup_dirty_hours) AND NOT EXISTS (SELECT FROM rollup_dirty_tickets) AS current';
