@@ -12,7 +12,7 @@ import { METRICS } from '../../src/metrics/registry';
 import { ROLLUPS_CURRENT_SQL } from '../../src/metrics/rollups/rollup-refresh';
 import { allDims, dimsMask, ROLLUP_TABLES } from '../../src/metrics/rollups/rollup-tables';
 import { ACCEPTANCE_DIR, relativeError } from '../support/expected-cases';
-import { useAcceptanceDatabase } from '../support/acceptance-database';
+import { recordingExecutor, useAcceptanceDatabase } from '../support/acceptance-database';
 
 /**
  * Every metric with a rollup formula, answered from its rollup and from the raw tables, must agree: sample sizes exactly,
@@ -171,13 +171,7 @@ describe.each(ZONES)('rollup answers equal raw answers (ROLLUP_TIMEZONE=$zone)',
 
   it('with medians and p90 beside the sums, as the raw statement gives them all', async () => {
     const statements: string[] = [];
-    const sql = {
-      query: async <T>(text: string, params: unknown[]) => {
-        statements.push(text);
-        return (await database().dataSource.query(text, params)) as T[];
-      },
-      transaction: () => Promise.reject(new Error('not used')),
-    };
+    const sql = recordingExecutor(database, statements);
     const durations = METRICS.filter((m) => isDuration(m) && m.rollup);
     expect(durations.length).toBeGreaterThanOrEqual(2);
     const numbers = (v: MetricValue) => [v.sampleSize, v.value, v.median ?? null, v.p90 ?? null];

@@ -3,7 +3,7 @@ import type { Period } from '../../src/metrics/period';
 import { METRICS } from '../../src/metrics/registry';
 import { REBUILD_ALL_ROLLUPS_SQL } from '../../src/metrics/rollups/rollup-refresh';
 import { ROLLUP_TABLES } from '../../src/metrics/rollups/rollup-tables';
-import { useAcceptanceDatabase } from '../support/acceptance-database';
+import { recordingExecutor, useAcceptanceDatabase } from '../support/acceptance-database';
 
 /**
  * While the rollups wait for a rebuild (a sync's first backfill commits its records before the one rebuild at its end),
@@ -14,13 +14,7 @@ describe('metrics while the rollups wait for a rebuild', () => {
   const database = useAcceptanceDatabase();
   const period: Period = { from: new Date('2024-12-01T00:00:00Z'), to: new Date('2025-06-01T00:00:00Z'), timezone: 'UTC' };
   const statements: string[] = [];
-  const sql = {
-    query: async <T>(text: string, params: unknown[]) => {
-      statements.push(text);
-      return (await database().dataSource.query(text, params)) as T[];
-    },
-    transaction: () => Promise.reject(new Error('not used')),
-  };
+  const sql = recordingExecutor(database, statements);
   const rolled = METRICS.filter((m) => m.rollup);
 
   /** Every rollup-backed metric's total (with percentiles for durations) and channel breakdown, as one request loads them. */

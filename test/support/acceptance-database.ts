@@ -1,3 +1,4 @@
+import type { SqlExecutor } from '../../src/db/sql-executor';
 import { folderSource, importDataset } from '../../src/import';
 import { ACCEPTANCE_DIR } from './expected-cases';
 import { createTestDatabase, type TestDatabase } from './test-database';
@@ -14,4 +15,15 @@ export function useAcceptanceDatabase(env: Record<string, string> = {}): () => T
   }, 300_000);
   afterAll(async () => db?.destroy());
   return () => db!;
+}
+
+/** A SqlExecutor over a test database that records each statement's text in `statements` (reads only). */
+export function recordingExecutor(database: () => TestDatabase, statements: string[]): SqlExecutor {
+  return {
+    query: async <T>(text: string, params: unknown[]) => {
+      statements.push(text);
+      return (await database().dataSource.query(text, params)) as T[];
+    },
+    transaction: () => Promise.reject(new Error('not used')),
+  };
 }
