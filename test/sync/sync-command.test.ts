@@ -139,7 +139,7 @@ describe('deskmetrics sync zendesk (runSyncCommand)', () => {
     expect(tables).toHaveLength(3);
     expect(tables[0]).toMatch(/^tickets\s+3\s+6\s+6\s+0\s+0\s+0\s+0\s+2025-03-07T11:00:00Z$/m);
     expect(tables[1]).toMatch(/^tickets\s+1\s+0\s+0\s+0\s+0\s+0\s+0\s+2025-03-07T11:00:00Z$/m);
-    expect(out.stdout).toContain('users: skipped 2 users who are not agents or admins');
+    expect(out.stdout).toContain('users: skipped 1 end users of an organization (the organization is the customer)');
     expect(out.stdout).toContain('satisfaction_ratings: skipped 1 satisfaction ratings offered but not answered');
     expect(out.stdout + out.stderr).not.toContain(fake.env.ZENDESK_API_TOKEN);
   });

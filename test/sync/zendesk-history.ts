@@ -11,7 +11,7 @@ export const SINCE = '2025-03-01';
 /** The account's --config. */
 export const CONFIG = {
   product: { customFieldId: 900, tagPrefix: 'product_', brands: { '7': 'Widgets' } },
-  tier: { organizationField: 'plan_tier', tagPrefix: 'tier_', default: 'standard' },
+  tier: { organizationField: 'plan_tier', userField: 'plan_tier', tagPrefix: 'tier_', default: 'standard' },
   bots: { userIds: [60] },
   escalation: { tags: ['escalated'] },
 };
@@ -83,14 +83,33 @@ export function history(): FakeData {
       { id: 102, name: 'Small Co', created_at: '2024-08-01T00:00:00Z', updated_at: '2025-03-01T00:05:00Z', tags: [], organization_fields: {} },
     ],
     users: [
-      { id: 1, name: 'Carla', role: 'end-user', updated_at: '2025-03-01T00:00:00Z' },
-      { id: 2, name: 'Dan', role: 'end-user', updated_at: '2025-03-01T00:00:00Z' },
+      // End users: Carla belongs to Big Co (the organization is the customer); Dan and Eve, without organization, are
+      // customers themselves (Eve's tier from a user field, Dan's from a tag).
+      { id: 1, name: 'Carla', role: 'end-user', organization_id: 100, created_at: '2024-06-02T00:00:00Z', updated_at: '2025-03-01T00:00:00Z' },
+      {
+        id: 2,
+        name: 'Dan',
+        role: 'end-user',
+        created_at: '2024-09-15T00:00:00Z',
+        tags: ['tier_free'],
+        user_fields: { plan_tier: null },
+        updated_at: '2025-03-01T00:00:00Z',
+      },
+      {
+        id: 3,
+        name: 'Eve',
+        role: 'end-user',
+        created_at: '2024-10-01T00:00:00Z',
+        user_fields: { plan_tier: 'enterprise' },
+        updated_at: '2025-03-01T00:00:00Z',
+      },
       { id: 50, name: 'Ann', role: 'agent', default_group_id: 10, updated_at: '2025-03-01T01:00:00Z' },
       { id: 51, name: 'Bob', role: 'admin', default_group_id: 11, updated_at: '2025-03-01T02:00:00Z' },
       { id: 60, name: 'Answer Bot', role: 'agent', default_group_id: null, updated_at: '2025-03-01T03:00:00Z' },
     ],
     tickets: [
       ticket(1001, {
+        requester_id: 1,
         created_at: '2025-03-03T09:00:00Z',
         updated_at: '2025-03-03T13:00:00Z',
         status: 'solved',
@@ -102,6 +121,7 @@ export function history(): FakeData {
         custom_fields: [{ id: 900, value: 'api' }],
       }),
       ticket(1002, {
+        requester_id: 2,
         created_at: '2025-03-04T10:00:00Z',
         updated_at: '2025-03-04T11:00:00Z',
         status: 'open',
@@ -111,6 +131,7 @@ export function history(): FakeData {
         tags: ['product_mobile'],
       }),
       ticket(1003, {
+        requester_id: 2,
         created_at: '2025-03-05T08:00:00Z',
         updated_at: '2025-03-06T10:00:00Z',
         status: 'closed',
@@ -120,6 +141,7 @@ export function history(): FakeData {
         brand_id: 7,
       }),
       ticket(1004, {
+        requester_id: 2,
         created_at: '2025-03-06T11:00:00Z',
         updated_at: '2025-03-06T11:30:00Z',
         status: 'pending',
@@ -127,8 +149,16 @@ export function history(): FakeData {
         priority: 'urgent',
         organization_id: 102,
       }),
-      ticket(1005, { created_at: '2025-03-07T10:00:00Z', updated_at: '2025-03-07T11:00:00Z', status: 'new', channel: 'web', organization_id: 100 }),
+      ticket(1005, {
+        requester_id: 1,
+        created_at: '2025-03-07T10:00:00Z',
+        updated_at: '2025-03-07T11:00:00Z',
+        status: 'new',
+        channel: 'web',
+        organization_id: 100,
+      }),
       ticket(1006, {
+        requester_id: 1,
         created_at: '2025-02-20T10:00:00Z',
         updated_at: '2025-03-02T10:00:00Z',
         status: 'solved',
@@ -186,6 +216,7 @@ export function applyChanges(data: FakeData): void {
   Object.assign(t1005, { status: 'deleted', updated_at: '2025-03-08T09:30:00Z', generated_timestamp: t('2025-03-08T09:30:00Z') });
   data.tickets.push(
     ticket(1007, {
+      requester_id: 2,
       created_at: '2025-03-08T10:00:00Z',
       updated_at: '2025-03-08T10:00:00Z',
       status: 'open',

@@ -59,11 +59,13 @@ describe('deskmetrics sync zendesk', () => {
       ]);
     });
 
-    it('maps organizations to customers with their tier (organization field, tag, default)', async () => {
+    it('maps organizations, and end users without one, to customers with their tier (field, tag, default)', async () => {
       expect(await rows(`SELECT external_id, tier, signed_up_at FROM customers ORDER BY 1`)).toEqual([
         { external_id: '100', tier: 'enterprise', signed_up_at: new Date('2024-06-01T00:00:00Z') },
         { external_id: '101', tier: 'pro', signed_up_at: new Date('2024-07-01T00:00:00Z') },
         { external_id: '102', tier: 'standard', signed_up_at: new Date('2024-08-01T00:00:00Z') },
+        { external_id: 'user-2', tier: 'free', signed_up_at: new Date('2024-09-15T00:00:00Z') },
+        { external_id: 'user-3', tier: 'enterprise', signed_up_at: new Date('2024-10-01T00:00:00Z') },
       ]);
     });
 
@@ -115,7 +117,8 @@ describe('deskmetrics sync zendesk', () => {
           channel: 'phone',
           product: 'Widgets',
           priority: 'low',
-          customer: null,
+          // No organization: its requester is the customer.
+          customer: 'user-2',
           assignee: '50',
           fr: d('2025-03-05T08:10:00Z'),
           derived: true,
@@ -193,7 +196,7 @@ describe('deskmetrics sync zendesk', () => {
         LEFT JOIN tickets t ON t.id = s.ticket_id LEFT JOIN customers c ON c.id = s.customer_id ORDER BY 1`),
       ).toEqual([
         { id: '8001', kind: 'csat', score: 5, ticket: '1001', customer: '100' },
-        { id: '8002', kind: 'csat', score: 1, ticket: '1003', customer: null },
+        { id: '8002', kind: 'csat', score: 1, ticket: '1003', customer: 'user-2' },
         { id: '8004', kind: 'csat', score: 5, ticket: '1005', customer: '100' },
       ]);
     });

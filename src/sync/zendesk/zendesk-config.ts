@@ -8,6 +8,18 @@ const channel = z.enum(CONTRACT_CHANNELS);
 const id = z.union([z.number().int().positive(), z.string().regex(/^\d+$/, 'must be a Zendesk id (digits)')]).transform(String);
 const name = z.string().min(1).max(200);
 
+/** The via channels whose comments are bots' by default: triggers, automations and the answer bots. */
+const BOT_VIAS = [
+  'rule',
+  'automation',
+  'answer_bot',
+  'answer_bot_for_agents',
+  'answer_bot_api',
+  'answer_bot_for_sdk',
+  'answer_bot_for_slack',
+  'answer_bot_for_web_widget',
+];
+
 export const ZENDESK_CONFIG_SCHEMA = z.strictObject({
   /** via.channel values → contract channels, over the defaults. */
   channels: z.record(z.string().min(1), channel).default({}),
@@ -23,6 +35,8 @@ export const ZENDESK_CONFIG_SCHEMA = z.strictObject({
   tier: z
     .strictObject({
       organizationField: z.string().min(1).optional(),
+      /** For end users without organization (customers of their own): the user field (`user_fields` key) of the tier. */
+      userField: z.string().min(1).optional(),
       tagPrefix: z.string().min(1).optional(),
       default: name.default('unknown'),
     })
@@ -30,32 +44,9 @@ export const ZENDESK_CONFIG_SCHEMA = z.strictObject({
   bots: z
     .strictObject({
       userIds: z.array(id).default([]),
-      via: z
-        .array(z.string().min(1))
-        .default([
-          'rule',
-          'automation',
-          'answer_bot',
-          'answer_bot_for_agents',
-          'answer_bot_api',
-          'answer_bot_for_sdk',
-          'answer_bot_for_slack',
-          'answer_bot_for_web_widget',
-        ]),
+      via: z.array(z.string().min(1)).default(BOT_VIAS),
     })
-    .default({
-      userIds: [],
-      via: [
-        'rule',
-        'automation',
-        'answer_bot',
-        'answer_bot_for_agents',
-        'answer_bot_api',
-        'answer_bot_for_sdk',
-        'answer_bot_for_slack',
-        'answer_bot_for_web_widget',
-      ],
-    }),
+    .default({ userIds: [], via: BOT_VIAS }),
   satisfaction: z
     .strictObject({
       good: z.number().int().min(1).max(5).default(5),

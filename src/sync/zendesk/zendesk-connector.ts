@@ -1,7 +1,7 @@
 import type { JsonHttpClient } from '../http-client';
 import type { ContractRecord, SourceConnector, StreamCursor, SyncContext, SyncPage, SyncStream } from '../source-connector';
 import type { ZendeskConfig } from './zendesk-config';
-import { DELETED_STATUS, mapComments, mapOrganization, mapRating, mapTicket, mapUser } from './zendesk-mapping';
+import { DELETED_STATUS, mapComments, mapEndUser, mapOrganization, mapRating, mapTicket, mapUser, ticketCustomerId } from './zendesk-mapping';
 import type {
   ZdCursorPage,
   ZdGroup,
@@ -102,10 +102,12 @@ export class ZendeskConnector implements SourceConnector {
     const page: ZdCursorPage & { users: ZdUser[] } = await this.http.get(path);
     const users = page.users ?? [];
     const agents = users.map((u) => mapUser(u, this.groups)).filter((a): a is ContractRecord => a !== null);
+    const customers = users.map((u) => mapEndUser(u, this.config)).filter((c): c is ContractRecord => c !== null);
+    const others = users.length - agents.length - customers.length;
     const latest = users.reduce((t, u) => Math.max(t, u.updated_at ? Date.parse(u.updated_at) : 0), 0);
     return {
-      records: { agents },
-      skipped: users.length > agents.length ? [{ count: users.length - agents.length, reason: 'users who are not agents or admins' }] : [],
+      records: { agents, customers },
+      skipped: others ? [{ count: others, reason: 'end users of an organization (the organization is the customer)' }] : [],
       cursor: { after: page.after_cursor ?? (cursor?.after as string | undefined) ?? null },
       cursorTime: latest ? new Date(latest) : null,
       done: page.end_of_stream,
@@ -128,7 +130,7 @@ export class ZendeskConnector implements SourceConnector {
       customers: await existing(
         context,
         'customers',
-        live.map((t) => idOrNull(t.organization_id)),
+        live.map((t) => ticketCustomerId(t)),
       ),
       agents: await existing(
         context,

@@ -84,12 +84,40 @@ export function productOf(ticket: ZdTicket, config: ZendeskConfig): string | nul
   return null;
 }
 
+/** A tier from a configured field, else the first tag with the configured prefix, else the default. */
+function tierOf(
+  fields: Record<string, unknown> | null | undefined,
+  field: string | undefined,
+  tags: string[] | null | undefined,
+  config: ZendeskConfig,
+) {
+  return (field ? text(fields?.[field]) : undefined) ?? firstTagValue(tags, config.tier.tagPrefix) ?? config.tier.default;
+}
+
 /** An organization as a customer: tier from the configured organization field, else a tag, else the default. */
 export function mapOrganization(org: ZdOrganization, config: ZendeskConfig): ContractRecord {
-  const { organizationField, tagPrefix } = config.tier;
-  const tier =
-    (organizationField ? text(org.organization_fields?.[organizationField]) : undefined) ?? firstTagValue(org.tags, tagPrefix) ?? config.tier.default;
+  const tier = tierOf(org.organization_fields, config.tier.organizationField, org.tags, config);
   return { customer_id: String(org.id), tier, signed_up_at: org.created_at, x_name: org.name };
+}
+
+/** The customer id of an end user without organization (prefixed: organization ids are plain Zendesk ids). */
+export const endUserCustomerId = (userId: number | string) => `user-${userId}`;
+
+/**
+ * An end user without organization as a customer of their own (accounts that serve consumers have no organizations):
+ * tier from the configured user field, else a tag, else the default. Null for agents, admins and members of an
+ * organization (their organization is the customer).
+ */
+export function mapEndUser(user: ZdUser, config: ZendeskConfig): ContractRecord | null {
+  if (user.role !== 'end-user' || user.organization_id != null || !user.created_at) return null;
+  const tier = tierOf(user.user_fields, config.tier.userField, user.tags, config);
+  return { customer_id: endUserCustomerId(user.id), tier, signed_up_at: user.created_at, x_name: user.name };
+}
+
+/** The customer a ticket counts for: its organization, else (without one) its requester as an end-user customer. */
+export function ticketCustomerId(ticket: ZdTicket): string | null {
+  if (ticket.organization_id != null) return String(ticket.organization_id);
+  return ticket.requester_id != null ? endUserCustomerId(ticket.requester_id) : null;
 }
 
 /** A user with the agent or admin role as an agent, its team the name of its default group; null for other users. */
@@ -128,11 +156,11 @@ export function mapTicket(
     firstResponse = new Date(Date.parse(created) + replyMinutes * 60_000).toISOString();
   }
   const tags = ticket.tags ?? [];
-  const org = ticket.organization_id != null ? String(ticket.organization_id) : null;
+  const customer = ticketCustomerId(ticket);
   const assignee = ticket.assignee_id != null ? String(ticket.assignee_id) : null;
   return {
     ticket_id: String(ticket.id),
-    customer_id: org && refs.customers.has(org) ? org : null,
+    customer_id: customer && refs.customers.has(customer) ? customer : null,
     channel: channelOf(ticket.via?.channel, config),
     product: productOf(ticket, config),
     priority: ticket.priority && PRIORITIES.has(ticket.priority) ? ticket.priority : null,

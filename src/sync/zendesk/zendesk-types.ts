@@ -16,6 +16,7 @@ export interface ZdTicket {
   priority?: string | null;
   via?: ZdVia | null;
   organization_id?: number | null;
+  requester_id?: number | null;
   assignee_id?: number | null;
   group_id?: number | null;
   brand_id?: number | null;
@@ -42,7 +43,11 @@ export interface ZdUser {
   name: string;
   role: string;
   default_group_id?: number | null;
+  organization_id?: number | null;
+  created_at?: string;
   updated_at?: string;
+  tags?: string[] | null;
+  user_fields?: Record<string, unknown> | null;
 }
 
 export interface ZdOrganization {
