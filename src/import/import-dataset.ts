@@ -7,6 +7,7 @@ import { ImportValidationError, type ImportProblem } from './import-problems';
 import { checkHeader, RecordValidator } from './record-validator';
 import { defaultReportPath, RejectionReport } from './rejection-report';
 import { DEFER_ROLLUPS_SQL, REFRESH_ROLLUPS_SQL } from '../metrics/rollups/rollup-refresh';
+import { fullRebuildPending, rebuildPendingRollups, startImportTransaction } from './import-transaction';
 import {
   ADD_FILE_REJECTIONS_SQL,
   createTempTablesSql,
@@ -48,7 +49,7 @@ export interface ImportOptions {
   inTransaction?: (runner: QueryRunner) => Promise<void>;
   /**
    * When every rollup is to be rebuilt (asked by a bulk load of this run or of an earlier deferred one), commit that
-   * request instead of rebuilding before commit: the caller runs refreshRollups once after several such runs (a sync's
+   * request instead of rebuilding before commit: the caller runs rebuildPendingRollups once after several such runs (a sync's
    * backfill, one run per stream or more, rebuilds once instead of once per stream). Until then the data status shows
    * the rollups as pending.
    */
@@ -56,7 +57,7 @@ export interface ImportOptions {
 }
 
 /** The steps after the files, in order. */
-export type FinishingStep = 'deriving first responses' | 'rebuilding indexes' | 'refreshing rollups';
+export type FinishingStep = 'deriving first responses' | 'rebuilding indexes' | 'refreshing rollups' | 'building rollups';
 
 /** Where a running import is. */
 export interface ImportProgress {
@@ -362,40 +363,30 @@ function totalOf(files: FileSummary[], secondsTotal: number): FileSummary {
   };
 }
 
-/** Whether every rollup is marked for a rebuild (by a bulk load whose rebuild was deferred). */
-async function fullRebuildPending(runner: QueryRunner): Promise<boolean> {
-  const [{ pending }] = await runner.query(`SELECT EXISTS (SELECT 1 FROM rollup_dirty_hours WHERE hour = '-infinity') AS pending`);
-  return pending === true;
-}
-
-/** Starts the transaction of an import, with its settings. */
-async function startImportTransaction(runner: QueryRunner): Promise<void> {
-  await runner.startTransaction();
-  // The configured statement timeout guards API queries; a large import's statements may legitimately run longer.
-  await runner.query('SET LOCAL statement_timeout = 0');
-  // The batch statements are cheap but look expensive to the planner; JIT compiling them costs more than running them.
-  await runner.query('SET LOCAL jit = off');
-  // Sorts and hashes of the batch statements and of the derivation stay in memory instead of spilling to disk.
-  await runner.query(`SET LOCAL work_mem = '64MB'`);
-}
-
-/** Runs `work` in a transaction of its own with an import's settings, and commits. */
-export async function inImportTransaction(dataSource: DataSource, work: (runner: QueryRunner) => Promise<unknown>): Promise<void> {
-  const runner = dataSource.createQueryRunner();
+/** The rollups' rebuild after a committed bulk load; its time is added to the run's summary. */
+async function buildRollupsAfterCommit(
+  dataSource: DataSource,
+  runner: QueryRunner,
+  runId: string,
+  finishing: FinishingTimes,
+  options: ImportOptions,
+) {
+  const rollupsMs = performance.now();
+  options.onStep?.('building rollups');
   try {
-    await startImportTransaction(runner);
-    await work(runner);
-    await runner.commitTransaction();
+    await rebuildPendingRollups(dataSource);
   } catch (err) {
-    if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-    throw err;
-  } finally {
-    await runner.release();
+    throw new Error(
+      `import run ${runId} committed, but its rollups were not built (${(err as Error).message}): metrics read the raw tables until the next import, sync or server start builds them`,
+      { cause: err },
+    );
   }
+  finishing.rollups = seconds(rollupsMs);
+  await runner.query(`UPDATE import_runs SET summary = jsonb_set(summary, '{finishing,rollups}', to_jsonb($1::float8)) WHERE id = $2`, [
+    finishing.rollups,
+    runId,
+  ]);
 }
-
-/** Applies the rollup marks committed by runs with deferFullRollupRebuild (nothing to do when there are none). */
-export const refreshRollups = (dataSource: DataSource) => inImportTransaction(dataSource, (runner) => runner.query(REFRESH_ROLLUPS_SQL));
 
 /**
  * Loads a dataset in one transaction: validates every rule of docs/data-contract.md, upserts by source id in batches,
@@ -415,7 +406,8 @@ export async function importDataset(dataSource: DataSource, source: DatasetSourc
     const client = (await runner.connect()) as PoolClient;
     // COPY FROM STDIN does not pass through PGlite's socket server; there batches reach staging as array parameters.
     const [{ version }] = await runner.query('SELECT version() AS version');
-    run = new ImportRun(runner, source, options, client, !/PGlite/i.test(version));
+    const onPostgres = !/PGlite/i.test(version);
+    run = new ImportRun(runner, source, options, client, onPostgres);
     await startImportTransaction(runner);
     const [{ locked }] = await runner.query(`SELECT pg_try_advisory_xact_lock(${IMPORT_LOCK}) AS locked`);
     if (!locked) {
@@ -445,7 +437,10 @@ export async function importDataset(dataSource: DataSource, source: DatasetSourc
     options.onStep?.('rebuilding indexes');
     await run.finishBulkLoads();
     finishing.indexes = seconds(indexesMs);
-    if (!(options.deferFullRollupRebuild && (run.rebuildsAllRollups || (await fullRebuildPending(runner))))) {
+    // A bulk load into empty tables on PostgreSQL commits its rows first and rebuilds the rollups after, one rollup per
+    // connection at once (metrics read the raw tables meanwhile); on one connection they are rebuilt before commit.
+    const rebuildAfterCommit = onPostgres && run.rebuildsAllRollups && !options.deferFullRollupRebuild;
+    if (!rebuildAfterCommit && !(options.deferFullRollupRebuild && (run.rebuildsAllRollups || (await fullRebuildPending(runner))))) {
       const rollupsMs = performance.now();
       options.onStep?.('refreshing rollups');
       await runner.query(REFRESH_ROLLUPS_SQL);
@@ -461,6 +456,7 @@ export async function importDataset(dataSource: DataSource, source: DatasetSourc
     );
     await runner.commitTransaction();
     await run.finishReport();
+    if (rebuildAfterCommit) await buildRollupsAfterCommit(dataSource, runner, String(id), finishing, options);
     return { runId: String(id), files, total, derivedFirstResponses, reportPath, finishing };
   } catch (err) {
     if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);

@@ -9,7 +9,7 @@ import { buildMetricQueries, statementFamily, type StatementGrouping } from './m
 import type { Period } from './period';
 import { buildRecordQueries } from './record-query';
 import { metricByName } from './registry';
-import { refreshFunctionSql } from './rollups/rollup-refresh';
+import { rebuildFunctionSql, refreshFunctionSql } from './rollups/rollup-refresh';
 import { assertMetricInScope, assertSourceHonoursScope, effectiveFilter, type Scope } from './scope';
 
 /**
@@ -276,8 +276,11 @@ export const SNAPSHOT_CASES: readonly SnapshotCase[] = [
     file: 'rollup-refresh',
     title: 'Rollup refresh function',
     description:
-      'refresh_rollups() for ROLLUP_TIMEZONE=UTC, generated from the rollup definitions (src/metrics/rollups/rollup-refresh.ts) and installed after migrations.',
-    statements: () => [{ name: 'refresh_rollups (UTC)', sql: refreshFunctionSql('UTC'), params: [], format: false }],
+      'refresh_rollups() and rebuild_rollup_table() for ROLLUP_TIMEZONE=UTC, generated from the rollup definitions (src/metrics/rollups/rollup-refresh.ts) and installed after migrations.',
+    statements: () => [
+      { name: 'refresh_rollups (UTC)', sql: refreshFunctionSql('UTC'), params: [], format: false },
+      { name: 'rebuild_rollup_table (UTC)', sql: rebuildFunctionSql('UTC'), params: [], format: false },
+    ],
   },
 ];
 

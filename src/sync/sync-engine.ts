@@ -1,7 +1,8 @@
 import type { DataSource, QueryRunner } from 'typeorm';
 import { DATASET_FILES, type DatasetFile, type DatasetSource } from '../import/dataset-source';
 import { FILE_SPECS } from '../import/file-specs';
-import { importDataset, inImportTransaction, refreshRollups } from '../import/import-dataset';
+import { importDataset } from '../import/import-dataset';
+import { inImportTransaction, rebuildPendingRollups } from '../import/import-transaction';
 import { loadStreamStates, recordStreamError, writeCursor } from './cursor-store';
 import type { ContractRecord, SourceConnector, StreamCursor, StreamState, SyncContext, SyncPage } from './source-connector';
 
@@ -255,7 +256,7 @@ export async function runSync(dataSource: DataSource, connector: SourceConnector
     }
   }
   // The bulk loads of a backfill left the rollups' rebuild to now: once for every stream.
-  await refreshRollups(dataSource);
+  await rebuildPendingRollups(dataSource);
   return { source, streams: summaries, seconds: seconds(startedMs) };
 }
 

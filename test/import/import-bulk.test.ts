@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import { folderSource } from '../../src/import/folder-source';
 import { importDataset } from '../../src/import/import-dataset';
 import { ImportValidationError } from '../../src/import/import-problems';
+import { ROLLUPS_CURRENT_SQL } from '../../src/metrics/rollups/rollup-refresh';
 import { ROLLUP_TABLES } from '../../src/metrics/rollups/rollup-tables';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { BASE_DATASET, counts, removeDatasets, TABLES, writeDataset } from './dataset-helpers';
@@ -118,6 +119,11 @@ describe('bulk load into empty tables', () => {
     expect(rollups.ticket_rollup_daily.length).toBeGreaterThan(20);
     expect(rollups.triggers.length).toBeGreaterThan(10);
     expect(rollups.triggers.every((t) => t.endsWith(' O'))).toBe(true);
+    // Built before the import returns (on PostgreSQL after its commit, one rollup per connection), its time in the run.
+    expect(await bulk.dataSource.query(ROLLUPS_CURRENT_SQL)).toEqual([{ current: true }]);
+    expect(viaBulk.finishing.rollups).toBeGreaterThan(0);
+    const [run] = await bulk.dataSource.query(`SELECT (summary->'finishing'->>'rollups')::float8 AS rollups FROM import_runs ORDER BY id LIMIT 1`);
+    expect(run.rollups).toBeCloseTo(viaBulk.finishing.rollups, 6);
     expect(viaBulk.derivedFirstResponses).toBe(viaBatches.derivedFirstResponses);
     expect(viaBulk.derivedFirstResponses).toBeGreaterThan(20);
     const countsOf = (s: typeof viaBulk) =>

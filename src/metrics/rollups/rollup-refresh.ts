@@ -5,7 +5,7 @@ import type { RollupColumn } from '../measures';
 import type { MetricDefinition } from '../metric-definition';
 import { METRICS } from '../registry';
 import { keyColumns, rollupLayouts, type RollupLayout } from './rollup-layout';
-import { allDims, dimsMask, ROLLUP_TABLES, subtotalMasks } from './rollup-tables';
+import { allDims, dimsMask, subtotalMasks } from './rollup-tables';
 
 // Serialises refreshes: two transactions rebuilding the same hour would otherwise both insert its rows. Advisory locks
 // are per database, so the schema is part of the key (schemas of one database must not wait on each other).
@@ -150,9 +150,6 @@ function rebuildSql(layouts: readonly RollupLayout[], full: boolean, zone: strin
 export function refreshFunctionSql(timezone: string, metrics: readonly MetricDefinition[] = METRICS): string {
   const layouts = rollupLayouts(metrics);
   const zone = `'${timezone.replaceAll("'", "''")}'`;
-  // A full rebuild groups every fact row: with the session's default work_mem (4 MB) every sort and hash would spill to
-  // disk. At a million tickets the largest still spill at 64 MB, but 1 GB measured no faster: the aggregation is
-  // CPU-bound (README, Performance).
   return `CREATE OR REPLACE FUNCTION refresh_rollups() RETURNS void LANGUAGE plpgsql
   SET work_mem = '${REFRESH_WORK_MEM}' SET maintenance_work_mem = '${REFRESH_MAINTENANCE_WORK_MEM}' AS $fn$
 DECLARE
@@ -163,9 +160,6 @@ DECLARE
   days timestamp[];
   day_hours timestamptz[];
   jit_setting text;
-  indexes text[];
-  index_name text;
-  index_definition text;
 BEGIN
   PERFORM pg_advisory_xact_lock(${REFRESH_LOCK});
   IF NOT EXISTS (SELECT 1 FROM rollup_dirty_hours) AND NOT EXISTS (SELECT 1 FROM rollup_dirty_tickets) THEN
@@ -175,11 +169,7 @@ BEGIN
      OR (SELECT count(*) FROM (SELECT 1 FROM rollup_dirty_tickets LIMIT ${FULL_REBUILD_TICKETS + 1}) x) > ${FULL_REBUILD_TICKETS} THEN
     DELETE FROM rollup_dirty_tickets;
     DELETE FROM rollup_dirty_hours;
-    lo := '-infinity';
-    hi := 'infinity';
-    ${rebuildSql(layouts, true, zone)}
-    -- Fresh statistics, or the planner misjudges the rebuilt tables (e.g. sorts on disk for a series).
-    ANALYZE ${ROLLUP_TABLES.flatMap((t) => [t.name, `${t.name}_daily`]).join(', ')};
+    ${layouts.map((l) => `PERFORM rebuild_rollup_table('${l.table.name}');`).join('\n    ')}
   ELSE
     -- These statements read few rows through the indexes: compiling them (JIT) would cost more than it saves.
     jit_setting := current_setting('jit');
@@ -208,10 +198,49 @@ BEGIN
 END $fn$`;
 }
 
+/**
+ * The SQL installing rebuild_rollup_table(name): every row of one rollup (hourly and daily) rebuilt from the raw tables.
+ * refresh_rollups() calls it for each rollup in its transaction; after a bulk load the rollups can instead be rebuilt
+ * on several connections at once, one transaction each (rebuildPendingRollups). Shared lock: rebuilds of different
+ * rollups run side by side, while refresh_rollups() (exclusive) waits for them.
+ */
+export function rebuildFunctionSql(timezone: string, metrics: readonly MetricDefinition[] = METRICS): string {
+  const zone = `'${timezone.replaceAll("'", "''")}'`;
+  const branches = rollupLayouts(metrics).map(
+    (layout, i) => `${i ? 'ELSIF' : 'IF'} target = '${layout.table.name}' THEN
+    ${rebuildSql([layout], true, zone)}
+    -- Fresh statistics, or the planner misjudges the rebuilt tables (e.g. sorts on disk for a series).
+    ANALYZE ${layout.table.name}, ${layout.table.name}_daily;`,
+  );
+  // A full rebuild groups every fact row: with the session's default work_mem (4 MB) every sort and hash would spill to
+  // disk. At a million tickets the largest still spill at 64 MB, but 1 GB measured no faster: the aggregation is
+  // CPU-bound (README, Performance).
+  return `CREATE OR REPLACE FUNCTION rebuild_rollup_table(target text) RETURNS void LANGUAGE plpgsql
+  SET work_mem = '${REFRESH_WORK_MEM}' SET maintenance_work_mem = '${REFRESH_MAINTENANCE_WORK_MEM}' AS $fn$
+DECLARE
+  lo timestamptz := '-infinity';
+  hi timestamptz := 'infinity';
+  indexes text[];
+  index_name text;
+  index_definition text;
+BEGIN
+  PERFORM pg_advisory_xact_lock_shared(${REFRESH_LOCK});
+  ${branches.join('\n  ')}
+  ELSE
+    RAISE EXCEPTION 'rebuild_rollup_table: no rollup named %', target;
+  END IF;
+END $fn$`;
+}
+
 /** Hash of the rollup definitions (columns and refresh): rows built under another definition are rebuilt. */
 export function rollupDefinitionHash(timezone: string, metrics: readonly MetricDefinition[] = METRICS): string {
   const columns = rollupLayouts(metrics).map((l) => l.columns.map((c) => `${c.column} ${c.type}`));
-  return createHash('sha256').update(refreshFunctionSql(timezone, metrics)).update(JSON.stringify(columns)).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(rebuildFunctionSql(timezone, metrics))
+    .update(refreshFunctionSql(timezone, metrics))
+    .update(JSON.stringify(columns))
+    .digest('hex')
+    .slice(0, 32);
 }
 
 /**
@@ -260,6 +289,7 @@ export async function installRollups(
     const [state]: { definition_hash: string }[] = await m.query('SELECT definition_hash FROM rollup_state WHERE id = 1');
     if (state?.definition_hash !== hash) {
       await alignColumns(m, rollupLayouts(metrics));
+      await m.query(rebuildFunctionSql(timezone, metrics));
       await m.query(refreshFunctionSql(timezone, metrics));
       await m.query(`INSERT INTO rollup_dirty_hours (hour) VALUES ('-infinity') ON CONFLICT DO NOTHING`);
       await m.query(
