@@ -440,7 +440,8 @@ export async function importDataset(dataSource: DataSource, source: DatasetSourc
     // A bulk load into empty tables on PostgreSQL commits its rows first and rebuilds the rollups after, one rollup per
     // connection at once (metrics read the raw tables meanwhile); on one connection they are rebuilt before commit.
     const rebuildAfterCommit = onPostgres && run.rebuildsAllRollups && !options.deferFullRollupRebuild;
-    if (!rebuildAfterCommit && !(options.deferFullRollupRebuild && (run.rebuildsAllRollups || (await fullRebuildPending(runner))))) {
+    const rebuildDeferred = options.deferFullRollupRebuild && (run.rebuildsAllRollups || (await fullRebuildPending(runner)));
+    if (!rebuildAfterCommit && !rebuildDeferred) {
       const rollupsMs = performance.now();
       options.onStep?.('refreshing rollups');
       await runner.query(REFRESH_ROLLUPS_SQL);

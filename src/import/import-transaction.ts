@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { DataSource, QueryRunner } from 'typeorm';
-import { REFRESH_ROLLUPS_SQL } from '../metrics/rollups/rollup-refresh';
+import { CLEAR_FULL_REBUILD_SQL, FULL_REBUILD_PENDING_SQL, REFRESH_ROLLUPS_SQL } from '../metrics/rollups/rollup-refresh';
 import { ROLLUP_TABLES } from '../metrics/rollups/rollup-tables';
 
 /** Starts the transaction of an import, with its settings. */
@@ -31,7 +31,7 @@ export async function inImportTransaction(dataSource: DataSource, work: (runner:
 
 /** Whether every rollup is marked for a rebuild (by a bulk load whose rebuild was deferred). */
 export async function fullRebuildPending(db: { query: (sql: string) => Promise<{ pending: boolean }[]> }): Promise<boolean> {
-  const [{ pending }] = await db.query(`SELECT EXISTS (SELECT 1 FROM rollup_dirty_hours WHERE hour = '-infinity') AS pending`);
+  const [{ pending }] = await db.query(FULL_REBUILD_PENDING_SQL);
   return pending === true;
 }
 
@@ -63,7 +63,7 @@ export async function rebuildPendingRollups(
   // rebuilt everything itself; so clearing the mark here loses nothing. Marks left without a refresh (a deferred
   // sync's) are applied by the refresh after it.
   await inImportTransaction(dataSource, async (runner) => {
-    await runner.query(`DELETE FROM rollup_dirty_hours WHERE hour = '-infinity'`);
+    await runner.query(CLEAR_FULL_REBUILD_SQL);
     await runner.query(REFRESH_ROLLUPS_SQL);
     await runner.query('UPDATE rollup_state SET refreshed_at = now()');
   });

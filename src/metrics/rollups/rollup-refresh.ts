@@ -291,7 +291,7 @@ export async function installRollups(
       await alignColumns(m, rollupLayouts(metrics));
       await m.query(rebuildFunctionSql(timezone, metrics));
       await m.query(refreshFunctionSql(timezone, metrics));
-      await m.query(`INSERT INTO rollup_dirty_hours (hour) VALUES ('-infinity') ON CONFLICT DO NOTHING`);
+      await m.query(REBUILD_ALL_ROLLUPS_SQL);
       await m.query(
         `INSERT INTO rollup_state (id, definition_hash, refreshed_at) VALUES (1, $1, now())
          ON CONFLICT (id) DO UPDATE SET definition_hash = EXCLUDED.definition_hash`,
@@ -312,6 +312,10 @@ export const ENABLED_MARKING_TRIGGERS_SQL = `SELECT tgname AS name FROM pg_trigg
   WHERE tgrelid = $1::regclass AND NOT tgisinternal AND tgname LIKE 'rollup\\_mark\\_%' AND tgenabled <> 'D' ORDER BY 1`;
 /** Marks every rollup for a rebuild at the next refresh (what a bulk load asks for instead of marking its rows). */
 export const REBUILD_ALL_ROLLUPS_SQL = `INSERT INTO rollup_dirty_hours (hour) VALUES ('-infinity') ON CONFLICT DO NOTHING`;
+/** Whether that request is pending (committed by a bulk load whose rebuild was deferred). */
+export const FULL_REBUILD_PENDING_SQL = `SELECT EXISTS (SELECT 1 FROM rollup_dirty_hours WHERE hour = '-infinity') AS pending`;
+/** Withdraws that request, once every rollup has been rebuilt without it. */
+export const CLEAR_FULL_REBUILD_SQL = `DELETE FROM rollup_dirty_hours WHERE hour = '-infinity'`;
 /**
  * Whether the rollups hold every committed write: no marks wait for a refresh. Marks are consumed before the writing
  * transaction commits, except where a sync's first backfill leaves them for its one rebuild at the end.
