@@ -190,23 +190,25 @@ END $fn$;
 CREATE OR REPLACE FUNCTION rebuild_rollup_table(target text) RETURNS void LANGUAGE plpgsql
   SET work_mem = '64MB' SET maintenance_work_mem = '256MB' AS $fn$
 DECLARE
+  under_indexes boolean := true;
   lo timestamptz := '-infinity';
   hi timestamptz := 'infinity';
-  indexes text[];
   index_name text;
   index_definition text;
 BEGIN
   PERFORM pg_advisory_xact_lock_shared(42107, hashtext(current_schema()));
   IF target = 'ticket_rollup' THEN
-    indexes := '{}';
     IF EXISTS (SELECT 1 FROM ticket_rollup) OR EXISTS (SELECT 1 FROM ticket_rollup_daily) THEN
       DELETE FROM ticket_rollup;
       DELETE FROM ticket_rollup_daily;
     ELSE
+      under_indexes := false;
+    END IF;
+    IF NOT under_indexes THEN
       FOR index_name, index_definition IN SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i
           WHERE i.indrelid = ANY (ARRAY['ticket_rollup', 'ticket_rollup_daily']::regclass[])
             AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) ORDER BY i.indexrelid LOOP
-        indexes := indexes || index_definition;
+        INSERT INTO rollup_dropped_indexes (definition, table_name) VALUES (index_definition, 'ticket_rollup') ON CONFLICT DO NOTHING;
         EXECUTE 'DROP INDEX ' || index_name;
       END LOOP;
     END IF;
@@ -222,6 +224,19 @@ BEGIN
     WHERE f.created_at IS NOT NULL
     GROUP BY 1, 2, 3, 4, 5, 6
     ORDER BY 1;
+    INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "created_n", "slar_met", "slar_settled", "slar_pending_deadlines", "slar_pending_last", "slaf_met", "slaf_settled", "slaf_pending_deadlines", "slaf_pending_last", "abandoned_n", "escalated_n")
+    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."created_n"), sum(r."slar_met"), sum(r."slar_settled"), rollup_array_cat(r."slar_pending_deadlines" ORDER BY r."slar_pending_deadlines"), max(r."slar_pending_last"), sum(r."slaf_met"), sum(r."slaf_settled"), rollup_array_cat(r."slaf_pending_deadlines" ORDER BY r."slaf_pending_deadlines"), max(r."slaf_pending_last"), sum(r."abandoned_n"), sum(r."escalated_n")
+    FROM ticket_rollup r
+    WHERE r.event = 1
+    GROUP BY 1, 2, 4, 5, 6, 7
+    -- Rows stored in the order queries read them (one mask, a range of days): a period's rows then sit on few pages.
+    ORDER BY 1;
+    INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "created_n", "slar_met", "slar_settled", "slar_pending_deadlines", "slar_pending_last", "slaf_met", "slaf_settled", "slaf_pending_deadlines", "slaf_pending_last", "abandoned_n", "escalated_n")
+    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."created_n"), sum(r."slar_met"), sum(r."slar_settled"), rollup_array_cat(r."slar_pending_deadlines" ORDER BY r."slar_pending_deadlines"), max(r."slar_pending_last"), sum(r."slaf_met"), sum(r."slaf_settled"), rollup_array_cat(r."slaf_pending_deadlines" ORDER BY r."slaf_pending_deadlines"), max(r."slaf_pending_last"), sum(r."abandoned_n"), sum(r."escalated_n")
+    FROM ticket_rollup_daily r
+    WHERE r.dims = 15 AND r.event = 1
+    GROUP BY r.day, r.event, GROUPING SETS ((), (r."tier"), (r."product"), (r."product", r."tier"), (r."channel"), (r."channel", r."tier"), (r."channel", r."product"), (r."channel", r."product", r."tier"))
+    ORDER BY 3, 1;
     INSERT INTO ticket_rollup ("hour", "event", "channel", "product", "tier", "priority", "fr_seconds", "fr_n", "fr_values")
     SELECT date_trunc('hour', f.first_response_at), 2, f.channel, f.product, c.tier, f.priority, sum(extract(epoch FROM f.first_response_at - f.created_at)), count(extract(epoch FROM f.first_response_at - f.created_at)), array_agg((extract(epoch FROM f.first_response_at - f.created_at))::float8 ORDER BY extract(epoch FROM f.first_response_at - f.created_at)) FILTER (WHERE extract(epoch FROM f.first_response_at - f.created_at) IS NOT NULL)
     FROM tickets f
@@ -230,6 +245,19 @@ BEGIN
     WHERE f.first_response_at IS NOT NULL
     GROUP BY 1, 2, 3, 4, 5, 6
     ORDER BY 1;
+    INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "fr_seconds", "fr_n", "fr_values")
+    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."fr_seconds"), sum(r."fr_n"), rollup_array_cat(r."fr_values" ORDER BY r."fr_values")
+    FROM ticket_rollup r
+    WHERE r.event = 2
+    GROUP BY 1, 2, 4, 5, 6, 7
+    -- Rows stored in the order queries read them (one mask, a range of days): a period's rows then sit on few pages.
+    ORDER BY 1;
+    INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "fr_seconds", "fr_n", "fr_values")
+    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."fr_seconds"), sum(r."fr_n"), rollup_array_cat(r."fr_values" ORDER BY r."fr_values")
+    FROM ticket_rollup_daily r
+    WHERE r.dims = 15 AND r.event = 2
+    GROUP BY r.day, r.event, GROUPING SETS ((), (r."tier"), (r."product"), (r."product", r."tier"), (r."channel"), (r."channel", r."tier"), (r."channel", r."product"), (r."channel", r."product", r."tier"))
+    ORDER BY 3, 1;
     INSERT INTO ticket_rollup ("hour", "event", "channel", "product", "tier", "priority", "res_seconds", "res_n", "res_values", "fcr_n", "resolved_n", "reopened_n", "conversation_messages", "handle_seconds")
     SELECT date_trunc('hour', f.resolved_at), 3, f.channel, f.product, c.tier, f.priority, sum(extract(epoch FROM f.resolved_at - f.created_at)), count(extract(epoch FROM f.resolved_at - f.created_at)), array_agg((extract(epoch FROM f.resolved_at - f.created_at))::float8 ORDER BY extract(epoch FROM f.resolved_at - f.created_at)) FILTER (WHERE extract(epoch FROM f.resolved_at - f.created_at) IS NOT NULL), count(*) FILTER (WHERE (coalesce(fm.agent_n, 0) = 1 OR (f.channel = 'phone' AND coalesce(fm.conversation_n, 0) = 0)) AND f.reopened_count = 0 AND NOT f.escalated), count(*), count(*) FILTER (WHERE f.reopened_count > 0), sum(coalesce(fm.conversation_n, 0)), sum(coalesce(fm.handle_seconds, 0))
     FROM tickets f
@@ -241,20 +269,6 @@ BEGIN
     WHERE f.resolved_at IS NOT NULL
     GROUP BY 1, 2, 3, 4, 5, 6
     ORDER BY 1;
-    INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "created_n", "slar_met", "slar_settled", "slar_pending_deadlines", "slar_pending_last", "slaf_met", "slaf_settled", "slaf_pending_deadlines", "slaf_pending_last", "abandoned_n", "escalated_n")
-    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."created_n"), sum(r."slar_met"), sum(r."slar_settled"), rollup_array_cat(r."slar_pending_deadlines" ORDER BY r."slar_pending_deadlines"), max(r."slar_pending_last"), sum(r."slaf_met"), sum(r."slaf_settled"), rollup_array_cat(r."slaf_pending_deadlines" ORDER BY r."slaf_pending_deadlines"), max(r."slaf_pending_last"), sum(r."abandoned_n"), sum(r."escalated_n")
-    FROM ticket_rollup r
-    WHERE r.event = 1
-    GROUP BY 1, 2, 4, 5, 6, 7
-    -- Rows stored in the order queries read them (one mask, a range of days): a period's rows then sit on few pages.
-    ORDER BY 1;
-    INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "fr_seconds", "fr_n", "fr_values")
-    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."fr_seconds"), sum(r."fr_n"), rollup_array_cat(r."fr_values" ORDER BY r."fr_values")
-    FROM ticket_rollup r
-    WHERE r.event = 2
-    GROUP BY 1, 2, 4, 5, 6, 7
-    -- Rows stored in the order queries read them (one mask, a range of days): a period's rows then sit on few pages.
-    ORDER BY 1;
     INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "res_seconds", "res_n", "res_values", "fcr_n", "resolved_n", "reopened_n", "conversation_messages", "handle_seconds")
     SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."res_seconds"), sum(r."res_n"), rollup_array_cat(r."res_values" ORDER BY r."res_values"), sum(r."fcr_n"), sum(r."resolved_n"), sum(r."reopened_n"), sum(r."conversation_messages"), sum(r."handle_seconds")
     FROM ticket_rollup r
@@ -262,37 +276,30 @@ BEGIN
     GROUP BY 1, 2, 4, 5, 6, 7
     -- Rows stored in the order queries read them (one mask, a range of days): a period's rows then sit on few pages.
     ORDER BY 1;
-    INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "created_n", "slar_met", "slar_settled", "slar_pending_deadlines", "slar_pending_last", "slaf_met", "slaf_settled", "slaf_pending_deadlines", "slaf_pending_last", "abandoned_n", "escalated_n")
-    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."created_n"), sum(r."slar_met"), sum(r."slar_settled"), rollup_array_cat(r."slar_pending_deadlines" ORDER BY r."slar_pending_deadlines"), max(r."slar_pending_last"), sum(r."slaf_met"), sum(r."slaf_settled"), rollup_array_cat(r."slaf_pending_deadlines" ORDER BY r."slaf_pending_deadlines"), max(r."slaf_pending_last"), sum(r."abandoned_n"), sum(r."escalated_n")
-    FROM ticket_rollup_daily r
-    WHERE r.dims = 15 AND r.event = 1
-    GROUP BY r.day, r.event, GROUPING SETS ((), (r."tier"), (r."product"), (r."product", r."tier"), (r."channel"), (r."channel", r."tier"), (r."channel", r."product"), (r."channel", r."product", r."tier"))
-    ORDER BY 3, 1;
-    INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "fr_seconds", "fr_n", "fr_values")
-    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."fr_seconds"), sum(r."fr_n"), rollup_array_cat(r."fr_values" ORDER BY r."fr_values")
-    FROM ticket_rollup_daily r
-    WHERE r.dims = 15 AND r.event = 2
-    GROUP BY r.day, r.event, GROUPING SETS ((), (r."tier"), (r."product"), (r."product", r."tier"), (r."channel"), (r."channel", r."tier"), (r."channel", r."product"), (r."channel", r."product", r."tier"))
-    ORDER BY 3, 1;
     INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "res_seconds", "res_n", "res_values", "fcr_n", "resolved_n", "reopened_n", "conversation_messages", "handle_seconds")
     SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."res_seconds"), sum(r."res_n"), rollup_array_cat(r."res_values" ORDER BY r."res_values"), sum(r."fcr_n"), sum(r."resolved_n"), sum(r."reopened_n"), sum(r."conversation_messages"), sum(r."handle_seconds")
     FROM ticket_rollup_daily r
     WHERE r.dims = 15 AND r.event = 3
     GROUP BY r.day, r.event, GROUPING SETS ((), (r."tier"), (r."product"), (r."product", r."tier"), (r."channel"), (r."channel", r."tier"), (r."channel", r."product"), (r."channel", r."product", r."tier"))
     ORDER BY 3, 1;
-    FOREACH index_definition IN ARRAY indexes LOOP EXECUTE index_definition; END LOOP;
+    FOR index_definition IN SELECT d.definition FROM rollup_dropped_indexes d WHERE d.table_name = 'ticket_rollup' ORDER BY d.definition LOOP
+      EXECUTE index_definition;
+    END LOOP;
+    DELETE FROM rollup_dropped_indexes WHERE table_name = 'ticket_rollup';
     -- Fresh statistics, or the planner misjudges the rebuilt tables (e.g. sorts on disk for a series).
     ANALYZE ticket_rollup, ticket_rollup_daily;
   ELSIF target = 'message_rollup' THEN
-    indexes := '{}';
     IF EXISTS (SELECT 1 FROM message_rollup) OR EXISTS (SELECT 1 FROM message_rollup_daily) THEN
       DELETE FROM message_rollup;
       DELETE FROM message_rollup_daily;
     ELSE
+      under_indexes := false;
+    END IF;
+    IF NOT under_indexes THEN
       FOR index_name, index_definition IN SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i
           WHERE i.indrelid = ANY (ARRAY['message_rollup', 'message_rollup_daily']::regclass[])
             AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) ORDER BY i.indexrelid LOOP
-        indexes := indexes || index_definition;
+        INSERT INTO rollup_dropped_indexes (definition, table_name) VALUES (index_definition, 'message_rollup') ON CONFLICT DO NOTHING;
         EXECUTE 'DROP INDEX ' || index_name;
       END LOOP;
     END IF;
@@ -333,19 +340,24 @@ BEGIN
     WHERE r.dims = 15 AND r.event = 1
     GROUP BY r.day, r.event, GROUPING SETS ((), (r."tier"), (r."product"), (r."product", r."tier"), (r."channel"), (r."channel", r."tier"), (r."channel", r."product"), (r."channel", r."product", r."tier"))
     ORDER BY 3, 1;
-    FOREACH index_definition IN ARRAY indexes LOOP EXECUTE index_definition; END LOOP;
+    FOR index_definition IN SELECT d.definition FROM rollup_dropped_indexes d WHERE d.table_name = 'message_rollup' ORDER BY d.definition LOOP
+      EXECUTE index_definition;
+    END LOOP;
+    DELETE FROM rollup_dropped_indexes WHERE table_name = 'message_rollup';
     -- Fresh statistics, or the planner misjudges the rebuilt tables (e.g. sorts on disk for a series).
     ANALYZE message_rollup, message_rollup_daily;
   ELSIF target = 'survey_rollup' THEN
-    indexes := '{}';
     IF EXISTS (SELECT 1 FROM survey_rollup) OR EXISTS (SELECT 1 FROM survey_rollup_daily) THEN
       DELETE FROM survey_rollup;
       DELETE FROM survey_rollup_daily;
     ELSE
+      under_indexes := false;
+    END IF;
+    IF NOT under_indexes THEN
       FOR index_name, index_definition IN SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i
           WHERE i.indrelid = ANY (ARRAY['survey_rollup', 'survey_rollup_daily']::regclass[])
             AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) ORDER BY i.indexrelid LOOP
-        indexes := indexes || index_definition;
+        INSERT INTO rollup_dropped_indexes (definition, table_name) VALUES (index_definition, 'survey_rollup') ON CONFLICT DO NOTHING;
         EXECUTE 'DROP INDEX ' || index_name;
       END LOOP;
     END IF;
@@ -370,10 +382,232 @@ BEGIN
     WHERE r.dims = 7 AND r.event = 1
     GROUP BY r.day, r.event, GROUPING SETS ((), (r."tier"), (r."product"), (r."product", r."tier"), (r."channel"), (r."channel", r."tier"), (r."channel", r."product"))
     ORDER BY 3, 1;
-    FOREACH index_definition IN ARRAY indexes LOOP EXECUTE index_definition; END LOOP;
+    FOR index_definition IN SELECT d.definition FROM rollup_dropped_indexes d WHERE d.table_name = 'survey_rollup' ORDER BY d.definition LOOP
+      EXECUTE index_definition;
+    END LOOP;
+    DELETE FROM rollup_dropped_indexes WHERE table_name = 'survey_rollup';
     -- Fresh statistics, or the planner misjudges the rebuilt tables (e.g. sorts on disk for a series).
     ANALYZE survey_rollup, survey_rollup_daily;
   ELSE
     RAISE EXCEPTION 'rebuild_rollup_table: no rollup named %', target;
+  END IF;
+END $fn$;
+CREATE OR REPLACE FUNCTION rebuild_rollup_part(target text, part text, version text) RETURNS void LANGUAGE plpgsql
+  SET work_mem = '64MB' SET maintenance_work_mem = '256MB' AS $fn$
+DECLARE
+  under_indexes boolean := true;
+  lo timestamptz := '-infinity';
+  hi timestamptz := 'infinity';
+  index_name text;
+  index_definition text;
+BEGIN
+  PERFORM pg_advisory_xact_lock_shared(42107, hashtext(current_schema()));
+  IF NOT EXISTS (SELECT 1 FROM rollup_dirty_hours WHERE hour = '-infinity' AND xmin::text = version) THEN
+    RETURN;
+  END IF;
+  IF target = 'ticket_rollup' AND part = 'clear' THEN
+    under_indexes := false;
+    IF EXISTS (SELECT 1 FROM ticket_rollup) OR EXISTS (SELECT 1 FROM ticket_rollup_daily) THEN
+      DELETE FROM ticket_rollup;
+      DELETE FROM ticket_rollup_daily;
+    ELSE
+      under_indexes := false;
+    END IF;
+    IF NOT under_indexes THEN
+      FOR index_name, index_definition IN SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i
+          WHERE i.indrelid = ANY (ARRAY['ticket_rollup', 'ticket_rollup_daily']::regclass[])
+            AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) ORDER BY i.indexrelid LOOP
+        INSERT INTO rollup_dropped_indexes (definition, table_name) VALUES (index_definition, 'ticket_rollup') ON CONFLICT DO NOTHING;
+        EXECUTE 'DROP INDEX ' || index_name;
+      END LOOP;
+    END IF;
+  ELSIF target = 'ticket_rollup' AND part = 'created' THEN
+    INSERT INTO ticket_rollup ("hour", "event", "channel", "product", "tier", "priority", "created_n", "slar_met", "slar_settled", "slar_pending_deadlines", "slar_pending_last", "slaf_met", "slaf_settled", "slaf_pending_deadlines", "slaf_pending_last", "abandoned_n", "escalated_n")
+    SELECT date_trunc('hour', f.created_at), 1, f.channel, f.product, c.tier, f.priority, count(*), count(*) FILTER (WHERE sla.resolution_minutes IS NOT NULL AND f.resolved_at IS NOT NULL AND extract(epoch FROM f.resolved_at - f.created_at) <= sla.resolution_minutes), count(*) FILTER (WHERE sla.resolution_minutes IS NOT NULL AND (f.resolved_at IS NOT NULL OR f.abandoned_at IS NOT NULL)), array_agg(f.created_at + sla.resolution_minutes * interval '1 second' ORDER BY f.created_at + sla.resolution_minutes * interval '1 second') FILTER (WHERE sla.resolution_minutes IS NOT NULL AND f.resolved_at IS NULL AND f.abandoned_at IS NULL), max(f.created_at + sla.resolution_minutes * interval '1 second') FILTER (WHERE sla.resolution_minutes IS NOT NULL AND f.resolved_at IS NULL AND f.abandoned_at IS NULL), count(*) FILTER (WHERE sla.first_response_minutes IS NOT NULL AND f.first_response_at IS NOT NULL AND extract(epoch FROM f.first_response_at - f.created_at) <= sla.first_response_minutes), count(*) FILTER (WHERE sla.first_response_minutes IS NOT NULL AND (f.first_response_at IS NOT NULL OR f.abandoned_at IS NOT NULL)), array_agg(f.created_at + sla.first_response_minutes * interval '1 second' ORDER BY f.created_at + sla.first_response_minutes * interval '1 second') FILTER (WHERE sla.first_response_minutes IS NOT NULL AND f.first_response_at IS NULL AND f.abandoned_at IS NULL), max(f.created_at + sla.first_response_minutes * interval '1 second') FILTER (WHERE sla.first_response_minutes IS NOT NULL AND f.first_response_at IS NULL AND f.abandoned_at IS NULL), count(*) FILTER (WHERE f.abandoned_at IS NOT NULL), count(*) FILTER (WHERE f.escalated)
+    FROM tickets f
+    LEFT JOIN customers c ON c.id = f.customer_id
+    LEFT JOIN agents a ON a.id = f.assignee_id
+    LEFT JOIN LATERAL (
+      SELECT p.first_response_minutes * 60 AS first_response_minutes, p.resolution_minutes * 60 AS resolution_minutes
+      FROM sla_policies p WHERE p.priority = f.priority AND (p.channel = f.channel OR p.channel IS NULL)
+     ORDER BY p.channel NULLS LAST LIMIT 1) sla ON true
+    WHERE f.created_at IS NOT NULL
+    GROUP BY 1, 2, 3, 4, 5, 6
+    ORDER BY 1;
+    INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "created_n", "slar_met", "slar_settled", "slar_pending_deadlines", "slar_pending_last", "slaf_met", "slaf_settled", "slaf_pending_deadlines", "slaf_pending_last", "abandoned_n", "escalated_n")
+    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."created_n"), sum(r."slar_met"), sum(r."slar_settled"), rollup_array_cat(r."slar_pending_deadlines" ORDER BY r."slar_pending_deadlines"), max(r."slar_pending_last"), sum(r."slaf_met"), sum(r."slaf_settled"), rollup_array_cat(r."slaf_pending_deadlines" ORDER BY r."slaf_pending_deadlines"), max(r."slaf_pending_last"), sum(r."abandoned_n"), sum(r."escalated_n")
+    FROM ticket_rollup r
+    WHERE r.event = 1
+    GROUP BY 1, 2, 4, 5, 6, 7
+    -- Rows stored in the order queries read them (one mask, a range of days): a period's rows then sit on few pages.
+    ORDER BY 1;
+    INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "created_n", "slar_met", "slar_settled", "slar_pending_deadlines", "slar_pending_last", "slaf_met", "slaf_settled", "slaf_pending_deadlines", "slaf_pending_last", "abandoned_n", "escalated_n")
+    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."created_n"), sum(r."slar_met"), sum(r."slar_settled"), rollup_array_cat(r."slar_pending_deadlines" ORDER BY r."slar_pending_deadlines"), max(r."slar_pending_last"), sum(r."slaf_met"), sum(r."slaf_settled"), rollup_array_cat(r."slaf_pending_deadlines" ORDER BY r."slaf_pending_deadlines"), max(r."slaf_pending_last"), sum(r."abandoned_n"), sum(r."escalated_n")
+    FROM ticket_rollup_daily r
+    WHERE r.dims = 15 AND r.event = 1
+    GROUP BY r.day, r.event, GROUPING SETS ((), (r."tier"), (r."product"), (r."product", r."tier"), (r."channel"), (r."channel", r."tier"), (r."channel", r."product"), (r."channel", r."product", r."tier"))
+    ORDER BY 3, 1;
+  ELSIF target = 'ticket_rollup' AND part = 'firstResponse' THEN
+    INSERT INTO ticket_rollup ("hour", "event", "channel", "product", "tier", "priority", "fr_seconds", "fr_n", "fr_values")
+    SELECT date_trunc('hour', f.first_response_at), 2, f.channel, f.product, c.tier, f.priority, sum(extract(epoch FROM f.first_response_at - f.created_at)), count(extract(epoch FROM f.first_response_at - f.created_at)), array_agg((extract(epoch FROM f.first_response_at - f.created_at))::float8 ORDER BY extract(epoch FROM f.first_response_at - f.created_at)) FILTER (WHERE extract(epoch FROM f.first_response_at - f.created_at) IS NOT NULL)
+    FROM tickets f
+    LEFT JOIN customers c ON c.id = f.customer_id
+    LEFT JOIN agents a ON a.id = f.assignee_id
+    WHERE f.first_response_at IS NOT NULL
+    GROUP BY 1, 2, 3, 4, 5, 6
+    ORDER BY 1;
+    INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "fr_seconds", "fr_n", "fr_values")
+    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."fr_seconds"), sum(r."fr_n"), rollup_array_cat(r."fr_values" ORDER BY r."fr_values")
+    FROM ticket_rollup r
+    WHERE r.event = 2
+    GROUP BY 1, 2, 4, 5, 6, 7
+    -- Rows stored in the order queries read them (one mask, a range of days): a period's rows then sit on few pages.
+    ORDER BY 1;
+    INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "fr_seconds", "fr_n", "fr_values")
+    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."fr_seconds"), sum(r."fr_n"), rollup_array_cat(r."fr_values" ORDER BY r."fr_values")
+    FROM ticket_rollup_daily r
+    WHERE r.dims = 15 AND r.event = 2
+    GROUP BY r.day, r.event, GROUPING SETS ((), (r."tier"), (r."product"), (r."product", r."tier"), (r."channel"), (r."channel", r."tier"), (r."channel", r."product"), (r."channel", r."product", r."tier"))
+    ORDER BY 3, 1;
+  ELSIF target = 'ticket_rollup' AND part = 'resolved' THEN
+    INSERT INTO ticket_rollup ("hour", "event", "channel", "product", "tier", "priority", "res_seconds", "res_n", "res_values", "fcr_n", "resolved_n", "reopened_n", "conversation_messages", "handle_seconds")
+    SELECT date_trunc('hour', f.resolved_at), 3, f.channel, f.product, c.tier, f.priority, sum(extract(epoch FROM f.resolved_at - f.created_at)), count(extract(epoch FROM f.resolved_at - f.created_at)), array_agg((extract(epoch FROM f.resolved_at - f.created_at))::float8 ORDER BY extract(epoch FROM f.resolved_at - f.created_at)) FILTER (WHERE extract(epoch FROM f.resolved_at - f.created_at) IS NOT NULL), count(*) FILTER (WHERE (coalesce(fm.agent_n, 0) = 1 OR (f.channel = 'phone' AND coalesce(fm.conversation_n, 0) = 0)) AND f.reopened_count = 0 AND NOT f.escalated), count(*), count(*) FILTER (WHERE f.reopened_count > 0), sum(coalesce(fm.conversation_n, 0)), sum(coalesce(fm.handle_seconds, 0))
+    FROM tickets f
+    LEFT JOIN customers c ON c.id = f.customer_id
+    LEFT JOIN agents a ON a.id = f.assignee_id
+    LEFT JOIN (SELECT m.ticket_id, count(*) FILTER (WHERE m.author = 'agent') AS agent_n,
+        count(*) FILTER (WHERE m.author IN ('customer', 'agent')) AS conversation_n,
+        COALESCE(sum(m.handle_seconds) FILTER (WHERE m.author <> 'bot'), 0) AS handle_seconds FROM messages m GROUP BY m.ticket_id) fm ON fm.ticket_id = f.id
+    WHERE f.resolved_at IS NOT NULL
+    GROUP BY 1, 2, 3, 4, 5, 6
+    ORDER BY 1;
+    INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "res_seconds", "res_n", "res_values", "fcr_n", "resolved_n", "reopened_n", "conversation_messages", "handle_seconds")
+    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."res_seconds"), sum(r."res_n"), rollup_array_cat(r."res_values" ORDER BY r."res_values"), sum(r."fcr_n"), sum(r."resolved_n"), sum(r."reopened_n"), sum(r."conversation_messages"), sum(r."handle_seconds")
+    FROM ticket_rollup r
+    WHERE r.event = 3
+    GROUP BY 1, 2, 4, 5, 6, 7
+    -- Rows stored in the order queries read them (one mask, a range of days): a period's rows then sit on few pages.
+    ORDER BY 1;
+    INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "res_seconds", "res_n", "res_values", "fcr_n", "resolved_n", "reopened_n", "conversation_messages", "handle_seconds")
+    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."res_seconds"), sum(r."res_n"), rollup_array_cat(r."res_values" ORDER BY r."res_values"), sum(r."fcr_n"), sum(r."resolved_n"), sum(r."reopened_n"), sum(r."conversation_messages"), sum(r."handle_seconds")
+    FROM ticket_rollup_daily r
+    WHERE r.dims = 15 AND r.event = 3
+    GROUP BY r.day, r.event, GROUPING SETS ((), (r."tier"), (r."product"), (r."product", r."tier"), (r."channel"), (r."channel", r."tier"), (r."channel", r."product"), (r."channel", r."product", r."tier"))
+    ORDER BY 3, 1;
+  ELSIF target = 'ticket_rollup' AND part = 'finish' THEN
+    FOR index_definition IN SELECT d.definition FROM rollup_dropped_indexes d WHERE d.table_name = 'ticket_rollup' ORDER BY d.definition LOOP
+      EXECUTE index_definition;
+    END LOOP;
+    DELETE FROM rollup_dropped_indexes WHERE table_name = 'ticket_rollup';
+    -- Fresh statistics, or the planner misjudges the rebuilt tables (e.g. sorts on disk for a series).
+    ANALYZE ticket_rollup, ticket_rollup_daily;
+  ELSIF target = 'message_rollup' AND part = 'clear' THEN
+    under_indexes := false;
+    IF EXISTS (SELECT 1 FROM message_rollup) OR EXISTS (SELECT 1 FROM message_rollup_daily) THEN
+      DELETE FROM message_rollup;
+      DELETE FROM message_rollup_daily;
+    ELSE
+      under_indexes := false;
+    END IF;
+    IF NOT under_indexes THEN
+      FOR index_name, index_definition IN SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i
+          WHERE i.indrelid = ANY (ARRAY['message_rollup', 'message_rollup_daily']::regclass[])
+            AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) ORDER BY i.indexrelid LOOP
+        INSERT INTO rollup_dropped_indexes (definition, table_name) VALUES (index_definition, 'message_rollup') ON CONFLICT DO NOTHING;
+        EXECUTE 'DROP INDEX ' || index_name;
+      END LOOP;
+    END IF;
+  ELSIF target = 'message_rollup' AND part = 'sent' THEN
+    INSERT INTO message_rollup ("hour", "event", "channel", "product", "tier", "priority", "reply_wait_seconds", "replies_n", "reply_wait_values", "handle_seconds", "handled_n")
+    SELECT date_trunc('hour', f.sent_at), 1, t.channel, t.product, c.tier, t.priority, sum(extract(epoch FROM f.sent_at - f.wait_start)), count(extract(epoch FROM f.sent_at - f.wait_start)), array_agg((extract(epoch FROM f.sent_at - f.wait_start))::float8 ORDER BY extract(epoch FROM f.sent_at - f.wait_start)) FILTER (WHERE extract(epoch FROM f.sent_at - f.wait_start) IS NOT NULL), sum(f.handle_seconds), count(f.handle_seconds)
+    FROM (
+      SELECT w.id, w.ticket_id, w.agent_id, w.sent_at, w.handle_seconds,
+             CASE WHEN w.seg = 0 THEN w.created_at ELSE w.pending_since END AS wait_start
+      FROM (
+        SELECT s.*, min(s.sent_at) FILTER (WHERE s.author = 'customer') OVER (PARTITION BY s.ticket_id, s.seg) AS pending_since
+        FROM (
+          SELECT m.id, m.ticket_id, m.agent_id, m.author, m.sent_at, m.handle_seconds, t.created_at,
+                 count(*) FILTER (WHERE m.author = 'agent') OVER (
+                   PARTITION BY m.ticket_id ORDER BY m.sent_at, (m.author = 'agent'), m.id
+                   ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS seg
+          FROM messages m JOIN tickets t ON t.id = m.ticket_id
+          WHERE m.author <> 'bot'
+        ) s
+      ) w
+      WHERE w.author = 'agent'
+    ) f
+    JOIN tickets t ON t.id = f.ticket_id
+    LEFT JOIN customers c ON c.id = t.customer_id
+    LEFT JOIN agents a ON a.id = f.agent_id
+    WHERE f.sent_at IS NOT NULL
+    GROUP BY 1, 2, 3, 4, 5, 6
+    ORDER BY 1;
+    INSERT INTO message_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "reply_wait_seconds", "replies_n", "reply_wait_values", "handle_seconds", "handled_n")
+    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."reply_wait_seconds"), sum(r."replies_n"), rollup_array_cat(r."reply_wait_values" ORDER BY r."reply_wait_values"), sum(r."handle_seconds"), sum(r."handled_n")
+    FROM message_rollup r
+    WHERE r.event = 1
+    GROUP BY 1, 2, 4, 5, 6, 7
+    -- Rows stored in the order queries read them (one mask, a range of days): a period's rows then sit on few pages.
+    ORDER BY 1;
+    INSERT INTO message_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "reply_wait_seconds", "replies_n", "reply_wait_values", "handle_seconds", "handled_n")
+    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."reply_wait_seconds"), sum(r."replies_n"), rollup_array_cat(r."reply_wait_values" ORDER BY r."reply_wait_values"), sum(r."handle_seconds"), sum(r."handled_n")
+    FROM message_rollup_daily r
+    WHERE r.dims = 15 AND r.event = 1
+    GROUP BY r.day, r.event, GROUPING SETS ((), (r."tier"), (r."product"), (r."product", r."tier"), (r."channel"), (r."channel", r."tier"), (r."channel", r."product"), (r."channel", r."product", r."tier"))
+    ORDER BY 3, 1;
+  ELSIF target = 'message_rollup' AND part = 'finish' THEN
+    FOR index_definition IN SELECT d.definition FROM rollup_dropped_indexes d WHERE d.table_name = 'message_rollup' ORDER BY d.definition LOOP
+      EXECUTE index_definition;
+    END LOOP;
+    DELETE FROM rollup_dropped_indexes WHERE table_name = 'message_rollup';
+    -- Fresh statistics, or the planner misjudges the rebuilt tables (e.g. sorts on disk for a series).
+    ANALYZE message_rollup, message_rollup_daily;
+  ELSIF target = 'survey_rollup' AND part = 'clear' THEN
+    under_indexes := false;
+    IF EXISTS (SELECT 1 FROM survey_rollup) OR EXISTS (SELECT 1 FROM survey_rollup_daily) THEN
+      DELETE FROM survey_rollup;
+      DELETE FROM survey_rollup_daily;
+    ELSE
+      under_indexes := false;
+    END IF;
+    IF NOT under_indexes THEN
+      FOR index_name, index_definition IN SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i
+          WHERE i.indrelid = ANY (ARRAY['survey_rollup', 'survey_rollup_daily']::regclass[])
+            AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) ORDER BY i.indexrelid LOOP
+        INSERT INTO rollup_dropped_indexes (definition, table_name) VALUES (index_definition, 'survey_rollup') ON CONFLICT DO NOTHING;
+        EXECUTE 'DROP INDEX ' || index_name;
+      END LOOP;
+    END IF;
+  ELSIF target = 'survey_rollup' AND part = 'responded' THEN
+    INSERT INTO survey_rollup ("hour", "event", "channel", "product", "tier", "csat_score", "csat_n", "csat_satisfied_n", "nps_promoters_n", "nps_n", "nps_detractors_n", "ces_score", "ces_n")
+    SELECT date_trunc('hour', f.responded_at), 1, COALESCE(t.channel, f.channel), COALESCE(t.product, f.product), c.tier, sum(f.score) FILTER (WHERE f.kind = 'csat'), count(*) FILTER (WHERE f.kind = 'csat'), count(*) FILTER (WHERE f.kind = 'csat' AND f.score >= 4), count(*) FILTER (WHERE f.kind = 'nps' AND f.score >= 9), count(*) FILTER (WHERE f.kind = 'nps'), count(*) FILTER (WHERE f.kind = 'nps' AND f.score <= 6), sum(f.score) FILTER (WHERE f.kind = 'ces'), count(*) FILTER (WHERE f.kind = 'ces')
+    FROM surveys f
+    LEFT JOIN tickets t ON t.id = f.ticket_id
+    LEFT JOIN customers c ON c.id = COALESCE(f.customer_id, t.customer_id)
+    WHERE f.responded_at IS NOT NULL
+    GROUP BY 1, 2, 3, 4, 5
+    ORDER BY 1;
+    INSERT INTO survey_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "csat_score", "csat_n", "csat_satisfied_n", "nps_promoters_n", "nps_n", "nps_detractors_n", "ces_score", "ces_n")
+    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 7, r."channel", r."product", r."tier", sum(r."csat_score"), sum(r."csat_n"), sum(r."csat_satisfied_n"), sum(r."nps_promoters_n"), sum(r."nps_n"), sum(r."nps_detractors_n"), sum(r."ces_score"), sum(r."ces_n")
+    FROM survey_rollup r
+    WHERE r.event = 1
+    GROUP BY 1, 2, 4, 5, 6
+    -- Rows stored in the order queries read them (one mask, a range of days): a period's rows then sit on few pages.
+    ORDER BY 1;
+    INSERT INTO survey_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "csat_score", "csat_n", "csat_satisfied_n", "nps_promoters_n", "nps_n", "nps_detractors_n", "ces_score", "ces_n")
+    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 4 + (1 - GROUPING(r."product")) * 2 + (1 - GROUPING(r."tier")) * 1, r."channel", r."product", r."tier", sum(r."csat_score"), sum(r."csat_n"), sum(r."csat_satisfied_n"), sum(r."nps_promoters_n"), sum(r."nps_n"), sum(r."nps_detractors_n"), sum(r."ces_score"), sum(r."ces_n")
+    FROM survey_rollup_daily r
+    WHERE r.dims = 7 AND r.event = 1
+    GROUP BY r.day, r.event, GROUPING SETS ((), (r."tier"), (r."product"), (r."product", r."tier"), (r."channel"), (r."channel", r."tier"), (r."channel", r."product"))
+    ORDER BY 3, 1;
+  ELSIF target = 'survey_rollup' AND part = 'finish' THEN
+    FOR index_definition IN SELECT d.definition FROM rollup_dropped_indexes d WHERE d.table_name = 'survey_rollup' ORDER BY d.definition LOOP
+      EXECUTE index_definition;
+    END LOOP;
+    DELETE FROM rollup_dropped_indexes WHERE table_name = 'survey_rollup';
+    -- Fresh statistics, or the planner misjudges the rebuilt tables (e.g. sorts on disk for a series).
+    ANALYZE survey_rollup, survey_rollup_daily;
+  ELSE
+    RAISE EXCEPTION 'rebuild_rollup_part: no part % of a rollup named %', part, target;
   END IF;
 END $fn$;

@@ -1,6 +1,13 @@
 import { availableParallelism } from 'node:os';
 import type { DataSource, QueryRunner } from 'typeorm';
-import { CLEAR_FULL_REBUILD_SQL, FULL_REBUILD_PENDING_SQL, REFRESH_ROLLUPS_SQL } from '../metrics/rollups/rollup-refresh';
+import {
+  CLEAR_FULL_REBUILD_SQL,
+  FULL_REBUILD_PENDING_SQL,
+  FULL_REBUILD_VERSION_SQL,
+  LOCK_PARALLEL_REBUILD_SQL,
+  REFRESH_ROLLUPS_SQL,
+  UNLOCK_PARALLEL_REBUILD_SQL,
+} from '../metrics/rollups/rollup-refresh';
 import { ROLLUP_TABLES } from '../metrics/rollups/rollup-tables';
 
 /** Starts the transaction of an import, with its settings. */
@@ -39,10 +46,12 @@ export async function fullRebuildPending(db: { query: (sql: string) => Promise<{
 export const refreshRollups = (dataSource: DataSource) => inImportTransaction(dataSource, (runner) => runner.query(REFRESH_ROLLUPS_SQL));
 
 /**
- * Rebuilds every rollup when a committed bulk load left them marked for it: each rollup in a transaction of its own,
- * up to `connections` at once (they are independent: each reads the raw tables), then the mark is cleared with any
- * other marks applied. Metrics read the raw tables until then (ROLLUPS_CURRENT_SQL). On one connection (the embedded
- * database, or one core) this is refreshRollups: one transaction.
+ * Rebuilds every rollup when a committed bulk load left them marked for it, on up to `connections` at once, then
+ * withdraws the mark and applies any other marks. Metrics read the raw tables until then (ROLLUPS_CURRENT_SQL). Each
+ * rollup's rebuild is in parts, each a transaction of its own (rebuild_rollup_part): clear, one part per event (the
+ * ticket rollup's three are most of the work, and independent), finish; so the connections share the largest rollup
+ * instead of one of them building it alone. On one connection (the embedded database, or one core) this is
+ * refreshRollups: one transaction.
  */
 export async function rebuildPendingRollups(
   dataSource: DataSource,
@@ -50,21 +59,61 @@ export async function rebuildPendingRollups(
 ): Promise<void> {
   const [{ version }] = await dataSource.query('SELECT version() AS version');
   if (connections < 2 || /PGlite/i.test(version)) return refreshRollups(dataSource);
-  if (!(await fullRebuildPending(dataSource))) return refreshRollups(dataSource);
-  const queue = ROLLUP_TABLES.map((t) => t.name);
+  const coordinator = dataSource.createQueryRunner();
+  try {
+    // Another rebuild in progress finishes first; its mark is then gone (or set again, with a new version).
+    await coordinator.query(LOCK_PARALLEL_REBUILD_SQL);
+    try {
+      const [mark] = await coordinator.query(FULL_REBUILD_VERSION_SQL);
+      if (mark) await rebuildInParts(dataSource, connections, String(mark.version));
+      await inImportTransaction(dataSource, async (runner) => {
+        if (mark) await runner.query(CLEAR_FULL_REBUILD_SQL, [mark.version]);
+        await runner.query(REFRESH_ROLLUPS_SQL);
+        await runner.query('UPDATE rollup_state SET refreshed_at = now()');
+      });
+    } finally {
+      await coordinator.query(UNLOCK_PARALLEL_REBUILD_SQL);
+    }
+  } finally {
+    await coordinator.release();
+  }
+}
+
+/** The parts of every rollup's rebuild on `connections` connections: each rollup's clear, its events, then its finish. */
+async function rebuildInParts(dataSource: DataSource, connections: number, markVersion: string): Promise<void> {
+  const part = (table: string, name: string) => () =>
+    inImportTransaction(dataSource, (runner) => runner.query('SELECT rebuild_rollup_part($1, $2, $3)', [table, name, markVersion]));
+  // Clearing is quick (the tables of a first load are empty) and drops the indexes every later part would maintain.
+  for (const t of ROLLUP_TABLES) await part(t.name, 'clear')();
+  const left = new Map(ROLLUP_TABLES.map((t) => [t.name, t.events.length]));
+  // Largest first (ROLLUP_TABLES lists the ticket rollup first), so that no connection is left with a long part at the end.
+  const queue: (() => Promise<void>)[] = ROLLUP_TABLES.flatMap((t) =>
+    t.events.map((event) => async () => {
+      await part(t.name, event)();
+      left.set(t.name, left.get(t.name)! - 1);
+      // The rollup's indexes are built as soon as its last event is in, while other parts still run.
+      if (left.get(t.name) === 0) queue.unshift(part(t.name, 'finish'));
+    }),
+  );
+  // A connection with nothing queued waits while others run: a finishing part may yet be queued.
+  let running = 0;
+  const idle: (() => void)[] = [];
   const worker = async () => {
-    for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
-      const table = name;
-      await inImportTransaction(dataSource, (runner) => runner.query('SELECT rebuild_rollup_table($1)', [table]));
+    for (;;) {
+      const next = queue.shift();
+      if (!next) {
+        if (running === 0) return;
+        await new Promise<void>((wake) => idle.push(wake));
+        continue;
+      }
+      running++;
+      try {
+        await next();
+      } finally {
+        running--;
+        for (const wake of idle.splice(0)) wake();
+      }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(connections, queue.length) }, worker));
-  // A write committed meanwhile refreshed under refresh_rollups(), which waited for the rebuilds and, seeing the mark,
-  // rebuilt everything itself; so clearing the mark here loses nothing. Marks left without a refresh (a deferred
-  // sync's) are applied by the refresh after it.
-  await inImportTransaction(dataSource, async (runner) => {
-    await runner.query(CLEAR_FULL_REBUILD_SQL);
-    await runner.query(REFRESH_ROLLUPS_SQL);
-    await runner.query('UPDATE rollup_state SET refreshed_at = now()');
-  });
+  await Promise.all(Array.from({ length: connections }, worker));
 }

@@ -1,6 +1,6 @@
 import { DEFER_ROLLUPS_SQL, REBUILD_ALL_ROLLUPS_SQL, REFRESH_ROLLUPS_SQL } from '../../src/metrics/rollups/rollup-refresh';
-import { ROLLUP_TABLES } from '../../src/metrics/rollups/rollup-tables';
 import { useAcceptanceDatabase } from '../support/acceptance-database';
+import { rollupRows as rollupRowsOf } from '../support/rollup-rows';
 
 /**
  * The rollups are a function of the facts, not of where the facts sit on disk: the same tickets stored in another
@@ -10,15 +10,7 @@ import { useAcceptanceDatabase } from '../support/acceptance-database';
 describe('rollup rows do not depend on the physical order of the facts', () => {
   const database = useAcceptanceDatabase();
 
-  /** Every rollup table's rows as text, in a fixed order. */
-  async function rollupRows(): Promise<Record<string, string[]>> {
-    const out: Record<string, string[]> = {};
-    for (const t of ROLLUP_TABLES.flatMap((t) => [t.name, `${t.name}_daily`])) {
-      const rows: { r: string }[] = await database().dataSource.query(`SELECT to_jsonb(x)::text AS r FROM ${t} x ORDER BY 1`);
-      out[t] = rows.map((x) => x.r);
-    }
-    return out;
-  }
+  const rollupRows = () => rollupRowsOf(database().dataSource);
 
   async function rebuild() {
     await database().dataSource.query(REBUILD_ALL_ROLLUPS_SQL);

@@ -102,44 +102,63 @@ const eventColumns = (columns: readonly RollupColumn[], event: string) => column
 /** The value of a rollup row's `event` column for an event: its position in the table's list, from 1. */
 const eventCode = (table: RollupLayout['table'], event: string) => table.events.indexOf(event) + 1;
 
-function rebuildSql(layouts: readonly RollupLayout[], full: boolean, zone: string): string {
+/** The statements rebuilding one event's rows of a rollup (hourly, daily, subtotals): independent of its other events. */
+const eventRebuildSql = (layout: RollupLayout, event: string, zone: string, full: boolean) => [
+  insertSql(layout, event, full),
+  dailyInsertSql(layout, event, zone, full),
+  subtotalInsertSql(layout, event, zone, full),
+];
+
+/** The statements refreshing the touched hours and days of a rollup, under its indexes (arrays hours, days, day_hours). */
+function refreshSql(layouts: readonly RollupLayout[], zone: string): string {
   return layouts
     .flatMap((layout) => {
       const t = layout.table;
-      const inserts = [
-        ...t.events.map((e) => insertSql(layout, e, full)),
-        ...t.events.map((e) => dailyInsertSql(layout, e, zone, full)),
-        ...t.events.map((e) => subtotalInsertSql(layout, e, zone, full)),
-      ];
-      if (!full) {
-        return [
-          `DELETE FROM ${t.name} WHERE hour = ANY (hours);`,
-          // Every mask is listed so that the (dims, day) index finds the days' rows.
-          `DELETE FROM ${t.name}_daily WHERE dims IN (${[allDims(t), ...subtotalMasks(t)].join(', ')}) AND day = ANY (days);`,
-          ...inserts,
-        ];
-      }
-      // Rows of empty tables (the first load) are inserted without indexes, which are then built once: far cheaper than
-      // maintaining five indexes row by row. Dropping an index locks the table until commit; a table with rows is rebuilt
-      // under its indexes instead, so that readers keep its old rows meanwhile.
       return [
-        `indexes := '{}';
-    IF EXISTS (SELECT 1 FROM ${t.name}) OR EXISTS (SELECT 1 FROM ${t.name}_daily) THEN
-      DELETE FROM ${t.name};
-      DELETE FROM ${t.name}_daily;
-    ELSE
-      FOR index_name, index_definition IN SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i
-          WHERE i.indrelid = ANY (ARRAY['${t.name}', '${t.name}_daily']::regclass[])
-            AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) ORDER BY i.indexrelid LOOP
-        indexes := indexes || index_definition;
-        EXECUTE 'DROP INDEX ' || index_name;
-      END LOOP;
-    END IF;`,
-        ...inserts,
-        `FOREACH index_definition IN ARRAY indexes LOOP EXECUTE index_definition; END LOOP;`,
+        `DELETE FROM ${t.name} WHERE hour = ANY (hours);`,
+        // Every mask is listed so that the (dims, day) index finds the days' rows.
+        `DELETE FROM ${t.name}_daily WHERE dims IN (${[allDims(t), ...subtotalMasks(t)].join(', ')}) AND day = ANY (days);`,
+        ...t.events.map((e) => insertSql(layout, e, false)),
+        ...t.events.map((e) => dailyInsertSql(layout, e, zone, false)),
+        ...t.events.map((e) => subtotalInsertSql(layout, e, zone, false)),
       ];
     })
     .join('\n    ');
+}
+
+/**
+ * The first step of a full rebuild of a rollup: its rows deleted and, unless `under_indexes` and it had rows, its
+ * indexes dropped, their definitions kept in rollup_dropped_indexes for the last step. Rows of empty tables (the first
+ * load) are inserted without indexes, which are then built once: far cheaper than maintaining five indexes row by row.
+ * Dropping an index locks the table until commit; a table with rows rebuilt in one transaction (under_indexes) keeps
+ * them, so that readers see its old rows meanwhile. The definitions are kept in a table, not in a variable, because
+ * a rebuild on several connections commits this step on its own: a rebuild stopped after it leaves them for the next.
+ */
+function clearSql(t: RollupLayout['table']): string {
+  return `IF EXISTS (SELECT 1 FROM ${t.name}) OR EXISTS (SELECT 1 FROM ${t.name}_daily) THEN
+      DELETE FROM ${t.name};
+      DELETE FROM ${t.name}_daily;
+    ELSE
+      under_indexes := false;
+    END IF;
+    IF NOT under_indexes THEN
+      FOR index_name, index_definition IN SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i
+          WHERE i.indrelid = ANY (ARRAY['${t.name}', '${t.name}_daily']::regclass[])
+            AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) ORDER BY i.indexrelid LOOP
+        INSERT INTO rollup_dropped_indexes (definition, table_name) VALUES (index_definition, '${t.name}') ON CONFLICT DO NOTHING;
+        EXECUTE 'DROP INDEX ' || index_name;
+      END LOOP;
+    END IF;`;
+}
+
+/** The last step of a full rebuild: the indexes the first step dropped built again, and fresh statistics. */
+function finishSql(t: RollupLayout['table']): string {
+  return `FOR index_definition IN SELECT d.definition FROM rollup_dropped_indexes d WHERE d.table_name = '${t.name}' ORDER BY d.definition LOOP
+      EXECUTE index_definition;
+    END LOOP;
+    DELETE FROM rollup_dropped_indexes WHERE table_name = '${t.name}';
+    -- Fresh statistics, or the planner misjudges the rebuilt tables (e.g. sorts on disk for a series).
+    ANALYZE ${t.name}, ${t.name}_daily;`;
 }
 
 /**
@@ -191,7 +210,7 @@ BEGIN
     SELECT array_agg(DISTINCT c) INTO day_hours FROM unnest(hours) h
       CROSS JOIN generate_series(h - interval '25 hours', h + interval '25 hours', interval '1 hour') c
       WHERE date_trunc('day', c AT TIME ZONE ${zone}) = date_trunc('day', h AT TIME ZONE ${zone});
-    ${rebuildSql(layouts, false, zone)}
+    ${refreshSql(layouts, zone)}
     PERFORM set_config('jit', jit_setting, true);
   END IF;
   UPDATE rollup_state SET refreshed_at = now();
@@ -199,35 +218,74 @@ END $fn$`;
 }
 
 /**
- * The SQL installing rebuild_rollup_table(name): every row of one rollup (hourly and daily) rebuilt from the raw tables.
- * refresh_rollups() calls it for each rollup in its transaction; after a bulk load the rollups can instead be rebuilt
- * on several connections at once, one transaction each (rebuildPendingRollups). Shared lock: rebuilds of different
- * rollups run side by side, while refresh_rollups() (exclusive) waits for them.
+ * The SQL installing the full rebuild of one rollup (hourly and daily rows) from the raw tables, in one transaction or
+ * in parts:
+ * - rebuild_rollup_table(name): every part in the caller's transaction; refresh_rollups() calls it for each rollup.
+ * - rebuild_rollup_part(name, part, version): one part, for a rebuild on several connections (rebuildPendingRollups),
+ *   each part in a transaction of its own: 'clear', then each of the rollup's events (independent of each other), then
+ *   'finish'. A part does nothing unless the full-rebuild mark still has `version` (FULL_REBUILD_VERSION_SQL): once
+ *   refresh_rollups() has rebuilt everything itself (a write committed meanwhile), the remaining parts would only add
+ *   the rows again. A mark set again meanwhile has a new version: the rebuild's last refresh then rebuilds everything.
+ * Both take the refresh lock shared: rebuilds of different rollups run side by side, refresh_rollups() (exclusive) waits
+ * for them.
  */
 export function rebuildFunctionSql(timezone: string, metrics: readonly MetricDefinition[] = METRICS): string {
   const zone = `'${timezone.replaceAll("'", "''")}'`;
-  const branches = rollupLayouts(metrics).map(
-    (layout, i) => `${i ? 'ELSIF' : 'IF'} target = '${layout.table.name}' THEN
-    ${rebuildSql([layout], true, zone)}
-    -- Fresh statistics, or the planner misjudges the rebuilt tables (e.g. sorts on disk for a series).
-    ANALYZE ${layout.table.name}, ${layout.table.name}_daily;`,
-  );
+  const layouts = rollupLayouts(metrics);
   // A full rebuild groups every fact row: with the session's default work_mem (4 MB) every sort and hash would spill to
   // disk. At a million tickets the largest still spill at 64 MB, but 1 GB measured no faster: the aggregation is
   // CPU-bound (README, Performance).
-  return `CREATE OR REPLACE FUNCTION rebuild_rollup_table(target text) RETURNS void LANGUAGE plpgsql
-  SET work_mem = '${REFRESH_WORK_MEM}' SET maintenance_work_mem = '${REFRESH_MAINTENANCE_WORK_MEM}' AS $fn$
-DECLARE
+  const settings = `SET work_mem = '${REFRESH_WORK_MEM}' SET maintenance_work_mem = '${REFRESH_MAINTENANCE_WORK_MEM}'`;
+  const declarations = `under_indexes boolean := true;
   lo timestamptz := '-infinity';
   hi timestamptz := 'infinity';
-  indexes text[];
   index_name text;
-  index_definition text;
+  index_definition text;`;
+  const whole = layouts.map(
+    (layout, i) => `${i ? 'ELSIF' : 'IF'} target = '${layout.table.name}' THEN
+    ${clearSql(layout.table)}
+    ${layout.table.events.flatMap((e) => eventRebuildSql(layout, e, zone, true)).join('\n    ')}
+    ${finishSql(layout.table)}`,
+  );
+  const parts = layouts.flatMap((layout) => {
+    const t = layout.table;
+    const when = (part: string) => `target = '${t.name}' AND part = '${part}'`;
+    return [
+      `${when('clear')} THEN
+    under_indexes := false;
+    ${clearSql(t)}`,
+      ...t.events.map(
+        (e) => `${when(e)} THEN
+    ${eventRebuildSql(layout, e, zone, true).join('\n    ')}`,
+      ),
+      `${when('finish')} THEN
+    ${finishSql(t)}`,
+    ];
+  });
+  return `CREATE OR REPLACE FUNCTION rebuild_rollup_table(target text) RETURNS void LANGUAGE plpgsql
+  ${settings} AS $fn$
+DECLARE
+  ${declarations}
 BEGIN
   PERFORM pg_advisory_xact_lock_shared(${REFRESH_LOCK});
-  ${branches.join('\n  ')}
+  ${whole.join('\n  ')}
   ELSE
     RAISE EXCEPTION 'rebuild_rollup_table: no rollup named %', target;
+  END IF;
+END $fn$;
+
+CREATE OR REPLACE FUNCTION rebuild_rollup_part(target text, part text, version text) RETURNS void LANGUAGE plpgsql
+  ${settings} AS $fn$
+DECLARE
+  ${declarations}
+BEGIN
+  PERFORM pg_advisory_xact_lock_shared(${REFRESH_LOCK});
+  IF NOT EXISTS (SELECT 1 FROM rollup_dirty_hours WHERE hour = '-infinity' AND xmin::text = version) THEN
+    RETURN;
+  END IF;
+  ${parts.map((p, i) => `${i ? 'ELSIF' : 'IF'} ${p}`).join('\n  ')}
+  ELSE
+    RAISE EXCEPTION 'rebuild_rollup_part: no part % of a rollup named %', part, target;
   END IF;
 END $fn$`;
 }
@@ -310,12 +368,22 @@ export const REFRESH_ROLLUPS_SQL = `SELECT refresh_rollups()`;
 /** The rollup-marking triggers of a table that are enabled (for a bulk load to suspend). Parameter: the table name. */
 export const ENABLED_MARKING_TRIGGERS_SQL = `SELECT tgname AS name FROM pg_trigger
   WHERE tgrelid = $1::regclass AND NOT tgisinternal AND tgname LIKE 'rollup\\_mark\\_%' AND tgenabled <> 'D' ORDER BY 1`;
-/** Marks every rollup for a rebuild at the next refresh (what a bulk load asks for instead of marking its rows). */
-export const REBUILD_ALL_ROLLUPS_SQL = `INSERT INTO rollup_dirty_hours (hour) VALUES ('-infinity') ON CONFLICT DO NOTHING`;
+/**
+ * Marks every rollup for a rebuild at the next refresh (what a bulk load asks for instead of marking its rows; the
+ * trigger function rollup_mark_everything does the same). Setting the mark again gives it a new version (its row's
+ * xmin), so that a rebuild in progress, which withdraws only the version it started from, leaves it for the next.
+ */
+export const REBUILD_ALL_ROLLUPS_SQL = `INSERT INTO rollup_dirty_hours (hour) VALUES ('-infinity') ON CONFLICT (hour) DO UPDATE SET hour = EXCLUDED.hour`;
 /** Whether that request is pending (committed by a bulk load whose rebuild was deferred). */
 export const FULL_REBUILD_PENDING_SQL = `SELECT EXISTS (SELECT 1 FROM rollup_dirty_hours WHERE hour = '-infinity') AS pending`;
-/** Withdraws that request, once every rollup has been rebuilt without it. */
-export const CLEAR_FULL_REBUILD_SQL = `DELETE FROM rollup_dirty_hours WHERE hour = '-infinity'`;
+/** The pending request's version (no row when none is pending). */
+export const FULL_REBUILD_VERSION_SQL = `SELECT xmin::text AS version FROM rollup_dirty_hours WHERE hour = '-infinity'`;
+/** Withdraws that request, once every rollup has been rebuilt without it; parameter: the version rebuilt. */
+export const CLEAR_FULL_REBUILD_SQL = `DELETE FROM rollup_dirty_hours WHERE hour = '-infinity' AND xmin::text = $1`;
+// Rebuilds on several connections take turns (session lock): two at once would both add every row.
+const PARALLEL_REBUILD_LOCK = `42109, hashtext(current_schema())`;
+export const LOCK_PARALLEL_REBUILD_SQL = `SELECT pg_advisory_lock(${PARALLEL_REBUILD_LOCK})`;
+export const UNLOCK_PARALLEL_REBUILD_SQL = `SELECT pg_advisory_unlock(${PARALLEL_REBUILD_LOCK})`;
 /**
  * Whether the rollups hold every committed write: no marks wait for a refresh. Marks are consumed before the writing
  * transaction commits, except where a sync's first backfill leaves them for its one rebuild at the end.
