@@ -25,6 +25,8 @@ export function poolOf(dataSource: DataSource): Pool {
   return (dataSource.driver as unknown as { master: Pool }).master;
 }
 
+const BEGIN = 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY';
+
 // How long a request waits for the pool to give it one more connection before it runs on the ones it has.
 const JOIN_WAIT_MS = 5;
 
@@ -155,14 +157,16 @@ export class RequestSnapshot {
   /** Starts the snapshot transaction on a new connection: the first exports its snapshot, the others import it. */
   private async begin(client: PoolClient, first: boolean): Promise<Connection> {
     try {
-      await this.run(client, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      // Each pair of statements is sent at once (one round trip): the request's first statement waits for it.
       if (first && this.exportable) {
-        const { rows } = await this.run<{ id: string }>(client, 'SELECT pg_export_snapshot() AS id');
-        this.snapshotId = rows[0].id;
+        const results = (await this.run(client, `${BEGIN}; SELECT pg_export_snapshot() AS id`)) as unknown as QueryResult<{ id: string }>[];
+        this.snapshotId = results[1].rows[0].id;
       } else if (!first) {
         if (!this.snapshotId) throw new Error('the snapshot is no longer exported');
         // The id was made by pg_export_snapshot, not by a caller; SET TRANSACTION SNAPSHOT takes no parameter.
-        await this.run(client, `SET TRANSACTION SNAPSHOT '${this.snapshotId.replace(/'/g, "''")}'`);
+        await this.run(client, `${BEGIN}; SET TRANSACTION SNAPSHOT '${this.snapshotId.replace(/'/g, "''")}'`);
+      } else {
+        await this.run(client, BEGIN);
       }
       if (this.ended) throw new Error('the request has ended');
     } catch (err) {
