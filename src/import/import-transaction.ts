@@ -45,6 +45,13 @@ export async function fullRebuildPending(db: { query: (sql: string) => Promise<{
 /** Applies the rollup marks committed by runs with deferFullRollupRebuild (nothing to do when there are none). */
 export const refreshRollups = (dataSource: DataSource) => inImportTransaction(dataSource, (runner) => runner.query(REFRESH_ROLLUPS_SQL));
 
+export interface RebuildOptions {
+  /** How many connections at once (default: one per core, up to the number of rollups). */
+  connections?: number;
+  /** Told after each part of a rebuild on several connections commits (a sync's kill tests stop there). */
+  onPartDone?: () => unknown;
+}
+
 /**
  * Rebuilds every rollup when a committed bulk load left them marked for it, on up to `connections` at once, then
  * withdraws the mark and applies any other marks. Metrics read the raw tables until then (ROLLUPS_CURRENT_SQL). Each
@@ -53,10 +60,8 @@ export const refreshRollups = (dataSource: DataSource) => inImportTransaction(da
  * instead of one of them building it alone. On one connection (the embedded database, or one core) this is
  * refreshRollups: one transaction.
  */
-export async function rebuildPendingRollups(
-  dataSource: DataSource,
-  connections = Math.min(ROLLUP_TABLES.length, availableParallelism()),
-): Promise<void> {
+export async function rebuildPendingRollups(dataSource: DataSource, options: RebuildOptions = {}): Promise<void> {
+  const { connections = Math.min(ROLLUP_TABLES.length, availableParallelism()), onPartDone } = options;
   const [{ version }] = await dataSource.query('SELECT version() AS version');
   if (connections < 2 || /PGlite/i.test(version)) return refreshRollups(dataSource);
   const coordinator = dataSource.createQueryRunner();
@@ -65,7 +70,7 @@ export async function rebuildPendingRollups(
     await coordinator.query(LOCK_PARALLEL_REBUILD_SQL);
     try {
       const [mark] = await coordinator.query(FULL_REBUILD_VERSION_SQL);
-      if (mark) await rebuildInParts(dataSource, connections, String(mark.version));
+      if (mark) await rebuildInParts(dataSource, connections, String(mark.version), onPartDone);
       await inImportTransaction(dataSource, async (runner) => {
         if (mark) await runner.query(CLEAR_FULL_REBUILD_SQL, [mark.version]);
         await runner.query(REFRESH_ROLLUPS_SQL);
@@ -80,9 +85,11 @@ export async function rebuildPendingRollups(
 }
 
 /** The parts of every rollup's rebuild on `connections` connections: each rollup's clear, its events, then its finish. */
-async function rebuildInParts(dataSource: DataSource, connections: number, markVersion: string): Promise<void> {
-  const part = (table: string, name: string) => () =>
-    inImportTransaction(dataSource, (runner) => runner.query('SELECT rebuild_rollup_part($1, $2, $3)', [table, name, markVersion]));
+async function rebuildInParts(dataSource: DataSource, connections: number, markVersion: string, onPartDone?: () => unknown): Promise<void> {
+  const part = (table: string, name: string) => async () => {
+    await inImportTransaction(dataSource, (runner) => runner.query('SELECT rebuild_rollup_part($1, $2, $3)', [table, name, markVersion]));
+    await onPartDone?.();
+  };
   // Clearing is quick (the tables of a first load are empty) and drops the indexes every later part would maintain.
   for (const t of ROLLUP_TABLES) await part(t.name, 'clear')();
   const left = new Map(ROLLUP_TABLES.map((t) => [t.name, t.events.length]));

@@ -13,9 +13,19 @@ import type { ContractRecord, SourceConnector, StreamCursor, StreamState, SyncCo
  * - `records-written`: inside the transaction, records and deletions written, cursor not yet;
  * - `cursor-written`: inside the transaction, cursor written, not yet committed;
  * - `page-committed`: the page is committed, the next not yet fetched;
- * - `stream-done`: a stream reached its end, the next stream not started.
+ * - `stream-done`: a stream reached its end, the next stream not started;
+ * - `rollup-part-done`: after the streams, a part of the rollups' rebuild is committed, others may be running (a
+ *   backfill's bulk loads leave the rebuild to the end; PostgreSQL only: the embedded database rebuilds in one part).
  */
-export const CHECKPOINTS = ['page-fetched', 'mid-page', 'records-written', 'cursor-written', 'page-committed', 'stream-done'] as const;
+export const CHECKPOINTS = [
+  'page-fetched',
+  'mid-page',
+  'records-written',
+  'cursor-written',
+  'page-committed',
+  'stream-done',
+  'rollup-part-done',
+] as const;
 export type Checkpoint = (typeof CHECKPOINTS)[number];
 
 /** How a sync run behaves. */
@@ -256,7 +266,7 @@ export async function runSync(dataSource: DataSource, connector: SourceConnector
     }
   }
   // The bulk loads of a backfill left the rollups' rebuild to now: once for every stream.
-  await rebuildPendingRollups(dataSource);
+  await rebuildPendingRollups(dataSource, { onPartDone: () => checkpoint('rollup-part-done', 'rollups') });
   return { source, streams: summaries, seconds: seconds(startedMs) };
 }
 

@@ -51,7 +51,7 @@ describe('a full rollup rebuild in parts', () => {
 
   it('gives the rows and indexes of a rebuild in one transaction', async () => {
     await q(REBUILD_ALL_ROLLUPS_SQL);
-    await rebuildPendingRollups(database().dataSource, 2);
+    await rebuildPendingRollups(database().dataSource, { connections: 2 });
     await expectAsReference();
   }, 300_000);
 
@@ -63,7 +63,7 @@ describe('a full rollup rebuild in parts', () => {
     expect((await indexes()).length).toBeLessThan(reference.indexes.length);
     expect((await q('SELECT definition FROM rollup_dropped_indexes')).length).toBe(reference.indexes.length - (await indexes()).length);
     expect(await current()).toBe(false);
-    await rebuildPendingRollups(database().dataSource, 2);
+    await rebuildPendingRollups(database().dataSource, { connections: 2 });
     await expectAsReference();
   }, 300_000);
 
@@ -101,7 +101,7 @@ describe('a full rollup rebuild in parts', () => {
     expect(await q('SELECT count(*)::int AS n FROM ticket_rollup')).toEqual([{ n: 0 }]);
     await q(CLEAR_FULL_REBUILD_SQL, [version]);
     expect(await q(FULL_REBUILD_PENDING_SQL)).toEqual([{ pending: true }]);
-    await rebuildPendingRollups(database().dataSource, 2);
+    await rebuildPendingRollups(database().dataSource, { connections: 2 });
     await expectAsReference();
   }, 300_000);
 });

@@ -59,6 +59,8 @@ export async function contents(dataSource: DataSource): Promise<Record<string, u
     ticket_rollup: await q(`SELECT to_jsonb(r)::text AS r FROM ticket_rollup r ORDER BY 1`),
     message_rollup: await q(`SELECT to_jsonb(r)::text AS r FROM message_rollup r ORDER BY 1`),
     survey_rollup: await q(`SELECT to_jsonb(r)::text AS r FROM survey_rollup r ORDER BY 1`),
+    // A rebuild stopped between its parts leaves indexes dropped: the next run builds them again.
+    rollup_indexes: await q(`SELECT indexname AS r FROM pg_indexes WHERE schemaname = current_schema() AND tablename LIKE '%rollup%' ORDER BY 1`),
     sync_cursors: await q(
       `SELECT jsonb_build_object('source', source, 'stream', stream, 'cursor', cursor, 'cursor_time', cursor_time) AS r FROM sync_cursors WHERE cursor IS NOT NULL ORDER BY stream`,
     ),
