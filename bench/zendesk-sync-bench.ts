@@ -144,12 +144,13 @@ async function main(): Promise<void> {
     fake.frozen = false;
     const nowMs = startMs + spanMs + 86_400_000;
     let eventId = 900_000_000;
+    const metricSets = new Map(fake.data.metricSets.map((m) => [m.ticket_id, m]));
     for (const ticket of fake.data.tickets.slice(-changed)) {
       const reply = nowMs + (ticket.id % 1000) * 1000;
       ticket.updated_at = iso(reply + 3_600_000);
       ticket.generated_timestamp = Math.floor((reply + 3_600_000) / 1000);
       ticket.status = 'solved';
-      const m = fake.data.metricSets.find((x) => x.ticket_id === ticket.id)!;
+      const m = metricSets.get(ticket.id)!;
       m.solved_at = ticket.updated_at;
       fake.data.ticketEvents.push({
         id: eventId++,
