@@ -45,8 +45,11 @@ export async function fullRebuildPending(db: { query: (sql: string) => Promise<{
 /** Applies the rollup marks committed by runs with deferFullRollupRebuild (nothing to do when there are none). */
 export const refreshRollups = (dataSource: DataSource) => inImportTransaction(dataSource, (runner) => runner.query(REFRESH_ROLLUPS_SQL));
 
+// The parts of a rebuild that can run at once: one per event of each rollup.
+const EVENT_PARTS = ROLLUP_TABLES.reduce((n, t) => n + t.events.length, 0);
+
 export interface RebuildOptions {
-  /** How many connections at once (default: one per core, up to the number of rollups). */
+  /** How many connections at once (default: one per core, up to the number of parts that can run at once). */
   connections?: number;
   /** Told after each part of a rebuild on several connections commits (a sync's kill tests stop there). */
   onPartDone?: () => unknown;
@@ -61,7 +64,7 @@ export interface RebuildOptions {
  * refreshRollups: one transaction.
  */
 export async function rebuildPendingRollups(dataSource: DataSource, options: RebuildOptions = {}): Promise<void> {
-  const { connections = Math.min(ROLLUP_TABLES.length, availableParallelism()), onPartDone } = options;
+  const { connections = Math.min(EVENT_PARTS, availableParallelism()), onPartDone } = options;
   const [{ version }] = await dataSource.query('SELECT version() AS version');
   if (connections < 2 || /PGlite/i.test(version)) return refreshRollups(dataSource);
   const coordinator = dataSource.createQueryRunner();
@@ -93,7 +96,7 @@ async function rebuildInParts(dataSource: DataSource, connections: number, markV
   // Clearing is quick (the tables of a first load are empty) and drops the indexes every later part would maintain.
   for (const t of ROLLUP_TABLES) await part(t.name, 'clear')();
   const left = new Map(ROLLUP_TABLES.map((t) => [t.name, t.events.length]));
-  // Largest first (ROLLUP_TABLES lists the ticket rollup first), so that no connection is left with a long part at the end.
+  // In the order of ROLLUP_TABLES: on two cores any order ends near half the parts' total time (docs/performance.md).
   const queue: (() => Promise<void>)[] = ROLLUP_TABLES.flatMap((t) =>
     t.events.map((event) => async () => {
       await part(t.name, event)();
