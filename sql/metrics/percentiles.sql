@@ -65,35 +65,439 @@ ORDER BY
 -- $3 = "UTC"
 -- $4 = ["chat","email"]
 WITH
-  agg AS (
+  pr AS NOT MATERIALIZED (
     SELECT
-      r.product AS g1,
-      GROUPING(r.product) AS gid,
-      (
-        percentile_cont(0.5) WITHIN GROUP (
-          ORDER BY
-            v.m0
-        )
-      )::float8 AS m0_median,
-      (
-        percentile_cont(0.9) WITHIN GROUP (
-          ORDER BY
-            v.m0
-        )
-      )::float8 AS m0_p90
+      s.gid,
+      s.k1,
+      x.a,
+      x.n
     FROM
       ticket_rollup_daily r
-      CROSS JOIN LATERAL ROWS
+      CROSS JOIN LATERAL (
+        SELECT
+          y.a,
+          cardinality(y.a) AS n
+        FROM
+          (
+            SELECT
+              array_cat(r.fr_values, '{}'::float8[]) AS a
+            OFFSET
+              0
+          ) y
+      ) x
+      CROSS JOIN LATERAL (
+        SELECT
+          1,
+          NULL AS k1
+      ) s (gid, k1)
+    WHERE
+      r.dims = 8
+      AND r.day >= ($1::timestamptz AT TIME ZONE $3)
+      AND r.day < ($2::timestamptz AT TIME ZONE $3)
+      AND r.channel = ANY ($4::text[])
+      AND r.event = 2
+      AND r.fr_values IS NOT NULL
+    UNION ALL
+    SELECT
+      s.gid,
+      s.k1,
+      x.a,
+      x.n
     FROM
-      (unnest(r.fr_values)) v (m0)
+      ticket_rollup_daily r
+      CROSS JOIN LATERAL (
+        SELECT
+          y.a,
+          cardinality(y.a) AS n
+        FROM
+          (
+            SELECT
+              array_cat(r.fr_values, '{}'::float8[]) AS a
+            OFFSET
+              0
+          ) y
+      ) x
+      CROSS JOIN LATERAL (
+        SELECT
+          0,
+          r.product AS k1
+      ) s (gid, k1)
     WHERE
       r.dims = 12
       AND r.day >= ($1::timestamptz AT TIME ZONE $3)
       AND r.day < ($2::timestamptz AT TIME ZONE $3)
       AND r.channel = ANY ($4::text[])
-      AND r.event IN (2)
+      AND r.event = 2
+      AND r.fr_values IS NOT NULL
+  ),
+  candidates AS MATERIALIZED (
+    SELECT
+      gid,
+      k1,
+      sum(n) AS n,
+      ARRAY[
+        '-Infinity'::float8,
+        sinh(sum(n * asinh(m0_0)) / sum(n)),
+        sinh(sum(n * asinh(m0_1)) / sum(n)),
+        sinh(sum(n * asinh(m0_2)) / sum(n)),
+        sinh(sum(n * asinh(m0_3)) / sum(n)),
+        sinh(sum(n * asinh(m0_4)) / sum(n)),
+        sinh(sum(n * asinh(m0_5)) / sum(n)),
+        sinh(sum(n * asinh(m0_6)) / sum(n)),
+        sinh(sum(n * asinh(m0_7)) / sum(n)),
+        sinh(sum(n * asinh(m0_8)) / sum(n)),
+        sinh(sum(n * asinh(m0_9)) / sum(n)),
+        sinh(sum(n * asinh(m0_10)) / sum(n)),
+        sinh(sum(n * asinh(m0_11)) / sum(n)),
+        sinh(sum(n * asinh(m0_12)) / sum(n)),
+        'Infinity'
+      ] AS c0,
+      ARRAY[
+        '-Infinity'::float8,
+        sinh(sum(n * asinh(m1_0)) / sum(n)),
+        sinh(sum(n * asinh(m1_1)) / sum(n)),
+        sinh(sum(n * asinh(m1_2)) / sum(n)),
+        sinh(sum(n * asinh(m1_3)) / sum(n)),
+        sinh(sum(n * asinh(m1_4)) / sum(n)),
+        sinh(sum(n * asinh(m1_5)) / sum(n)),
+        sinh(sum(n * asinh(m1_6)) / sum(n)),
+        sinh(sum(n * asinh(m1_7)) / sum(n)),
+        sinh(sum(n * asinh(m1_8)) / sum(n)),
+        sinh(sum(n * asinh(m1_9)) / sum(n)),
+        sinh(sum(n * asinh(m1_10)) / sum(n)),
+        sinh(sum(n * asinh(m1_11)) / sum(n)),
+        sinh(sum(n * asinh(m1_12)) / sum(n)),
+        'Infinity'
+      ] AS c1
+    FROM
+      (
+        SELECT
+          gid,
+          k1,
+          n,
+          a[
+            floor(least(1, greatest(0, 0.2::float8)) * (n - 1))::int + 1
+          ] AS m0_0,
+          a[
+            floor(least(1, greatest(0, 0.4::float8)) * (n - 1))::int + 1
+          ] AS m0_1,
+          a[
+            floor(least(1, greatest(0, 0.47::float8)) * (n - 1))::int + 1
+          ] AS m0_2,
+          a[
+            floor(least(1, greatest(0, 0.49::float8)) * (n - 1))::int + 1
+          ] AS m0_3,
+          a[
+            floor(least(1, greatest(0, 0.497::float8)) * (n - 1))::int + 1
+          ] AS m0_4,
+          a[
+            floor(least(1, greatest(0, 0.499::float8)) * (n - 1))::int + 1
+          ] AS m0_5,
+          a[
+            floor(least(1, greatest(0, 0.5::float8)) * (n - 1))::int + 1
+          ] AS m0_6,
+          a[
+            floor(least(1, greatest(0, 0.501::float8)) * (n - 1))::int + 1
+          ] AS m0_7,
+          a[
+            floor(least(1, greatest(0, 0.503::float8)) * (n - 1))::int + 1
+          ] AS m0_8,
+          a[
+            floor(least(1, greatest(0, 0.51::float8)) * (n - 1))::int + 1
+          ] AS m0_9,
+          a[
+            floor(least(1, greatest(0, 0.53::float8)) * (n - 1))::int + 1
+          ] AS m0_10,
+          a[
+            floor(least(1, greatest(0, 0.6::float8)) * (n - 1))::int + 1
+          ] AS m0_11,
+          a[
+            floor(least(1, greatest(0, 0.8::float8)) * (n - 1))::int + 1
+          ] AS m0_12,
+          a[
+            floor(
+              least(1, greatest(0, 0.6000000000000001::float8)) * (n - 1)
+            )::int + 1
+          ] AS m1_0,
+          a[
+            floor(least(1, greatest(0, 0.8::float8)) * (n - 1))::int + 1
+          ] AS m1_1,
+          a[
+            floor(least(1, greatest(0, 0.87::float8)) * (n - 1))::int + 1
+          ] AS m1_2,
+          a[
+            floor(least(1, greatest(0, 0.89::float8)) * (n - 1))::int + 1
+          ] AS m1_3,
+          a[
+            floor(least(1, greatest(0, 0.897::float8)) * (n - 1))::int + 1
+          ] AS m1_4,
+          a[
+            floor(least(1, greatest(0, 0.899::float8)) * (n - 1))::int + 1
+          ] AS m1_5,
+          a[
+            floor(least(1, greatest(0, 0.9::float8)) * (n - 1))::int + 1
+          ] AS m1_6,
+          a[
+            floor(least(1, greatest(0, 0.901::float8)) * (n - 1))::int + 1
+          ] AS m1_7,
+          a[
+            floor(least(1, greatest(0, 0.903::float8)) * (n - 1))::int + 1
+          ] AS m1_8,
+          a[
+            floor(least(1, greatest(0, 0.91::float8)) * (n - 1))::int + 1
+          ] AS m1_9,
+          a[
+            floor(least(1, greatest(0, 0.93::float8)) * (n - 1))::int + 1
+          ] AS m1_10,
+          a[
+            floor(least(1, greatest(0, 1::float8)) * (n - 1))::int + 1
+          ] AS m1_11,
+          a[
+            floor(least(1, greatest(0, 1.2::float8)) * (n - 1))::int + 1
+          ] AS m1_12
+        FROM
+          pr
+        OFFSET
+          0
+      ) marks
     GROUP BY
-      GROUPING SETS ((), (r.product))
+      gid,
+      k1
+  ),
+  chosen AS MATERIALIZED (
+    SELECT
+      gid,
+      k1,
+      n,
+      0.5::float8 * (n - 1)::float8 AS at0,
+      c0[
+        (
+          SELECT
+            max(k)
+          FROM
+            generate_subscripts(t0, 1) k
+          WHERE
+            t0[k] <= floor(0.5::float8 * (n - 1)::float8)
+        )
+      ] AS lo0,
+      c0[
+        (
+          SELECT
+            min(k)
+          FROM
+            generate_subscripts(t0, 1) k
+          WHERE
+            t0[k] >= ceil(0.5::float8 * (n - 1)::float8) + 1
+        )
+      ] AS hi0,
+      t0[
+        (
+          SELECT
+            max(k)
+          FROM
+            generate_subscripts(t0, 1) k
+          WHERE
+            t0[k] <= floor(0.5::float8 * (n - 1)::float8)
+        )
+      ] AS below0,
+      0.9::float8 * (n - 1)::float8 AS at1,
+      c1[
+        (
+          SELECT
+            max(k)
+          FROM
+            generate_subscripts(t1, 1) k
+          WHERE
+            t1[k] <= floor(0.9::float8 * (n - 1)::float8)
+        )
+      ] AS lo1,
+      c1[
+        (
+          SELECT
+            min(k)
+          FROM
+            generate_subscripts(t1, 1) k
+          WHERE
+            t1[k] >= ceil(0.9::float8 * (n - 1)::float8) + 1
+        )
+      ] AS hi1,
+      t1[
+        (
+          SELECT
+            max(k)
+          FROM
+            generate_subscripts(t1, 1) k
+          WHERE
+            t1[k] <= floor(0.9::float8 * (n - 1)::float8)
+        )
+      ] AS below1
+    FROM
+      (
+        SELECT
+          c.gid,
+          c.k1,
+          c.n,
+          c.c0,
+          ARRAY[
+            0,
+            sum(w.n0_2),
+            sum(w.n0_3),
+            sum(w.n0_4),
+            sum(w.n0_5),
+            sum(w.n0_6),
+            sum(w.n0_7),
+            sum(w.n0_8),
+            sum(w.n0_9),
+            sum(w.n0_10),
+            sum(w.n0_11),
+            sum(w.n0_12),
+            sum(w.n0_13),
+            sum(w.n0_14),
+            c.n
+          ] AS t0,
+          c.c1,
+          ARRAY[
+            0,
+            sum(w.n1_2),
+            sum(w.n1_3),
+            sum(w.n1_4),
+            sum(w.n1_5),
+            sum(w.n1_6),
+            sum(w.n1_7),
+            sum(w.n1_8),
+            sum(w.n1_9),
+            sum(w.n1_10),
+            sum(w.n1_11),
+            sum(w.n1_12),
+            sum(w.n1_13),
+            sum(w.n1_14),
+            c.n
+          ] AS t1
+        FROM
+          (
+            SELECT
+              pr.gid,
+              pr.k1,
+              width_bucket(b.c0[2], pr.a) AS n0_2,
+              width_bucket(b.c0[3], pr.a) AS n0_3,
+              width_bucket(b.c0[4], pr.a) AS n0_4,
+              width_bucket(b.c0[5], pr.a) AS n0_5,
+              width_bucket(b.c0[6], pr.a) AS n0_6,
+              width_bucket(b.c0[7], pr.a) AS n0_7,
+              width_bucket(b.c0[8], pr.a) AS n0_8,
+              width_bucket(b.c0[9], pr.a) AS n0_9,
+              width_bucket(b.c0[10], pr.a) AS n0_10,
+              width_bucket(b.c0[11], pr.a) AS n0_11,
+              width_bucket(b.c0[12], pr.a) AS n0_12,
+              width_bucket(b.c0[13], pr.a) AS n0_13,
+              width_bucket(b.c0[14], pr.a) AS n0_14,
+              width_bucket(b.c1[2], pr.a) AS n1_2,
+              width_bucket(b.c1[3], pr.a) AS n1_3,
+              width_bucket(b.c1[4], pr.a) AS n1_4,
+              width_bucket(b.c1[5], pr.a) AS n1_5,
+              width_bucket(b.c1[6], pr.a) AS n1_6,
+              width_bucket(b.c1[7], pr.a) AS n1_7,
+              width_bucket(b.c1[8], pr.a) AS n1_8,
+              width_bucket(b.c1[9], pr.a) AS n1_9,
+              width_bucket(b.c1[10], pr.a) AS n1_10,
+              width_bucket(b.c1[11], pr.a) AS n1_11,
+              width_bucket(b.c1[12], pr.a) AS n1_12,
+              width_bucket(b.c1[13], pr.a) AS n1_13,
+              width_bucket(b.c1[14], pr.a) AS n1_14
+            FROM
+              pr
+              JOIN candidates b ON b.gid = pr.gid
+              AND b.k1 IS NOT DISTINCT FROM pr.k1
+            OFFSET
+              0
+          ) w
+          JOIN candidates c ON c.gid = w.gid
+          AND c.k1 IS NOT DISTINCT FROM w.k1
+        GROUP BY
+          c.gid,
+          c.k1,
+          c.n,
+          c.c0,
+          c.c1
+      ) t
+  ),
+  sliced AS (
+    SELECT
+      h.gid,
+      h.k1,
+      h.at0,
+      h.below0,
+      (
+        SELECT
+          array_agg(
+            v
+            ORDER BY
+              v
+          )
+        FROM
+          unnest(rollup_array_cat (z.s0)) v
+      ) AS s0,
+      h.at1,
+      h.below1,
+      (
+        SELECT
+          array_agg(
+            v
+            ORDER BY
+              v
+          )
+        FROM
+          unnest(rollup_array_cat (z.s1)) v
+      ) AS s1
+    FROM
+      (
+        SELECT
+          pr.gid,
+          pr.k1,
+          pr.a[
+            width_bucket(h.lo0, pr.a) + 1:width_bucket(h.hi0, pr.a)
+          ] AS s0,
+          pr.a[
+            width_bucket(h.lo1, pr.a) + 1:width_bucket(h.hi1, pr.a)
+          ] AS s1
+        FROM
+          pr
+          JOIN chosen h ON h.gid = pr.gid
+          AND h.k1 IS NOT DISTINCT FROM pr.k1
+        OFFSET
+          0
+      ) z
+      JOIN chosen h ON h.gid = z.gid
+      AND h.k1 IS NOT DISTINCT FROM z.k1
+    GROUP BY
+      h.gid,
+      h.k1,
+      h.at0,
+      h.below0,
+      h.at1,
+      h.below1
+  ),
+  agg AS (
+    SELECT
+      gid,
+      k1,
+      k1 AS g1,
+      (
+        s0[(floor(at0)::int8 - below0 + 1)::int] + (
+          (at0 - floor(at0)) * (
+            s0[(ceil(at0)::int8 - below0 + 1)::int] - s0[(floor(at0)::int8 - below0 + 1)::int]
+          )
+        )
+      )::float8 AS m0_median,
+      (
+        s1[(floor(at1)::int8 - below1 + 1)::int] + (
+          (at1 - floor(at1)) * (
+            s1[(ceil(at1)::int8 - below1 + 1)::int] - s1[(floor(at1)::int8 - below1 + 1)::int]
+          )
+        )
+      )::float8 AS m0_p90
+    FROM
+      sliced
   )
 SELECT
   0 AS gi,
@@ -130,35 +534,439 @@ ORDER BY
 -- $3 = "UTC"
 -- $4 = ["chat","email"]
 WITH
-  agg AS (
+  pr AS NOT MATERIALIZED (
     SELECT
-      r.product AS g1,
-      GROUPING(r.product) AS gid,
-      (
-        percentile_cont(0.5) WITHIN GROUP (
-          ORDER BY
-            v.m0
-        )
-      )::float8 AS m0_median,
-      (
-        percentile_cont(0.9) WITHIN GROUP (
-          ORDER BY
-            v.m0
-        )
-      )::float8 AS m0_p90
+      s.gid,
+      s.k1,
+      x.a,
+      x.n
     FROM
       ticket_rollup_daily r
-      CROSS JOIN LATERAL ROWS
+      CROSS JOIN LATERAL (
+        SELECT
+          y.a,
+          cardinality(y.a) AS n
+        FROM
+          (
+            SELECT
+              array_cat(r.res_values, '{}'::float8[]) AS a
+            OFFSET
+              0
+          ) y
+      ) x
+      CROSS JOIN LATERAL (
+        SELECT
+          1,
+          NULL AS k1
+      ) s (gid, k1)
+    WHERE
+      r.dims = 8
+      AND r.day >= ($1::timestamptz AT TIME ZONE $3)
+      AND r.day < ($2::timestamptz AT TIME ZONE $3)
+      AND r.channel = ANY ($4::text[])
+      AND r.event = 3
+      AND r.res_values IS NOT NULL
+    UNION ALL
+    SELECT
+      s.gid,
+      s.k1,
+      x.a,
+      x.n
     FROM
-      (unnest(r.res_values)) v (m0)
+      ticket_rollup_daily r
+      CROSS JOIN LATERAL (
+        SELECT
+          y.a,
+          cardinality(y.a) AS n
+        FROM
+          (
+            SELECT
+              array_cat(r.res_values, '{}'::float8[]) AS a
+            OFFSET
+              0
+          ) y
+      ) x
+      CROSS JOIN LATERAL (
+        SELECT
+          0,
+          r.product AS k1
+      ) s (gid, k1)
     WHERE
       r.dims = 12
       AND r.day >= ($1::timestamptz AT TIME ZONE $3)
       AND r.day < ($2::timestamptz AT TIME ZONE $3)
       AND r.channel = ANY ($4::text[])
-      AND r.event IN (3)
+      AND r.event = 3
+      AND r.res_values IS NOT NULL
+  ),
+  candidates AS MATERIALIZED (
+    SELECT
+      gid,
+      k1,
+      sum(n) AS n,
+      ARRAY[
+        '-Infinity'::float8,
+        sinh(sum(n * asinh(m0_0)) / sum(n)),
+        sinh(sum(n * asinh(m0_1)) / sum(n)),
+        sinh(sum(n * asinh(m0_2)) / sum(n)),
+        sinh(sum(n * asinh(m0_3)) / sum(n)),
+        sinh(sum(n * asinh(m0_4)) / sum(n)),
+        sinh(sum(n * asinh(m0_5)) / sum(n)),
+        sinh(sum(n * asinh(m0_6)) / sum(n)),
+        sinh(sum(n * asinh(m0_7)) / sum(n)),
+        sinh(sum(n * asinh(m0_8)) / sum(n)),
+        sinh(sum(n * asinh(m0_9)) / sum(n)),
+        sinh(sum(n * asinh(m0_10)) / sum(n)),
+        sinh(sum(n * asinh(m0_11)) / sum(n)),
+        sinh(sum(n * asinh(m0_12)) / sum(n)),
+        'Infinity'
+      ] AS c0,
+      ARRAY[
+        '-Infinity'::float8,
+        sinh(sum(n * asinh(m1_0)) / sum(n)),
+        sinh(sum(n * asinh(m1_1)) / sum(n)),
+        sinh(sum(n * asinh(m1_2)) / sum(n)),
+        sinh(sum(n * asinh(m1_3)) / sum(n)),
+        sinh(sum(n * asinh(m1_4)) / sum(n)),
+        sinh(sum(n * asinh(m1_5)) / sum(n)),
+        sinh(sum(n * asinh(m1_6)) / sum(n)),
+        sinh(sum(n * asinh(m1_7)) / sum(n)),
+        sinh(sum(n * asinh(m1_8)) / sum(n)),
+        sinh(sum(n * asinh(m1_9)) / sum(n)),
+        sinh(sum(n * asinh(m1_10)) / sum(n)),
+        sinh(sum(n * asinh(m1_11)) / sum(n)),
+        sinh(sum(n * asinh(m1_12)) / sum(n)),
+        'Infinity'
+      ] AS c1
+    FROM
+      (
+        SELECT
+          gid,
+          k1,
+          n,
+          a[
+            floor(least(1, greatest(0, 0.2::float8)) * (n - 1))::int + 1
+          ] AS m0_0,
+          a[
+            floor(least(1, greatest(0, 0.4::float8)) * (n - 1))::int + 1
+          ] AS m0_1,
+          a[
+            floor(least(1, greatest(0, 0.47::float8)) * (n - 1))::int + 1
+          ] AS m0_2,
+          a[
+            floor(least(1, greatest(0, 0.49::float8)) * (n - 1))::int + 1
+          ] AS m0_3,
+          a[
+            floor(least(1, greatest(0, 0.497::float8)) * (n - 1))::int + 1
+          ] AS m0_4,
+          a[
+            floor(least(1, greatest(0, 0.499::float8)) * (n - 1))::int + 1
+          ] AS m0_5,
+          a[
+            floor(least(1, greatest(0, 0.5::float8)) * (n - 1))::int + 1
+          ] AS m0_6,
+          a[
+            floor(least(1, greatest(0, 0.501::float8)) * (n - 1))::int + 1
+          ] AS m0_7,
+          a[
+            floor(least(1, greatest(0, 0.503::float8)) * (n - 1))::int + 1
+          ] AS m0_8,
+          a[
+            floor(least(1, greatest(0, 0.51::float8)) * (n - 1))::int + 1
+          ] AS m0_9,
+          a[
+            floor(least(1, greatest(0, 0.53::float8)) * (n - 1))::int + 1
+          ] AS m0_10,
+          a[
+            floor(least(1, greatest(0, 0.6::float8)) * (n - 1))::int + 1
+          ] AS m0_11,
+          a[
+            floor(least(1, greatest(0, 0.8::float8)) * (n - 1))::int + 1
+          ] AS m0_12,
+          a[
+            floor(
+              least(1, greatest(0, 0.6000000000000001::float8)) * (n - 1)
+            )::int + 1
+          ] AS m1_0,
+          a[
+            floor(least(1, greatest(0, 0.8::float8)) * (n - 1))::int + 1
+          ] AS m1_1,
+          a[
+            floor(least(1, greatest(0, 0.87::float8)) * (n - 1))::int + 1
+          ] AS m1_2,
+          a[
+            floor(least(1, greatest(0, 0.89::float8)) * (n - 1))::int + 1
+          ] AS m1_3,
+          a[
+            floor(least(1, greatest(0, 0.897::float8)) * (n - 1))::int + 1
+          ] AS m1_4,
+          a[
+            floor(least(1, greatest(0, 0.899::float8)) * (n - 1))::int + 1
+          ] AS m1_5,
+          a[
+            floor(least(1, greatest(0, 0.9::float8)) * (n - 1))::int + 1
+          ] AS m1_6,
+          a[
+            floor(least(1, greatest(0, 0.901::float8)) * (n - 1))::int + 1
+          ] AS m1_7,
+          a[
+            floor(least(1, greatest(0, 0.903::float8)) * (n - 1))::int + 1
+          ] AS m1_8,
+          a[
+            floor(least(1, greatest(0, 0.91::float8)) * (n - 1))::int + 1
+          ] AS m1_9,
+          a[
+            floor(least(1, greatest(0, 0.93::float8)) * (n - 1))::int + 1
+          ] AS m1_10,
+          a[
+            floor(least(1, greatest(0, 1::float8)) * (n - 1))::int + 1
+          ] AS m1_11,
+          a[
+            floor(least(1, greatest(0, 1.2::float8)) * (n - 1))::int + 1
+          ] AS m1_12
+        FROM
+          pr
+        OFFSET
+          0
+      ) marks
     GROUP BY
-      GROUPING SETS ((), (r.product))
+      gid,
+      k1
+  ),
+  chosen AS MATERIALIZED (
+    SELECT
+      gid,
+      k1,
+      n,
+      0.5::float8 * (n - 1)::float8 AS at0,
+      c0[
+        (
+          SELECT
+            max(k)
+          FROM
+            generate_subscripts(t0, 1) k
+          WHERE
+            t0[k] <= floor(0.5::float8 * (n - 1)::float8)
+        )
+      ] AS lo0,
+      c0[
+        (
+          SELECT
+            min(k)
+          FROM
+            generate_subscripts(t0, 1) k
+          WHERE
+            t0[k] >= ceil(0.5::float8 * (n - 1)::float8) + 1
+        )
+      ] AS hi0,
+      t0[
+        (
+          SELECT
+            max(k)
+          FROM
+            generate_subscripts(t0, 1) k
+          WHERE
+            t0[k] <= floor(0.5::float8 * (n - 1)::float8)
+        )
+      ] AS below0,
+      0.9::float8 * (n - 1)::float8 AS at1,
+      c1[
+        (
+          SELECT
+            max(k)
+          FROM
+            generate_subscripts(t1, 1) k
+          WHERE
+            t1[k] <= floor(0.9::float8 * (n - 1)::float8)
+        )
+      ] AS lo1,
+      c1[
+        (
+          SELECT
+            min(k)
+          FROM
+            generate_subscripts(t1, 1) k
+          WHERE
+            t1[k] >= ceil(0.9::float8 * (n - 1)::float8) + 1
+        )
+      ] AS hi1,
+      t1[
+        (
+          SELECT
+            max(k)
+          FROM
+            generate_subscripts(t1, 1) k
+          WHERE
+            t1[k] <= floor(0.9::float8 * (n - 1)::float8)
+        )
+      ] AS below1
+    FROM
+      (
+        SELECT
+          c.gid,
+          c.k1,
+          c.n,
+          c.c0,
+          ARRAY[
+            0,
+            sum(w.n0_2),
+            sum(w.n0_3),
+            sum(w.n0_4),
+            sum(w.n0_5),
+            sum(w.n0_6),
+            sum(w.n0_7),
+            sum(w.n0_8),
+            sum(w.n0_9),
+            sum(w.n0_10),
+            sum(w.n0_11),
+            sum(w.n0_12),
+            sum(w.n0_13),
+            sum(w.n0_14),
+            c.n
+          ] AS t0,
+          c.c1,
+          ARRAY[
+            0,
+            sum(w.n1_2),
+            sum(w.n1_3),
+            sum(w.n1_4),
+            sum(w.n1_5),
+            sum(w.n1_6),
+            sum(w.n1_7),
+            sum(w.n1_8),
+            sum(w.n1_9),
+            sum(w.n1_10),
+            sum(w.n1_11),
+            sum(w.n1_12),
+            sum(w.n1_13),
+            sum(w.n1_14),
+            c.n
+          ] AS t1
+        FROM
+          (
+            SELECT
+              pr.gid,
+              pr.k1,
+              width_bucket(b.c0[2], pr.a) AS n0_2,
+              width_bucket(b.c0[3], pr.a) AS n0_3,
+              width_bucket(b.c0[4], pr.a) AS n0_4,
+              width_bucket(b.c0[5], pr.a) AS n0_5,
+              width_bucket(b.c0[6], pr.a) AS n0_6,
+              width_bucket(b.c0[7], pr.a) AS n0_7,
+              width_bucket(b.c0[8], pr.a) AS n0_8,
+              width_bucket(b.c0[9], pr.a) AS n0_9,
+              width_bucket(b.c0[10], pr.a) AS n0_10,
+              width_bucket(b.c0[11], pr.a) AS n0_11,
+              width_bucket(b.c0[12], pr.a) AS n0_12,
+              width_bucket(b.c0[13], pr.a) AS n0_13,
+              width_bucket(b.c0[14], pr.a) AS n0_14,
+              width_bucket(b.c1[2], pr.a) AS n1_2,
+              width_bucket(b.c1[3], pr.a) AS n1_3,
+              width_bucket(b.c1[4], pr.a) AS n1_4,
+              width_bucket(b.c1[5], pr.a) AS n1_5,
+              width_bucket(b.c1[6], pr.a) AS n1_6,
+              width_bucket(b.c1[7], pr.a) AS n1_7,
+              width_bucket(b.c1[8], pr.a) AS n1_8,
+              width_bucket(b.c1[9], pr.a) AS n1_9,
+              width_bucket(b.c1[10], pr.a) AS n1_10,
+              width_bucket(b.c1[11], pr.a) AS n1_11,
+              width_bucket(b.c1[12], pr.a) AS n1_12,
+              width_bucket(b.c1[13], pr.a) AS n1_13,
+              width_bucket(b.c1[14], pr.a) AS n1_14
+            FROM
+              pr
+              JOIN candidates b ON b.gid = pr.gid
+              AND b.k1 IS NOT DISTINCT FROM pr.k1
+            OFFSET
+              0
+          ) w
+          JOIN candidates c ON c.gid = w.gid
+          AND c.k1 IS NOT DISTINCT FROM w.k1
+        GROUP BY
+          c.gid,
+          c.k1,
+          c.n,
+          c.c0,
+          c.c1
+      ) t
+  ),
+  sliced AS (
+    SELECT
+      h.gid,
+      h.k1,
+      h.at0,
+      h.below0,
+      (
+        SELECT
+          array_agg(
+            v
+            ORDER BY
+              v
+          )
+        FROM
+          unnest(rollup_array_cat (z.s0)) v
+      ) AS s0,
+      h.at1,
+      h.below1,
+      (
+        SELECT
+          array_agg(
+            v
+            ORDER BY
+              v
+          )
+        FROM
+          unnest(rollup_array_cat (z.s1)) v
+      ) AS s1
+    FROM
+      (
+        SELECT
+          pr.gid,
+          pr.k1,
+          pr.a[
+            width_bucket(h.lo0, pr.a) + 1:width_bucket(h.hi0, pr.a)
+          ] AS s0,
+          pr.a[
+            width_bucket(h.lo1, pr.a) + 1:width_bucket(h.hi1, pr.a)
+          ] AS s1
+        FROM
+          pr
+          JOIN chosen h ON h.gid = pr.gid
+          AND h.k1 IS NOT DISTINCT FROM pr.k1
+        OFFSET
+          0
+      ) z
+      JOIN chosen h ON h.gid = z.gid
+      AND h.k1 IS NOT DISTINCT FROM z.k1
+    GROUP BY
+      h.gid,
+      h.k1,
+      h.at0,
+      h.below0,
+      h.at1,
+      h.below1
+  ),
+  agg AS (
+    SELECT
+      gid,
+      k1,
+      k1 AS g1,
+      (
+        s0[(floor(at0)::int8 - below0 + 1)::int] + (
+          (at0 - floor(at0)) * (
+            s0[(ceil(at0)::int8 - below0 + 1)::int] - s0[(floor(at0)::int8 - below0 + 1)::int]
+          )
+        )
+      )::float8 AS m0_median,
+      (
+        s1[(floor(at1)::int8 - below1 + 1)::int] + (
+          (at1 - floor(at1)) * (
+            s1[(ceil(at1)::int8 - below1 + 1)::int] - s1[(floor(at1)::int8 - below1 + 1)::int]
+          )
+        )
+      )::float8 AS m0_p90
+    FROM
+      sliced
   )
 SELECT
   0 AS gi,

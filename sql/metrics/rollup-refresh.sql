@@ -61,7 +61,7 @@ BEGIN
     GROUP BY 1, 2, 3, 4, 5, 6
     ORDER BY 1;
     INSERT INTO ticket_rollup ("hour", "event", "channel", "product", "tier", "priority", "fr_seconds", "fr_n", "fr_values")
-    SELECT date_trunc('hour', f.first_response_at), 2, f.channel, f.product, c.tier, f.priority, sum(extract(epoch FROM f.first_response_at - f.created_at)), count(extract(epoch FROM f.first_response_at - f.created_at)), array_agg((extract(epoch FROM f.first_response_at - f.created_at))::float8 ORDER BY extract(epoch FROM f.first_response_at - f.created_at)) FILTER (WHERE extract(epoch FROM f.first_response_at - f.created_at) IS NOT NULL)
+    SELECT date_trunc('hour', f.first_response_at), 2, f.channel, f.product, c.tier, f.priority, sum(extract(epoch FROM f.first_response_at - f.created_at)), count(extract(epoch FROM f.first_response_at - f.created_at)), array_agg((extract(epoch FROM f.first_response_at - f.created_at))::float8 ORDER BY (extract(epoch FROM f.first_response_at - f.created_at))::float8) FILTER (WHERE extract(epoch FROM f.first_response_at - f.created_at) IS NOT NULL)
     FROM tickets f
     LEFT JOIN customers c ON c.id = f.customer_id
     LEFT JOIN agents a ON a.id = f.assignee_id
@@ -69,7 +69,7 @@ BEGIN
     GROUP BY 1, 2, 3, 4, 5, 6
     ORDER BY 1;
     INSERT INTO ticket_rollup ("hour", "event", "channel", "product", "tier", "priority", "res_seconds", "res_n", "res_values", "fcr_n", "resolved_n", "reopened_n", "conversation_messages", "handle_seconds")
-    SELECT date_trunc('hour', f.resolved_at), 3, f.channel, f.product, c.tier, f.priority, sum(extract(epoch FROM f.resolved_at - f.created_at)), count(extract(epoch FROM f.resolved_at - f.created_at)), array_agg((extract(epoch FROM f.resolved_at - f.created_at))::float8 ORDER BY extract(epoch FROM f.resolved_at - f.created_at)) FILTER (WHERE extract(epoch FROM f.resolved_at - f.created_at) IS NOT NULL), count(*) FILTER (WHERE (coalesce(fm.agent_n, 0) = 1 OR (f.channel = 'phone' AND coalesce(fm.conversation_n, 0) = 0)) AND f.reopened_count = 0 AND NOT f.escalated), count(*), count(*) FILTER (WHERE f.reopened_count > 0), sum(coalesce(fm.conversation_n, 0)), sum(coalesce(fm.handle_seconds, 0))
+    SELECT date_trunc('hour', f.resolved_at), 3, f.channel, f.product, c.tier, f.priority, sum(extract(epoch FROM f.resolved_at - f.created_at)), count(extract(epoch FROM f.resolved_at - f.created_at)), array_agg((extract(epoch FROM f.resolved_at - f.created_at))::float8 ORDER BY (extract(epoch FROM f.resolved_at - f.created_at))::float8) FILTER (WHERE extract(epoch FROM f.resolved_at - f.created_at) IS NOT NULL), count(*) FILTER (WHERE (coalesce(fm.agent_n, 0) = 1 OR (f.channel = 'phone' AND coalesce(fm.conversation_n, 0) = 0)) AND f.reopened_count = 0 AND NOT f.escalated), count(*), count(*) FILTER (WHERE f.reopened_count > 0), sum(coalesce(fm.conversation_n, 0)), sum(coalesce(fm.handle_seconds, 0))
     FROM tickets f
     LEFT JOIN customers c ON c.id = f.customer_id
     LEFT JOIN agents a ON a.id = f.assignee_id
@@ -87,14 +87,14 @@ BEGIN
     -- Rows stored in the order queries read them (one mask, a range of days): a period's rows then sit on few pages.
     ORDER BY 1;
     INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "fr_seconds", "fr_n", "fr_values")
-    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."fr_seconds"), sum(r."fr_n"), rollup_array_cat(r."fr_values" ORDER BY r."fr_values")
+    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."fr_seconds"), sum(r."fr_n"), (SELECT array_agg(v ORDER BY v) FROM unnest(rollup_array_cat(r."fr_values")) v)
     FROM ticket_rollup r
     WHERE r.event = 2 AND r.hour = ANY (day_hours)
     GROUP BY 1, 2, 4, 5, 6, 7
     -- Rows stored in the order queries read them (one mask, a range of days): a period's rows then sit on few pages.
     ORDER BY 1;
     INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "res_seconds", "res_n", "res_values", "fcr_n", "resolved_n", "reopened_n", "conversation_messages", "handle_seconds")
-    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."res_seconds"), sum(r."res_n"), rollup_array_cat(r."res_values" ORDER BY r."res_values"), sum(r."fcr_n"), sum(r."resolved_n"), sum(r."reopened_n"), sum(r."conversation_messages"), sum(r."handle_seconds")
+    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."res_seconds"), sum(r."res_n"), (SELECT array_agg(v ORDER BY v) FROM unnest(rollup_array_cat(r."res_values")) v), sum(r."fcr_n"), sum(r."resolved_n"), sum(r."reopened_n"), sum(r."conversation_messages"), sum(r."handle_seconds")
     FROM ticket_rollup r
     WHERE r.event = 3 AND r.hour = ANY (day_hours)
     GROUP BY 1, 2, 4, 5, 6, 7
@@ -107,13 +107,13 @@ BEGIN
     GROUP BY r.day, r.event, GROUPING SETS ((), (r."tier"), (r."product"), (r."product", r."tier"), (r."channel"), (r."channel", r."tier"), (r."channel", r."product"), (r."channel", r."product", r."tier"))
     ORDER BY 3, 1;
     INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "fr_seconds", "fr_n", "fr_values")
-    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."fr_seconds"), sum(r."fr_n"), rollup_array_cat(r."fr_values" ORDER BY r."fr_values")
+    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."fr_seconds"), sum(r."fr_n"), (SELECT array_agg(v ORDER BY v) FROM unnest(rollup_array_cat(r."fr_values")) v)
     FROM ticket_rollup_daily r
     WHERE r.dims = 15 AND r.event = 2 AND r.day = ANY (days)
     GROUP BY r.day, r.event, GROUPING SETS ((), (r."tier"), (r."product"), (r."product", r."tier"), (r."channel"), (r."channel", r."tier"), (r."channel", r."product"), (r."channel", r."product", r."tier"))
     ORDER BY 3, 1;
     INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "res_seconds", "res_n", "res_values", "fcr_n", "resolved_n", "reopened_n", "conversation_messages", "handle_seconds")
-    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."res_seconds"), sum(r."res_n"), rollup_array_cat(r."res_values" ORDER BY r."res_values"), sum(r."fcr_n"), sum(r."resolved_n"), sum(r."reopened_n"), sum(r."conversation_messages"), sum(r."handle_seconds")
+    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."res_seconds"), sum(r."res_n"), (SELECT array_agg(v ORDER BY v) FROM unnest(rollup_array_cat(r."res_values")) v), sum(r."fcr_n"), sum(r."resolved_n"), sum(r."reopened_n"), sum(r."conversation_messages"), sum(r."handle_seconds")
     FROM ticket_rollup_daily r
     WHERE r.dims = 15 AND r.event = 3 AND r.day = ANY (days)
     GROUP BY r.day, r.event, GROUPING SETS ((), (r."tier"), (r."product"), (r."product", r."tier"), (r."channel"), (r."channel", r."tier"), (r."channel", r."product"), (r."channel", r."product", r."tier"))
@@ -121,7 +121,7 @@ BEGIN
     DELETE FROM message_rollup WHERE hour = ANY (hours);
     DELETE FROM message_rollup_daily WHERE dims IN (15, 0, 2, 4, 6, 8, 10, 12, 14) AND day = ANY (days);
     INSERT INTO message_rollup ("hour", "event", "channel", "product", "tier", "priority", "reply_wait_seconds", "replies_n", "reply_wait_values", "handle_seconds", "handled_n")
-    SELECT date_trunc('hour', f.sent_at), 1, t.channel, t.product, c.tier, t.priority, sum(extract(epoch FROM f.sent_at - f.wait_start)), count(extract(epoch FROM f.sent_at - f.wait_start)), array_agg((extract(epoch FROM f.sent_at - f.wait_start))::float8 ORDER BY extract(epoch FROM f.sent_at - f.wait_start)) FILTER (WHERE extract(epoch FROM f.sent_at - f.wait_start) IS NOT NULL), sum(f.handle_seconds), count(f.handle_seconds)
+    SELECT date_trunc('hour', f.sent_at), 1, t.channel, t.product, c.tier, t.priority, sum(extract(epoch FROM f.sent_at - f.wait_start)), count(extract(epoch FROM f.sent_at - f.wait_start)), array_agg((extract(epoch FROM f.sent_at - f.wait_start))::float8 ORDER BY (extract(epoch FROM f.sent_at - f.wait_start))::float8) FILTER (WHERE extract(epoch FROM f.sent_at - f.wait_start) IS NOT NULL), sum(f.handle_seconds), count(f.handle_seconds)
     FROM (
       SELECT w.id, w.ticket_id, w.agent_id, w.sent_at, w.handle_seconds,
              CASE WHEN w.seg = 0 THEN w.created_at ELSE w.pending_since END AS wait_start
@@ -146,14 +146,14 @@ BEGIN
     GROUP BY 1, 2, 3, 4, 5, 6
     ORDER BY 1;
     INSERT INTO message_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "reply_wait_seconds", "replies_n", "reply_wait_values", "handle_seconds", "handled_n")
-    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."reply_wait_seconds"), sum(r."replies_n"), rollup_array_cat(r."reply_wait_values" ORDER BY r."reply_wait_values"), sum(r."handle_seconds"), sum(r."handled_n")
+    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."reply_wait_seconds"), sum(r."replies_n"), (SELECT array_agg(v ORDER BY v) FROM unnest(rollup_array_cat(r."reply_wait_values")) v), sum(r."handle_seconds"), sum(r."handled_n")
     FROM message_rollup r
     WHERE r.event = 1 AND r.hour = ANY (day_hours)
     GROUP BY 1, 2, 4, 5, 6, 7
     -- Rows stored in the order queries read them (one mask, a range of days): a period's rows then sit on few pages.
     ORDER BY 1;
     INSERT INTO message_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "reply_wait_seconds", "replies_n", "reply_wait_values", "handle_seconds", "handled_n")
-    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."reply_wait_seconds"), sum(r."replies_n"), rollup_array_cat(r."reply_wait_values" ORDER BY r."reply_wait_values"), sum(r."handle_seconds"), sum(r."handled_n")
+    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."reply_wait_seconds"), sum(r."replies_n"), (SELECT array_agg(v ORDER BY v) FROM unnest(rollup_array_cat(r."reply_wait_values")) v), sum(r."handle_seconds"), sum(r."handled_n")
     FROM message_rollup_daily r
     WHERE r.dims = 15 AND r.event = 1 AND r.day = ANY (days)
     GROUP BY r.day, r.event, GROUPING SETS ((), (r."tier"), (r."product"), (r."product", r."tier"), (r."channel"), (r."channel", r."tier"), (r."channel", r."product"), (r."channel", r."product", r."tier"))
@@ -238,7 +238,7 @@ BEGIN
     GROUP BY r.day, r.event, GROUPING SETS ((), (r."tier"), (r."product"), (r."product", r."tier"), (r."channel"), (r."channel", r."tier"), (r."channel", r."product"), (r."channel", r."product", r."tier"))
     ORDER BY 3, 1;
     INSERT INTO ticket_rollup ("hour", "event", "channel", "product", "tier", "priority", "fr_seconds", "fr_n", "fr_values")
-    SELECT date_trunc('hour', f.first_response_at), 2, f.channel, f.product, c.tier, f.priority, sum(extract(epoch FROM f.first_response_at - f.created_at)), count(extract(epoch FROM f.first_response_at - f.created_at)), array_agg((extract(epoch FROM f.first_response_at - f.created_at))::float8 ORDER BY extract(epoch FROM f.first_response_at - f.created_at)) FILTER (WHERE extract(epoch FROM f.first_response_at - f.created_at) IS NOT NULL)
+    SELECT date_trunc('hour', f.first_response_at), 2, f.channel, f.product, c.tier, f.priority, sum(extract(epoch FROM f.first_response_at - f.created_at)), count(extract(epoch FROM f.first_response_at - f.created_at)), array_agg((extract(epoch FROM f.first_response_at - f.created_at))::float8 ORDER BY (extract(epoch FROM f.first_response_at - f.created_at))::float8) FILTER (WHERE extract(epoch FROM f.first_response_at - f.created_at) IS NOT NULL)
     FROM tickets f
     LEFT JOIN customers c ON c.id = f.customer_id
     LEFT JOIN agents a ON a.id = f.assignee_id
@@ -246,20 +246,20 @@ BEGIN
     GROUP BY 1, 2, 3, 4, 5, 6
     ORDER BY 1;
     INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "fr_seconds", "fr_n", "fr_values")
-    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."fr_seconds"), sum(r."fr_n"), rollup_array_cat(r."fr_values" ORDER BY r."fr_values")
+    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."fr_seconds"), sum(r."fr_n"), (SELECT array_agg(v ORDER BY v) FROM unnest(rollup_array_cat(r."fr_values")) v)
     FROM ticket_rollup r
     WHERE r.event = 2
     GROUP BY 1, 2, 4, 5, 6, 7
     -- Rows stored in the order queries read them (one mask, a range of days): a period's rows then sit on few pages.
     ORDER BY 1;
     INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "fr_seconds", "fr_n", "fr_values")
-    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."fr_seconds"), sum(r."fr_n"), rollup_array_cat(r."fr_values" ORDER BY r."fr_values")
+    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."fr_seconds"), sum(r."fr_n"), (SELECT array_agg(v ORDER BY v) FROM unnest(rollup_array_cat(r."fr_values")) v)
     FROM ticket_rollup_daily r
     WHERE r.dims = 15 AND r.event = 2
     GROUP BY r.day, r.event, GROUPING SETS ((), (r."tier"), (r."product"), (r."product", r."tier"), (r."channel"), (r."channel", r."tier"), (r."channel", r."product"), (r."channel", r."product", r."tier"))
     ORDER BY 3, 1;
     INSERT INTO ticket_rollup ("hour", "event", "channel", "product", "tier", "priority", "res_seconds", "res_n", "res_values", "fcr_n", "resolved_n", "reopened_n", "conversation_messages", "handle_seconds")
-    SELECT date_trunc('hour', f.resolved_at), 3, f.channel, f.product, c.tier, f.priority, sum(extract(epoch FROM f.resolved_at - f.created_at)), count(extract(epoch FROM f.resolved_at - f.created_at)), array_agg((extract(epoch FROM f.resolved_at - f.created_at))::float8 ORDER BY extract(epoch FROM f.resolved_at - f.created_at)) FILTER (WHERE extract(epoch FROM f.resolved_at - f.created_at) IS NOT NULL), count(*) FILTER (WHERE (coalesce(fm.agent_n, 0) = 1 OR (f.channel = 'phone' AND coalesce(fm.conversation_n, 0) = 0)) AND f.reopened_count = 0 AND NOT f.escalated), count(*), count(*) FILTER (WHERE f.reopened_count > 0), sum(coalesce(fm.conversation_n, 0)), sum(coalesce(fm.handle_seconds, 0))
+    SELECT date_trunc('hour', f.resolved_at), 3, f.channel, f.product, c.tier, f.priority, sum(extract(epoch FROM f.resolved_at - f.created_at)), count(extract(epoch FROM f.resolved_at - f.created_at)), array_agg((extract(epoch FROM f.resolved_at - f.created_at))::float8 ORDER BY (extract(epoch FROM f.resolved_at - f.created_at))::float8) FILTER (WHERE extract(epoch FROM f.resolved_at - f.created_at) IS NOT NULL), count(*) FILTER (WHERE (coalesce(fm.agent_n, 0) = 1 OR (f.channel = 'phone' AND coalesce(fm.conversation_n, 0) = 0)) AND f.reopened_count = 0 AND NOT f.escalated), count(*), count(*) FILTER (WHERE f.reopened_count > 0), sum(coalesce(fm.conversation_n, 0)), sum(coalesce(fm.handle_seconds, 0))
     FROM tickets f
     LEFT JOIN customers c ON c.id = f.customer_id
     LEFT JOIN agents a ON a.id = f.assignee_id
@@ -270,14 +270,14 @@ BEGIN
     GROUP BY 1, 2, 3, 4, 5, 6
     ORDER BY 1;
     INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "res_seconds", "res_n", "res_values", "fcr_n", "resolved_n", "reopened_n", "conversation_messages", "handle_seconds")
-    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."res_seconds"), sum(r."res_n"), rollup_array_cat(r."res_values" ORDER BY r."res_values"), sum(r."fcr_n"), sum(r."resolved_n"), sum(r."reopened_n"), sum(r."conversation_messages"), sum(r."handle_seconds")
+    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."res_seconds"), sum(r."res_n"), (SELECT array_agg(v ORDER BY v) FROM unnest(rollup_array_cat(r."res_values")) v), sum(r."fcr_n"), sum(r."resolved_n"), sum(r."reopened_n"), sum(r."conversation_messages"), sum(r."handle_seconds")
     FROM ticket_rollup r
     WHERE r.event = 3
     GROUP BY 1, 2, 4, 5, 6, 7
     -- Rows stored in the order queries read them (one mask, a range of days): a period's rows then sit on few pages.
     ORDER BY 1;
     INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "res_seconds", "res_n", "res_values", "fcr_n", "resolved_n", "reopened_n", "conversation_messages", "handle_seconds")
-    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."res_seconds"), sum(r."res_n"), rollup_array_cat(r."res_values" ORDER BY r."res_values"), sum(r."fcr_n"), sum(r."resolved_n"), sum(r."reopened_n"), sum(r."conversation_messages"), sum(r."handle_seconds")
+    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."res_seconds"), sum(r."res_n"), (SELECT array_agg(v ORDER BY v) FROM unnest(rollup_array_cat(r."res_values")) v), sum(r."fcr_n"), sum(r."resolved_n"), sum(r."reopened_n"), sum(r."conversation_messages"), sum(r."handle_seconds")
     FROM ticket_rollup_daily r
     WHERE r.dims = 15 AND r.event = 3
     GROUP BY r.day, r.event, GROUPING SETS ((), (r."tier"), (r."product"), (r."product", r."tier"), (r."channel"), (r."channel", r."tier"), (r."channel", r."product"), (r."channel", r."product", r."tier"))
@@ -304,7 +304,7 @@ BEGIN
       END LOOP;
     END IF;
     INSERT INTO message_rollup ("hour", "event", "channel", "product", "tier", "priority", "reply_wait_seconds", "replies_n", "reply_wait_values", "handle_seconds", "handled_n")
-    SELECT date_trunc('hour', f.sent_at), 1, t.channel, t.product, c.tier, t.priority, sum(extract(epoch FROM f.sent_at - f.wait_start)), count(extract(epoch FROM f.sent_at - f.wait_start)), array_agg((extract(epoch FROM f.sent_at - f.wait_start))::float8 ORDER BY extract(epoch FROM f.sent_at - f.wait_start)) FILTER (WHERE extract(epoch FROM f.sent_at - f.wait_start) IS NOT NULL), sum(f.handle_seconds), count(f.handle_seconds)
+    SELECT date_trunc('hour', f.sent_at), 1, t.channel, t.product, c.tier, t.priority, sum(extract(epoch FROM f.sent_at - f.wait_start)), count(extract(epoch FROM f.sent_at - f.wait_start)), array_agg((extract(epoch FROM f.sent_at - f.wait_start))::float8 ORDER BY (extract(epoch FROM f.sent_at - f.wait_start))::float8) FILTER (WHERE extract(epoch FROM f.sent_at - f.wait_start) IS NOT NULL), sum(f.handle_seconds), count(f.handle_seconds)
     FROM (
       SELECT w.id, w.ticket_id, w.agent_id, w.sent_at, w.handle_seconds,
              CASE WHEN w.seg = 0 THEN w.created_at ELSE w.pending_since END AS wait_start
@@ -328,14 +328,14 @@ BEGIN
     GROUP BY 1, 2, 3, 4, 5, 6
     ORDER BY 1;
     INSERT INTO message_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "reply_wait_seconds", "replies_n", "reply_wait_values", "handle_seconds", "handled_n")
-    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."reply_wait_seconds"), sum(r."replies_n"), rollup_array_cat(r."reply_wait_values" ORDER BY r."reply_wait_values"), sum(r."handle_seconds"), sum(r."handled_n")
+    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."reply_wait_seconds"), sum(r."replies_n"), (SELECT array_agg(v ORDER BY v) FROM unnest(rollup_array_cat(r."reply_wait_values")) v), sum(r."handle_seconds"), sum(r."handled_n")
     FROM message_rollup r
     WHERE r.event = 1
     GROUP BY 1, 2, 4, 5, 6, 7
     -- Rows stored in the order queries read them (one mask, a range of days): a period's rows then sit on few pages.
     ORDER BY 1;
     INSERT INTO message_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "reply_wait_seconds", "replies_n", "reply_wait_values", "handle_seconds", "handled_n")
-    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."reply_wait_seconds"), sum(r."replies_n"), rollup_array_cat(r."reply_wait_values" ORDER BY r."reply_wait_values"), sum(r."handle_seconds"), sum(r."handled_n")
+    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."reply_wait_seconds"), sum(r."replies_n"), (SELECT array_agg(v ORDER BY v) FROM unnest(rollup_array_cat(r."reply_wait_values")) v), sum(r."handle_seconds"), sum(r."handled_n")
     FROM message_rollup_daily r
     WHERE r.dims = 15 AND r.event = 1
     GROUP BY r.day, r.event, GROUPING SETS ((), (r."tier"), (r."product"), (r."product", r."tier"), (r."channel"), (r."channel", r."tier"), (r."channel", r."product"), (r."channel", r."product", r."tier"))
@@ -449,7 +449,7 @@ BEGIN
     ORDER BY 3, 1;
   ELSIF target = 'ticket_rollup' AND part = 'firstResponse' THEN
     INSERT INTO ticket_rollup ("hour", "event", "channel", "product", "tier", "priority", "fr_seconds", "fr_n", "fr_values")
-    SELECT date_trunc('hour', f.first_response_at), 2, f.channel, f.product, c.tier, f.priority, sum(extract(epoch FROM f.first_response_at - f.created_at)), count(extract(epoch FROM f.first_response_at - f.created_at)), array_agg((extract(epoch FROM f.first_response_at - f.created_at))::float8 ORDER BY extract(epoch FROM f.first_response_at - f.created_at)) FILTER (WHERE extract(epoch FROM f.first_response_at - f.created_at) IS NOT NULL)
+    SELECT date_trunc('hour', f.first_response_at), 2, f.channel, f.product, c.tier, f.priority, sum(extract(epoch FROM f.first_response_at - f.created_at)), count(extract(epoch FROM f.first_response_at - f.created_at)), array_agg((extract(epoch FROM f.first_response_at - f.created_at))::float8 ORDER BY (extract(epoch FROM f.first_response_at - f.created_at))::float8) FILTER (WHERE extract(epoch FROM f.first_response_at - f.created_at) IS NOT NULL)
     FROM tickets f
     LEFT JOIN customers c ON c.id = f.customer_id
     LEFT JOIN agents a ON a.id = f.assignee_id
@@ -457,21 +457,21 @@ BEGIN
     GROUP BY 1, 2, 3, 4, 5, 6
     ORDER BY 1;
     INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "fr_seconds", "fr_n", "fr_values")
-    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."fr_seconds"), sum(r."fr_n"), rollup_array_cat(r."fr_values" ORDER BY r."fr_values")
+    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."fr_seconds"), sum(r."fr_n"), (SELECT array_agg(v ORDER BY v) FROM unnest(rollup_array_cat(r."fr_values")) v)
     FROM ticket_rollup r
     WHERE r.event = 2
     GROUP BY 1, 2, 4, 5, 6, 7
     -- Rows stored in the order queries read them (one mask, a range of days): a period's rows then sit on few pages.
     ORDER BY 1;
     INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "fr_seconds", "fr_n", "fr_values")
-    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."fr_seconds"), sum(r."fr_n"), rollup_array_cat(r."fr_values" ORDER BY r."fr_values")
+    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."fr_seconds"), sum(r."fr_n"), (SELECT array_agg(v ORDER BY v) FROM unnest(rollup_array_cat(r."fr_values")) v)
     FROM ticket_rollup_daily r
     WHERE r.dims = 15 AND r.event = 2
     GROUP BY r.day, r.event, GROUPING SETS ((), (r."tier"), (r."product"), (r."product", r."tier"), (r."channel"), (r."channel", r."tier"), (r."channel", r."product"), (r."channel", r."product", r."tier"))
     ORDER BY 3, 1;
   ELSIF target = 'ticket_rollup' AND part = 'resolved' THEN
     INSERT INTO ticket_rollup ("hour", "event", "channel", "product", "tier", "priority", "res_seconds", "res_n", "res_values", "fcr_n", "resolved_n", "reopened_n", "conversation_messages", "handle_seconds")
-    SELECT date_trunc('hour', f.resolved_at), 3, f.channel, f.product, c.tier, f.priority, sum(extract(epoch FROM f.resolved_at - f.created_at)), count(extract(epoch FROM f.resolved_at - f.created_at)), array_agg((extract(epoch FROM f.resolved_at - f.created_at))::float8 ORDER BY extract(epoch FROM f.resolved_at - f.created_at)) FILTER (WHERE extract(epoch FROM f.resolved_at - f.created_at) IS NOT NULL), count(*) FILTER (WHERE (coalesce(fm.agent_n, 0) = 1 OR (f.channel = 'phone' AND coalesce(fm.conversation_n, 0) = 0)) AND f.reopened_count = 0 AND NOT f.escalated), count(*), count(*) FILTER (WHERE f.reopened_count > 0), sum(coalesce(fm.conversation_n, 0)), sum(coalesce(fm.handle_seconds, 0))
+    SELECT date_trunc('hour', f.resolved_at), 3, f.channel, f.product, c.tier, f.priority, sum(extract(epoch FROM f.resolved_at - f.created_at)), count(extract(epoch FROM f.resolved_at - f.created_at)), array_agg((extract(epoch FROM f.resolved_at - f.created_at))::float8 ORDER BY (extract(epoch FROM f.resolved_at - f.created_at))::float8) FILTER (WHERE extract(epoch FROM f.resolved_at - f.created_at) IS NOT NULL), count(*) FILTER (WHERE (coalesce(fm.agent_n, 0) = 1 OR (f.channel = 'phone' AND coalesce(fm.conversation_n, 0) = 0)) AND f.reopened_count = 0 AND NOT f.escalated), count(*), count(*) FILTER (WHERE f.reopened_count > 0), sum(coalesce(fm.conversation_n, 0)), sum(coalesce(fm.handle_seconds, 0))
     FROM tickets f
     LEFT JOIN customers c ON c.id = f.customer_id
     LEFT JOIN agents a ON a.id = f.assignee_id
@@ -482,14 +482,14 @@ BEGIN
     GROUP BY 1, 2, 3, 4, 5, 6
     ORDER BY 1;
     INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "res_seconds", "res_n", "res_values", "fcr_n", "resolved_n", "reopened_n", "conversation_messages", "handle_seconds")
-    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."res_seconds"), sum(r."res_n"), rollup_array_cat(r."res_values" ORDER BY r."res_values"), sum(r."fcr_n"), sum(r."resolved_n"), sum(r."reopened_n"), sum(r."conversation_messages"), sum(r."handle_seconds")
+    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."res_seconds"), sum(r."res_n"), (SELECT array_agg(v ORDER BY v) FROM unnest(rollup_array_cat(r."res_values")) v), sum(r."fcr_n"), sum(r."resolved_n"), sum(r."reopened_n"), sum(r."conversation_messages"), sum(r."handle_seconds")
     FROM ticket_rollup r
     WHERE r.event = 3
     GROUP BY 1, 2, 4, 5, 6, 7
     -- Rows stored in the order queries read them (one mask, a range of days): a period's rows then sit on few pages.
     ORDER BY 1;
     INSERT INTO ticket_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "res_seconds", "res_n", "res_values", "fcr_n", "resolved_n", "reopened_n", "conversation_messages", "handle_seconds")
-    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."res_seconds"), sum(r."res_n"), rollup_array_cat(r."res_values" ORDER BY r."res_values"), sum(r."fcr_n"), sum(r."resolved_n"), sum(r."reopened_n"), sum(r."conversation_messages"), sum(r."handle_seconds")
+    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."res_seconds"), sum(r."res_n"), (SELECT array_agg(v ORDER BY v) FROM unnest(rollup_array_cat(r."res_values")) v), sum(r."fcr_n"), sum(r."resolved_n"), sum(r."reopened_n"), sum(r."conversation_messages"), sum(r."handle_seconds")
     FROM ticket_rollup_daily r
     WHERE r.dims = 15 AND r.event = 3
     GROUP BY r.day, r.event, GROUPING SETS ((), (r."tier"), (r."product"), (r."product", r."tier"), (r."channel"), (r."channel", r."tier"), (r."channel", r."product"), (r."channel", r."product", r."tier"))
@@ -519,7 +519,7 @@ BEGIN
     END IF;
   ELSIF target = 'message_rollup' AND part = 'sent' THEN
     INSERT INTO message_rollup ("hour", "event", "channel", "product", "tier", "priority", "reply_wait_seconds", "replies_n", "reply_wait_values", "handle_seconds", "handled_n")
-    SELECT date_trunc('hour', f.sent_at), 1, t.channel, t.product, c.tier, t.priority, sum(extract(epoch FROM f.sent_at - f.wait_start)), count(extract(epoch FROM f.sent_at - f.wait_start)), array_agg((extract(epoch FROM f.sent_at - f.wait_start))::float8 ORDER BY extract(epoch FROM f.sent_at - f.wait_start)) FILTER (WHERE extract(epoch FROM f.sent_at - f.wait_start) IS NOT NULL), sum(f.handle_seconds), count(f.handle_seconds)
+    SELECT date_trunc('hour', f.sent_at), 1, t.channel, t.product, c.tier, t.priority, sum(extract(epoch FROM f.sent_at - f.wait_start)), count(extract(epoch FROM f.sent_at - f.wait_start)), array_agg((extract(epoch FROM f.sent_at - f.wait_start))::float8 ORDER BY (extract(epoch FROM f.sent_at - f.wait_start))::float8) FILTER (WHERE extract(epoch FROM f.sent_at - f.wait_start) IS NOT NULL), sum(f.handle_seconds), count(f.handle_seconds)
     FROM (
       SELECT w.id, w.ticket_id, w.agent_id, w.sent_at, w.handle_seconds,
              CASE WHEN w.seg = 0 THEN w.created_at ELSE w.pending_since END AS wait_start
@@ -543,14 +543,14 @@ BEGIN
     GROUP BY 1, 2, 3, 4, 5, 6
     ORDER BY 1;
     INSERT INTO message_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "reply_wait_seconds", "replies_n", "reply_wait_values", "handle_seconds", "handled_n")
-    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."reply_wait_seconds"), sum(r."replies_n"), rollup_array_cat(r."reply_wait_values" ORDER BY r."reply_wait_values"), sum(r."handle_seconds"), sum(r."handled_n")
+    SELECT date_trunc('day', r.hour AT TIME ZONE 'UTC'), r.event, 15, r."channel", r."product", r."tier", r."priority", sum(r."reply_wait_seconds"), sum(r."replies_n"), (SELECT array_agg(v ORDER BY v) FROM unnest(rollup_array_cat(r."reply_wait_values")) v), sum(r."handle_seconds"), sum(r."handled_n")
     FROM message_rollup r
     WHERE r.event = 1
     GROUP BY 1, 2, 4, 5, 6, 7
     -- Rows stored in the order queries read them (one mask, a range of days): a period's rows then sit on few pages.
     ORDER BY 1;
     INSERT INTO message_rollup_daily ("day", "event", "dims", "channel", "product", "tier", "priority", "reply_wait_seconds", "replies_n", "reply_wait_values", "handle_seconds", "handled_n")
-    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."reply_wait_seconds"), sum(r."replies_n"), rollup_array_cat(r."reply_wait_values" ORDER BY r."reply_wait_values"), sum(r."handle_seconds"), sum(r."handled_n")
+    SELECT r.day, r.event, (1 - GROUPING(r."channel")) * 8 + (1 - GROUPING(r."product")) * 4 + (1 - GROUPING(r."tier")) * 2, r."channel", r."product", r."tier", NULL, sum(r."reply_wait_seconds"), sum(r."replies_n"), (SELECT array_agg(v ORDER BY v) FROM unnest(rollup_array_cat(r."reply_wait_values")) v), sum(r."handle_seconds"), sum(r."handled_n")
     FROM message_rollup_daily r
     WHERE r.dims = 15 AND r.event = 1
     GROUP BY r.day, r.event, GROUPING SETS ((), (r."tier"), (r."product"), (r."product", r."tier"), (r."channel"), (r."channel", r."tier"), (r."channel", r."product"), (r."channel", r."product", r."tier"))

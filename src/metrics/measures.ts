@@ -123,7 +123,7 @@ export interface RollupColumn {
   /** The aggregate over an hour's rows. */
   readonly aggregate: string;
   /** How the hours of a day combine into the daily row. */
-  readonly merge: 'sum' | 'max' | 'concat';
+  readonly merge: 'sum' | 'max' | 'concat' | 'sorted';
 }
 
 /** The rollup columns holding a measure. */
@@ -138,9 +138,9 @@ export function rollupColumns(m: Measure): RollupColumn[] {
       return [{ ...own, column: m.name, type: m.type ?? 'numeric', aggregate: `sum(${m.expr(c)})${where(m.filter?.(c))}`, merge: 'sum' }];
     case 'values': {
       const value = m.expr(c);
-      // Ordered as the raw percentiles order them (float8), so equal facts give equal rows.
-      const aggregate = `array_agg((${value})::float8 ORDER BY ${value})${where(`${value} IS NOT NULL`, m.filter?.(c))}`;
-      return [{ ...own, column: m.name, type: 'double precision[]', aggregate, merge: 'concat' }];
+      // Sorted as float8 (how the raw percentiles order them): queries search the arrays, and equal facts give equal rows.
+      const aggregate = `array_agg((${value})::float8 ORDER BY (${value})::float8)${where(`${value} IS NOT NULL`, m.filter?.(c))}`;
+      return [{ ...own, column: m.name, type: 'double precision[]', aggregate, merge: 'sorted' }];
     }
     case 'due': {
       const deadline = pendingDeadline(m, c);

@@ -16,6 +16,7 @@ import { SqlParams } from './sql-params';
 import { rollupFor } from './rollups/rollup-eligibility';
 import type { RollupChoice } from './rollups/rollup-eligibility';
 import { dailyRowsFor } from './rollups/rollup-tables';
+import { PERCENTILES, sortedPercentileCtes } from './rollup-percentiles';
 
 /** How the rows of one statement are grouped: one total, one row per time bucket, or one row per segment value. */
 export type Grouping =
@@ -269,6 +270,11 @@ interface AggregateSpec {
   groupExpr(grouping: Grouping): string | null;
   /** The placeholder of a series' time zone, as its bucket expression uses it. */
   zoneOf(grouping: Grouping & { kind: 'series' }): string;
+  /**
+   * Instead of aggregates over GROUPING SETS: CTEs ending in `agg` with the same columns (gid, g<index>, the value
+   * columns), given the keys and each set's GROUPING() mask.
+   */
+  grouped?(keys: { index: number; expr: string }[], sets: { gid: number; holds: number[] }[]): string[];
 }
 
 /**
@@ -292,10 +298,20 @@ function combineGroupings(spec: AggregateSpec, groupings: readonly Grouping[], o
   const sets = groupings.map((_, i) => (exprs[i] === null ? '()' : `(${exprs[i]})`));
   const aggregateSql = `SELECT ${select.join(',\n       ')}
 ${spec.body}${keyed.length ? `\nGROUP BY GROUPING SETS (${[...new Set(sets)].join(', ')})` : ''}`;
+  // A set holds the keys equal to its expression (GROUPING() of those is 0).
+  const groupingSets = [...new Set(exprs)].map((e) => {
+    const holds = keyed.filter((x) => x.e === e).map((x) => x.i);
+    return { gid: holds.reduce((gid, i) => gid ^ (bit.get(i) ?? 0), full), holds };
+  });
 
   const valueColumns = columns.flatMap((c) => [c.value, c.sampleSize, c.median, c.p90].filter((x): x is string => Boolean(x)));
   const valuesOf = (relation: string) => valueColumns.map((col) => `${relation}.${col}`).join(', ');
-  const ctes = [`agg AS (\n${aggregateSql}\n)`];
+  const ctes = spec.grouped
+    ? spec.grouped(
+        keyed.map(({ e, i }) => ({ index: i, expr: e })),
+        groupingSets,
+      )
+    : [`agg AS (\n${aggregateSql}\n)`];
   const selects = groupings.map((g, i) => {
     const values = valuesOf('agg');
     const gid = full ^ (bit.get(i) ?? 0);
@@ -357,20 +373,38 @@ function rollupAggregates(
     where.unshift(`r.dims = ${dailyRowsFor(table, held)}`);
   }
   const columns: MetricColumns[] = [];
-  let rows = `${table.name}${daily ? '_daily' : ''} r`;
+  const rows = `${table.name}${daily ? '_daily' : ''} r`;
   let aggregates: string[];
+  let grouped: AggregateSpec['grouped'];
   if (computes === 'percentiles') {
-    // Each row holds one event's durations (the other events' columns are null, and unnest to nothing); with several
-    // metrics, ROWS FROM lines up their columns, padding the shorter with nulls, which the percentiles skip.
-    const events = [...new Set(metrics.map((m) => table.events.indexOf((m.sql as EventAggregateSql).event) + 1))];
-    where.push(`r.event IN (${events.join(', ')})`);
-    rows += `\nCROSS JOIN LATERAL ROWS FROM (${metrics.map((m) => `unnest(r.${m.rollup!.values!})`).join(', ')}) v(${metrics.map((_, i) => `m${i}`).join(', ')})`;
-    aggregates = metrics.map((m, i) => {
-      const c: MetricColumns = { metric: m.name, median: `m${i}_median`, p90: `m${i}_p90` };
-      columns.push(c);
-      const ordered = `WITHIN GROUP (ORDER BY v.m${i})`;
-      return `(percentile_cont(0.5) ${ordered})::float8 AS ${c.median}, (percentile_cont(0.9) ${ordered})::float8 AS ${c.p90}`;
-    });
+    // One metric's durations, searched in its rows' sorted arrays (rollup-percentiles.ts).
+    if (metrics.length !== 1) throw new Error('rollup percentiles are computed one metric per statement');
+    const [m] = metrics;
+    where.push(`r.event = ${table.events.indexOf((m.sql as EventAggregateSql).event) + 1}`);
+    const c: MetricColumns = { metric: m.name, median: 'm0_median', p90: 'm0_p90' };
+    columns.push(c);
+    aggregates = [];
+    const outputs = PERCENTILES.map((x) => `m0_${x.suffix}`);
+    // A grouping set reads the daily rows holding just its own segments (a total: one row per day), whose durations
+    // are alike (rollup-percentiles.ts picks its candidates from them); hourly rows are all of the finest.
+    const common = daily ? where.slice(1) : where;
+    const dimsOf = (holds: readonly number[]) => {
+      const held = new Set(Object.keys(filter) as Dimension[]);
+      for (const i of holds) {
+        const g = groupings[i];
+        if (g.kind === 'breakdown') held.add(g.dimension);
+      }
+      return dailyRowsFor(table, held);
+    };
+    grouped = (keys, sets) => {
+      const branches = new Map<string, { where: string[]; sets: typeof sets }>();
+      for (const set of sets) {
+        const rowsWhere = daily ? [`r.dims = ${dimsOf(set.holds)}`, ...common] : common;
+        const key = rowsWhere.join(' AND ');
+        branches.set(key, { where: rowsWhere, sets: [...(branches.get(key)?.sets ?? []), set] });
+      }
+      return sortedPercentileCtes({ from: rows, column: m.rollup!.values!, keys, branches: [...branches.values()], outputs });
+    };
   } else {
     aggregates = metrics.map((m, i) => {
       const c: MetricColumns = { metric: m.name, value: `m${i}_value`, sampleSize: `m${i}_n` };
@@ -394,6 +428,7 @@ function rollupAggregates(
     aggregates,
     columns,
     zoneOf,
+    grouped,
     groupExpr: (g) => {
       if (g.kind === 'breakdown') return `r.${g.dimension}`;
       if (g.kind !== 'series') return null;

@@ -47,6 +47,8 @@ const MERGE = {
   max: (c: string) => `max(r."${c}")`,
   // Arrays are concatenated in a fixed order, so equal facts give equal rows whatever order a plan visits them in.
   concat: (c: string) => `rollup_array_cat(r."${c}" ORDER BY r."${c}")`,
+  // Durations stay sorted, as percentiles search them: the merged values in order (equal facts give equal rows).
+  sorted: (c: string) => `(SELECT array_agg(v ORDER BY v) FROM unnest(rollup_array_cat(r."${c}")) v)`,
 };
 
 /**
