@@ -334,50 +334,53 @@ WITH
     FROM
       (
         SELECT
-          c.gid,
-          c.k1,
-          c.n,
-          c.c0,
+          gid,
+          k1,
+          n,
+          c0,
           ARRAY[
             0,
-            sum(w.n0_2),
-            sum(w.n0_3),
-            sum(w.n0_4),
-            sum(w.n0_5),
-            sum(w.n0_6),
-            sum(w.n0_7),
-            sum(w.n0_8),
-            sum(w.n0_9),
-            sum(w.n0_10),
-            sum(w.n0_11),
-            sum(w.n0_12),
-            sum(w.n0_13),
-            sum(w.n0_14),
-            c.n
+            sum(n0_2),
+            sum(n0_3),
+            sum(n0_4),
+            sum(n0_5),
+            sum(n0_6),
+            sum(n0_7),
+            sum(n0_8),
+            sum(n0_9),
+            sum(n0_10),
+            sum(n0_11),
+            sum(n0_12),
+            sum(n0_13),
+            sum(n0_14),
+            n
           ] AS t0,
-          c.c1,
+          c1,
           ARRAY[
             0,
-            sum(w.n1_2),
-            sum(w.n1_3),
-            sum(w.n1_4),
-            sum(w.n1_5),
-            sum(w.n1_6),
-            sum(w.n1_7),
-            sum(w.n1_8),
-            sum(w.n1_9),
-            sum(w.n1_10),
-            sum(w.n1_11),
-            sum(w.n1_12),
-            sum(w.n1_13),
-            sum(w.n1_14),
-            c.n
+            sum(n1_2),
+            sum(n1_3),
+            sum(n1_4),
+            sum(n1_5),
+            sum(n1_6),
+            sum(n1_7),
+            sum(n1_8),
+            sum(n1_9),
+            sum(n1_10),
+            sum(n1_11),
+            sum(n1_12),
+            sum(n1_13),
+            sum(n1_14),
+            n
           ] AS t1
         FROM
           (
             SELECT
               pr.gid,
               pr.k1,
+              b.n,
+              b.c0,
+              b.c1,
               width_bucket(b.c0[2], pr.a) AS n0_2,
               width_bucket(b.c0[3], pr.a) AS n0_3,
               width_bucket(b.c0[4], pr.a) AS n0_4,
@@ -406,27 +409,34 @@ WITH
               width_bucket(b.c1[14], pr.a) AS n1_14
             FROM
               pr
-              JOIN candidates b ON b.gid = pr.gid
-              AND b.k1 IS NOT DISTINCT FROM pr.k1
+              CROSS JOIN LATERAL (
+                SELECT
+                  *
+                FROM
+                  candidates b
+                WHERE
+                  b.gid = pr.gid
+                  AND b.k1 IS NOT DISTINCT FROM pr.k1
+                OFFSET
+                  0
+              ) b
             OFFSET
               0
           ) w
-          JOIN candidates c ON c.gid = w.gid
-          AND c.k1 IS NOT DISTINCT FROM w.k1
         GROUP BY
-          c.gid,
-          c.k1,
-          c.n,
-          c.c0,
-          c.c1
+          gid,
+          k1,
+          n,
+          c0,
+          c1
       ) t
   ),
   sliced AS (
     SELECT
-      h.gid,
-      h.k1,
-      h.at0,
-      h.below0,
+      gid,
+      k1,
+      at0,
+      below0,
       (
         SELECT
           array_agg(
@@ -437,8 +447,8 @@ WITH
         FROM
           unnest(rollup_array_cat (z.s0)) v
       ) AS s0,
-      h.at1,
-      h.below1,
+      at1,
+      below1,
       (
         SELECT
           array_agg(
@@ -454,28 +464,39 @@ WITH
         SELECT
           pr.gid,
           pr.k1,
+          h.at0,
+          h.below0,
           pr.a[
             width_bucket(h.lo0, pr.a) + 1:width_bucket(h.hi0, pr.a)
           ] AS s0,
+          h.at1,
+          h.below1,
           pr.a[
             width_bucket(h.lo1, pr.a) + 1:width_bucket(h.hi1, pr.a)
           ] AS s1
         FROM
           pr
-          JOIN chosen h ON h.gid = pr.gid
-          AND h.k1 IS NOT DISTINCT FROM pr.k1
+          CROSS JOIN LATERAL (
+            SELECT
+              *
+            FROM
+              chosen h
+            WHERE
+              h.gid = pr.gid
+              AND h.k1 IS NOT DISTINCT FROM pr.k1
+            OFFSET
+              0
+          ) h
         OFFSET
           0
       ) z
-      JOIN chosen h ON h.gid = z.gid
-      AND h.k1 IS NOT DISTINCT FROM z.k1
     GROUP BY
-      h.gid,
-      h.k1,
-      h.at0,
-      h.below0,
-      h.at1,
-      h.below1
+      gid,
+      k1,
+      at0,
+      below0,
+      at1,
+      below1
   ),
   agg AS (
     SELECT
@@ -803,50 +824,53 @@ WITH
     FROM
       (
         SELECT
-          c.gid,
-          c.k1,
-          c.n,
-          c.c0,
+          gid,
+          k1,
+          n,
+          c0,
           ARRAY[
             0,
-            sum(w.n0_2),
-            sum(w.n0_3),
-            sum(w.n0_4),
-            sum(w.n0_5),
-            sum(w.n0_6),
-            sum(w.n0_7),
-            sum(w.n0_8),
-            sum(w.n0_9),
-            sum(w.n0_10),
-            sum(w.n0_11),
-            sum(w.n0_12),
-            sum(w.n0_13),
-            sum(w.n0_14),
-            c.n
+            sum(n0_2),
+            sum(n0_3),
+            sum(n0_4),
+            sum(n0_5),
+            sum(n0_6),
+            sum(n0_7),
+            sum(n0_8),
+            sum(n0_9),
+            sum(n0_10),
+            sum(n0_11),
+            sum(n0_12),
+            sum(n0_13),
+            sum(n0_14),
+            n
           ] AS t0,
-          c.c1,
+          c1,
           ARRAY[
             0,
-            sum(w.n1_2),
-            sum(w.n1_3),
-            sum(w.n1_4),
-            sum(w.n1_5),
-            sum(w.n1_6),
-            sum(w.n1_7),
-            sum(w.n1_8),
-            sum(w.n1_9),
-            sum(w.n1_10),
-            sum(w.n1_11),
-            sum(w.n1_12),
-            sum(w.n1_13),
-            sum(w.n1_14),
-            c.n
+            sum(n1_2),
+            sum(n1_3),
+            sum(n1_4),
+            sum(n1_5),
+            sum(n1_6),
+            sum(n1_7),
+            sum(n1_8),
+            sum(n1_9),
+            sum(n1_10),
+            sum(n1_11),
+            sum(n1_12),
+            sum(n1_13),
+            sum(n1_14),
+            n
           ] AS t1
         FROM
           (
             SELECT
               pr.gid,
               pr.k1,
+              b.n,
+              b.c0,
+              b.c1,
               width_bucket(b.c0[2], pr.a) AS n0_2,
               width_bucket(b.c0[3], pr.a) AS n0_3,
               width_bucket(b.c0[4], pr.a) AS n0_4,
@@ -875,27 +899,34 @@ WITH
               width_bucket(b.c1[14], pr.a) AS n1_14
             FROM
               pr
-              JOIN candidates b ON b.gid = pr.gid
-              AND b.k1 IS NOT DISTINCT FROM pr.k1
+              CROSS JOIN LATERAL (
+                SELECT
+                  *
+                FROM
+                  candidates b
+                WHERE
+                  b.gid = pr.gid
+                  AND b.k1 IS NOT DISTINCT FROM pr.k1
+                OFFSET
+                  0
+              ) b
             OFFSET
               0
           ) w
-          JOIN candidates c ON c.gid = w.gid
-          AND c.k1 IS NOT DISTINCT FROM w.k1
         GROUP BY
-          c.gid,
-          c.k1,
-          c.n,
-          c.c0,
-          c.c1
+          gid,
+          k1,
+          n,
+          c0,
+          c1
       ) t
   ),
   sliced AS (
     SELECT
-      h.gid,
-      h.k1,
-      h.at0,
-      h.below0,
+      gid,
+      k1,
+      at0,
+      below0,
       (
         SELECT
           array_agg(
@@ -906,8 +937,8 @@ WITH
         FROM
           unnest(rollup_array_cat (z.s0)) v
       ) AS s0,
-      h.at1,
-      h.below1,
+      at1,
+      below1,
       (
         SELECT
           array_agg(
@@ -923,28 +954,39 @@ WITH
         SELECT
           pr.gid,
           pr.k1,
+          h.at0,
+          h.below0,
           pr.a[
             width_bucket(h.lo0, pr.a) + 1:width_bucket(h.hi0, pr.a)
           ] AS s0,
+          h.at1,
+          h.below1,
           pr.a[
             width_bucket(h.lo1, pr.a) + 1:width_bucket(h.hi1, pr.a)
           ] AS s1
         FROM
           pr
-          JOIN chosen h ON h.gid = pr.gid
-          AND h.k1 IS NOT DISTINCT FROM pr.k1
+          CROSS JOIN LATERAL (
+            SELECT
+              *
+            FROM
+              chosen h
+            WHERE
+              h.gid = pr.gid
+              AND h.k1 IS NOT DISTINCT FROM pr.k1
+            OFFSET
+              0
+          ) h
         OFFSET
           0
       ) z
-      JOIN chosen h ON h.gid = z.gid
-      AND h.k1 IS NOT DISTINCT FROM z.k1
     GROUP BY
-      h.gid,
-      h.k1,
-      h.at0,
-      h.below0,
-      h.at1,
-      h.below1
+      gid,
+      k1,
+      at0,
+      below0,
+      at1,
+      below1
   ),
   agg AS (
     SELECT

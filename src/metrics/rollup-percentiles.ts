@@ -82,6 +82,7 @@ export function sortedPercentileCtes(input: SortedPercentilesInput): string[] {
     // Each row's array once per pass: array_cat with an empty array returns the array itself, fetched and
     // decompressed once, which width_bucket and subscripts then use as it is (the column would be fetched at each use).
     // Whatever a pass keeps of a row is computed apart (OFFSET 0): a sort, hash or Memoize of rows would copy arrays.
+    // A pass looks up its group's row (LATERAL), so that the rows are read once, never once per group.
     `pr AS NOT MATERIALIZED (
   ${branchSql.join('\n  UNION ALL\n  ')}
 )`,
@@ -115,26 +116,25 @@ export function sortedPercentileCtes(input: SortedPercentilesInput): string[] {
     )
     .join(',\n         ')}
   FROM (
-    SELECT ${list('c.')}, c.n, ${q.map(({ i }) => `c.c${i}, ARRAY[0, ${inner.map((k) => `sum(w.n${i}_${k})`).join(', ')}, c.n] AS t${i}`).join(', ')}
+    SELECT ${group}, n, ${q.map(({ i }) => `c${i}, ARRAY[0, ${inner.map((k) => `sum(n${i}_${k})`).join(', ')}, n] AS t${i}`).join(', ')}
     FROM (
-      SELECT ${list('pr.')}, ${q.flatMap(({ i }) => inner.map((k) => `width_bucket(b.c${i}[${k}], pr.a) AS n${i}_${k}`)).join(', ')}
-      FROM pr JOIN candidates b ON ${same('b', 'pr')}
+      SELECT ${list('pr.')}, b.n, ${q.map(({ i }) => `b.c${i}`).join(', ')},
+             ${q.flatMap(({ i }) => inner.map((k) => `width_bucket(b.c${i}[${k}], pr.a) AS n${i}_${k}`)).join(', ')}
+      FROM pr CROSS JOIN LATERAL (SELECT * FROM candidates b WHERE ${same('b', 'pr')} OFFSET 0) b
       OFFSET 0
     ) w
-    JOIN candidates c ON ${same('c', 'w')}
-    GROUP BY ${list('c.')}, c.n, ${q.map(({ i }) => `c.c${i}`).join(', ')}
+    GROUP BY ${group}, n, ${q.map(({ i }) => `c${i}`).join(', ')}
   ) t
 )`,
     // Pass 3: the values between each bracket, sorted.
     `sliced AS (
-  SELECT ${list('h.')}, ${q.map(({ i }) => `h.at${i}, h.below${i}, (SELECT array_agg(v ORDER BY v) FROM unnest(rollup_array_cat(z.s${i})) v) AS s${i}`).join(', ')}
+  SELECT ${group}, ${q.map(({ i }) => `at${i}, below${i}, (SELECT array_agg(v ORDER BY v) FROM unnest(rollup_array_cat(z.s${i})) v) AS s${i}`).join(', ')}
   FROM (
-    SELECT ${list('pr.')}, ${q.map(({ i }) => `pr.a[width_bucket(h.lo${i}, pr.a) + 1:width_bucket(h.hi${i}, pr.a)] AS s${i}`).join(', ')}
-    FROM pr JOIN chosen h ON ${same('h', 'pr')}
+    SELECT ${list('pr.')}, ${q.map(({ i }) => `h.at${i}, h.below${i}, pr.a[width_bucket(h.lo${i}, pr.a) + 1:width_bucket(h.hi${i}, pr.a)] AS s${i}`).join(', ')}
+    FROM pr CROSS JOIN LATERAL (SELECT * FROM chosen h WHERE ${same('h', 'pr')} OFFSET 0) h
     OFFSET 0
   ) z
-  JOIN chosen h ON ${same('h', 'z')}
-  GROUP BY ${list('h.')}, ${q.map(({ i }) => `h.at${i}, h.below${i}`).join(', ')}
+  GROUP BY ${group}, ${q.map(({ i }) => `at${i}, below${i}`).join(', ')}
 )`,
     `agg AS (
   SELECT ${[group, ...keys.map((key) => `k${key.index} AS g${key.index}`)].join(', ')},
