@@ -294,7 +294,7 @@ END $fn$`;
 
 /** Hash of the rollup definitions (columns and refresh): rows built under another definition are rebuilt. */
 export function rollupDefinitionHash(timezone: string, metrics: readonly MetricDefinition[] = METRICS): string {
-  const columns = rollupLayouts(metrics).map((l) => l.columns.map((c) => `${c.column} ${c.type}`));
+  const columns = rollupLayouts(metrics).map((l) => l.columns.map((c) => `${c.column} ${c.type}${c.storage ? ` ${c.storage}` : ''}`));
   return createHash('sha256')
     .update(rebuildFunctionSql(timezone, metrics))
     .update(refreshFunctionSql(timezone, metrics))
@@ -310,20 +310,24 @@ export function rollupDefinitionHash(timezone: string, metrics: readonly MetricD
 async function alignColumns(m: EntityManager, layouts: readonly RollupLayout[]): Promise<void> {
   for (const { table, columns } of layouts) {
     for (const name of [table.name, `${table.name}_daily`]) {
-      const present: { name: string; type: string }[] = await m.query(
-        `SELECT attname AS name, format_type(atttypid, atttypmod) AS type FROM pg_attribute
+      const present: { name: string; type: string; storage: string }[] = await m.query(
+        `SELECT attname AS name, format_type(atttypid, atttypmod) AS type, attstorage AS storage FROM pg_attribute
          WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped`,
         [name],
       );
       const typeOf = new Map(present.map((c) => [c.name, c.type]));
+      const storageOf = new Map(present.map((c) => [c.name, c.storage]));
       const wanted = new Set(columns.map((c) => c.column));
       const changes = [
         ...present.filter((c) => !keyColumns(table).includes(c.name) && !wanted.has(c.name)).map((c) => `DROP COLUMN "${c.name}"`),
         ...columns.flatMap((c) => {
           const add = `ADD COLUMN "${c.column}" ${c.type}${c.merge === 'sum' && c.type === 'bigint' ? ' NOT NULL DEFAULT 0' : ''}`;
           const type = typeOf.get(c.column);
-          if (type === undefined) return [add];
-          return type === c.type ? [] : [`DROP COLUMN "${c.column}"`, add];
+          const storage = c.storage ? [`ALTER COLUMN "${c.column}" SET STORAGE ${c.storage.toUpperCase()}`] : [];
+          if (type === undefined) return [add, ...storage];
+          if (type !== c.type) return [`DROP COLUMN "${c.column}"`, add, ...storage];
+          // attstorage: 'e' external, 'x' extended (the default of arrays).
+          return c.storage && storageOf.get(c.column) !== c.storage[0] ? storage : [];
         }),
       ];
       if (changes.length) await m.query(`ALTER TABLE ${name} ${changes.join(', ')}`);
