@@ -130,6 +130,47 @@ WITH
       AND r.event = 2
       AND r.fr_values IS NOT NULL
   ),
+  pm AS NOT MATERIALIZED (
+    SELECT
+      s.gid,
+      s.k1,
+      r.fr_values_marks AS mk,
+      r.fr_values AS a
+    FROM
+      ticket_rollup_daily r
+      CROSS JOIN LATERAL (
+        SELECT
+          1,
+          NULL AS k1
+      ) s (gid, k1)
+    WHERE
+      r.dims = 8
+      AND r.day >= ($1::timestamptz AT TIME ZONE $3)
+      AND r.day < ($2::timestamptz AT TIME ZONE $3)
+      AND r.channel = ANY ($4::text[])
+      AND r.event = 2
+      AND r.fr_values IS NOT NULL
+    UNION ALL
+    SELECT
+      s.gid,
+      s.k1,
+      r.fr_values_marks AS mk,
+      r.fr_values AS a
+    FROM
+      ticket_rollup_daily r
+      CROSS JOIN LATERAL (
+        SELECT
+          0,
+          r.product AS k1
+      ) s (gid, k1)
+    WHERE
+      r.dims = 12
+      AND r.day >= ($1::timestamptz AT TIME ZONE $3)
+      AND r.day < ($2::timestamptz AT TIME ZONE $3)
+      AND r.channel = ANY ($4::text[])
+      AND r.event = 2
+      AND r.fr_values IS NOT NULL
+  ),
   candidates AS MATERIALIZED (
     SELECT
       gid,
@@ -174,89 +215,161 @@ WITH
         SELECT
           gid,
           k1,
-          n,
-          a[
-            floor(least(1, greatest(0, 0.2::float8)) * (n - 1))::int + 1
-          ] AS m0_0,
-          a[
-            floor(least(1, greatest(0, 0.4::float8)) * (n - 1))::int + 1
-          ] AS m0_1,
-          a[
-            floor(least(1, greatest(0, 0.47::float8)) * (n - 1))::int + 1
-          ] AS m0_2,
-          a[
-            floor(least(1, greatest(0, 0.49::float8)) * (n - 1))::int + 1
-          ] AS m0_3,
-          a[
-            floor(least(1, greatest(0, 0.497::float8)) * (n - 1))::int + 1
-          ] AS m0_4,
-          a[
-            floor(least(1, greatest(0, 0.499::float8)) * (n - 1))::int + 1
-          ] AS m0_5,
-          a[
-            floor(least(1, greatest(0, 0.5::float8)) * (n - 1))::int + 1
-          ] AS m0_6,
-          a[
-            floor(least(1, greatest(0, 0.501::float8)) * (n - 1))::int + 1
-          ] AS m0_7,
-          a[
-            floor(least(1, greatest(0, 0.503::float8)) * (n - 1))::int + 1
-          ] AS m0_8,
-          a[
-            floor(least(1, greatest(0, 0.51::float8)) * (n - 1))::int + 1
-          ] AS m0_9,
-          a[
-            floor(least(1, greatest(0, 0.53::float8)) * (n - 1))::int + 1
-          ] AS m0_10,
-          a[
-            floor(least(1, greatest(0, 0.6::float8)) * (n - 1))::int + 1
-          ] AS m0_11,
-          a[
-            floor(least(1, greatest(0, 0.8::float8)) * (n - 1))::int + 1
-          ] AS m0_12,
-          a[
-            floor(
-              least(1, greatest(0, 0.6000000000000001::float8)) * (n - 1)
-            )::int + 1
-          ] AS m1_0,
-          a[
-            floor(least(1, greatest(0, 0.8::float8)) * (n - 1))::int + 1
-          ] AS m1_1,
-          a[
-            floor(least(1, greatest(0, 0.87::float8)) * (n - 1))::int + 1
-          ] AS m1_2,
-          a[
-            floor(least(1, greatest(0, 0.89::float8)) * (n - 1))::int + 1
-          ] AS m1_3,
-          a[
-            floor(least(1, greatest(0, 0.897::float8)) * (n - 1))::int + 1
-          ] AS m1_4,
-          a[
-            floor(least(1, greatest(0, 0.899::float8)) * (n - 1))::int + 1
-          ] AS m1_5,
-          a[
-            floor(least(1, greatest(0, 0.9::float8)) * (n - 1))::int + 1
-          ] AS m1_6,
-          a[
-            floor(least(1, greatest(0, 0.901::float8)) * (n - 1))::int + 1
-          ] AS m1_7,
-          a[
-            floor(least(1, greatest(0, 0.903::float8)) * (n - 1))::int + 1
-          ] AS m1_8,
-          a[
-            floor(least(1, greatest(0, 0.91::float8)) * (n - 1))::int + 1
-          ] AS m1_9,
-          a[
-            floor(least(1, greatest(0, 0.93::float8)) * (n - 1))::int + 1
-          ] AS m1_10,
-          a[
-            floor(least(1, greatest(0, 1::float8)) * (n - 1))::int + 1
-          ] AS m1_11,
-          a[
-            floor(least(1, greatest(0, 1.2::float8)) * (n - 1))::int + 1
-          ] AS m1_12
+          coalesce(mk[1]::int, cardinality(a)) AS n,
+          CASE
+            WHEN mk IS NULL THEN a[
+              floor(0.2::float8 * (cardinality(a) - 1))::int + 1
+            ]
+            ELSE mk[2]
+          END AS m0_0,
+          CASE
+            WHEN mk IS NULL THEN a[
+              floor(0.4::float8 * (cardinality(a) - 1))::int + 1
+            ]
+            ELSE mk[3]
+          END AS m0_1,
+          CASE
+            WHEN mk IS NULL THEN a[
+              floor(0.47::float8 * (cardinality(a) - 1))::int + 1
+            ]
+            ELSE mk[4]
+          END AS m0_2,
+          CASE
+            WHEN mk IS NULL THEN a[
+              floor(0.49::float8 * (cardinality(a) - 1))::int + 1
+            ]
+            ELSE mk[5]
+          END AS m0_3,
+          CASE
+            WHEN mk IS NULL THEN a[
+              floor(0.497::float8 * (cardinality(a) - 1))::int + 1
+            ]
+            ELSE mk[6]
+          END AS m0_4,
+          CASE
+            WHEN mk IS NULL THEN a[
+              floor(0.499::float8 * (cardinality(a) - 1))::int + 1
+            ]
+            ELSE mk[7]
+          END AS m0_5,
+          CASE
+            WHEN mk IS NULL THEN a[
+              floor(0.5::float8 * (cardinality(a) - 1))::int + 1
+            ]
+            ELSE mk[8]
+          END AS m0_6,
+          CASE
+            WHEN mk IS NULL THEN a[
+              floor(0.501::float8 * (cardinality(a) - 1))::int + 1
+            ]
+            ELSE mk[9]
+          END AS m0_7,
+          CASE
+            WHEN mk IS NULL THEN a[
+              floor(0.503::float8 * (cardinality(a) - 1))::int + 1
+            ]
+            ELSE mk[10]
+          END AS m0_8,
+          CASE
+            WHEN mk IS NULL THEN a[
+              floor(0.51::float8 * (cardinality(a) - 1))::int + 1
+            ]
+            ELSE mk[11]
+          END AS m0_9,
+          CASE
+            WHEN mk IS NULL THEN a[
+              floor(0.53::float8 * (cardinality(a) - 1))::int + 1
+            ]
+            ELSE mk[12]
+          END AS m0_10,
+          CASE
+            WHEN mk IS NULL THEN a[
+              floor(0.6::float8 * (cardinality(a) - 1))::int + 1
+            ]
+            ELSE mk[13]
+          END AS m0_11,
+          CASE
+            WHEN mk IS NULL THEN a[
+              floor(0.8::float8 * (cardinality(a) - 1))::int + 1
+            ]
+            ELSE mk[14]
+          END AS m0_12,
+          CASE
+            WHEN mk IS NULL THEN a[
+              floor(0.6000000000000001::float8 * (cardinality(a) - 1))::int + 1
+            ]
+            ELSE mk[15]
+          END AS m1_0,
+          CASE
+            WHEN mk IS NULL THEN a[
+              floor(0.8::float8 * (cardinality(a) - 1))::int + 1
+            ]
+            ELSE mk[16]
+          END AS m1_1,
+          CASE
+            WHEN mk IS NULL THEN a[
+              floor(0.87::float8 * (cardinality(a) - 1))::int + 1
+            ]
+            ELSE mk[17]
+          END AS m1_2,
+          CASE
+            WHEN mk IS NULL THEN a[
+              floor(0.89::float8 * (cardinality(a) - 1))::int + 1
+            ]
+            ELSE mk[18]
+          END AS m1_3,
+          CASE
+            WHEN mk IS NULL THEN a[
+              floor(0.897::float8 * (cardinality(a) - 1))::int + 1
+            ]
+            ELSE mk[19]
+          END AS m1_4,
+          CASE
+            WHEN mk IS NULL THEN a[
+              floor(0.899::float8 * (cardinality(a) - 1))::int + 1
+            ]
+            ELSE mk[20]
+          END AS m1_5,
+          CASE
+            WHEN mk IS NULL THEN a[
+              floor(0.9::float8 * (cardinality(a) - 1))::int + 1
+            ]
+            ELSE mk[21]
+          END AS m1_6,
+          CASE
+            WHEN mk IS NULL THEN a[
+              floor(0.901::float8 * (cardinality(a) - 1))::int + 1
+            ]
+            ELSE mk[22]
+          END AS m1_7,
+          CASE
+            WHEN mk IS NULL THEN a[
+              floor(0.903::float8 * (cardinality(a) - 1))::int + 1
+            ]
+            ELSE mk[23]
+          END AS m1_8,
+          CASE
+            WHEN mk IS NULL THEN a[
+              floor(0.91::float8 * (cardinality(a) - 1))::int + 1
+            ]
+            ELSE mk[24]
+          END AS m1_9,
+          CASE
+            WHEN mk IS NULL THEN a[
+              floor(0.93::float8 * (cardinality(a) - 1))::int + 1
+            ]
+            ELSE mk[25]
+          END AS m1_10,
+          CASE
+            WHEN mk IS NULL THEN a[floor(1::float8 * (cardinality(a) - 1))::int + 1]
+            ELSE mk[26]
+          END AS m1_11,
+          CASE
+            WHEN mk IS NULL THEN a[floor(1::float8 * (cardinality(a) - 1))::int + 1]
+            ELSE mk[27]
+          END AS m1_12
         FROM
-          pr
+          pm
         OFFSET
           0
       ) marks
@@ -620,6 +733,47 @@ WITH
       AND r.event = 3
       AND r.res_values IS NOT NULL
   ),
+  pm AS NOT MATERIALIZED (
+    SELECT
+      s.gid,
+      s.k1,
+      r.res_values_marks AS mk,
+      r.res_values AS a
+    FROM
+      ticket_rollup_daily r
+      CROSS JOIN LATERAL (
+        SELECT
+          1,
+          NULL AS k1
+      ) s (gid, k1)
+    WHERE
+      r.dims = 8
+      AND r.day >= ($1::timestamptz AT TIME ZONE $3)
+      AND r.day < ($2::timestamptz AT TIME ZONE $3)
+      AND r.channel = ANY ($4::text[])
+      AND r.event = 3
+      AND r.res_values IS NOT NULL
+    UNION ALL
+    SELECT
+      s.gid,
+      s.k1,
+      r.res_values_marks AS mk,
+      r.res_values AS a
+    FROM
+      ticket_rollup_daily r
+      CROSS JOIN LATERAL (
+        SELECT
+          0,
+          r.product AS k1
+      ) s (gid, k1)
+    WHERE
+      r.dims = 12
+      AND r.day >= ($1::timestamptz AT TIME ZONE $3)
+      AND r.day < ($2::timestamptz AT TIME ZONE $3)
+      AND r.channel = ANY ($4::text[])
+      AND r.event = 3
+      AND r.res_values IS NOT NULL
+  ),
   candidates AS MATERIALIZED (
     SELECT
       gid,
@@ -664,89 +818,161 @@ WITH
         SELECT
           gid,
           k1,
-          n,
-          a[
-            floor(least(1, greatest(0, 0.2::float8)) * (n - 1))::int + 1
-          ] AS m0_0,
-          a[
-            floor(least(1, greatest(0, 0.4::float8)) * (n - 1))::int + 1
-          ] AS m0_1,
-          a[
-            floor(least(1, greatest(0, 0.47::float8)) * (n - 1))::int + 1
-          ] AS m0_2,
-          a[
-            floor(least(1, greatest(0, 0.49::float8)) * (n - 1))::int + 1
-          ] AS m0_3,
-          a[
-            floor(least(1, greatest(0, 0.497::float8)) * (n - 1))::int + 1
-          ] AS m0_4,
-          a[
-            floor(least(1, greatest(0, 0.499::float8)) * (n - 1))::int + 1
-          ] AS m0_5,
-          a[
-            floor(least(1, greatest(0, 0.5::float8)) * (n - 1))::int + 1
-          ] AS m0_6,
-          a[
-            floor(least(1, greatest(0, 0.501::float8)) * (n - 1))::int + 1
-          ] AS m0_7,
-          a[
-            floor(least(1, greatest(0, 0.503::float8)) * (n - 1))::int + 1
-          ] AS m0_8,
-          a[
-            floor(least(1, greatest(0, 0.51::float8)) * (n - 1))::int + 1
-          ] AS m0_9,
-          a[
-            floor(least(1, greatest(0, 0.53::float8)) * (n - 1))::int + 1
-          ] AS m0_10,
-          a[
-            floor(least(1, greatest(0, 0.6::float8)) * (n - 1))::int + 1
-          ] AS m0_11,
-          a[
-            floor(least(1, greatest(0, 0.8::float8)) * (n - 1))::int + 1
-          ] AS m0_12,
-          a[
-            floor(
-              least(1, greatest(0, 0.6000000000000001::float8)) * (n - 1)
-            )::int + 1
-          ] AS m1_0,
-          a[
-            floor(least(1, greatest(0, 0.8::float8)) * (n - 1))::int + 1
-          ] AS m1_1,
-          a[
-            floor(least(1, greatest(0, 0.87::float8)) * (n - 1))::int + 1
-          ] AS m1_2,
-          a[
-            floor(least(1, greatest(0, 0.89::float8)) * (n - 1))::int + 1
-          ] AS m1_3,
-          a[
-            floor(least(1, greatest(0, 0.897::float8)) * (n - 1))::int + 1
-          ] AS m1_4,
-          a[
-            floor(least(1, greatest(0, 0.899::float8)) * (n - 1))::int + 1
-          ] AS m1_5,
-          a[
-            floor(least(1, greatest(0, 0.9::float8)) * (n - 1))::int + 1
-          ] AS m1_6,
-          a[
-            floor(least(1, greatest(0, 0.901::float8)) * (n - 1))::int + 1
-          ] AS m1_7,
-          a[
-            floor(least(1, greatest(0, 0.903::float8)) * (n - 1))::int + 1
-          ] AS m1_8,
-          a[
-            floor(least(1, greatest(0, 0.91::float8)) * (n - 1))::int + 1
-          ] AS m1_9,
-          a[
-            floor(least(1, greatest(0, 0.93::float8)) * (n - 1))::int + 1
-          ] AS m1_10,
-          a[
-            floor(least(1, greatest(0, 1::float8)) * (n - 1))::int + 1
-          ] AS m1_11,
-          a[
-            floor(least(1, greatest(0, 1.2::float8)) * (n - 1))::int + 1
-          ] AS m1_12
+          coalesce(mk[1]::int, cardinality(a)) AS n,
+          CASE
+            WHEN mk IS NULL THEN a[
+              floor(0.2::float8 * (cardinality(a) - 1))::int + 1
+            ]
+            ELSE mk[2]
+          END AS m0_0,
+          CASE
+            WHEN mk IS NULL THEN a[
+              floor(0.4::float8 * (cardinality(a) - 1))::int + 1
+            ]
+            ELSE mk[3]
+          END AS m0_1,
+          CASE
+            WHEN mk IS NULL THEN a[
+              floor(0.47::float8 * (cardinality(a) - 1))::int + 1
+            ]
+            ELSE mk[4]
+          END AS m0_2,
+          CASE
+            WHEN mk IS NULL THEN a[
+              floor(0.49::float8 * (cardinality(a) - 1))::int + 1
+            ]
+            ELSE mk[5]
+          END AS m0_3,
+          CASE
+            WHEN mk IS NULL THEN a[
+              floor(0.497::float8 * (cardinality(a) - 1))::int + 1
+            ]
+            ELSE mk[6]
+          END AS m0_4,
+          CASE
+            WHEN mk IS NULL THEN a[
+              floor(0.499::float8 * (cardinality(a) - 1))::int + 1
+            ]
+            ELSE mk[7]
+          END AS m0_5,
+          CASE
+            WHEN mk IS NULL THEN a[
+              floor(0.5::float8 * (cardinality(a) - 1))::int + 1
+            ]
+            ELSE mk[8]
+          END AS m0_6,
+          CASE
+            WHEN mk IS NULL THEN a[
+              floor(0.501::float8 * (cardinality(a) - 1))::int + 1
+            ]
+            ELSE mk[9]
+          END AS m0_7,
+          CASE
+            WHEN mk IS NULL THEN a[
+              floor(0.503::float8 * (cardinality(a) - 1))::int + 1
+            ]
+            ELSE mk[10]
+          END AS m0_8,
+          CASE
+            WHEN mk IS NULL THEN a[
+              floor(0.51::float8 * (cardinality(a) - 1))::int + 1
+            ]
+            ELSE mk[11]
+          END AS m0_9,
+          CASE
+            WHEN mk IS NULL THEN a[
+              floor(0.53::float8 * (cardinality(a) - 1))::int + 1
+            ]
+            ELSE mk[12]
+          END AS m0_10,
+          CASE
+            WHEN mk IS NULL THEN a[
+              floor(0.6::float8 * (cardinality(a) - 1))::int + 1
+            ]
+            ELSE mk[13]
+          END AS m0_11,
+          CASE
+            WHEN mk IS NULL THEN a[
+              floor(0.8::float8 * (cardinality(a) - 1))::int + 1
+            ]
+            ELSE mk[14]
+          END AS m0_12,
+          CASE
+            WHEN mk IS NULL THEN a[
+              floor(0.6000000000000001::float8 * (cardinality(a) - 1))::int + 1
+            ]
+            ELSE mk[15]
+          END AS m1_0,
+          CASE
+            WHEN mk IS NULL THEN a[
+              floor(0.8::float8 * (cardinality(a) - 1))::int + 1
+            ]
+            ELSE mk[16]
+          END AS m1_1,
+          CASE
+            WHEN mk IS NULL THEN a[
+              floor(0.87::float8 * (cardinality(a) - 1))::int + 1
+            ]
+            ELSE mk[17]
+          END AS m1_2,
+          CASE
+            WHEN mk IS NULL THEN a[
+              floor(0.89::float8 * (cardinality(a) - 1))::int + 1
+            ]
+            ELSE mk[18]
+          END AS m1_3,
+          CASE
+            WHEN mk IS NULL THEN a[
+              floor(0.897::float8 * (cardinality(a) - 1))::int + 1
+            ]
+            ELSE mk[19]
+          END AS m1_4,
+          CASE
+            WHEN mk IS NULL THEN a[
+              floor(0.899::float8 * (cardinality(a) - 1))::int + 1
+            ]
+            ELSE mk[20]
+          END AS m1_5,
+          CASE
+            WHEN mk IS NULL THEN a[
+              floor(0.9::float8 * (cardinality(a) - 1))::int + 1
+            ]
+            ELSE mk[21]
+          END AS m1_6,
+          CASE
+            WHEN mk IS NULL THEN a[
+              floor(0.901::float8 * (cardinality(a) - 1))::int + 1
+            ]
+            ELSE mk[22]
+          END AS m1_7,
+          CASE
+            WHEN mk IS NULL THEN a[
+              floor(0.903::float8 * (cardinality(a) - 1))::int + 1
+            ]
+            ELSE mk[23]
+          END AS m1_8,
+          CASE
+            WHEN mk IS NULL THEN a[
+              floor(0.91::float8 * (cardinality(a) - 1))::int + 1
+            ]
+            ELSE mk[24]
+          END AS m1_9,
+          CASE
+            WHEN mk IS NULL THEN a[
+              floor(0.93::float8 * (cardinality(a) - 1))::int + 1
+            ]
+            ELSE mk[25]
+          END AS m1_10,
+          CASE
+            WHEN mk IS NULL THEN a[floor(1::float8 * (cardinality(a) - 1))::int + 1]
+            ELSE mk[26]
+          END AS m1_11,
+          CASE
+            WHEN mk IS NULL THEN a[floor(1::float8 * (cardinality(a) - 1))::int + 1]
+            ELSE mk[27]
+          END AS m1_12
         FROM
-          pr
+          pm
         OFFSET
           0
       ) marks

@@ -1,4 +1,5 @@
 import type { FactSource } from './fact-sources';
+import { marksColumnOf, marksSql } from './rollup-percentiles';
 import { agentMessageCount, conversationCount, handleSecondsSum, slaTarget, TICKET_MESSAGES, type SlaTargetColumn } from './ticket-expressions';
 import { percentFlag, secondsBetween } from './sql-fragments';
 
@@ -129,6 +130,11 @@ export interface RollupColumn {
    * uncompressed.
    */
   readonly storage?: 'external';
+  /**
+   * A column of the daily rows only, computed from another column of the same row once that one is merged (`sql` maps
+   * the merged value's expression to this column's); the hourly rows have no such column.
+   */
+  readonly dailyFrom?: { readonly column: string; readonly sql: (merged: string) => string };
 }
 
 /** The rollup columns holding a measure. */
@@ -146,7 +152,19 @@ export function rollupColumns(m: Measure): RollupColumn[] {
       // Sorted as float8 (how the raw percentiles order them): queries search the arrays, and equal facts give equal rows.
       const aggregate = `array_agg((${value})::float8 ORDER BY (${value})::float8)${where(`${value} IS NOT NULL`, m.filter?.(c))}`;
       // Uncompressed: a percentile reads a period's arrays three times, and decompressing them was most of that reading.
-      return [{ ...own, column: m.name, type: 'double precision[]', aggregate, merge: 'sorted', storage: 'external' }];
+      return [
+        { ...own, column: m.name, type: 'double precision[]', aggregate, merge: 'sorted', storage: 'external' },
+        // A daily row's values at the ranks percentiles start from, small enough to stay in the row: the first pass of a
+        // percentile reads these instead of the whole array.
+        {
+          ...own,
+          column: marksColumnOf(m.name),
+          type: 'double precision[]',
+          aggregate: '',
+          merge: 'sorted',
+          dailyFrom: { column: m.name, sql: marksSql },
+        },
+      ];
     }
     case 'due': {
       const deadline = pendingDeadline(m, c);

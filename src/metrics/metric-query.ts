@@ -16,7 +16,7 @@ import { SqlParams } from './sql-params';
 import { rollupFor } from './rollups/rollup-eligibility';
 import type { RollupChoice } from './rollups/rollup-eligibility';
 import { dailyRowsFor } from './rollups/rollup-tables';
-import { PERCENTILES, sortedPercentileCtes } from './rollup-percentiles';
+import { marksColumnOf, PERCENTILES, sortedPercentileCtes } from './rollup-percentiles';
 
 /** How the rows of one statement are grouped: one total, one row per time bucket, or one row per segment value. */
 export type Grouping =
@@ -403,7 +403,10 @@ function rollupAggregates(
         const key = rowsWhere.join(' AND ');
         branches.set(key, { where: rowsWhere, sets: [...(branches.get(key)?.sets ?? []), set] });
       }
-      return sortedPercentileCtes({ from: rows, column: m.rollup!.values!, keys, branches: [...branches.values()], outputs });
+      const column = m.rollup!.values!;
+      // Only the daily rows keep marks.
+      const marks = daily ? marksColumnOf(column) : undefined;
+      return sortedPercentileCtes({ from: rows, column, keys, branches: [...branches.values()], outputs, marks });
     };
   } else {
     aggregates = metrics.map((m, i) => {

@@ -14,8 +14,10 @@
  * 2. width_bucket (a binary search of a row's array) counts exactly how many of each row's values lie at or below
  *    every candidate; summed per group, the counts pick the tightest pair that brackets both ranks;
  * 3. each row's values between that pair are sliced out, concatenated per group and sorted.
- * A row's array is fetched and decompressed once per pass; the sort is of the bracket's values (a fraction of a
- * percent of a large group), so a period ten times as dense costs about the fetching more, not the sorting.
+ * Daily rows keep their marks (marksSql: the values at the ranks pass 1 reads, for arrays of MARKS_FROM values or more),
+ * so pass 1 reads those instead of whole arrays. Passes 2 and 3 fetch each row's array once; the sort is of the
+ * bracket's values (a fraction of a percent of a large group), so a period ten times as dense costs about the fetching
+ * more, not the sorting.
  */
 
 /** The percentiles a duration metric answers, and their column suffixes. */
@@ -26,6 +28,28 @@ export const PERCENTILES = [
 
 /** Offsets from the percentile's rank (as shares of the values) at which candidates are taken, finest nearest. */
 export const LADDER = [-0.3, -0.1, -0.03, -0.01, -0.003, -0.001, 0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3] as const;
+
+/** Rows with fewer values keep no marks: their arrays stay within the row, and pass 1 reads them there. */
+export const MARKS_FROM = 64;
+
+/** Shares of a row's values at which its marks are taken: each percentile's rank plus each ladder offset. */
+const MARK_SHARES = PERCENTILES.flatMap(({ p }) => LADDER.map((d) => Math.min(1, Math.max(0, p + d))));
+
+/** Position in the marks of percentile i's ladder rung j (the first mark is the row's number of values). */
+const markIndex = (i: number, j: number) => 2 + i * LADDER.length + j;
+
+/** 1-based position, in a sorted array of n values, of the value at a share of them. */
+const rankSql = (share: number, n: string) => `floor(${share}::float8 * (${n} - 1))::int + 1`;
+
+/** The column keeping a values column's marks. */
+export const marksColumnOf = (values: string) => `${values}_marks`;
+
+/**
+ * A sorted array's marks: its number of values, then its values at MARK_SHARES; null for arrays of fewer than
+ * MARKS_FROM values.
+ */
+export const marksSql = (array: string) =>
+  `CASE WHEN cardinality(${array}) >= ${MARKS_FROM} THEN ARRAY[cardinality(${array})::float8, ${MARK_SHARES.map((share) => `${array}[${rankSql(share, `cardinality(${array})`)}]`).join(', ')}] END`;
 
 /** The rows one branch reads, and the grouping sets they answer. */
 export interface PercentileRows {
@@ -46,6 +70,8 @@ export interface SortedPercentilesInput {
   branches: readonly PercentileRows[];
   /** Output columns of each percentile, in PERCENTILES order. */
   outputs: readonly string[];
+  /** The rows' marks of the array (marksSql), when they keep them: pass 1 then reads those instead of large arrays. */
+  marks?: string;
 }
 
 /**
@@ -66,26 +92,45 @@ export function sortedPercentileCtes(input: SortedPercentilesInput): string[] {
   const inner = rungs.map(({ j }) => j + 2);
   const at = (p: number) => `${p}::float8 * (n - 1)::float8`;
 
-  const branchSql = input.branches.map(({ where, sets }) => {
-    const keyOf = (s: { holds: readonly number[] }, key: { index: number; expr: string }) => (s.holds.includes(key.index) ? key.expr : 'NULL');
-    const grouping =
-      sets.length === 1
-        ? `SELECT ${[String(sets[0].gid), ...keys.map((key) => `${keyOf(sets[0], key)} AS k${key.index}`)].join(', ')}`
-        : `SELECT * FROM (VALUES ${sets.map((s) => `(${[String(s.gid), ...keys.map((key) => keyOf(s, key))].join(', ')})`).join(', ')}) v(${group})`;
-    return `SELECT ${list('s.')}, x.a, x.n
+  const branchSql = (rows: 'arrays' | 'marks') =>
+    input.branches.map(({ where, sets }) => {
+      const keyOf = (s: { holds: readonly number[] }, key: { index: number; expr: string }) => (s.holds.includes(key.index) ? key.expr : 'NULL');
+      const grouping =
+        sets.length === 1
+          ? `SELECT ${[String(sets[0].gid), ...keys.map((key) => `${keyOf(sets[0], key)} AS k${key.index}`)].join(', ')}`
+          : `SELECT * FROM (VALUES ${sets.map((s) => `(${[String(s.gid), ...keys.map((key) => keyOf(s, key))].join(', ')})`).join(', ')}) v(${group})`;
+      const values =
+        rows === 'arrays'
+          ? `x.a, x.n
   FROM ${input.from}
-  CROSS JOIN LATERAL (SELECT y.a, cardinality(y.a) AS n FROM (SELECT array_cat(r.${column}, '{}'::float8[]) AS a OFFSET 0) y) x
+  CROSS JOIN LATERAL (SELECT y.a, cardinality(y.a) AS n FROM (SELECT array_cat(r.${column}, '{}'::float8[]) AS a OFFSET 0) y) x`
+          : `r.${input.marks} AS mk, r.${column} AS a
+  FROM ${input.from}`;
+      return `SELECT ${list('s.')}, ${values}
   CROSS JOIN LATERAL (${grouping}) s(${group})
   WHERE ${[...where, `r.${column} IS NOT NULL`].join(' AND ')}`;
-  });
+    });
+  // Pass 1's value of rank p + d of a row: from its marks, else (a small array) from the array in the row.
+  const mark = input.marks
+    ? (p: number, d: number, i: number, j: number) =>
+        `CASE WHEN mk IS NULL THEN a[${rankSql(Math.min(1, Math.max(0, p + d)), 'cardinality(a)')}] ELSE mk[${markIndex(i, j)}] END`
+    : (p: number, d: number) => `a[${rankSql(Math.min(1, Math.max(0, p + d)), 'n')}]`;
+  const marksRows = input.marks
+    ? [
+        `pm AS NOT MATERIALIZED (
+  ${branchSql('marks').join('\n  UNION ALL\n  ')}
+)`,
+      ]
+    : [];
   return [
     // Each row's array once per pass: array_cat with an empty array returns the array itself, fetched and
     // decompressed once, which width_bucket and subscripts then use as it is (the column would be fetched at each use).
     // Whatever a pass keeps of a row is computed apart (OFFSET 0): a sort, hash or Memoize of rows would copy arrays.
     // A pass looks up its group's row (LATERAL), so that the rows are read once, never once per group.
     `pr AS NOT MATERIALIZED (
-  ${branchSql.join('\n  UNION ALL\n  ')}
+  ${branchSql('arrays').join('\n  UNION ALL\n  ')}
 )`,
+    ...marksRows,
     // Pass 1: the candidates, weighted averages of the rows' values at the ladder's ranks (asinh is monotonic, so the
     // candidates keep the ladder's order).
     `candidates AS MATERIALIZED (
@@ -97,10 +142,8 @@ export function sortedPercentileCtes(input: SortedPercentilesInput): string[] {
            )
            .join(',\n         ')}
   FROM (
-    SELECT ${group}, n, ${q
-      .flatMap(({ p, i }) => rungs.map(({ d, j }) => `a[floor(least(1, greatest(0, ${p + d}::float8)) * (n - 1))::int + 1] AS m${i}_${j}`))
-      .join(', ')}
-    FROM pr
+    SELECT ${group}, ${input.marks ? 'coalesce(mk[1]::int, cardinality(a)) AS n' : 'n'}, ${q.flatMap(({ p, i }) => rungs.map(({ d, j }) => `${mark(p, d, i, j)} AS m${i}_${j}`)).join(', ')}
+    FROM ${input.marks ? 'pm' : 'pr'}
     OFFSET 0
   ) marks
   GROUP BY ${group}

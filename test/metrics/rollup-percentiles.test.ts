@@ -1,4 +1,4 @@
-import { PERCENTILES, sortedPercentileCtes, type SortedPercentilesInput } from '../../src/metrics/rollup-percentiles';
+import { MARKS_FROM, marksSql, PERCENTILES, sortedPercentileCtes, type SortedPercentilesInput } from '../../src/metrics/rollup-percentiles';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 /**
@@ -37,11 +37,15 @@ describe('exact percentiles from sorted arrays', () => {
       }
     }
     for (const [day, channel, vals] of rows) await q('INSERT INTO pct_rows VALUES ($1, $2, $3)', [day, channel, vals]);
+    // The marks daily rollup rows keep (rows of fewer than MARKS_FROM values keep none).
+    await q(`ALTER TABLE pct_rows ADD COLUMN marks float8[]`);
+    await q(`UPDATE pct_rows SET marks = ${marksSql('vals')}`);
   }, 120_000);
 
   afterAll(() => db?.close());
 
-  const input = (where = 'r.day < 40'): SortedPercentilesInput => ({
+  const input = (where = 'r.day < 40', marks?: string): SortedPercentilesInput => ({
+    marks,
     from: 'pct_rows r',
     column: 'vals',
     keys: [{ index: 0, expr: 'r.channel' }],
@@ -84,6 +88,22 @@ describe('exact percentiles from sorted arrays', () => {
   it('equals it over a few rows, and over rows of one value each', async () => {
     for (const where of ['r.day BETWEEN 3 AND 4', 'r.day IN (0, 13, 26)', 'r.day = 5 AND r.channel = $$email$$']) {
       expect([where, await searched(input(where))]).toEqual([where, await sorted(where)]);
+    }
+  });
+
+  it("equals it when the candidates come from the rows' marks, with the same candidates", async () => {
+    const [{ with: withMarks, without }] = await q(
+      `SELECT count(*) FILTER (WHERE marks IS NOT NULL) AS with, count(*) FILTER (WHERE vals IS NOT NULL AND marks IS NULL) AS without FROM pct_rows`,
+    );
+    // Both kinds of rows: marks for large arrays, the array itself for those under MARKS_FROM values.
+    expect([Number(withMarks) > 10, Number(without) > 10]).toEqual([true, true]);
+    const [{ n }] = await q(`SELECT count(*) AS n FROM pct_rows WHERE (marks IS NULL) <> (cardinality(vals) < ${MARKS_FROM} OR vals IS NULL)`);
+    expect(Number(n)).toBe(0);
+    for (const where of ['r.day < 40', 'r.day BETWEEN 3 AND 4', 'r.day IN (0, 13, 26)']) {
+      expect([where, await searched(input(where, 'marks'))]).toEqual([where, await sorted(where)]);
+      const candidates = async (marks?: string) =>
+        q(`WITH ${sortedPercentileCtes(input(where, marks)).join(',\n')} SELECT * FROM candidates ORDER BY gid, k0`);
+      expect([where, await candidates('marks')]).toEqual([where, await candidates()]);
     }
   });
 });

@@ -23,7 +23,7 @@ const bindPeriod = (sql: string) => sql.replaceAll('{from}', 'lo').replaceAll('{
 function insertSql({ table, columns: all }: RollupLayout, event: string, full: boolean): string {
   const at = bindPeriod(table.source.events[event]);
   const code = eventCode(table, event);
-  const measures = eventColumns(all, event);
+  const measures = eventColumns(all, event).filter((m) => !m.dailyFrom);
   const columns = ['hour', 'event', ...table.dimensions, ...measures.map((m) => m.column)];
   const dims = table.dimensions.map((d) => table.source.dimensions[d]);
   const join = table.eventJoins?.[event];
@@ -58,16 +58,16 @@ const MERGE = {
  */
 function dailyInsertSql({ table, columns: all }: RollupLayout, event: string, zone: string, full: boolean): string {
   const day = `date_trunc('day', r.hour AT TIME ZONE ${zone})`;
-  const measures = eventColumns(all, event);
+  const measures = dailyColumnOrder(eventColumns(all, event));
   const columns = ['day', 'event', 'dims', ...table.dimensions, ...measures.map((m) => m.column)];
   const days = full ? '' : ' AND r.hour = ANY (day_hours)';
-  return `INSERT INTO ${table.name}_daily (${columns.map((c) => `"${c}"`).join(', ')})
-    SELECT ${day}, r.event, ${allDims(table)}, ${table.dimensions.map((d) => `r."${d}"`).join(', ')}, ${merged(measures)}
+  const select = `SELECT ${day} AS day, r.event, ${allDims(table)} AS dims, ${table.dimensions.map((d) => `r."${d}"`).join(', ')}, ${merged(measures)}
     FROM ${table.name} r
     WHERE r.event = ${eventCode(table, event)}${days}
-    GROUP BY 1, 2, ${table.dimensions.map((_, i) => i + 4).join(', ')}
-    -- Rows stored in the order queries read them (one mask, a range of days): a period's rows then sit on few pages.
-    ORDER BY 1;`;
+    GROUP BY 1, 2, ${table.dimensions.map((_, i) => i + 4).join(', ')}`;
+  // Rows stored in the order queries read them (one mask, a range of days): a period's rows then sit on few pages.
+  return `INSERT INTO ${table.name}_daily (${columns.map((c) => `"${c}"`).join(', ')})
+    ${withDailyDerived(select, measures, '1')};`;
 }
 
 /**
@@ -77,7 +77,7 @@ function dailyInsertSql({ table, columns: all }: RollupLayout, event: string, zo
 function subtotalInsertSql({ table, columns: all }: RollupLayout, event: string, zone: string, full: boolean): string {
   const bit = (d: Dimension) => dimsMask(table, [d]);
   const col = (d: string) => `r."${d}"`;
-  const measures = eventColumns(all, event);
+  const measures = dailyColumnOrder(eventColumns(all, event));
   const subsets = subtotalMasks(table).map(
     (mask) =>
       `(${table.subtotalDimensions
@@ -90,15 +90,34 @@ function subtotalInsertSql({ table, columns: all }: RollupLayout, event: string,
   const values = table.dimensions.map((d) => (table.subtotalDimensions.includes(d) ? col(d) : 'NULL'));
   const columns = ['day', 'event', 'dims', ...table.dimensions, ...measures.map((m) => m.column)];
   const where = `r.dims = ${allDims(table)} AND r.event = ${eventCode(table, event)}${full ? '' : ' AND r.day = ANY (days)'}`;
-  return `INSERT INTO ${table.name}_daily (${columns.map((c) => `"${c}"`).join(', ')})
-    SELECT r.day, r.event, ${mask}, ${values.join(', ')}, ${merged(measures)}
+  const select = `SELECT r.day, r.event, ${mask} AS dims, ${values.join(', ')}, ${merged(measures)}
     FROM ${table.name}_daily r
     WHERE ${where}
-    GROUP BY r.day, r.event, GROUPING SETS (${subsets.join(', ')})
-    ORDER BY 3, 1;`;
+    GROUP BY r.day, r.event, GROUPING SETS (${subsets.join(', ')})`;
+  return `INSERT INTO ${table.name}_daily (${columns.map((c) => `"${c}"`).join(', ')})
+    ${withDailyDerived(select, measures, '3, 1')};`;
 }
 
-const merged = (columns: readonly RollupColumn[]) => columns.map((m) => MERGE[m.merge](m.column)).join(', ');
+const merged = (columns: readonly RollupColumn[]) =>
+  columns
+    .filter((m) => !m.dailyFrom)
+    .map((m) => `${MERGE[m.merge](m.column)} AS "${m.column}"`)
+    .join(', ');
+/** The daily columns computed from merged ones, in the order of the columns given. */
+const dailyDerived = (columns: readonly RollupColumn[]) => columns.filter((m) => m.dailyFrom);
+/** A daily row's columns in INSERT order: the merged ones, then those computed from them. */
+const dailyColumnOrder = (columns: readonly RollupColumn[]) => [...columns.filter((m) => !m.dailyFrom), ...dailyDerived(columns)];
+/**
+ * The SELECT of daily rows `select` (merged columns last, ordered by `orderBy`) with the columns computed from them
+ * appended: the merged values are computed once, in a subquery.
+ */
+function withDailyDerived(select: string, columns: readonly RollupColumn[], orderBy: string): string {
+  const derived = dailyDerived(columns);
+  if (!derived.length) return `${select}\n    ORDER BY ${orderBy}`;
+  return `SELECT x.*, ${derived.map((m) => `${m.dailyFrom!.sql(`x."${m.dailyFrom!.column}"`)}`).join(', ')}
+    FROM (${select}) x
+    ORDER BY ${orderBy}`;
+}
 /** The columns an event's rows hold (the other columns keep their defaults there). */
 const eventColumns = (columns: readonly RollupColumn[], event: string) => columns.filter((m) => m.event === event);
 /** The value of a rollup row's `event` column for an event: its position in the table's list, from 1. */
@@ -294,7 +313,9 @@ END $fn$`;
 
 /** Hash of the rollup definitions (columns and refresh): rows built under another definition are rebuilt. */
 export function rollupDefinitionHash(timezone: string, metrics: readonly MetricDefinition[] = METRICS): string {
-  const columns = rollupLayouts(metrics).map((l) => l.columns.map((c) => `${c.column} ${c.type}${c.storage ? ` ${c.storage}` : ''}`));
+  const columns = rollupLayouts(metrics).map((l) =>
+    l.columns.map((c) => `${c.column} ${c.type}${c.storage ? ` ${c.storage}` : ''}${c.dailyFrom ? ' daily' : ''}`),
+  );
   return createHash('sha256')
     .update(rebuildFunctionSql(timezone, metrics))
     .update(refreshFunctionSql(timezone, metrics))
@@ -308,8 +329,9 @@ export function rollupDefinitionHash(timezone: string, metrics: readonly MetricD
  * type replaced, those no measure holds any longer dropped. Their rows are rebuilt afterwards.
  */
 async function alignColumns(m: EntityManager, layouts: readonly RollupLayout[]): Promise<void> {
-  for (const { table, columns } of layouts) {
+  for (const { table, columns: all } of layouts) {
     for (const name of [table.name, `${table.name}_daily`]) {
+      const columns = name === table.name ? all.filter((c) => !c.dailyFrom) : all;
       const present: { name: string; type: string; storage: string }[] = await m.query(
         `SELECT attname AS name, format_type(atttypid, atttypmod) AS type, attstorage AS storage FROM pg_attribute
          WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped`,
