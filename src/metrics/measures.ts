@@ -115,27 +115,39 @@ export function rollupTotal(m: TotalMeasure): string {
 
 const dueColumns = (m: DueMeasure) => [`${m.name}_deadlines`, `${m.name}_last`] as const;
 
-/** One column of a rollup, as the rollup build fills it from the raw fact rows `f` attributed by `event`. */
-export interface RollupColumn {
+interface RollupColumnBase {
   readonly column: string;
   readonly event: string;
   /** Its type, as format_type() spells it. */
   readonly type: string;
-  /** The aggregate over an hour's rows. */
-  readonly aggregate: string;
-  /** How the hours of a day combine into the daily row. */
-  readonly merge: 'sum' | 'max' | 'concat' | 'sorted';
   /**
    * How PostgreSQL stores large values of the column, when not its type's default: `external` keeps them out of line
    * uncompressed.
    */
   readonly storage?: 'external';
-  /**
-   * A column of the daily rows only, computed from another column of the same row once that one is merged (`sql` maps
-   * the merged value's expression to this column's); the hourly rows have no such column.
-   */
-  readonly dailyFrom?: { readonly column: string; readonly sql: (merged: string) => string };
 }
+
+/** One column of a rollup, as the rollup build fills it from the raw fact rows `f` attributed by `event`. */
+export interface AggregatedRollupColumn extends RollupColumnBase {
+  /** The aggregate over an hour's rows. */
+  readonly aggregate: string;
+  /** How the hours of a day combine into the daily row. */
+  readonly merge: 'sum' | 'max' | 'concat' | 'sorted';
+  readonly dailyFrom?: undefined;
+}
+
+/**
+ * A column of the daily rows only, computed from another column of the same row once that one is merged (`sql` maps
+ * the merged value's expression to this column's); the hourly rows have no such column.
+ */
+export interface DerivedRollupColumn extends RollupColumnBase {
+  readonly dailyFrom: { readonly column: string; readonly sql: (merged: string) => string };
+}
+
+export type RollupColumn = AggregatedRollupColumn | DerivedRollupColumn;
+
+/** The columns filled by aggregating fact rows (hourly) and merging hours (daily), without the derived ones. */
+export const aggregatedColumns = (columns: readonly RollupColumn[]) => columns.filter((c): c is AggregatedRollupColumn => !c.dailyFrom);
 
 /** The rollup columns holding a measure. */
 export function rollupColumns(m: Measure): RollupColumn[] {
@@ -156,14 +168,7 @@ export function rollupColumns(m: Measure): RollupColumn[] {
         { ...own, column: m.name, type: 'double precision[]', aggregate, merge: 'sorted', storage: 'external' },
         // A daily row's values at the ranks percentiles start from, small enough to stay in the row: the first pass of a
         // percentile reads these instead of the whole array.
-        {
-          ...own,
-          column: marksColumnOf(m.name),
-          type: 'double precision[]',
-          aggregate: '',
-          merge: 'sorted',
-          dailyFrom: { column: m.name, sql: marksSql },
-        },
+        { ...own, column: marksColumnOf(m.name), type: 'double precision[]', dailyFrom: { column: m.name, sql: marksSql } },
       ];
     }
     case 'due': {

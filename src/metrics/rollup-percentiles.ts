@@ -32,8 +32,11 @@ export const LADDER = [-0.3, -0.1, -0.03, -0.01, -0.003, -0.001, 0, 0.001, 0.003
 /** Rows with fewer values keep no marks: their arrays stay within the row, and pass 1 reads them there. */
 export const MARKS_FROM = 64;
 
+/** The share of a row's values at which pass 1 takes percentile p's candidate for ladder offset d. */
+const rungShare = (p: number, d: number) => Math.min(1, Math.max(0, p + d));
+
 /** Shares of a row's values at which its marks are taken: each percentile's rank plus each ladder offset. */
-const MARK_SHARES = PERCENTILES.flatMap(({ p }) => LADDER.map((d) => Math.min(1, Math.max(0, p + d))));
+const MARK_SHARES = PERCENTILES.flatMap(({ p }) => LADDER.map((d) => rungShare(p, d)));
 
 /** Position in the marks of percentile i's ladder rung j (the first mark is the row's number of values). */
 const markIndex = (i: number, j: number) => 2 + i * LADDER.length + j;
@@ -113,8 +116,8 @@ export function sortedPercentileCtes(input: SortedPercentilesInput): string[] {
   // Pass 1's value of rank p + d of a row: from its marks, else (a small array) from the array in the row.
   const mark = input.marks
     ? (p: number, d: number, i: number, j: number) =>
-        `CASE WHEN mk IS NULL THEN a[${rankSql(Math.min(1, Math.max(0, p + d)), 'cardinality(a)')}] ELSE mk[${markIndex(i, j)}] END`
-    : (p: number, d: number) => `a[${rankSql(Math.min(1, Math.max(0, p + d)), 'n')}]`;
+        `CASE WHEN mk IS NULL THEN a[${rankSql(rungShare(p, d), 'cardinality(a)')}] ELSE mk[${markIndex(i, j)}] END`
+    : (p: number, d: number) => `a[${rankSql(rungShare(p, d), 'n')}]`;
   const marksRows = input.marks
     ? [
         `pm AS NOT MATERIALIZED (

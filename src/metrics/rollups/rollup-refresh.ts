@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Dimension } from '../dimensions';
-import type { RollupColumn } from '../measures';
+import { aggregatedColumns, type DerivedRollupColumn, type RollupColumn } from '../measures';
 import type { MetricDefinition } from '../metric-definition';
 import { METRICS } from '../registry';
 import { keyColumns, rollupLayouts, type RollupLayout } from './rollup-layout';
@@ -23,7 +23,7 @@ const bindPeriod = (sql: string) => sql.replaceAll('{from}', 'lo').replaceAll('{
 function insertSql({ table, columns: all }: RollupLayout, event: string, full: boolean): string {
   const at = bindPeriod(table.source.events[event]);
   const code = eventCode(table, event);
-  const measures = eventColumns(all, event).filter((m) => !m.dailyFrom);
+  const measures = aggregatedColumns(eventColumns(all, event));
   const columns = ['hour', 'event', ...table.dimensions, ...measures.map((m) => m.column)];
   const dims = table.dimensions.map((d) => table.source.dimensions[d]);
   const join = table.eventJoins?.[event];
@@ -99,14 +99,13 @@ function subtotalInsertSql({ table, columns: all }: RollupLayout, event: string,
 }
 
 const merged = (columns: readonly RollupColumn[]) =>
-  columns
-    .filter((m) => !m.dailyFrom)
+  aggregatedColumns(columns)
     .map((m) => `${MERGE[m.merge](m.column)} AS "${m.column}"`)
     .join(', ');
 /** The daily columns computed from merged ones, in the order of the columns given. */
-const dailyDerived = (columns: readonly RollupColumn[]) => columns.filter((m) => m.dailyFrom);
+const dailyDerived = (columns: readonly RollupColumn[]) => columns.filter((m): m is DerivedRollupColumn => Boolean(m.dailyFrom));
 /** A daily row's columns in INSERT order: the merged ones, then those computed from them. */
-const dailyColumnOrder = (columns: readonly RollupColumn[]) => [...columns.filter((m) => !m.dailyFrom), ...dailyDerived(columns)];
+const dailyColumnOrder = (columns: readonly RollupColumn[]): RollupColumn[] => [...aggregatedColumns(columns), ...dailyDerived(columns)];
 /**
  * The SELECT of daily rows `select` (merged columns last, ordered by `orderBy`) with the columns computed from them
  * appended: the merged values are computed once, in a subquery.
@@ -114,7 +113,7 @@ const dailyColumnOrder = (columns: readonly RollupColumn[]) => [...columns.filte
 function withDailyDerived(select: string, columns: readonly RollupColumn[], orderBy: string): string {
   const derived = dailyDerived(columns);
   if (!derived.length) return `${select}\n    ORDER BY ${orderBy}`;
-  return `SELECT x.*, ${derived.map((m) => `${m.dailyFrom!.sql(`x."${m.dailyFrom!.column}"`)}`).join(', ')}
+  return `SELECT x.*, ${derived.map((m) => m.dailyFrom.sql(`x."${m.dailyFrom.column}"`)).join(', ')}
     FROM (${select}) x
     ORDER BY ${orderBy}`;
 }
@@ -331,7 +330,7 @@ export function rollupDefinitionHash(timezone: string, metrics: readonly MetricD
 async function alignColumns(m: EntityManager, layouts: readonly RollupLayout[]): Promise<void> {
   for (const { table, columns: all } of layouts) {
     for (const name of [table.name, `${table.name}_daily`]) {
-      const columns = name === table.name ? all.filter((c) => !c.dailyFrom) : all;
+      const columns: readonly RollupColumn[] = name === table.name ? aggregatedColumns(all) : all;
       const present: { name: string; type: string; storage: string }[] = await m.query(
         `SELECT attname AS name, format_type(atttypid, atttypmod) AS type, attstorage AS storage FROM pg_attribute
          WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped`,
@@ -343,7 +342,7 @@ async function alignColumns(m: EntityManager, layouts: readonly RollupLayout[]):
       const changes = [
         ...present.filter((c) => !keyColumns(table).includes(c.name) && !wanted.has(c.name)).map((c) => `DROP COLUMN "${c.name}"`),
         ...columns.flatMap((c) => {
-          const add = `ADD COLUMN "${c.column}" ${c.type}${c.merge === 'sum' && c.type === 'bigint' ? ' NOT NULL DEFAULT 0' : ''}`;
+          const add = `ADD COLUMN "${c.column}" ${c.type}${!c.dailyFrom && c.merge === 'sum' && c.type === 'bigint' ? ' NOT NULL DEFAULT 0' : ''}`;
           const type = typeOf.get(c.column);
           const storage = c.storage ? [`ALTER COLUMN "${c.column}" SET STORAGE ${c.storage.toUpperCase()}`] : [];
           if (type === undefined) return [add, ...storage];
