@@ -1,6 +1,6 @@
 import type { PoolClient } from 'pg';
 import type { DataSource, QueryRunner } from 'typeorm';
-import { DATASET_FILES, type DatasetSource, type RawRecord } from './dataset-source';
+import { DATASET_FILES, type DatasetFile, type DatasetSource, type RawRecord } from './dataset-source';
 import { FILE_SPECS, isReferenced, type FileSpec } from './file-specs';
 import { UnreadableFileError } from './folder-source';
 import { ImportValidationError, type ImportProblem } from './import-problems';
@@ -15,7 +15,7 @@ import {
   FILE_REJECTIONS_TABLE,
   settleRejectionsSql,
 } from './upsert-statements';
-import { BulkLoads } from './writers/bulk-load-writer';
+import { BulkLoads, type BusyConnection } from './writers/bulk-load-writer';
 import { WriteSession, type Batch, type FileWriter, type Reject } from './writers/file-writer';
 import { openFileWriter } from './writers/open-file-writer';
 
@@ -136,6 +136,10 @@ class ImportRun {
   private readonly bulkLoads: BulkLoads;
   /** Tables that received many rows in this run: ANALYZEd before the run ends. */
   private readonly largeLoads = new Set<string>();
+  /** What writers keep outside the database (spooled batches), removed when the run ends. */
+  private readonly discards: (() => Promise<void>)[] = [];
+  /** Tables empty when the run began (PostgreSQL only): files into them may be read while the file before loads. */
+  private readonly emptyAtStart = new Set<string>();
 
   constructor(
     private readonly runner: QueryRunner,
@@ -162,8 +166,13 @@ class ImportRun {
     if (this.problems.length >= this.maxErrors) throw new TooManyProblems();
   }
 
-  /** Loads one file of the dataset: reads, validates and rejects its records, and hands the valid ones to its writer. */
-  async loadFile(spec: FileSpec, name: string): Promise<FileSummary> {
+  /**
+   * Reads one file of the dataset: reads, validates and rejects its records, and hands the valid ones to its writer.
+   * Resolves once every record is read and handed over; `finish` then completes the file's load (its whole-file
+   * statements, when a bulk load) and gives its counts. With `busyWith` (see openFileWriter) the file is read while the
+   * connection still loads the file before, whose finish must come first.
+   */
+  async readFile(spec: FileSpec, name: string, busyWith?: BusyConnection): Promise<{ finish: () => Promise<FileSummary> }> {
     const startedMs = performance.now();
     const summary: FileSummary = { file: name, read: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0, seconds: 0, rowsPerSecond: 0 };
     const totalBytes = this.source.sizeBytes?.(spec.file);
@@ -192,7 +201,7 @@ class ImportRun {
     };
 
     const columns = await this.readColumns(spec, name);
-    if (columns === null) return summary;
+    if (columns === null) return { finish: async () => summary };
     const validator = new RecordValidator(spec, columns);
     let writer: FileWriter | undefined;
 
@@ -205,7 +214,7 @@ class ImportRun {
       if (previous) await previous;
       if (batch.rows.length === 0) return;
       // The writer is chosen once, at the first batch: knowing whether the file has more than one.
-      writer ??= await openFileWriter(this.session, this.bulkLoads, { spec, name, counts: summary, reject, validator }, !last);
+      writer ??= await openFileWriter(this.session, this.bulkLoads, { spec, name, counts: summary, reject, validator }, !last, busyWith);
       const current = batch;
       batch = { rows: [], records: [] };
       previous = pending;
@@ -257,18 +266,32 @@ class ImportRun {
       }
       await flush(true);
       if (pending) await pending;
-      await writer?.finish();
-      if (referenced) {
-        await sendRejectedKeys();
-        // A file without valid records had no writer (and loaded none of its rejected keys).
-        await this.settleRejections(spec, writer?.settleRejectionsSql ?? settleRejectionsSql(spec, false));
-      }
+    } catch (err) {
+      await writer?.discard?.();
+      throw err;
     } finally {
       // Never leave a batch statement running unobserved when the loop stops early.
       await previous?.catch(() => undefined);
       await pending?.catch(() => undefined);
     }
+    if (writer?.discard) this.discards.push(() => writer?.discard?.() ?? Promise.resolve());
+    return {
+      finish: async () => {
+        // A file that had no writer, or one that waited for the connection itself, has nothing to wait for but this.
+        await busyWith?.until;
+        await writer?.finish();
+        if (referenced) {
+          await sendRejectedKeys();
+          // A file without valid records had no writer (and loaded none of its rejected keys).
+          await this.settleRejections(spec, writer?.settleRejectionsSql ?? settleRejectionsSql(spec, false));
+        }
+        return this.fileDone(spec, name, summary, startedMs, totalBytes);
+      },
+    };
+  }
 
+  /** Books a file's counts once it is loaded. */
+  private fileDone(spec: FileSpec, name: string, summary: FileSummary, startedMs: number, totalBytes: number | undefined): FileSummary {
     if (summary.inserted + summary.updated >= LARGE_LOAD_ROWS) this.largeLoads.add(spec.table);
     summary.unchanged = summary.read - summary.rejected - summary.inserted - summary.updated;
     summary.seconds = seconds(startedMs);
@@ -310,6 +333,61 @@ class ImportRun {
     const added = (await this.session.client.query(sql)).rowCount ?? 0;
     await this.runner.query(`TRUNCATE ${FILE_REJECTIONS_TABLE}`);
     if (added > 0 && isReferenced(spec.table)) this.session.rejectedParents.add(spec.table);
+  }
+
+  /**
+   * Notes which of the files' tables are empty, on PostgreSQL (COPY): a file into one of them that no later file refers
+   * to is read while the connection still loads the file before (readFile's `busyWith`), its batches spooled to disk.
+   */
+  async noteEmptyTables(specs: FileSpec[]): Promise<void> {
+    if (!this.session.copies) return;
+    const candidates = specs.filter((spec) => spec.idColumn && !isReferenced(spec.table));
+    if (!candidates.length) return;
+    const [row] = await this.runner.query(`SELECT ${candidates.map((spec, i) => `NOT EXISTS (SELECT 1 FROM "${spec.table}") AS e${i}`).join(', ')}`);
+    candidates.forEach((spec, i) => row[`e${i}`] && this.emptyAtStart.add(spec.table));
+  }
+
+  /** The file may be read while the connection loads the one before (see noteEmptyTables). */
+  readsAhead(spec: FileSpec): boolean {
+    return this.emptyAtStart.has(spec.table);
+  }
+
+  /** Loads the files in order, reading each file the run may read ahead while the file before it finishes loading. */
+  async loadFiles(present: DatasetFile[]): Promise<FileSummary[]> {
+    const files: FileSummary[] = [];
+    let finishing: Promise<void> | undefined;
+    try {
+      for (const file of present) {
+        const spec = FILE_SPECS[file];
+        if (finishing && !this.readsAhead(spec)) {
+          await finishing;
+          finishing = undefined;
+        }
+        const read = await this.readFile(spec, this.source.describe(file) as string, finishing && { until: finishing });
+        const before = finishing;
+        finishing = (async () => {
+          if (before) await before;
+          files.push(await read.finish());
+        })();
+        // Observed by the next file, or awaited below.
+        finishing.catch(() => undefined);
+      }
+      await finishing;
+    } catch (err) {
+      // Nothing may run on the connection once the caller rolls back: the file before finishes (or fails) first, and
+      // its failure, if any, is the one to report (this file stopped because of it).
+      const earlier = await finishing?.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      throw earlier ?? err;
+    }
+    return files;
+  }
+
+  /** Removes what writers kept outside the database. */
+  async discardSpools(): Promise<void> {
+    for (const discard of this.discards.splice(0)) await discard().catch(() => undefined);
   }
 
   /** Rebuilds what bulk loads dropped, then refreshes the planner statistics of every table that took many rows. */
@@ -422,7 +500,8 @@ export async function importDataset(dataSource: DataSource, source: DatasetSourc
     let derivedFirstResponses = 0;
     const finishing: FinishingTimes = { firstResponses: 0, indexes: 0, rollups: 0 };
     try {
-      for (const file of present) files.push(await run.loadFile(FILE_SPECS[file], source.describe(file) as string));
+      await run.noteEmptyTables(present.map((f) => FILE_SPECS[f]));
+      files.push(...(await run.loadFiles(present)));
       const derivingMs = performance.now();
       options.onStep?.('deriving first responses');
       derivedFirstResponses = await run.deriveFirstResponses();
@@ -464,6 +543,7 @@ export async function importDataset(dataSource: DataSource, source: DatasetSourc
     await run?.discardReport();
     throw err;
   } finally {
+    await run?.discardSpools();
     await runner.release();
   }
 }

@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { DataSource } from 'typeorm';
+import type { DatasetSource } from '../../src/import/dataset-source';
 import { folderSource } from '../../src/import/folder-source';
 import { importDataset } from '../../src/import/import-dataset';
 import { ImportValidationError } from '../../src/import/import-problems';
@@ -311,5 +313,85 @@ describe('records of parents rejected in the run of a bulk load', () => {
       rowsPerSecond: expect.any(Number),
     });
     expect(await rowsOf(bulk.dataSource)).toEqual(await rowsOf(batched.dataSource));
+  });
+});
+
+/** A source that logs when each file's first record is read; with `changeTickets`, tickets read again are invalid. */
+function loggingSource(dir: string, log: string[], changeTickets = false): DatasetSource {
+  const inner = folderSource(dir);
+  const readsOf = new Map<string, number>();
+  return {
+    describe: (file) => inner.describe(file),
+    columns: (file) => inner.columns?.(file) ?? Promise.resolve(undefined),
+    sizeBytes: (file) => inner.sizeBytes?.(file),
+    async *records(file) {
+      const reads = (readsOf.get(file) ?? 0) + 1;
+      readsOf.set(file, reads);
+      let first = true;
+      for await (const record of inner.records(file)) {
+        if (first) log.push(`read ${file}`);
+        first = false;
+        if (file === 'tickets' && reads > 1 && changeTickets) yield { ...record, values: { ...record.values, created_at: 'yesterday' } };
+        else yield record;
+      }
+    },
+  };
+}
+
+/** The spool folders of imports (StagingSpool) now in the temporary folder. */
+const spoolFolders = () => readdirSync(tmpdir()).filter((f) => f.startsWith('deskmetrics-spool-'));
+
+describe('reading ahead while the file before loads', () => {
+  const dbs = bulkAndBatchedDatabases();
+  const onPostgres = Boolean(process.env.DATABASE_URL);
+
+  it('reads the messages while the tickets load (on PostgreSQL) and stores what batched upserts store', async () => {
+    const { bulk, batched } = dbs;
+    const { 'sla_policies.csv': _policies, ...files } = largerDataset(60);
+    const dir = writeDataset(files);
+    const log: string[] = [];
+    const spoolsBefore = spoolFolders();
+    await importDataset(bulk.dataSource, loggingSource(dir, log), {
+      batchSize: 3,
+      onProgress: (p) => p.done && log.push(`loaded ${p.file}`),
+    });
+    await importDataset(batched.dataSource, folderSource(dir), { batchSize: 100_000 });
+    // COPY is what spools batches: on PGlite every file is read after the one before has loaded.
+    const order = ['read tickets', onPostgres ? 'read messages' : 'loaded tickets.csv', onPostgres ? 'loaded tickets.csv' : 'read messages'];
+    expect(log.filter((e) => order.includes(e))).toEqual(order);
+    // Files others refer to are never read ahead (their rejected keys go to the database as they are read).
+    expect(log.indexOf('read tickets')).toBeGreaterThan(log.indexOf('loaded customers.csv'));
+    expect(await rowsOf(bulk.dataSource)).toEqual(await rowsOf(batched.dataSource));
+    expect(await rollupsOf(bulk.dataSource)).toEqual(await rollupsOf(batched.dataSource));
+    expect(spoolFolders()).toEqual(spoolsBefore);
+  });
+});
+
+describe('a file before that fails while the next is read ahead', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => db?.destroy());
+
+  it('is the error reported, the database is left as it was and nothing spooled is left behind', async () => {
+    const files = largerDataset(60);
+    // A repeated ticket id sends the tickets' bulk load to its checking statement, which reads the rejected record
+    // again: the source then gives other records, and the load fails while the messages are being read.
+    files['tickets.csv'] += 'X5,C1,email,,,2025-03-06T09:00:00Z,,,,,,A1\n';
+    const before = await definitions(db.dataSource);
+    const spoolsBefore = spoolFolders();
+    const log: string[] = [];
+    const err = (await importDataset(db.dataSource, loggingSource(writeDataset(files), log, true), {
+      batchSize: 3,
+      skipInvalid: true,
+      reportPath: join(tmpdir(), `bulk-report-${process.pid}.csv`),
+    }).catch((e: unknown) => e)) as Error;
+    expect(err).toBeInstanceOf(Error);
+    expect(err.message).toMatch(/tickets\.csv changed while it was imported/);
+    if (process.env.DATABASE_URL) expect(log).toContain('read messages');
+    expect(await definitions(db.dataSource)).toEqual(before);
+    expect(Object.values(await counts(db.dataSource)).every((n) => n === 0)).toBe(true);
+    expect(spoolFolders()).toEqual(spoolsBefore);
   });
 });

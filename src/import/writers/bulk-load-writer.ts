@@ -2,6 +2,7 @@ import { SqlState, sqlState } from '../../db/sql-state';
 import { ENABLED_MARKING_TRIGGERS_SQL, REBUILD_ALL_ROLLUPS_SQL } from '../../metrics/rollups/rollup-refresh';
 import type { FileSpec } from '../file-specs';
 import {
+  copyStageSql,
   DROPPABLE_DEFINITIONS_SQL,
   dropSql,
   restoreSql,
@@ -13,6 +14,7 @@ import {
   type DroppedDefinitions,
 } from '../upsert-statements';
 import { refusedBatch, type Batch, type DatabaseProblem, type FileTarget, type FileWriter, type WriteSession } from './file-writer';
+import { StagingSpool } from './staging-spool';
 
 // Staged problems read back per query, in line order (memory stays flat however many records are rejected).
 const STAGED_PROBLEMS_PAGE = 5000;
@@ -102,6 +104,11 @@ export class BulkLoads {
   }
 }
 
+/** The run's connection is busy with the file before this one until `until` settles (see BulkLoadWriter.start). */
+export interface BusyConnection {
+  until: Promise<void>;
+}
+
 /**
  * A bulk load: a file going into an empty table, its definitions dropped (BulkLoads). Every batch is staged; at the
  * end one statement checks and inserts the whole file, and the table's unique indexes are rebuilt.
@@ -109,25 +116,58 @@ export class BulkLoads {
 export class BulkLoadWriter implements FileWriter {
   private staged = 0;
   readonly settleRejectionsSql: string;
+  /** Batches read while the connection was busy with the file before, not yet in the staging table. */
+  private spool: StagingSpool | undefined;
+  /** The spool's appends, in order. */
+  private appends: Promise<void> = Promise.resolve();
+  /** The spool's trip to the staging table (with the table's take), queued once the connection is free. */
+  private drained: Promise<void> | undefined;
+  private busy: 'busy' | 'free' | 'failed' = 'free';
 
   private constructor(
     private readonly session: WriteSession,
     private readonly loads: BulkLoads,
     private readonly file: FileTarget,
+    private readonly busyWith?: BusyConnection,
   ) {
     this.settleRejectionsSql = settleRejectionsSql(file.spec, true);
   }
 
-  /** Starts the bulk load of a file into its (empty) table. */
-  static async start(session: WriteSession, loads: BulkLoads, file: FileTarget): Promise<BulkLoadWriter> {
-    await loads.take(file.spec.table);
+  /**
+   * Starts the bulk load of a file into its (empty) table. With `busyWith` (on PostgreSQL, while the connection still
+   * loads the file before), batches go to a StagingSpool until the connection is free: the table is taken and the spool
+   * staged then, before any later batch.
+   */
+  static async start(session: WriteSession, loads: BulkLoads, file: FileTarget, busyWith?: BusyConnection): Promise<BulkLoadWriter> {
     if (file.spec.file === 'tickets' || file.spec.file === 'messages') session.deriveAll = true;
-    return new BulkLoadWriter(session, loads, file);
+    if (!busyWith || !session.copies) {
+      await loads.take(file.spec.table);
+      return new BulkLoadWriter(session, loads, file);
+    }
+    const writer = new BulkLoadWriter(session, loads, file, busyWith);
+    writer.spool = await StagingSpool.open();
+    writer.busy = 'busy';
+    busyWith.until.then(
+      () => (writer.busy = 'free'),
+      () => (writer.busy = 'failed'),
+    );
+    return writer;
   }
 
-  /** Adds one batch to the staging table, as soon as the database is done with the batch before. */
+  /** Adds one batch to the staging table, as soon as the database is done with the batch before (or to the spool). */
   async write(batch: Batch, before: Promise<void> | undefined): Promise<void> {
+    // The file before failed: the run is over, and nothing more is sent.
+    if (this.busy === 'failed') throw new Error(`${this.file.name}: not loaded, as the file before it failed`);
     this.staged += batch.rows.length;
+    if (this.spool && this.busy === 'busy') {
+      const spool = this.spool;
+      const data = this.session.copyText(batch.rows, batch.records);
+      const appended = (this.appends = this.appends.then(() => spool.append(data, batch.rows.length)));
+      if (before) await before;
+      await appended;
+      return;
+    }
+    this.stageSpool();
     const written = this.session.queue(this.session.stagingFill(this.file.spec, batch.rows, batch.records));
     if (before) await before;
     try {
@@ -137,9 +177,38 @@ export class BulkLoadWriter implements FileWriter {
     }
   }
 
+  /** Queues, once, the table's take and the spool's trip to staging, ahead of any batch sent after it. */
+  private stageSpool(): void {
+    const spool = this.spool;
+    if (!spool || this.drained) return;
+    const { spec, name } = this.file;
+    this.drained = this.session.queue(async () => {
+      await this.appends;
+      await this.loads.take(spec.table);
+      try {
+        await spool.copyInto(this.session.client, copyStageSql(spec));
+      } catch (err) {
+        throw new Error(`${name}: the database refused the lines read while the file before loaded: ${(err as Error).message}`, { cause: err });
+      }
+      this.spool = undefined;
+    });
+    this.drained.catch(() => undefined);
+  }
+
+  /** Removes the spool of a run that stopped before sending it. */
+  async discard(): Promise<void> {
+    await this.appends.catch(() => undefined);
+    await this.spool?.discard();
+  }
+
   /** Loads the staged file, then rebuilds the table's unique indexes (unless loading did) and its statistics. */
   async finish(): Promise<void> {
     const { spec } = this.file;
+    if (this.busyWith) {
+      await this.busyWith.until;
+      this.stageSpool();
+      await this.drained;
+    }
     if (this.staged > 0) await this.loadStaged(spec);
     await this.loads.buildUniqueIndexes(spec.table, false);
     // Statistics for the lookups of the files that follow.

@@ -22,6 +22,8 @@ export interface FileWriter {
   finish(): Promise<void>;
   /** settleRejectionsSql for this writer: how it tells which rejected keys loaded from another line of the file. */
   readonly settleRejectionsSql: string;
+  /** Removes what the writer keeps outside the database, when the run stops before its finish. */
+  discard?(): Promise<void>;
 }
 
 /** Valid rows with the records they came from, in file order. */
@@ -101,12 +103,22 @@ export class WriteSession {
     return done;
   }
 
+  /** Batches reach staging through COPY FROM STDIN (PostgreSQL), which is also what a StagingSpool sends. */
+  get copies(): boolean {
+    return this.useCopy;
+  }
+
+  /** One batch's staging rows as COPY text. */
+  copyText(rows: ValidRow[], records: RawRecord[]): Buffer {
+    const parts: string[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) parts[i] = copyRow(records[i].line, rows[i].key, rows[i].values, rows[i].attributes);
+    return Buffer.from(parts.join(''));
+  }
+
   /** Prepares one batch's staging rows (COPY text, or array parameters on PGlite) and returns the call that sends them. */
   stagingFill(spec: FileSpec, rows: ValidRow[], records: RawRecord[]): () => Promise<unknown> {
     if (this.useCopy) {
-      const parts: string[] = new Array(rows.length);
-      for (let i = 0; i < rows.length; i++) parts[i] = copyRow(records[i].line, rows[i].key, rows[i].values, rows[i].attributes);
-      const data = Buffer.from(parts.join(''));
+      const data = this.copyText(rows, records);
       return () => copyInto(this.client, copyStageSql(spec), data);
     }
     const params: unknown[] = [records.map((r) => r.line), rows.map((r) => r.key)];
