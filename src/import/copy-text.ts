@@ -13,9 +13,9 @@ export function copyField(value: string | null): string {
   return SPECIAL.test(value) ? value.replace(SPECIAL_ALL, (c) => ESCAPES[c]) : value;
 }
 
-/** One COPY text row (with its newline) of the staging columns: line, key, the cells, the attributes. */
-export function copyRow(line: number, key: string, values: readonly (string | null)[], attributes: string | null): string {
+/** One COPY text row (with its newline) of the staging columns: line, key, the cells, the attributes, the position. */
+export function copyRow(line: number, key: string, values: readonly (string | null)[], attributes: string | null, seq: number | null): string {
   let out = `${line}\t${copyField(key)}`;
   for (let i = 0; i < values.length; i++) out += `\t${copyField(values[i])}`;
-  return `${out}\t${copyField(attributes)}\n`;
+  return `${out}\t${copyField(attributes)}\t${seq ?? '\\N'}\n`;
 }

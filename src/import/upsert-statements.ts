@@ -30,6 +30,8 @@ export function stageColumns(spec: FileSpec): { name: string; type: string }[] {
     { name: 'key', type: 'text' },
     ...spec.columns.map((c) => ({ name: `in_${c.name}`, type: c.references ? 'text' : c.sqlType })),
     { name: 'in_attributes', type: 'jsonb' },
+    // A bulk load's position of the row among the file's staged rows, from 1 (the fast statement's ids follow it).
+    { name: 'seq', type: 'integer' },
   ];
 }
 
@@ -271,21 +273,22 @@ function wholeFileJoins(spec: FileSpec, rejectedParents: ReadonlySet<string>): s
 }
 
 /**
- * The fast way to load a whole staged file into its empty table (a bulk load): inserts, in file order, the records whose
- * source ids resolve (and, for messages, sent no earlier than their ticket), without looking for duplicates. It is right
- * only when it inserts every staged record and the table's unique index on external_id then builds; otherwise the
- * importer undoes it and runs wholeFileInsertSql, which finds and names every problem.
+ * The fast way to load a whole staged file into its empty table (a bulk load): inserts the records whose source ids
+ * resolve (and, for messages, sent no earlier than their ticket), without looking for duplicates. It is right only when
+ * it inserts every staged record and the table's unique index on external_id then builds; otherwise the importer undoes
+ * it and runs wholeFileInsertSql, which finds and names every problem. Ids follow the file's order without sorting the
+ * rows: the staged row at position `seq` gets id $1 + (seq - 1) * $2 (the sequence's next value and increment), as
+ * nextval in line order would give it; the caller then moves the sequence past them.
  */
 export function wholeFileFastInsertSql(spec: FileSpec, rejectedParents: ReadonlySet<string>): string {
   const rules = referenceRules(spec, rejectedParents);
   const target = targetColumns(spec, { input: (c) => `i.in_${c}`, reference: (c) => `r_${c}.id` });
   return `
-    INSERT INTO ${q(spec.table)} (${target.map(([c]) => q(c)).join(', ')})
-    SELECT ${target.map(([, s]) => s).join(', ')}
+    INSERT INTO ${q(spec.table)} (id, ${target.map(([c]) => q(c)).join(', ')}) OVERRIDING SYSTEM VALUE
+    SELECT $1::int8 + (i.seq - 1) * $2::int8, ${target.map(([, s]) => s).join(', ')}
     FROM ${stageTableName(spec)} i
     ${wholeFileJoins(spec, rejectedParents).join('\n    ')}
-    ${rules.length ? `WHERE NOT (${rules.map(([cond]) => `coalesce(${cond}, false)`).join(' OR ')})` : ''}
-    ORDER BY i.line`.replace(/\n\s*\n/g, '\n');
+    ${rules.length ? `WHERE NOT (${rules.map(([cond]) => `coalesce(${cond}, false)`).join(' OR ')})` : ''}`.replace(/\n\s*\n/g, '\n');
 }
 
 /**
@@ -368,12 +371,15 @@ export interface DroppedDefinitions {
   indexes: { name: string; definition: string }[];
   /** Outgoing foreign keys: added back (and so validated in one pass) before commit. */
   foreignKeys: { name: string; definition: string }[];
+  /** The primary key, when no foreign key refers to the table: added back first, before commit. */
+  primaryKeys: { name: string; definition: string }[];
 }
 
 /**
  * Indexes other than the primary key and outgoing foreign keys of a table in the current schema (those that do not
- * back a constraint): a bulk load drops them and rebuilds them once, which costs far less than maintaining them row by
- * row. The batch statements check duplicates and references themselves.
+ * back a constraint), and its primary key when no foreign key refers to the table (ids a bulk load gives are unique by
+ * construction): a bulk load drops them and rebuilds them once, which costs far less than maintaining them row by row.
+ * The batch statements check duplicates and references themselves.
  */
 export const DROPPABLE_DEFINITIONS_SQL = `
   SELECT CASE WHEN i.indisunique THEN 'unique' ELSE 'index' END AS kind, c.relname AS name, pg_get_indexdef(i.indexrelid) AS definition
@@ -384,17 +390,24 @@ export const DROPPABLE_DEFINITIONS_SQL = `
   SELECT 'fk', k.conname, pg_get_constraintdef(k.oid)
     FROM pg_constraint k
    WHERE k.conrelid = $1::regclass AND k.contype = 'f'
+  UNION ALL
+  SELECT 'primary', k.conname, pg_get_constraintdef(k.oid)
+    FROM pg_constraint k
+   WHERE k.conrelid = $1::regclass AND k.contype = 'p'
+     AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.confrelid = $1::regclass AND f.contype = 'f')
   ORDER BY 1, 2`;
 
 export function dropSql(d: DroppedDefinitions): string[] {
   return [
     ...d.foreignKeys.map((f) => `ALTER TABLE ${q(d.table)} DROP CONSTRAINT ${q(f.name)}`),
     ...[...d.uniqueIndexes, ...d.indexes].map((i) => `DROP INDEX ${q(i.name)}`),
+    ...d.primaryKeys.map((k) => `ALTER TABLE ${q(d.table)} DROP CONSTRAINT ${q(k.name)}`),
   ];
 }
 
 export function restoreSql(d: DroppedDefinitions): string[] {
   return [
+    ...d.primaryKeys.map((k) => `ALTER TABLE ${q(d.table)} ADD CONSTRAINT ${q(k.name)} ${k.definition}`),
     ...d.indexes.map((i) => i.definition),
     ...d.foreignKeys.map((f) => `ALTER TABLE ${q(d.table)} ADD CONSTRAINT ${q(f.name)} ${f.definition}`),
   ];

@@ -44,7 +44,13 @@ export class BulkLoads {
     const { runner } = this.session;
     const rows: { kind: string; name: string; definition: string }[] = await runner.query(DROPPABLE_DEFINITIONS_SQL, [table]);
     const of = (kind: string) => rows.filter((r) => r.kind === kind).map(({ name, definition }) => ({ name, definition }));
-    const dropped: DroppedDefinitions = { table, uniqueIndexes: of('unique'), indexes: of('index'), foreignKeys: of('fk') };
+    const dropped: DroppedDefinitions = {
+      table,
+      uniqueIndexes: of('unique'),
+      indexes: of('index'),
+      foreignKeys: of('fk'),
+      primaryKeys: of('primary'),
+    };
     for (const ddl of dropSql(dropped)) await runner.query(ddl);
     this.dropped.push(dropped);
     await this.suspendRollupMarking(table);
@@ -158,17 +164,18 @@ export class BulkLoadWriter implements FileWriter {
   async write(batch: Batch, before: Promise<void> | undefined): Promise<void> {
     // The file before failed: the run is over, and nothing more is sent.
     if (this.busy === 'failed') throw new Error(`${this.file.name}: not loaded, as the file before it failed`);
+    const firstSeq = this.staged + 1;
     this.staged += batch.rows.length;
     if (this.spool && this.busy === 'busy') {
       const spool = this.spool;
-      const data = this.session.copyText(batch.rows, batch.records);
+      const data = this.session.copyText(batch.rows, batch.records, firstSeq);
       const appended = (this.appends = this.appends.then(() => spool.append(data, batch.rows.length)));
       if (before) await before;
       await appended;
       return;
     }
     this.stageSpool();
-    const written = this.session.queue(this.session.stagingFill(this.file.spec, batch.rows, batch.records));
+    const written = this.session.queue(this.session.stagingFill(this.file.spec, batch.rows, batch.records, firstSeq));
     if (before) await before;
     try {
       await written;
@@ -230,15 +237,27 @@ export class BulkLoadWriter implements FileWriter {
     // Sequences ignore rollbacks: the id sequence is put back too if the fast statement is undone, so that ids follow the
     // lines as they would had it never run (the table is this run's alone: the bulk load holds it locked).
     const [{ sequence }] = await runner.query(`SELECT pg_get_serial_sequence($1, 'id') AS sequence`, [`"${spec.table}"`]);
-    const [position] = await runner.query(`SELECT last_value, is_called FROM ${sequence}`);
+    const [position] = await runner.query(
+      `SELECT s.last_value, s.is_called, CASE WHEN s.is_called THEN s.last_value + p.seqincrement ELSE s.last_value END AS next,
+              p.seqincrement AS increment
+         FROM ${sequence} s, pg_sequence p WHERE p.seqrelid = $1::regclass`,
+      [sequence],
+    );
     await runner.query('SAVEPOINT whole_file');
     let fast: number;
     try {
-      fast = (await client.query(wholeFileFastInsertSql(spec, rejectedParents))).rowCount ?? 0;
+      fast = (await client.query(wholeFileFastInsertSql(spec, rejectedParents), [position.next, position.increment])).rowCount ?? 0;
     } catch (err) {
       throw refused(err);
     }
     if (fast === this.staged && (await this.loads.buildUniqueIndexes(spec.table, true))) {
+      // The ids given are the sequence's next `fast` values.
+      await runner.query(`SELECT setval($1::regclass, $2::int8 + ($3::int8 - 1) * $4::int8, true)`, [
+        sequence,
+        position.next,
+        fast,
+        position.increment,
+      ]);
       await runner.query('RELEASE SAVEPOINT whole_file');
       this.file.counts.inserted += fast;
       await runner.query(`TRUNCATE ${stage}`);

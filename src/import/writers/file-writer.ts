@@ -108,22 +108,27 @@ export class WriteSession {
     return this.useCopy;
   }
 
-  /** One batch's staging rows as COPY text. */
-  copyText(rows: ValidRow[], records: RawRecord[]): Buffer {
+  /** One batch's staging rows as COPY text; `firstSeq`: the first row's position among the file's staged rows. */
+  copyText(rows: ValidRow[], records: RawRecord[], firstSeq?: number): Buffer {
     const parts: string[] = new Array(rows.length);
-    for (let i = 0; i < rows.length; i++) parts[i] = copyRow(records[i].line, rows[i].key, rows[i].values, rows[i].attributes);
+    for (let i = 0; i < rows.length; i++)
+      parts[i] = copyRow(records[i].line, rows[i].key, rows[i].values, rows[i].attributes, firstSeq === undefined ? null : firstSeq + i);
     return Buffer.from(parts.join(''));
   }
 
-  /** Prepares one batch's staging rows (COPY text, or array parameters on PGlite) and returns the call that sends them. */
-  stagingFill(spec: FileSpec, rows: ValidRow[], records: RawRecord[]): () => Promise<unknown> {
+  /**
+   * Prepares one batch's staging rows (COPY text, or array parameters on PGlite) and returns the call that sends them.
+   * `firstSeq`: the first row's position among the file's staged rows (a bulk load numbers them).
+   */
+  stagingFill(spec: FileSpec, rows: ValidRow[], records: RawRecord[], firstSeq?: number): () => Promise<unknown> {
     if (this.useCopy) {
-      const data = this.copyText(rows, records);
+      const data = this.copyText(rows, records, firstSeq);
       return () => copyInto(this.client, copyStageSql(spec), data);
     }
     const params: unknown[] = [records.map((r) => r.line), rows.map((r) => r.key)];
     for (let c = 0; c < spec.columns.length; c++) params.push(rows.map((r) => r.values[c]));
     params.push(rows.map((r) => r.attributes));
+    params.push(rows.map((_, i) => (firstSeq === undefined ? null : firstSeq + i)));
     return () => this.client.query(fillStageSql(spec), params);
   }
 
