@@ -136,8 +136,8 @@ class ImportRun {
   private readonly bulkLoads: BulkLoads;
   /** Tables that received many rows in this run: ANALYZEd before the run ends. */
   private readonly largeLoads = new Set<string>();
-  /** What writers keep outside the database (spooled batches), removed when the run ends. */
-  private readonly discards: (() => Promise<void>)[] = [];
+  /** Writers that keep something outside the database (spooled batches), removed when the run ends. */
+  private readonly discardable: FileWriter[] = [];
   /** Tables empty when the run began (PostgreSQL only): files into them may be read while the file before loads. */
   private readonly emptyAtStart = new Set<string>();
 
@@ -274,7 +274,7 @@ class ImportRun {
       await previous?.catch(() => undefined);
       await pending?.catch(() => undefined);
     }
-    if (writer?.discard) this.discards.push(() => writer?.discard?.() ?? Promise.resolve());
+    if (writer?.discard) this.discardable.push(writer);
     return {
       finish: async () => {
         // A file that had no writer, or one that waited for the connection itself, has nothing to wait for but this.
@@ -387,7 +387,7 @@ class ImportRun {
 
   /** Removes what writers kept outside the database. */
   async discardSpools(): Promise<void> {
-    for (const discard of this.discards.splice(0)) await discard().catch(() => undefined);
+    for (const writer of this.discardable.splice(0)) await writer.discard?.().catch(() => undefined);
   }
 
   /** Rebuilds what bulk loads dropped, then refreshes the planner statistics of every table that took many rows. */

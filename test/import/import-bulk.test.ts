@@ -79,18 +79,27 @@ async function rowsOf(dataSource: DataSource): Promise<Record<string, string[]>>
   return out;
 }
 
-/** Two fresh databases for the tests of one block: one loaded in bulk, the other in batches to compare with. */
-function bulkAndBatchedDatabases(): { bulk: TestDatabase; batched: TestDatabase } {
-  const dbs = {} as { bulk: TestDatabase; batched: TestDatabase };
+/** What the tests of a block use of their database. */
+type BlockDatabase = { readonly dataSource: DataSource };
+
+/** A fresh database for the tests of one block, created before them and destroyed after. */
+function blockDatabase(): BlockDatabase {
+  let db: TestDatabase | undefined;
   beforeAll(async () => {
-    dbs.bulk = await createTestDatabase();
-    dbs.batched = await createTestDatabase();
+    db = await createTestDatabase();
   });
-  afterAll(async () => {
-    await dbs.bulk?.destroy();
-    await dbs.batched?.destroy();
-  });
-  return dbs;
+  afterAll(async () => db?.destroy());
+  return {
+    get dataSource() {
+      if (!db) throw new Error('the block database is created in beforeAll');
+      return db.dataSource;
+    },
+  };
+}
+
+/** Two fresh databases for the tests of one block: one loaded in bulk, the other in batches to compare with. */
+function bulkAndBatchedDatabases(): { bulk: BlockDatabase; batched: BlockDatabase } {
+  return { bulk: blockDatabase(), batched: blockDatabase() };
 }
 
 describe('bulk load into empty tables', () => {
@@ -142,11 +151,7 @@ describe('bulk load into empty tables', () => {
 });
 
 describe('records imported after a bulk load', () => {
-  let db: TestDatabase;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-  });
-  afterAll(async () => db?.destroy());
+  const db = blockDatabase();
 
   it('get the ids after the bulk-loaded ones (the sequence stands past every id the bulk load gave)', async () => {
     await importDataset(db.dataSource, folderSource(writeDataset(largerDataset(40))), { batchSize: 3 });
@@ -163,11 +168,7 @@ describe('records imported after a bulk load', () => {
 });
 
 describe('a failing bulk load', () => {
-  let db: TestDatabase;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-  });
-  afterAll(async () => db?.destroy());
+  const db = blockDatabase();
 
   it('leaves the tables, their indexes and their foreign keys as they were', async () => {
     const files = largerDataset(20);
@@ -200,11 +201,7 @@ describe('a failing bulk load', () => {
 });
 
 describe('duplicates and odd characters in a bulk load', () => {
-  let db: TestDatabase;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-  });
-  afterAll(async () => db?.destroy());
+  const db = blockDatabase();
 
   it('rejects repeats within a batch and across batches, naming the first line, and keeps text exactly', async () => {
     const files = largerDataset(12);
@@ -249,7 +246,7 @@ describe('rejected records of a bulk load', () => {
       'XM3-1,X3,customer,,2025-03-04T12:00:00Z,\n'; // repeats an accepted record's id
     const dir = writeDataset(files);
     const reports = writeDataset({});
-    const run = async (db: TestDatabase, batchSize: number, report: string) => {
+    const run = async (db: BlockDatabase, batchSize: number, report: string) => {
       const summary = await importDataset(db.dataSource, folderSource(dir), { batchSize, skipInvalid: true, reportPath: join(reports, report) });
       return { summary, report: parse(readFileSync(join(reports, report)), { columns: true }) as Record<string, string>[] };
     };
@@ -287,7 +284,7 @@ describe('records of parents rejected in the run of a bulk load', () => {
     };
     const dir = writeDataset(files);
     const reports = writeDataset({});
-    const run = async (db: TestDatabase, batchSize: number, report: string) => {
+    const run = async (db: BlockDatabase, batchSize: number, report: string) => {
       await importDataset(db.dataSource, folderSource(writeDataset(parents)));
       const summary = await importDataset(db.dataSource, folderSource(dir), { batchSize, skipInvalid: true, reportPath: join(reports, report) });
       return { summary, report: parse(readFileSync(join(reports, report)), { columns: true }) as Record<string, string>[] };
@@ -368,11 +365,7 @@ describe('reading ahead while the file before loads', () => {
 });
 
 describe('a file before that fails while the next is read ahead', () => {
-  let db: TestDatabase;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-  });
-  afterAll(async () => db?.destroy());
+  const db = blockDatabase();
 
   it('is the error reported, the database is left as it was and nothing spooled is left behind', async () => {
     const files = largerDataset(60);

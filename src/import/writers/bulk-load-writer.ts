@@ -169,7 +169,7 @@ export class BulkLoadWriter implements FileWriter {
     if (this.spool && this.busy === 'busy') {
       const spool = this.spool;
       const data = this.session.copyText(batch.rows, batch.records, firstSeq);
-      const appended = (this.appends = this.appends.then(() => spool.append(data, batch.rows.length)));
+      const appended = (this.appends = this.appends.then(() => spool.append(data)));
       if (before) await before;
       await appended;
       return;

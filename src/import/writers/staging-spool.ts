@@ -12,24 +12,19 @@ import { from as copyFrom } from 'pg-copy-streams';
  * connection is free. On disk rather than in memory, so memory stays flat whatever the file's size.
  */
 export class StagingSpool {
-  private handle: FileHandle | undefined;
-  private readonly path: string;
-  /** Rows written so far. */
-  rows = 0;
   private bytes = 0;
 
   private constructor(
     private readonly dir: string,
-    handle: FileHandle,
-  ) {
-    this.handle = handle;
-    this.path = join(dir, 'stage.copy');
-  }
+    private readonly path: string,
+    private handle: FileHandle | undefined,
+  ) {}
 
   static async open(): Promise<StagingSpool> {
     const dir = await mkdtemp(join(tmpdir(), 'deskmetrics-spool-'));
+    const path = join(dir, 'stage.copy');
     try {
-      return new StagingSpool(dir, await open(join(dir, 'stage.copy'), 'w'));
+      return new StagingSpool(dir, path, await open(path, 'w'));
     } catch (err) {
       await rm(dir, { recursive: true, force: true });
       throw err;
@@ -37,11 +32,10 @@ export class StagingSpool {
   }
 
   /** Appends one batch's COPY text. */
-  async append(data: Buffer, rows: number): Promise<void> {
+  async append(data: Buffer): Promise<void> {
     if (!this.handle) throw new Error('the staging spool is closed');
     await this.handle.write(data);
     this.bytes += data.length;
-    this.rows += rows;
   }
 
   /** Sends everything appended through `COPY … FROM STDIN` (`sql`) on `client`, then removes the file. */
