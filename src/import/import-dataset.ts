@@ -7,7 +7,8 @@ import { ImportValidationError, type ImportProblem } from './import-problems';
 import { checkHeader, RecordValidator } from './record-validator';
 import { defaultReportPath, RejectionReport } from './rejection-report';
 import { DEFER_ROLLUPS_SQL, REFRESH_ROLLUPS_SQL } from '../metrics/rollups/rollup-refresh';
-import { fullRebuildPending, rebuildPendingRollups, startImportTransaction } from './import-transaction';
+import { fullRebuildPending, rebuildPendingRollups } from '../metrics/rollups/rollup-rebuild';
+import { startImportTransaction } from './import-transaction';
 import {
   ADD_FILE_REJECTIONS_SQL,
   createTempTablesSql,

@@ -2,7 +2,8 @@ import type { DataSource, QueryRunner } from 'typeorm';
 import { DATASET_FILES, type DatasetFile, type DatasetSource } from '../import/dataset-source';
 import { FILE_SPECS } from '../import/file-specs';
 import { importDataset } from '../import/import-dataset';
-import { inImportTransaction, rebuildPendingRollups } from '../import/import-transaction';
+import { inImportTransaction } from '../import/import-transaction';
+import { rebuildPendingRollups } from '../metrics/rollups/rollup-rebuild';
 import { loadStreamStates, recordStreamError, writeCursor } from './cursor-store';
 import type { ContractRecord, SourceConnector, StreamCursor, StreamState, SyncContext, SyncPage } from './source-connector';
 

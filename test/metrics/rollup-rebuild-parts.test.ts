@@ -1,4 +1,4 @@
-import { rebuildPendingRollups } from '../../src/import/import-transaction';
+import { rebuildPendingRollups } from '../../src/metrics/rollups/rollup-rebuild';
 import {
   CLEAR_FULL_REBUILD_SQL,
   FULL_REBUILD_PENDING_SQL,
@@ -8,6 +8,8 @@ import {
   ROLLUPS_CURRENT_SQL,
 } from '../../src/metrics/rollups/rollup-refresh';
 import { ROLLUP_TABLES } from '../../src/metrics/rollups/rollup-tables';
+import { loadConfig } from '../../src/config/config';
+import { openMigratedDatabase } from '../../src/metrics/rollups/migrated-database';
 import { useAcceptanceDatabase } from '../support/acceptance-database';
 import { rollupRows } from '../support/rollup-rows';
 
@@ -104,4 +106,91 @@ describe('a full rollup rebuild in parts', () => {
     await rebuildPendingRollups(database().dataSource, { connections: 2 });
     await expectAsReference();
   }, 300_000);
+
+  // Another process opening the same schema (PostgreSQL only: an in-memory PGlite is a database of its own).
+  const onPostgres = process.env.DATABASE_URL ? it : it.skip;
+  const openAgain = (env: Record<string, string>) =>
+    openMigratedDatabase(
+      loadConfig({
+        ...process.env,
+        DESKMETRICS_DATA_DIR: 'memory://',
+        DATABASE_SCHEMA: String((database().dataSource.options as { schema?: string }).schema),
+        ...env,
+      }),
+    );
+
+  onPostgres(
+    'is run by a process starting after a definition change, before it serves',
+    async () => {
+      await q(`UPDATE rollup_state SET definition_hash = 'an earlier definition'`);
+      await q('DELETE FROM ticket_rollup_daily');
+      const db = await openAgain({});
+      try {
+        expect((await db.dataSource.query(ROLLUPS_CURRENT_SQL))[0].current).toBe(true);
+      } finally {
+        await db.close();
+      }
+      await expectAsReference();
+    },
+    300_000,
+  );
+
+  onPostgres(
+    'waits for no more connections than the pool holds',
+    async () => {
+      await mark();
+      // One connection: the rebuild cannot hold one to coordinate and take others for its parts.
+      const db = await openAgain({ DATABASE_POOL_SIZE: '1', DATABASE_CONNECT_TIMEOUT_MS: '2000' });
+      await db.close();
+      await expectAsReference();
+    },
+    300_000,
+  );
+
+  onPostgres(
+    'after a load, waits for a rebuild in progress however long it takes, then rebuilds',
+    async () => {
+      const holder = await openAgain({});
+      const other = await holder.dataSource.createQueryRunner();
+      const db = await openAgain({ DATABASE_STATEMENT_TIMEOUT_MS: '500' });
+      try {
+        // Another process's rebuild holds the rebuild lock for longer than this process's statement timeout.
+        await other.query(`SELECT pg_advisory_lock(42109, hashtext(current_schema()))`);
+        await mark();
+        const rebuilt = rebuildPendingRollups(db.dataSource);
+        await new Promise((r) => setTimeout(r, 1500));
+        expect(await current()).toBe(false);
+        await other.query(`SELECT pg_advisory_unlock(42109, hashtext(current_schema()))`);
+        await rebuilt;
+      } finally {
+        await other.release();
+        await holder.close();
+        await db.close();
+      }
+      await expectAsReference();
+    },
+    300_000,
+  );
+
+  onPostgres(
+    'at start, leaves the marks to a rebuild in progress instead of waiting for it',
+    async () => {
+      const holder = await openAgain({});
+      const other = await holder.dataSource.createQueryRunner();
+      try {
+        await other.query(`SELECT pg_advisory_lock(42109, hashtext(current_schema()))`);
+        await mark();
+        const db = await openAgain({});
+        await db.close();
+        expect(await current()).toBe(false);
+        await other.query(`SELECT pg_advisory_unlock(42109, hashtext(current_schema()))`);
+      } finally {
+        await other.release();
+        await holder.close();
+      }
+      await rebuildPendingRollups(database().dataSource);
+      await expectAsReference();
+    },
+    300_000,
+  );
 });

@@ -358,17 +358,17 @@ async function alignColumns(m: EntityManager, layouts: readonly RollupLayout[]):
 
 /**
  * Installs the refresh function generated from the registry (after migrations), with the rollup columns its measures
- * need; rebuilds every rollup row when the definitions changed since the rows were built, and applies any marks left
- * behind.
+ * need, and marks every rollup for a rebuild when the definitions changed since the rows were built. Builds no rows:
+ * rebuildPendingRollups (on several connections) or installRollups (on this one) does.
  */
-export async function installRollups(
+export async function installRollupDefinitions(
   db: DataSource | EntityManager,
   timezone: string,
   metrics: readonly MetricDefinition[] = METRICS,
 ): Promise<void> {
   const hash = rollupDefinitionHash(timezone, metrics);
   await db.transaction(async (m: EntityManager) => {
-    // A rebuild reads every ticket: the API's statement timeout is for queries, not for this.
+    // Aligning the columns of large rollup tables may take longer than the API's statement timeout allows a query.
     await m.query('SET LOCAL statement_timeout = 0');
     await m.query(`SELECT pg_advisory_xact_lock(${INSTALL_LOCK})`);
     const [state]: { definition_hash: string }[] = await m.query('SELECT definition_hash FROM rollup_state WHERE id = 1');
@@ -383,7 +383,20 @@ export async function installRollups(
         [hash],
       );
     }
-    await m.query('SELECT refresh_rollups()');
+  });
+}
+
+/** installRollupDefinitions, then the rows rebuilt where they changed and any other marks applied, in one transaction. */
+export async function installRollups(
+  db: DataSource | EntityManager,
+  timezone: string,
+  metrics: readonly MetricDefinition[] = METRICS,
+): Promise<void> {
+  await installRollupDefinitions(db, timezone, metrics);
+  await db.transaction(async (m: EntityManager) => {
+    // A rebuild reads every ticket: the API's statement timeout is for queries, not for this.
+    await m.query('SET LOCAL statement_timeout = 0');
+    await m.query(REFRESH_ROLLUPS_SQL);
   });
 }
 
@@ -407,9 +420,11 @@ export const FULL_REBUILD_PENDING_SQL = `SELECT EXISTS (SELECT 1 FROM rollup_dir
 export const FULL_REBUILD_VERSION_SQL = `SELECT xmin::text AS version FROM rollup_dirty_hours WHERE hour = '-infinity'`;
 /** Withdraws that request, once every rollup has been rebuilt without it; parameter: the version rebuilt. */
 export const CLEAR_FULL_REBUILD_SQL = `DELETE FROM rollup_dirty_hours WHERE hour = '-infinity' AND xmin::text = $1`;
-// Rebuilds on several connections take turns (session lock): two at once would both add every row.
+// Rebuilds on several connections take turns (session lock): two at once would both add every row. The key is the
+// import lock's (import-dataset.ts): an import and a rebuild take turns too.
 const PARALLEL_REBUILD_LOCK = `42109, hashtext(current_schema())`;
 export const LOCK_PARALLEL_REBUILD_SQL = `SELECT pg_advisory_lock(${PARALLEL_REBUILD_LOCK})`;
+export const TRY_LOCK_PARALLEL_REBUILD_SQL = `SELECT pg_try_advisory_lock(${PARALLEL_REBUILD_LOCK}) AS locked`;
 export const UNLOCK_PARALLEL_REBUILD_SQL = `SELECT pg_advisory_unlock(${PARALLEL_REBUILD_LOCK})`;
 /**
  * Whether the rollups hold every committed write: no marks wait for a refresh. Marks are consumed before the writing
