@@ -1,4 +1,5 @@
 import type { DataSource, QueryRunner } from 'typeorm';
+import { inOwnTransaction } from '../db/own-transaction';
 
 /** Starts the transaction of an import, with its settings. */
 export async function startImportTransaction(runner: QueryRunner): Promise<void> {
@@ -12,16 +13,5 @@ export async function startImportTransaction(runner: QueryRunner): Promise<void>
 }
 
 /** Runs `work` in a transaction of its own with an import's settings, and commits. */
-export async function inImportTransaction(dataSource: DataSource, work: (runner: QueryRunner) => Promise<unknown>): Promise<void> {
-  const runner = dataSource.createQueryRunner();
-  try {
-    await startImportTransaction(runner);
-    await work(runner);
-    await runner.commitTransaction();
-  } catch (err) {
-    if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-    throw err;
-  } finally {
-    await runner.release();
-  }
-}
+export const inImportTransaction = (dataSource: DataSource, work: (runner: QueryRunner) => Promise<unknown>): Promise<void> =>
+  inOwnTransaction(dataSource, startImportTransaction, work);

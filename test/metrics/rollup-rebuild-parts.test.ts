@@ -3,9 +3,11 @@ import {
   CLEAR_FULL_REBUILD_SQL,
   FULL_REBUILD_PENDING_SQL,
   FULL_REBUILD_VERSION_SQL,
+  LOCK_PARALLEL_REBUILD_SQL,
   REBUILD_ALL_ROLLUPS_SQL,
   REFRESH_ROLLUPS_SQL,
   ROLLUPS_CURRENT_SQL,
+  UNLOCK_PARALLEL_REBUILD_SQL,
 } from '../../src/metrics/rollups/rollup-refresh';
 import { ROLLUP_TABLES } from '../../src/metrics/rollups/rollup-tables';
 import { loadConfig } from '../../src/config/config';
@@ -147,24 +149,38 @@ describe('a full rollup rebuild in parts', () => {
     300_000,
   );
 
+  /** Another process's rebuild in progress: it holds the rebuild lock until `end`. */
+  async function anotherRebuild() {
+    const other = await openAgain({});
+    const runner = other.dataSource.createQueryRunner();
+    await runner.query(LOCK_PARALLEL_REBUILD_SQL);
+    let ended = false;
+    return {
+      async end() {
+        if (ended) return;
+        ended = true;
+        await runner.query(UNLOCK_PARALLEL_REBUILD_SQL);
+        await runner.release();
+        await other.close();
+      },
+    };
+  }
+
   onPostgres(
     'after a load, waits for a rebuild in progress however long it takes, then rebuilds',
     async () => {
-      const holder = await openAgain({});
-      const other = await holder.dataSource.createQueryRunner();
+      // It runs for longer than this process's statement timeout.
       const db = await openAgain({ DATABASE_STATEMENT_TIMEOUT_MS: '500' });
+      const other = await anotherRebuild();
       try {
-        // Another process's rebuild holds the rebuild lock for longer than this process's statement timeout.
-        await other.query(`SELECT pg_advisory_lock(42109, hashtext(current_schema()))`);
         await mark();
         const rebuilt = rebuildPendingRollups(db.dataSource);
         await new Promise((r) => setTimeout(r, 1500));
         expect(await current()).toBe(false);
-        await other.query(`SELECT pg_advisory_unlock(42109, hashtext(current_schema()))`);
+        await other.end();
         await rebuilt;
       } finally {
-        await other.release();
-        await holder.close();
+        await other.end();
         await db.close();
       }
       await expectAsReference();
@@ -175,18 +191,13 @@ describe('a full rollup rebuild in parts', () => {
   onPostgres(
     'at start, leaves the marks to a rebuild in progress instead of waiting for it',
     async () => {
-      const holder = await openAgain({});
-      const other = await holder.dataSource.createQueryRunner();
+      const other = await anotherRebuild();
       try {
-        await other.query(`SELECT pg_advisory_lock(42109, hashtext(current_schema()))`);
         await mark();
-        const db = await openAgain({});
-        await db.close();
+        await (await openAgain({})).close();
         expect(await current()).toBe(false);
-        await other.query(`SELECT pg_advisory_unlock(42109, hashtext(current_schema()))`);
       } finally {
-        await other.release();
-        await holder.close();
+        await other.end();
       }
       await rebuildPendingRollups(database().dataSource);
       await expectAsReference();

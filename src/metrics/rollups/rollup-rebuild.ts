@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { DataSource, QueryRunner } from 'typeorm';
+import { inOwnTransaction } from '../../db/own-transaction';
 import {
   CLEAR_FULL_REBUILD_SQL,
   FULL_REBUILD_PENDING_SQL,
@@ -12,20 +13,15 @@ import {
 import { ROLLUP_TABLES } from './rollup-tables';
 
 /** Runs `work` in a transaction of its own, without the API's statement timeout (a rebuild reads every row), and commits. */
-async function inOwnTransaction(dataSource: DataSource, work: (runner: QueryRunner) => Promise<unknown>): Promise<void> {
-  const runner = dataSource.createQueryRunner();
-  try {
-    await runner.startTransaction();
-    await runner.query('SET LOCAL statement_timeout = 0');
-    await work(runner);
-    await runner.commitTransaction();
-  } catch (err) {
-    if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-    throw err;
-  } finally {
-    await runner.release();
-  }
-}
+const inRebuildTransaction = (dataSource: DataSource, work: (runner: QueryRunner) => Promise<unknown>): Promise<void> =>
+  inOwnTransaction(
+    dataSource,
+    async (runner) => {
+      await runner.startTransaction();
+      await runner.query('SET LOCAL statement_timeout = 0');
+    },
+    work,
+  );
 
 /** Whether every rollup is marked for a rebuild (by a bulk load whose rebuild was deferred). */
 export async function fullRebuildPending(db: { query: (sql: string) => Promise<{ pending: boolean }[]> }): Promise<boolean> {
@@ -34,7 +30,7 @@ export async function fullRebuildPending(db: { query: (sql: string) => Promise<{
 }
 
 /** Applies the rollup marks committed by runs with deferFullRollupRebuild (nothing to do when there are none). */
-export const refreshRollups = (dataSource: DataSource) => inOwnTransaction(dataSource, (runner) => runner.query(REFRESH_ROLLUPS_SQL));
+export const refreshRollups = (dataSource: DataSource) => inRebuildTransaction(dataSource, (runner) => runner.query(REFRESH_ROLLUPS_SQL));
 
 // The parts of a rebuild that can run at once: one per event of each rollup.
 const EVENT_PARTS = ROLLUP_TABLES.reduce((n, t) => n + t.events.length, 0);
@@ -75,7 +71,7 @@ export async function rebuildPendingRollups(dataSource: DataSource, options: Reb
     try {
       const [mark] = await coordinator.query(FULL_REBUILD_VERSION_SQL);
       if (mark) await rebuildInParts(dataSource, connections, String(mark.version), onPartDone);
-      await inOwnTransaction(dataSource, async (runner) => {
+      await inRebuildTransaction(dataSource, async (runner) => {
         if (mark) await runner.query(CLEAR_FULL_REBUILD_SQL, [mark.version]);
         await runner.query(REFRESH_ROLLUPS_SQL);
         if (mark) await runner.query('UPDATE rollup_state SET refreshed_at = now()');
@@ -109,7 +105,7 @@ async function lockRebuild(coordinator: QueryRunner, wait: boolean): Promise<boo
 /** The parts of every rollup's rebuild on `connections` connections: each rollup's clear, its events, then its finish. */
 async function rebuildInParts(dataSource: DataSource, connections: number, markVersion: string, onPartDone?: () => unknown): Promise<void> {
   const part = (table: string, name: string) => async () => {
-    await inOwnTransaction(dataSource, (runner) => runner.query('SELECT rebuild_rollup_part($1, $2, $3)', [table, name, markVersion]));
+    await inRebuildTransaction(dataSource, (runner) => runner.query('SELECT rebuild_rollup_part($1, $2, $3)', [table, name, markVersion]));
     await onPartDone?.();
   };
   // Clearing is quick (the tables of a first load are empty) and drops the indexes every later part would maintain.
