@@ -9,7 +9,8 @@ import {
 } from '../../bench/dashboard';
 import { ROLLUP_TABLES, ROLLUP_TABLES_WITH_MEDIANS, runSqlVariant, SQL_VARIANTS } from '../../bench/dashboard-sql';
 import { folderSource, importDataset } from '../../src/import';
-import { installRollups } from '../../src/metrics/rollups/rollup-refresh';
+import { rebuildPendingRollups } from '../../src/metrics/rollups/rollup-rebuild';
+import { installRollupDefinitions } from '../../src/metrics/rollups/rollup-refresh';
 import { ACCEPTANCE_DIR } from '../support/expected-cases';
 import { startTestApi, type TestApi } from '../support/test-api';
 
@@ -96,7 +97,8 @@ describe.each(CASES)(
       // METRIC_ROLLUPS=off would empty the default bucket, which this test does not check.
       api = await startTestApi({ METRIC_ROLLUPS: rollups, ROLLUP_TIMEZONE: rollupZone, RATE_LIMIT_BURST_COST: 1_000_000 });
       // The test database installs the rollups in the environment's zone (UTC by default): rebuild them in this one.
-      await installRollups(api.db.dataSource, rollupZone);
+      await installRollupDefinitions(api.db.dataSource, rollupZone);
+      await rebuildPendingRollups(api.db.dataSource);
       await importDataset(api.db.dataSource, folderSource(ACCEPTANCE_DIR), { sourceName: 'acceptance' });
     });
     afterAll(async () => api?.close());

@@ -5,7 +5,8 @@ import type { MetricDefinition } from '../../src/metrics/metric-definition';
 import { buildMetricQueries, type Grouping } from '../../src/metrics/metric-query';
 import type { Period } from '../../src/metrics/period';
 import { METRICS } from '../../src/metrics/registry';
-import { installRollups } from '../../src/metrics/rollups/rollup-refresh';
+import { rebuildPendingRollups } from '../../src/metrics/rollups/rollup-rebuild';
+import { installRollupDefinitions } from '../../src/metrics/rollups/rollup-refresh';
 import { relativeError } from '../support/expected-cases';
 import { useAcceptanceDatabase } from '../support/acceptance-database';
 
@@ -81,7 +82,8 @@ describe('a new rollup-backed metric is one registry entry', () => {
 
   it('gets its columns from the installer and its answers from the rollups, equal to the raw ones', async () => {
     for (const t of ['ticket_rollup', 'ticket_rollup_daily']) expect(await columnsOf(t)).not.toEqual(expect.arrayContaining([NEW_COLUMNS[0]]));
-    await installRollups(database().dataSource, 'UTC', [...METRICS, ...NEW_METRICS]);
+    await installRollupDefinitions(database().dataSource, 'UTC', [...METRICS, ...NEW_METRICS]);
+    await rebuildPendingRollups(database().dataSource);
     for (const t of ['ticket_rollup', 'ticket_rollup_daily']) expect(await columnsOf(t)).toEqual(expect.arrayContaining(NEW_COLUMNS));
 
     const rolled = await answers(true);
@@ -116,7 +118,8 @@ describe('a new rollup-backed metric is one registry entry', () => {
   });
 
   it('loses its columns again when the entry is removed', async () => {
-    await installRollups(database().dataSource, 'UTC', METRICS);
+    await installRollupDefinitions(database().dataSource, 'UTC', METRICS);
+    await rebuildPendingRollups(database().dataSource);
     for (const t of ['ticket_rollup', 'ticket_rollup_daily']) expect(await columnsOf(t)).not.toEqual(expect.arrayContaining([NEW_COLUMNS[1]]));
     // The registry's own metrics still read their rollup.
     const [q] = buildMetricQueries(

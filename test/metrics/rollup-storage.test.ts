@@ -1,6 +1,7 @@
 import { METRICS } from '../../src/metrics/registry';
 import { rollupLayouts } from '../../src/metrics/rollups/rollup-layout';
-import { installRollups } from '../../src/metrics/rollups/rollup-refresh';
+import { rebuildPendingRollups } from '../../src/metrics/rollups/rollup-rebuild';
+import { installRollupDefinitions } from '../../src/metrics/rollups/rollup-refresh';
 import { useAcceptanceDatabase } from '../support/acceptance-database';
 
 /**
@@ -44,7 +45,8 @@ describe('rollup column storage', () => {
       );
     expect(await compressed()).toBeGreaterThan(0);
 
-    await installRollups(db, 'UTC', METRICS);
+    await installRollupDefinitions(db, 'UTC', METRICS);
+    await rebuildPendingRollups(db);
     for (const { table, column } of external) expect([table, column, await storageOf(table, column)]).toEqual([table, column, 'e']);
     expect(await compressed()).toBe(0);
     const [{ n }] = await db.query(`SELECT count(*) AS n FROM ticket_rollup_daily WHERE pg_column_size(fr_values) > 6000`);

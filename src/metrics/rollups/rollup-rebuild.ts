@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { DataSource, QueryRunner } from 'typeorm';
-import { inOwnTransaction } from '../../db/own-transaction';
+import { inOwnTransaction, inTransaction } from '../../db/own-transaction';
 import {
   CLEAR_FULL_REBUILD_SQL,
   FULL_REBUILD_PENDING_SQL,
@@ -12,16 +12,15 @@ import {
 } from './rollup-refresh';
 import { ROLLUP_TABLES } from './rollup-tables';
 
-/** Runs `work` in a transaction of its own, without the API's statement timeout (a rebuild reads every row), and commits. */
+/** Begins a transaction without the API's statement timeout: a rebuild reads every row, and may wait for another. */
+async function startRebuildTransaction(runner: QueryRunner): Promise<void> {
+  await runner.startTransaction();
+  await runner.query('SET LOCAL statement_timeout = 0');
+}
+
+/** Runs `work` in a transaction of its own without the API's statement timeout, and commits. */
 const inRebuildTransaction = (dataSource: DataSource, work: (runner: QueryRunner) => Promise<unknown>): Promise<void> =>
-  inOwnTransaction(
-    dataSource,
-    async (runner) => {
-      await runner.startTransaction();
-      await runner.query('SET LOCAL statement_timeout = 0');
-    },
-    work,
-  );
+  inOwnTransaction(dataSource, startRebuildTransaction, work);
 
 /** Whether every rollup is marked for a rebuild (by a bulk load whose rebuild was deferred). */
 export async function fullRebuildPending(db: { query: (sql: string) => Promise<{ pending: boolean }[]> }): Promise<boolean> {
@@ -90,15 +89,7 @@ export async function rebuildPendingRollups(dataSource: DataSource, options: Reb
  */
 async function lockRebuild(coordinator: QueryRunner, wait: boolean): Promise<boolean> {
   if (!wait) return (await coordinator.query(TRY_LOCK_PARALLEL_REBUILD_SQL))[0].locked === true;
-  await coordinator.startTransaction();
-  try {
-    await coordinator.query('SET LOCAL statement_timeout = 0');
-    await coordinator.query(LOCK_PARALLEL_REBUILD_SQL);
-    await coordinator.commitTransaction();
-  } catch (err) {
-    await coordinator.rollbackTransaction().catch(() => undefined);
-    throw err;
-  }
+  await inTransaction(coordinator, startRebuildTransaction, (runner) => runner.query(LOCK_PARALLEL_REBUILD_SQL));
   return true;
 }
 

@@ -359,7 +359,7 @@ async function alignColumns(m: EntityManager, layouts: readonly RollupLayout[]):
 /**
  * Installs the refresh function generated from the registry (after migrations), with the rollup columns its measures
  * need, and marks every rollup for a rebuild when the definitions changed since the rows were built. Builds no rows:
- * rebuildPendingRollups (on several connections) or installRollups (on this one) does.
+ * rebuildPendingRollups does (openMigratedDatabase calls both).
  */
 export async function installRollupDefinitions(
   db: DataSource | EntityManager,
@@ -383,20 +383,6 @@ export async function installRollupDefinitions(
         [hash],
       );
     }
-  });
-}
-
-/** installRollupDefinitions, then the rows rebuilt where they changed and any other marks applied, in one transaction. */
-export async function installRollups(
-  db: DataSource | EntityManager,
-  timezone: string,
-  metrics: readonly MetricDefinition[] = METRICS,
-): Promise<void> {
-  await installRollupDefinitions(db, timezone, metrics);
-  await db.transaction(async (m: EntityManager) => {
-    // A rebuild reads every ticket: the API's statement timeout is for queries, not for this.
-    await m.query('SET LOCAL statement_timeout = 0');
-    await m.query(REFRESH_ROLLUPS_SQL);
   });
 }
 
