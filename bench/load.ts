@@ -4,6 +4,7 @@
  */
 import { basename } from 'node:path';
 import type { Pool } from 'pg';
+import { ROLLUPS_CURRENT_SQL } from '../src/metrics/rollups/rollup-refresh';
 import { runCli } from './children';
 
 export interface ImportMeasurement {
@@ -22,6 +23,10 @@ export interface ImportMeasurement {
   peakRssBytes: number | null;
   /** The importer's steps after the files (import_runs.summary.finishing): first responses, indexes, rollups. */
   finishing: { firstResponses: number; indexes: number; rollups: number } | null;
+  /** The import left the rollups to the running server's builder (import_runs.summary.rollupsLeftToServer). */
+  rollupsLeftToServer: boolean;
+  /** From the command's exit until the rollups were current (0 when it built them itself). */
+  rollupsAfterSeconds: number;
   /** VACUUM (ANALYZE) of the loaded tables afterwards (not part of the import rate). */
   vacuumAnalyzeSeconds: number;
 }
@@ -91,12 +96,15 @@ export async function loadDemo(
   const summaryRow = await pool.query(`SELECT summary FROM ${schema}.import_runs ORDER BY id DESC LIMIT 1`);
   type FileSummary = { file: string; read: number; seconds: number };
   const summary = summaryRow.rows[0]?.summary as
-    { files?: FileSummary[]; total?: FileSummary; finishing?: ImportMeasurement['finishing'] } | undefined;
+    { files?: FileSummary[]; total?: FileSummary; finishing?: ImportMeasurement['finishing']; rollupsLeftToServer?: boolean } | undefined;
   const file = (name: string) => summary?.files?.find((f) => f.file.replace(/^demo:/, '').replace(/\.csv$/, '') === name);
   const messages = file('messages')?.read ?? Number((await pool.query(`SELECT count(*)::int8 AS n FROM ${schema}.messages`)).rows[0].n);
   const rows = summary?.total?.read ?? options.tickets + messages;
   const ticketsFile = file('tickets');
   const messagesFile = file('messages');
+
+  // A server running on the database builds the rollups after the import's commit: waited for before anything else runs.
+  const rollupsAfterSeconds = await untilRollupsCurrent(pool, options.schema);
 
   const started = performance.now();
   const tables = await pool.query('SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY tablename', [options.schema]);
@@ -114,8 +122,32 @@ export async function loadDemo(
     ticketsAndMessagesSeconds: ticketsFile && messagesFile ? ticketsFile.seconds + messagesFile.seconds : null,
     peakRssBytes: run.peakRssBytes,
     finishing: summary?.finishing ?? null,
+    rollupsLeftToServer: summary?.rollupsLeftToServer === true,
+    rollupsAfterSeconds,
     vacuumAnalyzeSeconds,
   };
+}
+
+/** Waits until the schema's rollups hold every committed write (ROLLUPS_CURRENT_SQL); resolves to the seconds waited. */
+export async function untilRollupsCurrent(pool: Pool, schema: string, timeoutMs = 60 * 60_000): Promise<number> {
+  const started = performance.now();
+  const current = async () => {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(`SELECT set_config('search_path', $1, true)`, [quoteIdent(schema)]);
+      const { rows } = await client.query(ROLLUPS_CURRENT_SQL);
+      await client.query('COMMIT');
+      return rows[0].current === true;
+    } finally {
+      client.release();
+    }
+  };
+  while (!(await current())) {
+    if (performance.now() - started > timeoutMs) throw new Error(`the rollups of ${schema} were not current after ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return (performance.now() - started) / 1000;
 }
 
 /** Refreshes the planner statistics of a reused schema (cheap; a load's VACUUM may not have run). */

@@ -70,7 +70,12 @@ export function buildCli(): Command {
     .option('--skip-invalid', 'load the valid rows and write the rejected ones with reasons to a report file', false)
     .option('--report <file>', 'where --skip-invalid writes rejected rows (default: import-report-<time>.csv)')
     .option('--batch-size <rows>', 'rows per multi-row statement (default IMPORT_BATCH_SIZE)', positiveInt('--batch-size'))
-    .action(async (folder: string, opts: { skipInvalid: boolean; report?: string; batchSize?: number }) => {
+    .option(
+      '--wait-for-rollups',
+      'on PostgreSQL with a deskmetrics server running, build the rollups in this command instead of leaving them to the server',
+      false,
+    )
+    .action(async (folder: string, opts: { skipInvalid: boolean; report?: string; batchSize?: number; waitForRollups: boolean }) => {
       process.exitCode = await runImportCommand(loadConfig(), folder, opts);
     });
 
@@ -81,7 +86,12 @@ export function buildCli(): Command {
     .option('--seed <n>', 'random seed (same seed, same data)', integer, 42)
     .option('--end <date>', 'exclusive end date of the two-year window (YYYY-MM-DD)')
     .option('--out <folder>', 'write CSV files in the data-contract format instead of loading the database')
-    .action(async (opts: { tickets: number; seed: number; end?: string; out?: string }) => {
+    .option(
+      '--wait-for-rollups',
+      'on PostgreSQL with a deskmetrics server running, build the rollups in this command instead of leaving them to the server',
+      false,
+    )
+    .action(async (opts: { tickets: number; seed: number; end?: string; out?: string; waitForRollups: boolean }) => {
       process.exitCode = await runDemoCommand(loadConfig(), opts);
     });
 

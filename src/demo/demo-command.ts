@@ -22,6 +22,8 @@ export interface DemoCommandOptions {
   seed: number;
   out?: string;
   end?: string;
+  /** Build the rollups in this command even when a server's rollup builder could (leaveRollupsToServer). */
+  waitForRollups?: boolean;
 }
 
 /** Every table holding loaded records or user settings: a database with a row in any of them is not touched. */
@@ -153,6 +155,7 @@ export async function runDemoCommand(
       batchSize: config.IMPORT_BATCH_SIZE,
       sourceName: describeDemo(source),
       onProgress: progressPrinter(stderr),
+      leaveRollupsToServer: !options.waitForRollups,
     });
     await installDemoPlanning(db.dataSource, source);
     stdout.write(`${formatSummary(summary)}\n`);
@@ -197,7 +200,12 @@ export async function loadDemoIfEmpty(dataSource: DataSource, options: LoadDemoO
     tickets: source.options.tickets,
     seed: source.options.seed,
   });
-  const summary: ImportSummary = await importDataset(dataSource, source, { batchSize: options.batchSize, sourceName: what });
+  // In a server, its own rollup builder (on PostgreSQL) builds the rollups while it already serves.
+  const summary: ImportSummary = await importDataset(dataSource, source, {
+    batchSize: options.batchSize,
+    sourceName: what,
+    leaveRollupsToServer: true,
+  });
   await installDemoPlanning(dataSource, source);
   options.log(`demo data loaded: ${summary.total.read.toLocaleString('en-US')} records in ${summary.total.seconds.toFixed(1)} s`, {
     importRun: summary.runId,

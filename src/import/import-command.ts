@@ -15,6 +15,8 @@ export interface ImportCommandOptions {
   skipInvalid: boolean;
   report?: string;
   batchSize?: number;
+  /** Build the rollups in this run even when a server's rollup builder could (leaveRollupsToServer). */
+  waitForRollups?: boolean;
 }
 
 /** Somewhere a command writes text: a process stream, a test's capture, or a server's answer to a remote command. */
@@ -139,6 +141,7 @@ export async function importFolder(
       onProgress,
       onWait: (message) => stderr.write(`${message}\n`),
       onStep: (step) => stderr.write(`${step}\n`),
+      leaveRollupsToServer: !options.waitForRollups,
     });
     stdout.write(`${formatSummary(summary)}\n`);
     return 0;

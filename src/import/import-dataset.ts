@@ -8,6 +8,7 @@ import { checkHeader, RecordValidator } from './record-validator';
 import { defaultReportPath, RejectionReport } from './rejection-report';
 import { DEFER_ROLLUPS_SQL, REFRESH_ROLLUPS_SQL } from '../metrics/rollups/rollup-refresh';
 import { fullRebuildPending, rebuildPendingRollups } from '../metrics/rollups/rollup-rebuild';
+import { NOTIFY_ROLLUP_BUILDER_SQL, ROLLUP_BUILDER_PRESENT_SQL } from '../metrics/rollups/rollup-builder';
 import { startImportTransaction } from './import-transaction';
 import {
   ADD_FILE_REJECTIONS_SQL,
@@ -55,6 +56,12 @@ export interface ImportOptions {
    * the rollups as pending.
    */
   deferFullRollupRebuild?: boolean;
+  /**
+   * When the rollups are to be rebuilt after commit (a bulk load on PostgreSQL) and a server's rollup builder runs on
+   * this database (see RollupBuilder), commit and return, leaving the rebuild to it: metrics are exact meanwhile, read
+   * from the raw tables. Without a builder the run rebuilds them itself before returning, as without this option.
+   */
+  leaveRollupsToServer?: boolean;
 }
 
 /** The steps after the files, in order. */
@@ -95,6 +102,8 @@ export interface ImportSummary {
   reportPath?: string;
   /** Seconds spent after the files were read: deriving first responses, rebuilding what a bulk load dropped, refreshing the rollups. */
   finishing: FinishingTimes;
+  /** The rollups are being rebuilt by a server (leaveRollupsToServer), not by this run. */
+  rollupsLeftToServer: boolean;
 }
 
 /** Seconds of the steps that run once per import, after every file was written. */
@@ -467,6 +476,8 @@ async function buildRollupsAfterCommit(
   ]);
 }
 
+const rollupBuilderPresent = async (runner: QueryRunner): Promise<boolean> => (await runner.query(ROLLUP_BUILDER_PRESENT_SQL))[0].present === true;
+
 /**
  * Loads a dataset in one transaction: validates every rule of docs/data-contract.md, upserts by source id in batches,
  * derives first responses, records the run in import_runs. Throws ImportValidationError (database unchanged) when a
@@ -519,9 +530,14 @@ export async function importDataset(dataSource: DataSource, source: DatasetSourc
     finishing.indexes = seconds(indexesMs);
     // A bulk load into empty tables on PostgreSQL commits its rows first and rebuilds the rollups after, one rollup per
     // connection at once (metrics read the raw tables meanwhile); on one connection they are rebuilt before commit.
-    const rebuildAfterCommit = onPostgres && run.rebuildsAllRollups && !options.deferFullRollupRebuild;
+    const afterCommit = onPostgres && run.rebuildsAllRollups && !options.deferFullRollupRebuild;
+    // A server's builder takes over once this run commits (the notification is delivered then); should it stop first,
+    // the mark stays and the next server start, import or sync builds them.
+    const rollupsLeftToServer = afterCommit && options.leaveRollupsToServer === true && (await rollupBuilderPresent(runner));
+    if (rollupsLeftToServer) await runner.query(NOTIFY_ROLLUP_BUILDER_SQL);
+    const rebuildAfterCommit = afterCommit && !rollupsLeftToServer;
     const rebuildDeferred = options.deferFullRollupRebuild && (run.rebuildsAllRollups || (await fullRebuildPending(runner)));
-    if (!rebuildAfterCommit && !rebuildDeferred) {
+    if (!afterCommit && !rebuildDeferred) {
       const rollupsMs = performance.now();
       options.onStep?.('refreshing rollups');
       await runner.query(REFRESH_ROLLUPS_SQL);
@@ -530,7 +546,15 @@ export async function importDataset(dataSource: DataSource, source: DatasetSourc
 
     const total = totalOf(files, seconds(startedMs));
     const reportPath = run.reportPath;
-    const summary = { files, total, derivedFirstResponses, finishing, skipInvalid: options.skipInvalid ?? false, reportPath: reportPath ?? null };
+    const summary = {
+      files,
+      total,
+      derivedFirstResponses,
+      finishing,
+      rollupsLeftToServer,
+      skipInvalid: options.skipInvalid ?? false,
+      reportPath: reportPath ?? null,
+    };
     const [{ id }] = await runner.query(
       'INSERT INTO import_runs (source, started_at, finished_at, summary) VALUES ($1, $2, now(), $3::jsonb) RETURNING id',
       [options.sourceName ?? 'dataset', startedAt.toISOString(), JSON.stringify(summary)],
@@ -538,7 +562,7 @@ export async function importDataset(dataSource: DataSource, source: DatasetSourc
     await runner.commitTransaction();
     await run.finishReport();
     if (rebuildAfterCommit) await buildRollupsAfterCommit(dataSource, runner, String(id), finishing, options);
-    return { runId: String(id), files, total, derivedFirstResponses, reportPath, finishing };
+    return { runId: String(id), files, total, derivedFirstResponses, reportPath, finishing, rollupsLeftToServer };
   } catch (err) {
     if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
     await run?.discardReport();

@@ -66,6 +66,12 @@ export function formatSummary(summary: ImportSummary): string {
       `After the files: ${f.firstResponses.toFixed(1)} s deriving first responses, ${f.indexes.toFixed(1)} s rebuilding indexes, ${f.rollups.toFixed(1)} s refreshing rollups.`,
     );
   }
+  if (summary.rollupsLeftToServer) {
+    out.push(
+      'The rollups are being rebuilt by the deskmetrics server running on this database; metrics are exact meanwhile, ' +
+        'read from the raw tables (slower), and dataStatus.rollupsCurrent turns true when they are done.',
+    );
+  }
   if (summary.reportPath) out.push(`${int(t.rejected)} rejected rows are listed with their reasons in ${summary.reportPath}`);
   return out.join('\n');
 }

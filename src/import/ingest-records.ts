@@ -34,7 +34,8 @@ export interface IngestSummary {
 
 /**
  * Applies one entity's JSON Lines records exactly as `deskmetrics import` applies a file: the same validation, the same
- * idempotent upserts by source id, first responses derived and the rollups refreshed before commit, in one transaction.
+ * idempotent upserts by source id, first responses derived and the rollups refreshed before commit (after it, by the
+ * server's rollup builder, for a bulk load on PostgreSQL), in one transaction.
  * Throws ImportValidationError (nothing written) when any record is invalid: a request is applied whole or not at all.
  */
 export async function ingestRecords(
@@ -44,7 +45,8 @@ export async function ingestRecords(
   options: { sourceName: string; batchSize: number },
 ): Promise<IngestSummary> {
   const source = jsonLinesTextSource(file, text);
-  const summary = await importDataset(dataSource, source, { ...options, requireTickets: false, skipInvalid: false });
+  // A first request into an empty table is a bulk load: the server's rollup builder, if it runs one, builds after it.
+  const summary = await importDataset(dataSource, source, { ...options, requireTickets: false, skipInvalid: false, leaveRollupsToServer: true });
   const counts: FileSummary | undefined = summary.files[0];
   if (!counts) throw new ImportValidationError([{ file: `${file}.jsonl`, reason: 'no records were read' }]);
   return { runId: summary.runId, read: counts.read, inserted: counts.inserted, updated: counts.updated, unchanged: counts.unchanged };

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/config';
-import { cancelOwnStatements } from '../db/data-source';
+import { cancelOwnStatements, type Database } from '../db/data-source';
 import { openMigratedDatabase } from '../metrics/rollups/migrated-database';
+import { RollupBuilder } from '../metrics/rollups/rollup-builder';
 import { dashboardLink, ensureAuthenticationConfigured } from '../auth/first-key';
 import { KeyStore } from '../auth/key-store';
 import { explorerEnabled } from '../api/production-mode';
@@ -13,12 +14,20 @@ import { createApiServer, listen } from './app';
 /** `deskmetrics serve` (npm start): migrate, load demo data into an empty database, serve the API until SIGINT/SIGTERM. */
 export async function runServeCommand(config: Config): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL);
-  const db = await openMigratedDatabase(config, { command: 'serve', onWait: (message) => logger.info(message) });
+  // On PostgreSQL the rollups are built in the background (the server answers from the raw tables meanwhile), and so
+  // are those an import on this database leaves to the server after its commit.
+  const db = await openMigratedDatabase(config, { command: 'serve', onWait: (message) => logger.info(message), rollupsInBackground: true });
   logger.info({ database: db.description }, 'database ready (migrations applied)');
+  let builder: RollupBuilder | undefined;
+  const close = async () => {
+    await builder?.stop();
+    await db.close();
+  };
   try {
+    if (db.kind === 'postgres') builder = await startRollupBuilder(db, logger);
     await loadDemoIfConfigured(config, db.dataSource, logger);
   } catch (err) {
-    await db.close();
+    await close();
     throw err;
   }
   let server: Awaited<ReturnType<typeof createApiServer>>;
@@ -35,7 +44,7 @@ export async function runServeCommand(config: Config): Promise<void> {
       throw err.code === 'EADDRINUSE' ? new Error(`port ${config.PORT} on ${config.HOST} is in use by another process; stop it or set PORT`) : err;
     });
   } catch (err) {
-    await db.close();
+    await close();
     throw err;
   }
   if (localImportToken) db.folderLock?.announceServer(`http://${localAddress(config.HOST)}:${port}`, localImportToken);
@@ -71,7 +80,7 @@ export async function runServeCommand(config: Config): Promise<void> {
     deadline.unref();
     try {
       await server.stop();
-      await db.close();
+      await close();
       logger.info('stopped');
       process.exitCode = cut ? 1 : 0;
     } catch (err) {
@@ -81,6 +90,15 @@ export async function runServeCommand(config: Config): Promise<void> {
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+/** The server's rollup builder, logging what it does. */
+function startRollupBuilder(db: Database, logger: Logger): Promise<RollupBuilder> {
+  return RollupBuilder.start(db.dataSource, {
+    onBuilt: (seconds) => logger.info({ seconds: Number(seconds.toFixed(1)) }, 'rollups built: metrics read them again'),
+    onError: (err, what) => logger.error({ err }, what),
+    cancelStatements: () => cancelOwnStatements(db),
+  });
 }
 
 // After a shutdown's statements are cancelled: time for their requests to be answered and the pool to close.

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { ROLLUPS_CURRENT_SQL } from '../../src/metrics/rollups/rollup-refresh';
 import { lockSessions } from '../support/pg-sessions';
 
 const BIN = join(__dirname, '..', '..', 'bin', 'deskmetrics.js');
@@ -30,6 +31,12 @@ if (!onPostgres) console.info('serve-shutdown: skipped on PGlite, whose statemen
     try {
       for (let i = 0; !/deskmetrics is serving/.test(output); i++) {
         if (i > 900 || child.exitCode !== null) throw new Error(`serve did not start:\n${output}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      // The server builds the new schema's rollups in the background once it serves: that is done first.
+      await watcher.query(`SELECT set_config('search_path', $1, false)`, [`"${schema}"`]);
+      for (let i = 0; !(await watcher.query(ROLLUPS_CURRENT_SQL)).rows[0].current; i++) {
+        if (i > 300) throw new Error(`the rollups were not built:\n${output}`);
         await new Promise((r) => setTimeout(r, 100));
       }
       const key = /^ {4}(\S+)$/m.exec(output)![1];

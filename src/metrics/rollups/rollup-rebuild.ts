@@ -47,6 +47,8 @@ export interface RebuildOptions {
    * leave the marks to it (a process starting, which should not wait minutes for another's load).
    */
   waitForOthers?: boolean;
+  /** Once aborted, no further part of a rebuild in parts starts (a stopping server's builder). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -58,23 +60,27 @@ export interface RebuildOptions {
  * instead of one of them building it alone. On one connection (the embedded database, or one core) this is
  * refreshRollups: one transaction.
  */
-export async function rebuildPendingRollups(dataSource: DataSource, options: RebuildOptions = {}): Promise<void> {
+export async function rebuildPendingRollups(dataSource: DataSource, options: RebuildOptions = {}): Promise<boolean> {
   const pool = Number((dataSource.options as { extra?: { max?: number } }).extra?.max ?? Infinity);
-  const { connections = Math.min(EVENT_PARTS, availableParallelism(), pool - 1), onPartDone, waitForOthers = true } = options;
+  const { connections = Math.min(EVENT_PARTS, availableParallelism(), pool - 1), onPartDone, waitForOthers = true, signal } = options;
   const [{ version }] = await dataSource.query('SELECT version() AS version');
-  if (connections < 2 || /PGlite/i.test(version)) return refreshRollups(dataSource);
+  if (connections < 2 || /PGlite/i.test(version)) {
+    await refreshRollups(dataSource);
+    return true;
+  }
   const coordinator = dataSource.createQueryRunner();
   try {
     // Another rebuild in progress finishes first; its mark is then gone (or set again, with a new version).
-    if (!(await lockRebuild(coordinator, waitForOthers))) return;
+    if (!(await lockRebuild(coordinator, waitForOthers))) return false;
     try {
       const [mark] = await coordinator.query(FULL_REBUILD_VERSION_SQL);
-      if (mark) await rebuildInParts(dataSource, connections, String(mark.version), onPartDone);
+      if (mark) await rebuildInParts(dataSource, connections, String(mark.version), { onPartDone, signal });
       await inRebuildTransaction(dataSource, async (runner) => {
         if (mark) await runner.query(CLEAR_FULL_REBUILD_SQL, [mark.version]);
         await runner.query(REFRESH_ROLLUPS_SQL);
         if (mark) await runner.query('UPDATE rollup_state SET refreshed_at = now()');
       });
+      return true;
     } finally {
       await coordinator.query(UNLOCK_PARALLEL_REBUILD_SQL);
     }
@@ -93,9 +99,18 @@ async function lockRebuild(coordinator: QueryRunner, wait: boolean): Promise<boo
   return true;
 }
 
-/** The parts of every rollup's rebuild on `connections` connections: each rollup's clear, its events, then its finish. */
-async function rebuildInParts(dataSource: DataSource, connections: number, markVersion: string, onPartDone?: () => unknown): Promise<void> {
+/**
+ * The parts of every rollup's rebuild on `connections` connections: each rollup's clear, its events, then its finish.
+ * Once a part fails (or `signal` aborts) no other starts: the rebuild has failed, and its mark stays for the next one.
+ */
+async function rebuildInParts(
+  dataSource: DataSource,
+  connections: number,
+  markVersion: string,
+  { onPartDone, signal }: Pick<RebuildOptions, 'onPartDone' | 'signal'>,
+): Promise<void> {
   const part = (table: string, name: string) => async () => {
+    signal?.throwIfAborted();
     await inRebuildTransaction(dataSource, (runner) => runner.query('SELECT rebuild_rollup_part($1, $2, $3)', [table, name, markVersion]));
     await onPartDone?.();
   };
@@ -113,9 +128,11 @@ async function rebuildInParts(dataSource: DataSource, connections: number, markV
   );
   // A connection with nothing queued waits while others run: a finishing part may yet be queued.
   let running = 0;
+  let failed = false;
   const idle: (() => void)[] = [];
   const worker = async () => {
     for (;;) {
+      if (failed) return;
       const next = queue.shift();
       if (!next) {
         if (running === 0) return;
@@ -125,6 +142,9 @@ async function rebuildInParts(dataSource: DataSource, connections: number, markV
       running++;
       try {
         await next();
+      } catch (err) {
+        failed = true;
+        throw err;
       } finally {
         running--;
         for (const wake of idle.splice(0)) wake();
