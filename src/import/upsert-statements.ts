@@ -331,8 +331,11 @@ export function wholeFileInsertSql(spec: FileSpec, rejectedParents: ReadonlySet<
     SELECT count(*) AS inserted FROM inserted`;
 }
 
-/** The set-based part of first responses: the earliest agent message at or after creation (bots never count). */
-const FIRST_AGENT_MESSAGE = `min(m.sent_at) FILTER (WHERE m.author = 'agent' AND m.sent_at >= t.created_at)`;
+/**
+ * The messages that can be a ticket's first response: agent messages (bots never count) at or after its creation. In
+ * the join's condition, so that the other messages are dropped before the join instead of grouped with their tickets.
+ */
+const FIRST_RESPONSE_CANDIDATE = `m.ticket_id = t.id AND m.author = 'agent' AND m.sent_at >= t.created_at`;
 
 /**
  * Sets first_response_at from the earliest agent message (bots never count) on the tickets whose file left it empty —
@@ -342,13 +345,11 @@ const FIRST_AGENT_MESSAGE = `min(m.sent_at) FILTER (WHERE m.author = 'agent' AND
 export function deriveFirstResponsesSql(all: boolean): string {
   // For a few touched tickets, one index probe each; for all of them, one pass over messages grouped by ticket.
   const derived = all
-    ? `SELECT t.id, ${FIRST_AGENT_MESSAGE} AS first_at
-       FROM tickets t LEFT JOIN messages m ON m.ticket_id = t.id
+    ? `SELECT t.id, min(m.sent_at) AS first_at
+       FROM tickets t LEFT JOIN messages m ON ${FIRST_RESPONSE_CANDIDATE}
        WHERE t.first_response_at IS NULL OR t.first_response_derived
        GROUP BY t.id`
-    : `SELECT t.id,
-         (SELECT min(m.sent_at) FROM messages m
-           WHERE m.ticket_id = t.id AND m.author = 'agent' AND m.sent_at >= t.created_at) AS first_at
+    : `SELECT t.id, (SELECT min(m.sent_at) FROM messages m WHERE ${FIRST_RESPONSE_CANDIDATE}) AS first_at
        FROM ${TOUCHED_TICKETS_TABLE} x JOIN tickets t ON t.id = x.id
        WHERE t.first_response_at IS NULL OR t.first_response_derived`;
   return `

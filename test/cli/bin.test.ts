@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -17,6 +17,17 @@ describe('bin/deskmetrics.js', () => {
   it('runs the command line: help lists every command', async () => {
     const { stdout } = await run('node', [BIN, '--help']);
     for (const command of ['serve', 'import', 'sync', 'demo', 'schema', 'keys', 'forecast', 'staffing-plan']) expect(stdout).toContain(command);
+  });
+
+  it('runs as an executable with the Node.js flags of the start script, as do npm run import and demo', async () => {
+    const { stdout } = await run(BIN, ['--help']);
+    expect(stdout).toContain('import');
+    const shebang = readFileSync(BIN, 'utf8').split('\n')[0];
+    const flags = /^#!\/usr\/bin\/env -S node((?: --\S+)*)$/.exec(shebang)?.[1].trim();
+    expect(flags).toMatch(/--max-semi-space-size=\d+/);
+    const { scripts } = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(scripts.start).toBe(`node ${flags} dist/src/cli/main.js serve`);
+    for (const command of ['import', 'demo']) expect(scripts[command]).toContain(`node ${flags} dist/src/cli/main.js ${command}`);
   });
 
   it('reports a bad option with its name and a non-zero exit code', async () => {
