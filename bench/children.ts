@@ -11,14 +11,8 @@ import { join } from 'node:path';
 import { projectRoot } from '../src/config/project-root';
 
 export const CLI = join(projectRoot(), 'dist', 'src', 'cli', 'main.js');
-
-/** The Node.js flags `npm start` runs the CLI with (bin/deskmetrics.js has the same): the bench runs it as users do. */
-export function cliNodeFlags(): string[] {
-  const start = (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.start;
-  const flags = /^node((?: --\S+)*) dist\/src\/cli\/main\.js serve$/.exec(start);
-  if (!flags) throw new Error(`package.json: the start script is not "node [flags] dist/src/cli/main.js serve": ${start}`);
-  return flags[1].trim().split(' ').filter(Boolean);
-}
+/** The installed command (`npx deskmetrics`): it runs the loading commands in a child process with their own flags. */
+const BIN = join(projectRoot(), 'bin', 'deskmetrics.js');
 const RSS_PRELOAD = join(__dirname, 'rss-report.js');
 
 /** The environment of a child: the bench's, minus settings that would point it elsewhere, plus the given ones. */
@@ -55,7 +49,7 @@ export async function runCli(args: string[], env: Record<string, string>, option
   const probe = rssProbe();
   try {
     const started = performance.now();
-    const child = spawn(process.execPath, [...cliNodeFlags(), '--require', RSS_PRELOAD, CLI, ...args], {
+    const child = spawn(process.execPath, ['--require', RSS_PRELOAD, BIN, ...args], {
       env: childEnv({ ...env, ...probe.env }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -112,7 +106,7 @@ export interface ServerProcess {
 export async function startServer(env: Record<string, string>, readyTimeoutMs = 15 * 60_000): Promise<ServerProcess> {
   const port = await freePort();
   const probe = rssProbe();
-  const child: ChildProcess = spawn(process.execPath, [...cliNodeFlags(), '--require', RSS_PRELOAD, CLI, 'serve'], {
+  const child: ChildProcess = spawn(process.execPath, ['--require', RSS_PRELOAD, CLI, 'serve'], {
     env: childEnv({ ...env, ...probe.env, PORT: String(port), HOST: '127.0.0.1' }),
     stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -1,7 +1,6 @@
-#!/usr/bin/env -S node --max-semi-space-size=64
-// A young generation of 64 MB (Node's default is 16): an import's batches then die young instead of being copied to the
-// old generation, which halves its garbage collection. The same flags start the CLI in package.json's scripts.
+#!/usr/bin/env node
 // The CLI runs the compiled sources; `npm ci` builds them (the package's prepare script).
+const { spawn } = require('node:child_process');
 const { existsSync } = require('node:fs');
 const { join } = require('node:path');
 const entry = join(__dirname, '..', 'dist', 'src', 'cli', 'main.js');
@@ -9,4 +8,32 @@ if (!existsSync(entry)) {
   console.error('deskmetrics is not built yet: run `npm run build` in ' + join(__dirname, '..'));
   process.exit(1);
 }
-require(entry).runCli(process.argv);
+
+// The commands that load data run with a young generation of 64 MB (Node's default is 16): a load's batches then die
+// young instead of being promoted, which cuts its garbage collection by half (docs/performance.md). V8 sizes it only
+// at start, so these commands run in a child process started with the flag. Not the server: its latency tail grows.
+const LOADING_COMMANDS = new Set(['import', 'demo', 'sync']);
+const YOUNG_GENERATION = '--max-semi-space-size=64';
+// Set in the child to this process's pid: the child's database sessions are named after it (deskmetrics-<pid>).
+const CHILD = 'DESKMETRICS_CLI_PID';
+
+if (LOADING_COMMANDS.has(process.argv[2]) && !process.env[CHILD] && !process.execArgv.some((a) => a.startsWith('--max-semi-space-size'))) {
+  const child = spawn(process.execPath, [...process.execArgv, YOUNG_GENERATION, __filename, ...process.argv.slice(2)], {
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, [CHILD]: String(process.pid) },
+  });
+  // Signals sent to this process are the command's (Ctrl-C in a terminal reaches both; the command acts on it once).
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code, signal) => {
+    if (code !== null) process.exit(code);
+    process.removeAllListeners(signal);
+    process.kill(process.pid, signal);
+  });
+} else {
+  if (process.env[CHILD] && process.channel) {
+    // This process stops with the one that started it, killed or not, as the command would have stopped itself.
+    process.on('disconnect', () => process.kill(process.pid, 'SIGKILL'));
+    process.channel.unref();
+  }
+  require(entry).runCli(process.argv);
+}

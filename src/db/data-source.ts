@@ -73,7 +73,8 @@ export function dataSourceOptions(
 }
 
 function applicationName(): string {
-  return `deskmetrics-${process.pid}`;
+  // bin/deskmetrics.js runs a loading command in a child process: its sessions carry the pid the user started.
+  return `deskmetrics-${process.env.DESKMETRICS_CLI_PID ?? process.pid}`;
 }
 
 /**
