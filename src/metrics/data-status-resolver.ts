@@ -36,7 +36,7 @@ export class DataStatus {
 
   @Field(() => Boolean, {
     description:
-      'False while committed rows wait for the rollups to be rebuilt (during a first sync backfill): metrics are then read from the raw tables, exact but slower.',
+      'False while committed rows wait for the rollups to be rebuilt (after a first import, until the server has built them; during a first sync backfill): metrics are then read from the raw tables, exact but slower.',
   })
   rollupsCurrent: boolean;
 }
