@@ -52,6 +52,13 @@ function exportCommand(exp: ForecastExport): Command {
   });
 }
 
+/** `import` and `demo`: whether the command builds the rollups a running server would build after its commit. */
+const WAIT_FOR_ROLLUPS = [
+  '--wait-for-rollups',
+  'on PostgreSQL with a deskmetrics server running, build the rollups in this command instead of leaving them to the server',
+  false,
+] as const;
+
 /** The deskmetrics command line: serve, import, sync, demo, keys, schema, forecast, staffing-plan. */
 export function buildCli(): Command {
   const program = new Command('deskmetrics')
@@ -70,11 +77,7 @@ export function buildCli(): Command {
     .option('--skip-invalid', 'load the valid rows and write the rejected ones with reasons to a report file', false)
     .option('--report <file>', 'where --skip-invalid writes rejected rows (default: import-report-<time>.csv)')
     .option('--batch-size <rows>', 'rows per multi-row statement (default IMPORT_BATCH_SIZE)', positiveInt('--batch-size'))
-    .option(
-      '--wait-for-rollups',
-      'on PostgreSQL with a deskmetrics server running, build the rollups in this command instead of leaving them to the server',
-      false,
-    )
+    .option(...WAIT_FOR_ROLLUPS)
     .action(async (folder: string, opts: { skipInvalid: boolean; report?: string; batchSize?: number; waitForRollups: boolean }) => {
       process.exitCode = await runImportCommand(loadConfig(), folder, opts);
     });
@@ -86,11 +89,7 @@ export function buildCli(): Command {
     .option('--seed <n>', 'random seed (same seed, same data)', integer, 42)
     .option('--end <date>', 'exclusive end date of the two-year window (YYYY-MM-DD)')
     .option('--out <folder>', 'write CSV files in the data-contract format instead of loading the database')
-    .option(
-      '--wait-for-rollups',
-      'on PostgreSQL with a deskmetrics server running, build the rollups in this command instead of leaving them to the server',
-      false,
-    )
+    .option(...WAIT_FOR_ROLLUPS)
     .action(async (opts: { tickets: number; seed: number; end?: string; out?: string; waitForRollups: boolean }) => {
       process.exitCode = await runDemoCommand(loadConfig(), opts);
     });

@@ -6,7 +6,8 @@ import { rebuildPendingRollups } from './rollup-rebuild';
 
 // A server's builder holds this lock (shared: every server on the database may) on a session of its own while it runs,
 // so an import can tell whether one is there to build the rollups after its commit. Keyed by schema like the others.
-const BUILDER_LOCK = `42111, hashtext(current_schema())`;
+const BUILDER_LOCK_CLASS = 42111;
+const BUILDER_LOCK_KEY = 'hashtext(current_schema())';
 const CHANNEL = 'deskmetrics_rollups';
 
 /** Whether a rollup builder (a `deskmetrics serve` on PostgreSQL) is running on this database's schema. */
@@ -14,7 +15,7 @@ export const ROLLUP_BUILDER_PRESENT_SQL = `SELECT EXISTS (
   SELECT FROM pg_locks
   WHERE locktype = 'advisory' AND granted AND objsubid = 2
     AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
-    AND classid = 42111 AND objid = hashtext(current_schema())::oid
+    AND classid = ${BUILDER_LOCK_CLASS} AND objid = ${BUILDER_LOCK_KEY}::oid
 ) AS present`;
 
 /** Tells the builders of this schema that rollups are marked for a rebuild; delivered when the transaction commits. */
@@ -72,11 +73,6 @@ export class RollupBuilder {
     return this.running !== undefined;
   }
 
-  /** Resolves when no rebuild is in progress (for tests and the bench). */
-  async idle(): Promise<void> {
-    while (this.running) await this.running;
-  }
-
   private async connect(): Promise<void> {
     const session = await openDedicatedSession(this.dataSource);
     try {
@@ -85,7 +81,7 @@ export class RollupBuilder {
       });
       session.on('error', (err) => this.lost(err));
       await session.query(`LISTEN ${CHANNEL}`);
-      await session.query(`SELECT pg_advisory_lock_shared(${BUILDER_LOCK})`);
+      await session.query(`SELECT pg_advisory_lock_shared(${BUILDER_LOCK_CLASS}, ${BUILDER_LOCK_KEY})`);
       const [{ schema }] = (await session.query('SELECT current_schema() AS schema')).rows;
       this.schema = schema;
     } catch (err) {
