@@ -10,15 +10,18 @@ if (!existsSync(entry)) {
 }
 
 // The commands that load data run with a young generation of 64 MB (Node's default is 16): a load's batches then die
-// young instead of being promoted, which cuts its garbage collection by half (docs/performance.md). V8 sizes it only
-// at start, so these commands run in a child process started with the flag. Not the server: its latency tail grows.
+// young instead of being promoted, which cuts its garbage collection by half. Without allocation-site pretenuring: V8
+// would otherwise, after a moment when batches lived long, allocate every later row straight into the old generation,
+// which then fills with dead rows (a slower load and a higher peak of memory; docs/performance.md). V8 reads
+// both only at start, so these commands run in a child process started with them. Not the server: its latency tail
+// grows.
 const LOADING_COMMANDS = new Set(['import', 'demo', 'sync']);
-const YOUNG_GENERATION = '--max-semi-space-size=64';
+const LOADING_FLAGS = ['--max-semi-space-size=64', '--no-allocation-site-pretenuring'];
 // Set in the child to this process's pid: the child's database sessions are named after it (deskmetrics-<pid>).
 const CHILD = 'DESKMETRICS_CLI_PID';
 
 if (LOADING_COMMANDS.has(process.argv[2]) && !process.env[CHILD] && !process.execArgv.some((a) => a.startsWith('--max-semi-space-size'))) {
-  const child = spawn(process.execPath, [...process.execArgv, YOUNG_GENERATION, __filename, ...process.argv.slice(2)], {
+  const child = spawn(process.execPath, [...process.execArgv, ...LOADING_FLAGS, __filename, ...process.argv.slice(2)], {
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, [CHILD]: String(process.pid) },
   });

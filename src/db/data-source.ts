@@ -91,6 +91,21 @@ export async function cancelOwnStatements(db: Database): Promise<number> {
   return rows.filter((r) => r.cancelled).length;
 }
 
+/** How often a cancelling caller repeats the cancel: a statement may start between two cancels. */
+const RECANCEL_INTERVAL_MS = 200;
+
+/**
+ * Runs `cancel` now and again every moment until the returned function is called: how a stopping process ends work that
+ * starts statements one after another (a cancel between two of them would miss the next). Failures are ignored; the
+ * next round tries again.
+ */
+export function keepCancelling(cancel: () => Promise<unknown>): () => void {
+  const once = () => void cancel().catch(() => undefined);
+  once();
+  const timer = setInterval(once, RECANCEL_INTERVAL_MS);
+  return () => clearInterval(timer);
+}
+
 /** Describes a PostgreSQL URL without its password. */
 export function redactUrl(url: string): string {
   try {

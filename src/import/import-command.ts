@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config/config';
 import { DataFolderInUseError } from '../db/data-folder-lock';
-import { cancelOwnStatements, type Database } from '../db/data-source';
+import { cancelOwnStatements, keepCancelling, type Database } from '../db/data-source';
 import { openMigratedDatabase } from '../metrics/rollups/migrated-database';
 import { folderSource } from './folder-source';
 import { importDataset, type ImportProgress } from './import-dataset';
@@ -88,7 +88,7 @@ export async function runImportCommand(
  * the uncommitted run at the next start as PostgreSQL recovers from a crash.
  */
 function cancelOnSignals(db: Database, stderr: TextSink): { readonly signal?: NodeJS.Signals; dispose(): void } {
-  const state: { signal?: NodeJS.Signals; timer?: NodeJS.Timeout } = {};
+  const state: { signal?: NodeJS.Signals; stopCancelling?: () => void } = {};
   const onSignal = (signal: NodeJS.Signals) => {
     if (state.signal) return;
     state.signal = signal;
@@ -97,9 +97,7 @@ function cancelOnSignals(db: Database, stderr: TextSink): { readonly signal?: No
       process.exit(signal === 'SIGINT' ? 130 : 143);
     }
     stderr.write(`${signal}: cancelling the import\n`);
-    const cancel = () => void cancelOwnStatements(db).catch(() => undefined);
-    cancel();
-    state.timer = setInterval(cancel, SIGNAL_CANCEL_INTERVAL_MS);
+    state.stopCancelling = keepCancelling(() => cancelOwnStatements(db));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -110,12 +108,10 @@ function cancelOnSignals(db: Database, stderr: TextSink): { readonly signal?: No
     dispose() {
       process.removeListener('SIGINT', onSignal);
       process.removeListener('SIGTERM', onSignal);
-      if (state.timer) clearInterval(state.timer);
+      state.stopCancelling?.();
     },
   };
 }
-
-const SIGNAL_CANCEL_INTERVAL_MS = 200;
 
 /**
  * Imports a folder into an open database and writes the summary or the problems; resolves to the exit code. Progress

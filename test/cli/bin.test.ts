@@ -20,7 +20,7 @@ describe('bin/deskmetrics.js', () => {
     for (const command of ['serve', 'import', 'sync', 'demo', 'schema', 'keys', 'forecast', 'staffing-plan']) expect(stdout).toContain(command);
   });
 
-  it('runs the loading commands in a child process with a 64 MB young generation, the others in its own', async () => {
+  it('runs the loading commands in a child process with a 64 MB young generation and no pretenuring, the others in its own', async () => {
     // Each process of the command reports its Node.js flags (NODE_OPTIONS reaches both the wrapper and its child).
     const dir = mkdtempSync(join(tmpdir(), 'deskmetrics-bin-'));
     const probe = join(dir, 'probe.js');
@@ -34,7 +34,7 @@ describe('bin/deskmetrics.js', () => {
     try {
       const { stdout } = await run(BIN, ['demo', '--tickets', '20', '--out', join(dir, 'demo')], { env });
       expect(stdout).toContain('Wrote');
-      expect(flags()).toEqual([[], ['--max-semi-space-size=64']]);
+      expect(flags()).toEqual([[], ['--max-semi-space-size=64', '--no-allocation-site-pretenuring']]);
       rmSync(join(dir, 'flags'));
       await run(BIN, ['schema', '--help'], { env });
       expect(flags()).toEqual([[]]);

@@ -1,6 +1,7 @@
 import type { Client, Notification } from 'pg';
 import type { DataSource } from 'typeorm';
 import { openDedicatedSession } from '../../db/dedicated-session';
+import { keepCancelling } from '../../db/data-source';
 import { ROLLUPS_CURRENT_SQL } from './rollup-refresh';
 import { rebuildPendingRollups } from './rollup-rebuild';
 
@@ -34,7 +35,6 @@ export interface RollupBuilderOptions {
 
 const DEFAULT_POLL_MS = 60_000;
 const RECONNECT_MS = 5_000;
-const CANCEL_INTERVAL_MS = 200;
 
 /**
  * Builds the rollups in a server, in the background: those marked when it starts, and those an import leaves to it
@@ -152,13 +152,12 @@ export class RollupBuilder {
     clearTimeout(this.reconnect);
     this.abort.abort();
     if (this.running) {
-      const cancel = () => void this.options.cancelStatements?.().catch(() => undefined);
-      cancel();
-      const timer = setInterval(cancel, CANCEL_INTERVAL_MS);
+      const cancelStatements = this.options.cancelStatements;
+      const stopCancelling = cancelStatements ? keepCancelling(cancelStatements) : () => undefined;
       try {
         await this.running;
       } finally {
-        clearInterval(timer);
+        stopCancelling();
       }
     }
     await this.session?.end().catch(() => undefined);
