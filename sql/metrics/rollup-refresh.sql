@@ -14,6 +14,7 @@ DECLARE
   day_hours timestamptz[];
   jit_setting text;
 BEGIN
+  -- Refreshes take turns: two transactions rebuilding the same hour would otherwise both insert its rows.
   PERFORM pg_advisory_xact_lock(42107, hashtext(current_schema()));
   IF NOT EXISTS (SELECT 1 FROM rollup_dirty_hours) AND NOT EXISTS (SELECT 1 FROM rollup_dirty_tickets) THEN
     RETURN;

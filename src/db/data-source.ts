@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { DataSource, MigrationExecutor, type DataSourceOptions, type EntityManager } from 'typeorm';
 import type { Config } from '../config/config';
+import { MIGRATION_LOCK } from './advisory-locks';
 import { ENTITIES } from '../data/entities';
 import type { DataFolderLock } from './data-folder-lock';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
@@ -147,9 +148,6 @@ export interface OpenOptions {
   /** Told when this process waits for another one migrating the same database. */
   onWait?: (message: string) => void;
 }
-
-// Serialises processes that create and migrate the same schema; keyed by the configured schema, which may not exist yet.
-const MIGRATION_LOCK = '42110, hashtext($1)';
 
 function migrationLockKey(settings: DatabaseSettings): string {
   return settings.DATABASE_SCHEMA ?? '(search_path)';

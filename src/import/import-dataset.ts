@@ -10,6 +10,7 @@ import { DEFER_ROLLUPS_SQL, REFRESH_ROLLUPS_SQL } from '../metrics/rollups/rollu
 import { fullRebuildPending, rebuildPendingRollups } from '../metrics/rollups/rollup-rebuild';
 import { NOTIFY_ROLLUP_BUILDER_SQL, ROLLUP_BUILDER_PRESENT_SQL } from '../metrics/rollups/rollup-builder';
 import { startImportTransaction } from './import-transaction';
+import { WRITE_TURN_LOCK } from '../db/advisory-locks';
 import {
   ADD_FILE_REJECTIONS_SQL,
   createTempTablesSql,
@@ -118,10 +119,6 @@ const DEFAULT_MAX_ERRORS = 50;
 // A table that took this many rows in a run is ANALYZEd before the run ends.
 const LARGE_LOAD_ROWS = 100_000;
 const PROGRESS_INTERVAL_MS = 500;
-// Serialises imports into one database: two concurrent runs would otherwise interleave their upserts and counts.
-// Advisory locks are per PostgreSQL database, so the schema is part of the key: imports into different schemas
-// (different deskmetrics databases) do not wait for each other.
-const IMPORT_LOCK = `42109, hashtext(current_schema())`;
 
 /** Stops a failing run once maxErrors problems are collected. */
 class TooManyProblems extends Error {}
@@ -499,10 +496,11 @@ export async function importDataset(dataSource: DataSource, source: DatasetSourc
     const onPostgres = !/PGlite/i.test(version);
     run = new ImportRun(runner, source, options, client, onPostgres);
     await startImportTransaction(runner);
-    const [{ locked }] = await runner.query(`SELECT pg_try_advisory_xact_lock(${IMPORT_LOCK}) AS locked`);
+    // Imports take turns: two concurrent runs would otherwise interleave their upserts and counts.
+    const [{ locked }] = await runner.query(`SELECT pg_try_advisory_xact_lock(${WRITE_TURN_LOCK}) AS locked`);
     if (!locked) {
-      options.onWait?.('waiting for another import into this database to finish');
-      await runner.query(`SELECT pg_advisory_xact_lock(${IMPORT_LOCK})`);
+      options.onWait?.('waiting for another import into this database, or a rebuild of its rollups, to finish');
+      await runner.query(`SELECT pg_advisory_xact_lock(${WRITE_TURN_LOCK})`);
     }
     // Writes only mark the rollup hours they touch; the rollups are rebuilt once, below, before commit.
     await runner.query(DEFER_ROLLUPS_SQL);

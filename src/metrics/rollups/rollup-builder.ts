@@ -1,14 +1,11 @@
 import type { Client, Notification } from 'pg';
 import type { DataSource } from 'typeorm';
+import { ROLLUP_BUILDER_LOCK } from '../../db/advisory-locks';
 import { openDedicatedSession } from '../../db/dedicated-session';
 import { keepCancelling } from '../../db/data-source';
 import { ROLLUPS_CURRENT_SQL } from './rollup-refresh';
 import { rebuildPendingRollups } from './rollup-rebuild';
 
-// A server's builder holds this lock (shared: every server on the database may) on a session of its own while it runs,
-// so an import can tell whether one is there to build the rollups after its commit. Keyed by schema like the others.
-const BUILDER_LOCK_CLASS = 42111;
-const BUILDER_LOCK_KEY = 'hashtext(current_schema())';
 const CHANNEL = 'deskmetrics_rollups';
 
 /** Whether a rollup builder (a `deskmetrics serve` on PostgreSQL) is running on this database's schema. */
@@ -16,7 +13,7 @@ export const ROLLUP_BUILDER_PRESENT_SQL = `SELECT EXISTS (
   SELECT FROM pg_locks
   WHERE locktype = 'advisory' AND granted AND objsubid = 2
     AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
-    AND classid = ${BUILDER_LOCK_CLASS} AND objid = ${BUILDER_LOCK_KEY}::oid
+    AND classid = ${ROLLUP_BUILDER_LOCK.classId} AND objid = ${ROLLUP_BUILDER_LOCK.key}::oid
 ) AS present`;
 
 /** Tells the builders of this schema that rollups are marked for a rebuild; delivered when the transaction commits. */
@@ -81,7 +78,7 @@ export class RollupBuilder {
       });
       session.on('error', (err) => this.lost(err));
       await session.query(`LISTEN ${CHANNEL}`);
-      await session.query(`SELECT pg_advisory_lock_shared(${BUILDER_LOCK_CLASS}, ${BUILDER_LOCK_KEY})`);
+      await session.query(`SELECT pg_advisory_lock_shared(${ROLLUP_BUILDER_LOCK.classId}, ${ROLLUP_BUILDER_LOCK.key})`);
       const [{ schema }] = (await session.query('SELECT current_schema() AS schema')).rows;
       this.schema = schema;
     } catch (err) {

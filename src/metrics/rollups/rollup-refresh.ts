@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
+import { ROLLUP_INSTALL_LOCK, ROLLUP_REFRESH_LOCK, WRITE_TURN_LOCK } from '../../db/advisory-locks';
 import type { Dimension } from '../dimensions';
 import { aggregatedColumns, type DerivedRollupColumn, type RollupColumn } from '../measures';
 import type { MetricDefinition } from '../metric-definition';
@@ -7,10 +8,6 @@ import { METRICS } from '../registry';
 import { keyColumns, rollupLayouts, type RollupLayout } from './rollup-layout';
 import { allDims, dimsMask, subtotalMasks } from './rollup-tables';
 
-// Serialises refreshes: two transactions rebuilding the same hour would otherwise both insert its rows. Advisory locks
-// are per database, so the schema is part of the key (schemas of one database must not wait on each other).
-const REFRESH_LOCK = `42107, hashtext(current_schema())`;
-const INSTALL_LOCK = `42108, hashtext(current_schema())`;
 // Beyond this many touched tickets, expanding them to hours costs more than rebuilding every rollup row.
 const FULL_REBUILD_TICKETS = 100_000;
 const REFRESH_WORK_MEM = '64MB';
@@ -200,7 +197,8 @@ DECLARE
   day_hours timestamptz[];
   jit_setting text;
 BEGIN
-  PERFORM pg_advisory_xact_lock(${REFRESH_LOCK});
+  -- Refreshes take turns: two transactions rebuilding the same hour would otherwise both insert its rows.
+  PERFORM pg_advisory_xact_lock(${ROLLUP_REFRESH_LOCK});
   IF NOT EXISTS (SELECT 1 FROM rollup_dirty_hours) AND NOT EXISTS (SELECT 1 FROM rollup_dirty_tickets) THEN
     RETURN;
   END IF;
@@ -287,7 +285,7 @@ export function rebuildFunctionSql(timezone: string, metrics: readonly MetricDef
 DECLARE
   ${declarations}
 BEGIN
-  PERFORM pg_advisory_xact_lock_shared(${REFRESH_LOCK});
+  PERFORM pg_advisory_xact_lock_shared(${ROLLUP_REFRESH_LOCK});
   ${whole.join('\n  ')}
   ELSE
     RAISE EXCEPTION 'rebuild_rollup_table: no rollup named %', target;
@@ -299,7 +297,7 @@ CREATE OR REPLACE FUNCTION rebuild_rollup_part(target text, part text, version t
 DECLARE
   ${declarations}
 BEGIN
-  PERFORM pg_advisory_xact_lock_shared(${REFRESH_LOCK});
+  PERFORM pg_advisory_xact_lock_shared(${ROLLUP_REFRESH_LOCK});
   IF NOT EXISTS (SELECT 1 FROM rollup_dirty_hours WHERE hour = '-infinity' AND xmin::text = version) THEN
     RETURN;
   END IF;
@@ -370,7 +368,7 @@ export async function installRollupDefinitions(
   await db.transaction(async (m: EntityManager) => {
     // Aligning the columns of large rollup tables may take longer than the API's statement timeout allows a query.
     await m.query('SET LOCAL statement_timeout = 0');
-    await m.query(`SELECT pg_advisory_xact_lock(${INSTALL_LOCK})`);
+    await m.query(`SELECT pg_advisory_xact_lock(${ROLLUP_INSTALL_LOCK})`);
     const [state]: { definition_hash: string }[] = await m.query('SELECT definition_hash FROM rollup_state WHERE id = 1');
     if (state?.definition_hash !== hash) {
       await alignColumns(m, rollupLayouts(metrics));
@@ -406,12 +404,11 @@ export const FULL_REBUILD_PENDING_SQL = `SELECT EXISTS (SELECT 1 FROM rollup_dir
 export const FULL_REBUILD_VERSION_SQL = `SELECT xmin::text AS version FROM rollup_dirty_hours WHERE hour = '-infinity'`;
 /** Withdraws that request, once every rollup has been rebuilt without it; parameter: the version rebuilt. */
 export const CLEAR_FULL_REBUILD_SQL = `DELETE FROM rollup_dirty_hours WHERE hour = '-infinity' AND xmin::text = $1`;
-// Rebuilds on several connections take turns (session lock): two at once would both add every row. The key is the
-// import lock's (import-dataset.ts): an import and a rebuild take turns too.
-const PARALLEL_REBUILD_LOCK = `42109, hashtext(current_schema())`;
-export const LOCK_PARALLEL_REBUILD_SQL = `SELECT pg_advisory_lock(${PARALLEL_REBUILD_LOCK})`;
-export const TRY_LOCK_PARALLEL_REBUILD_SQL = `SELECT pg_try_advisory_lock(${PARALLEL_REBUILD_LOCK}) AS locked`;
-export const UNLOCK_PARALLEL_REBUILD_SQL = `SELECT pg_advisory_unlock(${PARALLEL_REBUILD_LOCK})`;
+// Rebuilds on several connections take turns (session lock): two at once would both add every row. An import and a
+// rebuild take turns too.
+export const LOCK_PARALLEL_REBUILD_SQL = `SELECT pg_advisory_lock(${WRITE_TURN_LOCK})`;
+export const TRY_LOCK_PARALLEL_REBUILD_SQL = `SELECT pg_try_advisory_lock(${WRITE_TURN_LOCK}) AS locked`;
+export const UNLOCK_PARALLEL_REBUILD_SQL = `SELECT pg_advisory_unlock(${WRITE_TURN_LOCK})`;
 /**
  * Whether the rollups hold every committed write: no marks wait for a refresh. Marks are consumed before the writing
  * transaction commits, except where a sync's first backfill leaves them for its one rebuild at the end.
