@@ -87,40 +87,13 @@ WITH
       ) x
       CROSS JOIN LATERAL (
         SELECT
-          1,
-          NULL AS k1
-      ) s (gid, k1)
-    WHERE
-      r.dims = 8
-      AND r.day >= ($1::timestamptz AT TIME ZONE $3)
-      AND r.day < ($2::timestamptz AT TIME ZONE $3)
-      AND r.channel = ANY ($4::text[])
-      AND r.event = 2
-      AND r.fr_values IS NOT NULL
-    UNION ALL
-    SELECT
-      s.gid,
-      s.k1,
-      x.a,
-      x.n
-    FROM
-      ticket_rollup_daily r
-      CROSS JOIN LATERAL (
-        SELECT
-          y.a,
-          cardinality(y.a) AS n
+          *
         FROM
           (
-            SELECT
-              array_cat(r.fr_values, '{}'::float8[]) AS a
-            OFFSET
-              0
-          ) y
-      ) x
-      CROSS JOIN LATERAL (
-        SELECT
-          0,
-          r.product AS k1
+            VALUES
+              (1, NULL),
+              (0, r.product)
+          ) v (gid, k1)
       ) s (gid, k1)
     WHERE
       r.dims = 12
@@ -690,40 +663,13 @@ WITH
       ) x
       CROSS JOIN LATERAL (
         SELECT
-          1,
-          NULL AS k1
-      ) s (gid, k1)
-    WHERE
-      r.dims = 8
-      AND r.day >= ($1::timestamptz AT TIME ZONE $3)
-      AND r.day < ($2::timestamptz AT TIME ZONE $3)
-      AND r.channel = ANY ($4::text[])
-      AND r.event = 3
-      AND r.res_values IS NOT NULL
-    UNION ALL
-    SELECT
-      s.gid,
-      s.k1,
-      x.a,
-      x.n
-    FROM
-      ticket_rollup_daily r
-      CROSS JOIN LATERAL (
-        SELECT
-          y.a,
-          cardinality(y.a) AS n
+          *
         FROM
           (
-            SELECT
-              array_cat(r.res_values, '{}'::float8[]) AS a
-            OFFSET
-              0
-          ) y
-      ) x
-      CROSS JOIN LATERAL (
-        SELECT
-          0,
-          r.product AS k1
+            VALUES
+              (1, NULL),
+              (0, r.product)
+          ) v (gid, k1)
       ) s (gid, k1)
     WHERE
       r.dims = 12

@@ -406,7 +406,11 @@ function rollupAggregates(
       const column = m.rollup!.values!;
       // Only the daily rows keep marks.
       const marks = daily ? marksColumnOf(column) : undefined;
-      return sortedPercentileCtes({ from: rows, column, keys, branches: [...branches.values()], outputs, marks });
+      // Passes 2 and 3 fetch whole arrays: every set reads the rows holding all the sets' segments (a total with a
+      // breakdown: the breakdown's rows, which partition it), so that no array is fetched for two sets.
+      const arrayBranches =
+        daily && branches.size > 1 ? [{ where: [`r.dims = ${dimsOf([...new Set(sets.flatMap((set) => set.holds))])}`, ...common], sets }] : undefined;
+      return sortedPercentileCtes({ from: rows, column, keys, branches: [...branches.values()], arrayBranches, outputs, marks });
     };
   } else {
     aggregates = metrics.map((m, i) => {

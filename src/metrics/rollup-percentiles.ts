@@ -69,8 +69,14 @@ export interface SortedPercentilesInput {
   column: string;
   /** The grouping keys (expressions over `r`), output as g<index>. */
   keys: readonly { index: number; expr: string }[];
-  /** Each set of rows with the grouping sets it answers (every set in exactly one). */
+  /** Each set of rows with the grouping sets it answers (every set in exactly one): pass 1 reads these. */
   branches: readonly PercentileRows[];
+  /**
+   * The rows passes 2 and 3 read, when not the same (every set in exactly one): a total asked with a breakdown is
+   * counted and sliced from the breakdown's rows, whose arrays those passes fetch anyway, instead of fetching the
+   * total's own arrays as well.
+   */
+  arrayBranches?: readonly PercentileRows[];
   /** Output columns of each percentile, in PERCENTILES order. */
   outputs: readonly string[];
   /** The rows' marks of the array (marksSql), when they keep them: pass 1 then reads those instead of large arrays. */
@@ -96,7 +102,7 @@ export function sortedPercentileCtes(input: SortedPercentilesInput): string[] {
   const at = (p: number) => `${p}::float8 * (n - 1)::float8`;
 
   const branchSql = (rows: 'arrays' | 'marks') =>
-    input.branches.map(({ where, sets }) => {
+    (rows === 'arrays' ? (input.arrayBranches ?? input.branches) : input.branches).map(({ where, sets }) => {
       const keyOf = (s: { holds: readonly number[] }, key: { index: number; expr: string }) => (s.holds.includes(key.index) ? key.expr : 'NULL');
       const grouping =
         sets.length === 1
