@@ -2,7 +2,7 @@
 // per PostgreSQL database, so each key includes the schema: deskmetrics databases in different schemas of one
 // PostgreSQL database never wait on each other. The values are SQL argument lists for pg_advisory_* functions.
 
-/** Serialises rollup refreshes (exclusive) against readers of the dirty marks (shared), per transaction. */
+/** Per transaction: a refresh takes it exclusively; full rebuilds of single rollups (or their parts) take it shared. */
 export const ROLLUP_REFRESH_LOCK = `42107, hashtext(current_schema())`;
 /** Serialises installing the rollup tables' definitions. */
 export const ROLLUP_INSTALL_LOCK = `42108, hashtext(current_schema())`;

@@ -385,8 +385,8 @@ function rollupAggregates(
     columns.push(c);
     aggregates = [];
     const outputs = PERCENTILES.map((x) => `m0_${x.suffix}`);
-    // A grouping set reads the daily rows holding just its own segments (a total: one row per day), whose durations
-    // are alike (rollup-percentiles.ts picks its candidates from them); hourly rows are all of the finest.
+    // For its candidates, a grouping set reads the daily rows holding just its own segments (a total: one row per day),
+    // whose durations are alike (rollup-percentiles.ts); hourly rows are all of the finest.
     const common = daily ? where.slice(1) : where;
     const dimsOf = (holds: readonly number[]) => {
       const held = new Set(Object.keys(filter) as Dimension[]);
@@ -396,10 +396,11 @@ function rollupAggregates(
       }
       return dailyRowsFor(table, held);
     };
+    const rowsHolding = (holds: readonly number[]) => (daily ? [`r.dims = ${dimsOf(holds)}`, ...common] : common);
     grouped = (keys, sets) => {
       const branches = new Map<string, { where: string[]; sets: typeof sets }>();
       for (const set of sets) {
-        const rowsWhere = daily ? [`r.dims = ${dimsOf(set.holds)}`, ...common] : common;
+        const rowsWhere = rowsHolding(set.holds);
         const key = rowsWhere.join(' AND ');
         branches.set(key, { where: rowsWhere, sets: [...(branches.get(key)?.sets ?? []), set] });
       }
@@ -408,8 +409,7 @@ function rollupAggregates(
       const marks = daily ? marksColumnOf(column) : undefined;
       // Passes 2 and 3 fetch whole arrays: every set reads the rows holding all the sets' segments (a total with a
       // breakdown: the breakdown's rows, which partition it), so that no array is fetched for two sets.
-      const arrayBranches =
-        daily && branches.size > 1 ? [{ where: [`r.dims = ${dimsOf([...new Set(sets.flatMap((set) => set.holds))])}`, ...common], sets }] : undefined;
+      const arrayBranches = branches.size > 1 ? [{ where: rowsHolding(sets.flatMap((set) => set.holds)), sets }] : undefined;
       return sortedPercentileCtes({ from: rows, column, keys, branches: [...branches.values()], arrayBranches, outputs, marks });
     };
   } else {

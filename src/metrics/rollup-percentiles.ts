@@ -8,9 +8,9 @@
  * exact. It reads the group's rows three times:
  * 1. each row's values at the ranks p + d (d on the LADDER, scaled to the row), averaged over the group's rows
  *    weighted by their sizes (on an asinh scale, where durations' long tails weigh little): candidates close to the
- *    group's values of rank p + d when its rows are alike (a grouping set reads the rows holding just its own
- *    segments — for a total, one row per day — not finer ones). With -Infinity and Infinity, which bracket everything,
- *    they are the candidates;
+ *    group's values of rank p + d when its rows are alike (pass 1 reads, for a grouping set, the rows holding just its
+ *    own segments — for a total, one row per day — not finer ones; passes 2 and 3 may read finer rows that partition
+ *    them). With -Infinity and Infinity, which bracket everything, they are the candidates;
  * 2. width_bucket (a binary search of a row's array) counts exactly how many of each row's values lie at or below
  *    every candidate; summed per group, the counts pick the tightest pair that brackets both ranks;
  * 3. each row's values between that pair are sliced out, concatenated per group and sorted.
