@@ -729,7 +729,10 @@ async function main(): Promise<void> {
     lines.push(`API statements of one dashboard, each timed alone (median of ${o.explainRuns}):`);
     for (const t of apiTimed) lines.push(`  ${t.ms.toFixed(1).padStart(8)} ms  ${statementHeadline(t.sql, 120)}`);
     for (const [i, v] of variants.entries()) {
-      lines.push(`Hand-written SQL (${v.name}) statements, each timed alone (median of ${o.explainRuns}; run concurrently in the dashboard):`);
+      const runs = sqlTimed[i][0]?.runs ?? o.explainRuns;
+      lines.push(
+        `Hand-written SQL (${v.name}) statements, each timed alone (${runs === 1 ? 'one run' : `median of ${runs}`}; run concurrently in the dashboard):`,
+      );
       for (const t of sqlTimed[i]) lines.push(`  ${t.ms.toFixed(1).padStart(8)} ms  ${t.label}`);
     }
     for (const s of [slow.api, ...slow.sqlVariants]) {
