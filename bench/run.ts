@@ -411,20 +411,22 @@ async function main(): Promise<void> {
     // and the cross-checks of the API's numbers against each.
     const apiDashboard = dashboardClient(server.url, key, variables, false);
     const apiMediansDashboard = dashboardClient(server.url, key, variables, true);
+    // The raw tables' SQL is the reference whose numbers the others are checked against; --raw-sql-runs shortens its
+    // timing (these runs, no warm-up or throughput, its statements timed once).
+    const briefRuns = (v: SqlVariant) => (v === SQL_VARIANTS[0] ? o.rawSqlRuns : undefined);
     const sql: SqlMeasurement[] = [];
     for (const variant of variants) {
-      // The raw tables' SQL is the reference whose numbers the others are checked against; --raw-sql-runs shortens its timing.
-      const brief = variant === SQL_VARIANTS[0] && o.rawSqlRuns !== undefined;
-      const [warmup, runs] = brief ? [0, o.rawSqlRuns!] : [o.warmup, o.runs];
+      const brief = briefRuns(variant);
+      const [warmup, runs] = brief === undefined ? [o.warmup, o.runs] : [0, brief];
       log(
         `hand-written SQL (${variant.name}): ${warmup} warm-up, ${runs} timed runs taking turns with the API's` +
-          (brief ? '' : `, then ${o.concurrency} clients for ${o.throughputSeconds} s`),
+          (brief === undefined ? `, then ${o.concurrency} clients for ${o.throughputSeconds} s` : ''),
       );
       const query = async (text: string, values: unknown[]) => (await sqlPool!.query(text, values)).rows;
       const first = await runSqlVariant(variant, params, query);
       const api = variant.medians ? apiMediansDashboard : apiDashboard;
       const [apiLatency, latency] = await interleavedRuns(api, () => runSqlVariant(variant, params, query), warmup, runs);
-      const load = brief ? null : await throughput(() => runSqlVariant(variant, params, query), o.concurrency, o.throughputSeconds);
+      const load = brief !== undefined ? null : await throughput(() => runSqlVariant(variant, params, query), o.concurrency, o.throughputSeconds);
       const p50 = apiLatency.p50 / latency.p50;
       const p95 = apiLatency.p95 / latency.p95;
       sql.push({
@@ -469,7 +471,7 @@ async function main(): Promise<void> {
         await timeStatements(
           sqlPool,
           v.statements(params).map((s): CapturedStatement => ({ label: s.name, sql: s.sql, params: s.params })),
-          v === SQL_VARIANTS[0] && o.rawSqlRuns !== undefined ? 1 : o.explainRuns,
+          briefRuns(v) === undefined ? o.explainRuns : 1,
         ),
       );
     }
