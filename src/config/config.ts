@@ -32,6 +32,11 @@ export const CONFIG_VARIABLES = {
     schema: z.coerce.number().int().min(1).max(200).default(10),
     description: 'Connections in the pool to PostgreSQL (the embedded database always uses one).',
   },
+  DATABASE_PREPARED_STATEMENTS: {
+    schema: z.coerce.number().int().min(0).max(1000).default(32),
+    description:
+      "Named (prepared) statements each PostgreSQL connection keeps for the API's reads, parsed and planned once instead of at every request; a connection that has prepared this many is closed and replaced. 0 = none (a pooler that does not support them, e.g. PgBouncer before 1.21 in transaction mode).",
+  },
   DATABASE_STATEMENT_TIMEOUT_MS: {
     schema: z.coerce.number().int().min(0).default(30000),
     description: 'Server-side statement timeout for API queries in milliseconds (0 = none; the embedded PGlite enforces none).',

@@ -1,5 +1,7 @@
 import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
 import type { DataSource } from 'typeorm';
+import { isStalePlanError, type PreparedStatements } from './prepared-statements';
+import type { StatementOptions } from './sql-executor';
 import { answeredWithin, type AnswerDeadline } from './unanswered-statement';
 
 /**
@@ -11,7 +13,7 @@ import { answeredWithin, type AnswerDeadline } from './unanswered-statement';
  */
 
 /** Runs one parameterised statement (the shape of the metric layer's SqlExecutor.query). */
-export type QueryFn = <T = Record<string, unknown>>(sql: string, params: unknown[]) => Promise<T[]>;
+export type QueryFn = <T = Record<string, unknown>>(sql: string, params: unknown[], options?: StatementOptions) => Promise<T[]>;
 
 interface Connection {
   client: PoolClient;
@@ -43,18 +45,30 @@ export class RequestSnapshot {
    * @param pool the database pool
    * @param maxConnections how many connections one request may hold (1 on the embedded database, which has only one)
    * @param exportable whether the database can export a snapshot to other sessions (PostgreSQL; not PGlite)
+   * @param prepared when given, statements whose plan may be reused run as named statements of their connection
    */
   constructor(
     private readonly pool: Pool,
     private readonly maxConnections: number,
     private readonly exportable: boolean,
     private readonly deadline?: AnswerDeadline,
+    private readonly prepared?: PreparedStatements,
   ) {}
 
   /** One statement on one of the request's connections, given up when the database does not answer in time. */
-  private run<R extends QueryResultRow = Record<string, unknown>>(client: PoolClient, sql: string, params?: unknown[]): Promise<QueryResult<R>> {
-    const statement = client.query<R>(sql, params);
+  private run<R extends QueryResultRow = Record<string, unknown>>(
+    client: PoolClient,
+    sql: string,
+    params?: unknown[],
+    named = false,
+  ): Promise<QueryResult<R>> {
+    const statement = named && this.prepared ? client.query<R>(this.prepared.statement(client, sql, params ?? [])) : client.query<R>(sql, params);
     return this.deadline ? answeredWithin(client, statement, this.deadline) : statement;
+  }
+
+  /** Hands a connection back to the pool, or closes it when it holds as many prepared statements as it may. */
+  private release(client: PoolClient, err?: Error): void {
+    client.release(err ?? (this.prepared?.isFull(client) ? true : undefined));
   }
 
   /** Whether any statement ran (and so a transaction is open until end()). */
@@ -62,15 +76,15 @@ export class RequestSnapshot {
     return this.connections.length > 0 || this.opening !== null;
   }
 
-  readonly query: QueryFn = async <T>(sql: string, params: unknown[]): Promise<T[]> => {
+  readonly query: QueryFn = async <T>(sql: string, params: unknown[], options?: StatementOptions): Promise<T[]> => {
     if (this.ended) throw new Error('the request has ended: no more statements on its snapshot');
     const connection = await this.acquire();
     try {
-      const result = await this.run(connection.client, sql, params);
+      const result = await this.run(connection.client, sql, params, options?.reusePlan);
       return result.rows as T[];
     } catch (err) {
       // A failed statement aborts its transaction: that connection is of no further use to the request.
-      this.discard(connection);
+      this.discard(connection, isStalePlanError(err) ? (err as Error) : undefined);
       throw err;
     } finally {
       if (this.connections.includes(connection)) this.handBack(connection);
@@ -86,9 +100,9 @@ export class RequestSnapshot {
       open.map(async ({ client }) => {
         try {
           await this.run(client, 'COMMIT');
-          client.release();
+          this.release(client);
         } catch (err) {
-          client.release(err as Error);
+          this.release(client, err as Error);
         }
       }),
     );
@@ -188,14 +202,15 @@ export class RequestSnapshot {
     this.waiting.shift()?.();
   }
 
-  private discard(connection: Connection): void {
+  /** @param close an error for which the connection is closed even if it rolls back */
+  private discard(connection: Connection, close?: Error): void {
     const at = this.connections.indexOf(connection);
     // end() has already taken it (the response went out while this statement ran): end() releases it.
     if (at < 0) return;
     this.connections.splice(at, 1);
     void this.run(connection.client, 'ROLLBACK')
-      .then(() => connection.client.release())
-      .catch((err: Error) => connection.client.release(err));
+      .then(() => this.release(connection.client, close))
+      .catch((err: Error) => this.release(connection.client, err));
     // The request goes on with the connections it has; when none is left, its next statement starts a new snapshot
     // (the request has already failed in part by then).
     if (connection.exporter) this.snapshotId = null;

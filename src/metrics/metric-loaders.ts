@@ -241,7 +241,7 @@ async function runBatch(
       });
       await Promise.all(
         queries.map(async (q) => {
-          const rows = rowsByGrouping(await sql.query<Record<string, unknown>>(q.sql, q.params));
+          const rows = rowsByGrouping(await sql.query<Record<string, unknown>>(q.sql, q.params, { reusePlan: q.reusePlan }));
           const keys = q.groupings.map(groupingKey);
           for (const [r, g] of asked) {
             const gi = keys.indexOf(groupingKey(g));

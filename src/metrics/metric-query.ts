@@ -169,6 +169,12 @@ export type StatementGrouping = Grouping | PeriodTotal;
 /** A statement answering several groupings; its rows carry `gi`, the index (in `groupings`) of the grouping they belong to. */
 export interface GroupedMetricQuery extends MetricQuery {
   groupings: StatementGrouping[];
+  /**
+   * Whether the statement reads only rollup tables, whose plan does not depend on its parameters (small tables read
+   * by day through one index): it may run as a named statement with a plan kept between executions. Raw reads are
+   * planned for each period, since a plan estimated for a few days can serve two years badly.
+   */
+  reusePlan: boolean;
 }
 
 /**
@@ -195,7 +201,10 @@ export function buildMetricQueries(
   const alone = (t: PeriodTotal): GroupedMetricQuery[] =>
     buildMetricQueries(metrics, t.period, filter, [{ kind: 'total' }], hours, options).map((q) => ({ ...q, groupings: [t] }));
   if (metrics[0].sql.kind !== 'event') {
-    return [...own.map((g) => ({ ...buildPerBucketQuery(metrics, period, filter, g), groupings: [g] })), ...otherTotals.flatMap(alone)];
+    return [
+      ...own.map((g) => ({ ...buildPerBucketQuery(metrics, period, filter, g), groupings: [g], reusePlan: false })),
+      ...otherTotals.flatMap(alone),
+    ];
   }
   const source = metrics[0].source;
   const usesZone = [source.from, ...Object.values(source.events)].some((sql) => sql.includes('{tz}'));
@@ -227,13 +236,17 @@ export function buildMetricQueries(
     ...[...parts.values()].flatMap(({ choice, zone, groupings: gs, otherTotals: extra }) => {
       if (!choice) {
         const percentiles = gs.some(wantsPercentiles) ? 'also' : 'none';
-        return [{ ...combineGroupings(eventAggregates(source, metrics, period, filter, hours, percentiles, zone), gs), groupings: gs }];
+        return [
+          { ...combineGroupings(eventAggregates(source, metrics, period, filter, hours, percentiles, zone), gs), groupings: gs, reusePlan: false },
+        ];
       }
       const spec = rollupAggregates(choice, metrics, period, filter, gs, rollupTimezone);
       const extraSpecs = extra.map((e) =>
         rollupAggregates(e.choice, metrics, e.total.period, filter, [{ kind: 'total' }], rollupTimezone, spec.params),
       );
-      const statements: GroupedMetricQuery[] = [{ ...combineGroupings(spec, gs, extraSpecs), groupings: [...gs, ...extra.map((e) => e.total)] }];
+      const statements: GroupedMetricQuery[] = [
+        { ...combineGroupings(spec, gs, extraSpecs), groupings: [...gs, ...extra.map((e) => e.total)], reusePlan: true },
+      ];
       // Sums roll up, percentiles do not: the groupings that want them read just the durations from the raw rows, in a
       // statement of their own that runs beside the rollup's (its rows merge with the rollup's by grouping and key).
       const withPercentiles = gs.filter(wantsPercentiles);
@@ -245,11 +258,11 @@ export function buildMetricQueries(
       const fromRaw = durations.filter((m) => !m.rollup?.values);
       for (const m of fromRollup) {
         const spec = rollupAggregates(choice, [m], period, filter, withPercentiles, rollupTimezone, new SqlParams(), 'percentiles');
-        statements.push({ ...combineGroupings(spec, withPercentiles), groupings: withPercentiles });
+        statements.push({ ...combineGroupings(spec, withPercentiles), groupings: withPercentiles, reusePlan: true });
       }
       if (fromRaw.length) {
         const spec = eventAggregates(source, fromRaw, period, filter, hours, 'only', zone);
-        statements.push({ ...combineGroupings(spec, withPercentiles), groupings: withPercentiles });
+        statements.push({ ...combineGroupings(spec, withPercentiles), groupings: withPercentiles, reusePlan: false });
       }
       return statements;
     }),

@@ -126,7 +126,11 @@ export async function createApiServer(options: {
     ? undefined
     : database.answerDeadline(config.DATABASE_STATEMENT_TIMEOUT_MS, config.DATABASE_CONNECT_TIMEOUT_MS, config.HEALTH_CHECK_TIMEOUT_MS);
   const serverSql = database.watchExecutor(serverExecutor(dataSource, deadline));
-  const requestSql = requestSqlFactory(dataSource, serverSql, embedded, { onStatement: options.onStatement, deadline });
+  const requestSql = requestSqlFactory(dataSource, serverSql, embedded, {
+    onStatement: options.onStatement,
+    deadline,
+    preparedPerConnection: config.DATABASE_PREPARED_STATEMENTS,
+  });
   const authenticate = createAuthenticator(authentication, new KeyStore(serverSql), logger);
   const audit = new AuditLog(serverSql, logger);
   // Time zones are validated against the database's list too, so one it does not know is UNKNOWN_TIMEZONE, not a SQL error.

@@ -1,7 +1,8 @@
 import type { DataSource } from 'typeorm';
+import { PreparedStatements } from '../db/prepared-statements';
 import { poolOf, RequestSnapshot } from '../db/request-snapshot';
 import type { AnswerDeadline } from '../db/unanswered-statement';
-import type { SqlExecutor } from '../db/sql-executor';
+import type { SqlExecutor, StatementOptions } from '../db/sql-executor';
 
 /** Told of each statement before it runs (tests count statements, or act between two of them). */
 export type StatementObserver = (sql: string) => void | Promise<void>;
@@ -25,9 +26,9 @@ export class RequestSql implements SqlExecutor {
     this.direct = true;
   }
 
-  async query<T = Record<string, unknown>>(sql: string, params: unknown[]): Promise<T[]> {
+  async query<T = Record<string, unknown>>(sql: string, params: unknown[], options?: StatementOptions): Promise<T[]> {
     await this.onStatement?.(sql);
-    return this.direct ? this.pool.query<T>(sql, params) : this.snapshot.query<T>(sql, params);
+    return this.direct ? this.pool.query<T>(sql, params) : this.snapshot.query<T>(sql, params, options);
   }
 
   transaction<T>(work: (tx: Pick<SqlExecutor, 'query'>) => Promise<T>): Promise<T> {
@@ -52,10 +53,13 @@ export function requestSqlFactory(
   dataSource: DataSource,
   direct: SqlExecutor,
   embedded: boolean,
-  options: { onStatement?: StatementObserver; deadline?: AnswerDeadline } = {},
+  options: { onStatement?: StatementObserver; deadline?: AnswerDeadline; preparedPerConnection?: number } = {},
 ): () => RequestSql {
   const pool = poolOf(dataSource);
   // A request takes at most half the pool, so others always find connections; the embedded database has only one.
   const perRequest = embedded ? 1 : Math.max(1, Math.floor((pool.options.max ?? 10) / 2));
-  return () => new RequestSql(new RequestSnapshot(pool, perRequest, !embedded, options.deadline), direct, options.onStatement);
+  // The embedded database serves all connections from one session: its statements stay unnamed (PreparedStatements).
+  const perConnection = options.preparedPerConnection ?? 0;
+  const prepared = embedded || perConnection === 0 ? undefined : new PreparedStatements(perConnection);
+  return () => new RequestSql(new RequestSnapshot(pool, perRequest, !embedded, options.deadline, prepared), direct, options.onStatement);
 }

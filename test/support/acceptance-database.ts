@@ -1,4 +1,4 @@
-import type { SqlExecutor } from '../../src/db/sql-executor';
+import type { SqlExecutor, StatementOptions } from '../../src/db/sql-executor';
 import { folderSource, importDataset } from '../../src/import';
 import { ACCEPTANCE_DIR } from './expected-cases';
 import { createTestDatabase, type TestDatabase } from './test-database';
@@ -17,11 +17,15 @@ export function useAcceptanceDatabase(env: Record<string, string> = {}): () => T
   return () => db!;
 }
 
-/** A SqlExecutor over a test database that records each statement's text in `statements` (reads only). */
-export function recordingExecutor(database: () => TestDatabase, statements: string[]): SqlExecutor {
+/**
+ * A SqlExecutor over a test database that records each statement's text in `statements` (reads only), and in
+ * `reusable` those whose plan was declared reusable (StatementOptions).
+ */
+export function recordingExecutor(database: () => TestDatabase, statements: string[], reusable: string[] = []): SqlExecutor {
   return {
-    query: async <T>(text: string, params: unknown[]) => {
+    query: async <T>(text: string, params: unknown[], options?: StatementOptions) => {
       statements.push(text);
+      if (options?.reusePlan) reusable.push(text);
       return (await database().dataSource.query(text, params)) as T[];
     },
     transaction: () => Promise.reject(new Error('not used')),
