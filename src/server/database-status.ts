@@ -57,7 +57,7 @@ export class DatabaseStatus {
   /** The executor with every statement watched. */
   watchExecutor(executor: SqlExecutor): SqlExecutor {
     const watched = (inner: Pick<SqlExecutor, 'query'>): Pick<SqlExecutor, 'query'> => ({
-      query: (sql, params) => this.watch(inner.query(sql, params)),
+      query: (sql, params, options) => this.watch(inner.query(sql, params, options)),
     });
     return { query: watched(executor).query, transaction: (work) => this.watch(executor.transaction((tx) => work(watched(tx)))) };
   }
