@@ -8,6 +8,8 @@
  *
  *   npm run bench -- --tickets 1000000            # loads bench_1000000 (dropped and reloaded unless --reuse)
  *   npm run bench -- --tickets 1000000 --reuse    # reuses an earlier load of the same dataset
+ *   npm run bench -- --tickets 1000000 --reuse --in-turn-with 10000000
+ *                                                 # also both sizes' dashboards in turn (bench_10000000 loaded before)
  */
 import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
@@ -76,6 +78,7 @@ interface Options {
   mediansRuns?: number;
   rawApiRuns: number;
   rawSqlRuns?: number;
+  inTurnWith?: number;
   serverEnv: string[];
   forecastSeries: number;
   forecast: boolean;
@@ -128,6 +131,11 @@ function parseOptions(argv: string[]): Options {
       '--raw-sql-runs <n>',
       'timed runs of the hand-written SQL over the raw tables, without warm-up or throughput (default: as the others; at 10M those runs take most of the bench)',
       positiveInt('--raw-sql-runs'),
+    )
+    .option(
+      '--in-turn-with <n>',
+      "also time both dashboards in turn with a server on an earlier load of <n> tickets (schema bench_<n>, same seed), so that both sizes share the machine's conditions",
+      positiveInt('--in-turn-with'),
     )
     .option(
       '--server-env <KEY=VALUE>',
@@ -251,6 +259,38 @@ async function measureApi(
   const mediansNumbers = numbersFromResponse(await withMedians());
   const medians = await sequentialRuns(withMedians, Math.min(o.warmup, 2), o.mediansRuns ?? o.runs);
   return { dashboard: latency, throughput: load, medians, numbers, mediansNumbers };
+}
+
+interface InTurnMeasurement {
+  /** The other load's tickets and schema. */
+  tickets: number;
+  schema: string;
+  /** This run's size, then the other's, each pair timed in turn. */
+  dashboard: [Latency, Latency];
+  withMedians: [Latency, Latency];
+}
+
+/**
+ * The dashboards of this load and of another size's, requests alternating between a server on each: whatever else
+ * loads the machine weighs on both sizes alike, which runs of the two sizes at different times cannot ensure.
+ */
+async function measureInTurn(
+  server: ServerProcess,
+  key: string,
+  o: Options,
+  variables: Record<string, unknown>,
+  other: { tickets: number; schema: string; key: string; server: ServerProcess },
+): Promise<InTurnMeasurement> {
+  const pairs: [Latency, Latency][] = [];
+  for (const medians of [false, true]) {
+    const here = dashboardClient(server.url, key, variables, medians);
+    const there = dashboardClient(other.server.url, other.key, variables, medians);
+    log(
+      `dashboard${medians ? ' with medians' : ''} in turn with ${other.tickets.toLocaleString('en-US')} tickets: ${o.warmup} warm-up, ${o.runs} timed runs each`,
+    );
+    pairs.push(await interleavedRuns(here, there, o.warmup, o.runs));
+  }
+  return { tickets: other.tickets, schema: other.schema, dashboard: pairs[0], withMedians: pairs[1] };
 }
 
 async function main(): Promise<void> {
@@ -394,6 +434,31 @@ async function main(): Promise<void> {
     const rollupWait = await untilRollupsCurrent(admin, schema);
     if (rollupWait >= 1) log(`the server built the rollups in ${rollupWait.toFixed(1)} s after it started`);
     const apiPart = await measureApi(server, key, o, variables);
+
+    let inTurn: InTurnMeasurement | null = null;
+    if (o.inTurnWith !== undefined) {
+      const otherSchema = `bench_${o.inTurnWith}`;
+      if (!(await holdsDemoData(admin, otherSchema, o.inTurnWith, o.seed))) {
+        throw new Error(
+          `--in-turn-with ${o.inTurnWith}: schema ${otherSchema} does not hold that demo dataset (seed ${o.seed}); load it first with npm run bench -- --tickets ${o.inTurnWith}`,
+        );
+      }
+      const otherEnv = { ...cliEnv, DATABASE_SCHEMA: otherSchema };
+      const createdOther = await runCli(['keys', 'create', '--name', keyName, '--role', 'analyst'], otherEnv);
+      const otherKey = createdOther.stdout.trim().split('\n').pop()?.trim();
+      if (createdOther.exitCode !== 0 || !otherKey) throw new Error(`deskmetrics keys create failed in ${otherSchema}:\n${createdOther.stderr}`);
+      log(`starting deskmetrics serve on ${otherSchema}`);
+      const otherServer = await startServer({ ...serverEnv, DATABASE_SCHEMA: otherSchema });
+      servers.push(otherServer);
+      try {
+        await untilRollupsCurrent(admin, otherSchema);
+        inTurn = await measureInTurn(server, key, o, variables, { tickets: o.inTurnWith, schema: otherSchema, key: otherKey, server: otherServer });
+      } finally {
+        servers.pop();
+        await otherServer.stop();
+        await runCli(['keys', 'revoke', keyName], otherEnv);
+      }
+    }
 
     let rawApi: { latency: Latency; numbers: DashboardNumbers } | null = null;
     if (o.rawApiRuns > 0) {
@@ -602,6 +667,16 @@ async function main(): Promise<void> {
         target: null,
         met: null,
       },
+      ...(inTurn
+        ? (['dashboard', 'withMedians'] as const).map((k): Row => ({
+            key: `inTurn.${k}`,
+            label: `${k === 'dashboard' ? 'dashboard' : 'dashboard with medians'}: ${inTurn!.tickets.toLocaleString('en-US')} / ${o.tickets.toLocaleString('en-US')} tickets, timed in turn, p50 / p95`,
+            values: [inTurn![k][1].p50 / inTurn![k][0].p50, inTurn![k][1].p95 / inTurn![k][0].p95],
+            unit: '×',
+            target: k === 'withMedians' && inTurn!.tickets === 10 * o.tickets ? '≤ 1.5' : null,
+            met: k === 'withMedians' && inTurn!.tickets === 10 * o.tickets ? inTurn![k][1].p95 / inTurn![k][0].p95 <= 1.5 : null,
+          }))
+        : []),
       ...(rawApi
         ? [
             {
@@ -661,6 +736,7 @@ async function main(): Promise<void> {
         throughput: api.throughput,
         withMedians: api.medians,
         rawTables: rawApi?.latency ?? null,
+        inTurn,
         serverPeakRssBytes: api.serverPeakRssBytes,
         statements: statementList(apiTimed),
         statementsWithMedians: statementList(mediansTimed),
@@ -710,6 +786,13 @@ async function main(): Promise<void> {
     }
     for (const s of skippedVariants) lines.push(`note: hand-written SQL (${s.variant}) not run: ${s.reason}`);
     if (forecastTiming?.segments.note) lines.push(`note: forecast: ${forecastTiming.segments.note}`);
+    if (inTurn) {
+      const pair = ([a, b]: [Latency, Latency]) =>
+        `${a.p50.toFixed(1)} / ${a.p95.toFixed(1)} ms here, ${b.p50.toFixed(1)} / ${b.p95.toFixed(1)} ms there`;
+      lines.push(
+        `note: in turn with ${inTurn.tickets.toLocaleString('en-US')} tickets (${inTurn.schema}), p50 / p95: dashboard ${pair(inTurn.dashboard)}; with medians ${pair(inTurn.withMedians)}`,
+      );
+    }
     if (imported) {
       lines.push(
         `note: import: ${imported.tickets.toLocaleString('en-US')} tickets, ${imported.messages.toLocaleString('en-US')} messages, ${imported.rows.toLocaleString('en-US')} records in ` +
