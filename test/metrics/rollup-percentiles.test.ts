@@ -42,7 +42,7 @@ describe('exact percentiles from sorted arrays', () => {
     await q(`UPDATE pct_rows SET marks = ${marksSql('vals')}`);
   }, 120_000);
 
-  afterAll(() => db?.close());
+  afterAll(() => db?.destroy());
 
   const input = (where = 'r.day < 40', marks?: string): SortedPercentilesInput => ({
     marks,
