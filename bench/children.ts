@@ -70,6 +70,15 @@ export async function runCli(args: string[], env: Record<string, string>, option
   }
 }
 
+/** Creates an analyst key named `name` with `deskmetrics keys create` (in the schema `env` points at); resolves to its secret. */
+export async function createAnalystKey(name: string, env: Record<string, string>): Promise<string> {
+  const created = await runCli(['keys', 'create', '--name', name, '--role', 'analyst'], env);
+  const key = created.stdout.trim().split('\n').pop()?.trim();
+  if (created.exitCode !== 0 || !key)
+    throw new Error(`deskmetrics keys create failed${env.DATABASE_SCHEMA ? ` in ${env.DATABASE_SCHEMA}` : ''}:\n${created.stderr}`);
+  return key;
+}
+
 /** A free TCP port on the loopback interface. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

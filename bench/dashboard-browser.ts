@@ -14,7 +14,7 @@ import type { Browser } from 'playwright-core';
 import { redactUrl } from '../src/db/data-source';
 import { DASHBOARD_DIST } from '../src/server/dashboard-static';
 import { CHROMIUM, launchChromium } from '../test/support/browser';
-import { CLI, runCli, startServer, type ServerProcess } from './children';
+import { CLI, createAnalystKey, runCli, startServer, type ServerProcess } from './children';
 import { analyzeSchema, holdsDemoData, loadDemo, prepareEmptySchema } from './load';
 
 const LOCAL_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
@@ -164,9 +164,7 @@ async function main(): Promise<void> {
       log(`loaded in ${loaded.seconds.toFixed(1)} s`);
     }
     const keyName = `bench-dashboard-${Date.now()}`;
-    const created = await runCli(['keys', 'create', '--name', keyName, '--role', 'analyst'], cliEnv);
-    const key = created.stdout.trim().split('\n').pop()?.trim();
-    if (created.exitCode !== 0 || !key) throw new Error(`deskmetrics keys create failed:\n${created.stderr}`);
+    const key = await createAnalystKey(keyName, cliEnv);
 
     browser = await launchChromium();
     const errors: string[] = [];

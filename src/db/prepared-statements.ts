@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { PoolClient, QueryConfig } from 'pg';
+import { SqlState, sqlState } from './sql-state';
 
 /**
  * A request's rollup reads as named (prepared) statements of their connection. Dashboards send the same statement
@@ -46,4 +47,4 @@ export const statementName = (text: string) => `dm_${createHash('sha256').update
  * result type" after a table changed under a `SELECT *`): that connection is closed rather than reused.
  */
 export const isStalePlanError = (err: unknown) =>
-  typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '0A000' && /cached plan/.test(String((err as Error).message));
+  sqlState(err) === SqlState.FEATURE_NOT_SUPPORTED && /cached plan/.test(String((err as Error).message));

@@ -4,6 +4,8 @@ export const SqlState = {
   UNIQUE_VIOLATION: '23505',
   /** query_canceled: what PostgreSQL reports when statement_timeout stops a statement. */
   QUERY_CANCELED: '57014',
+  /** feature_not_supported: among others, "cached plan must not change result type" for a prepared statement. */
+  FEATURE_NOT_SUPPORTED: '0A000',
 } as const;
 
 /** The SQLSTATE of a database error (pg's `code`; TypeORM keeps pg's error as `driverError`), if the error is one. */
