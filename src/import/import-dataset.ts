@@ -63,6 +63,12 @@ export interface ImportOptions {
    * from the raw tables. Without a builder the run rebuilds them itself before returning, as without this option.
    */
   leaveRollupsToServer?: boolean;
+  /**
+   * A bulk load on PostgreSQL into a table no other file refers to inserts its records while the file is still read,
+   * a chunk at a time, once a chunk holds this many records (default: 500,000, or twice the rows of the tables the file
+   * refers to if more, since each chunk's insert reads those tables whole).
+   */
+  bulkChunkRows?: number;
 }
 
 /** The steps after the files, in order. */
@@ -158,7 +164,7 @@ class ImportRun {
     this.report = options.skipInvalid ? new RejectionReport(options.reportPath ?? defaultReportPath()) : undefined;
     this.batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
     this.maxErrors = Math.max(1, options.maxErrors ?? DEFAULT_MAX_ERRORS);
-    this.session = new WriteSession(runner, client, useCopy, source);
+    this.session = new WriteSession(runner, client, useCopy, source, options.bulkChunkRows);
     this.bulkLoads = new BulkLoads(this.session);
   }
 

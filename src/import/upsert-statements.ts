@@ -278,15 +278,16 @@ function wholeFileJoins(spec: FileSpec, rejectedParents: ReadonlySet<string>): s
  * it inserts every staged record and the table's unique index on external_id then builds; otherwise the importer undoes
  * it and runs wholeFileInsertSql, which finds and names every problem. Ids follow the file's order without sorting the
  * rows: the staged row at position `seq` gets id $1 + (seq - 1) * $2 (the sequence's next value and increment), as
- * nextval in line order would give it; the caller then moves the sequence past them.
+ * nextval in line order would give it; the caller then moves the sequence past them. `from`: the staging table read
+ * (a bulk load inserting as it reads reads each chunk of the file from a table of its own).
  */
-export function wholeFileFastInsertSql(spec: FileSpec, rejectedParents: ReadonlySet<string>): string {
+export function wholeFileFastInsertSql(spec: FileSpec, rejectedParents: ReadonlySet<string>, from = stageTableName(spec)): string {
   const rules = referenceRules(spec, rejectedParents);
   const target = targetColumns(spec, { input: (c) => `i.in_${c}`, reference: (c) => `r_${c}.id` });
   return `
     INSERT INTO ${q(spec.table)} (id, ${target.map(([c]) => q(c)).join(', ')}) OVERRIDING SYSTEM VALUE
     SELECT $1::int8 + (i.seq - 1) * $2::int8, ${target.map(([, s]) => s).join(', ')}
-    FROM ${stageTableName(spec)} i
+    FROM ${from} i
     ${wholeFileJoins(spec, rejectedParents).join('\n    ')}
     ${rules.length ? `WHERE NOT (${rules.map(([cond]) => `coalesce(${cond}, false)`).join(' OR ')})` : ''}`.replace(/\n\s*\n/g, '\n');
 }

@@ -1,6 +1,6 @@
 import { SqlState, sqlState } from '../../db/sql-state';
 import { ENABLED_MARKING_TRIGGERS_SQL, REBUILD_ALL_ROLLUPS_SQL } from '../../metrics/rollups/rollup-refresh';
-import type { FileSpec } from '../file-specs';
+import { isReferenced, type FileSpec } from '../file-specs';
 import {
   copyStageSql,
   DROPPABLE_DEFINITIONS_SQL,
@@ -115,18 +115,58 @@ export interface BusyConnection {
   until: Promise<void>;
 }
 
+// A chunk of a bulk load inserted while the file is read holds at least this many records (see bulkChunkRows).
+const DEFAULT_CHUNK_ROWS = 500_000;
+// Batches sent to the connection directly while fewer than this many of the writer's statements wait for it; beyond, the
+// reader spools them to disk, so that it never waits for the database (a chunk's insert takes seconds).
+const DIRECT_SENDS = 2;
+
+/** The id sequence of a table as a bulk load found it. */
+interface SequencePosition {
+  sequence: string;
+  lastValue: string;
+  isCalled: boolean;
+  /** The next value nextval would give, and the increment. */
+  next: string;
+  increment: string;
+}
+
 /**
- * A bulk load: a file going into an empty table, its definitions dropped (BulkLoads). Every batch is staged; at the
- * end one statement checks and inserts the whole file, and the table's unique indexes are rebuilt.
+ * A bulk load: a file going into an empty table, its definitions dropped (BulkLoads). Every batch is staged (COPY on
+ * PostgreSQL). One fast statement inserts the staged records (wholeFileFastInsertSql) and the table's unique indexes
+ * are rebuilt; should it leave out a record or an index not build (a problem in the file), everything it inserted is
+ * undone and the checking statement names every problem.
+ *
+ * On PostgreSQL, into a table no other file refers to, the records are inserted while the file is still read, a chunk
+ * at a time: each chunk is staged in a table of its own (the staging table is renamed once it holds the chunk) and
+ * inserted from it, so that the database inserts one chunk while the reader checks the next. Batches read while the
+ * connection is busy go to a StagingSpool on disk, sent once it is free: memory stays flat and the reader never waits.
  */
 export class BulkLoadWriter implements FileWriter {
+  /** Records handed to the writer; the next one's position (`seq`) is staged + 1. */
   private staged = 0;
   readonly settleRejectionsSql: string;
-  /** Batches read while the connection was busy with the file before, not yet in the staging table. */
+  /** Records per chunk inserted while the file is read; Infinity until known (or when the table is not chunked). */
+  private chunkRows = Infinity;
+  /** Records staged in the staging table proper (the chunk being filled). */
+  private inStage = 0;
+  /** Staging tables of the chunks already inserted (or, after a chunk fell short, left for the checking statement). */
+  private readonly chunkTables: string[] = [];
+  /** Records the fast statement inserted from those chunks. */
+  private chunkInserted = 0;
+  /** A chunk's fast insert left out records: the file takes the checking statement. */
+  private fastFellShort = false;
+  private position: SequencePosition | undefined;
+  /** The spool taking batches now (while the connection is busy), if any; every spool not yet sent or removed. */
   private spool: StagingSpool | undefined;
-  /** The spool's appends, in order. */
+  private readonly spools = new Set<StagingSpool>();
+  /** Spool appends, in order. */
   private appends: Promise<void> = Promise.resolve();
-  /** The spool's trip to the staging table (with the table's take), queued once the connection is free. */
+  /** The writer's statements queued on the connection and not yet done. */
+  private waiting = 0;
+  /** The first failure of a queued statement: reported by the next write or by finish. */
+  private failure: Error | undefined;
+  /** The first spool's trip to the staging table (with the table's take), queued once the connection is free. */
   private drained: Promise<void> | undefined;
   private busy: 'busy' | 'free' | 'failed' = 'free';
 
@@ -147,11 +187,12 @@ export class BulkLoadWriter implements FileWriter {
   static async start(session: WriteSession, loads: BulkLoads, file: FileTarget, busyWith?: BusyConnection): Promise<BulkLoadWriter> {
     if (file.spec.file === 'tickets' || file.spec.file === 'messages') session.deriveAll = true;
     if (!busyWith || !session.copies) {
-      await loads.take(file.spec.table);
-      return new BulkLoadWriter(session, loads, file);
+      const writer = new BulkLoadWriter(session, loads, file);
+      await writer.take();
+      return writer;
     }
     const writer = new BulkLoadWriter(session, loads, file, busyWith);
-    writer.spool = await StagingSpool.open();
+    writer.spool = writer.newSpool();
     writer.busy = 'busy';
     busyWith.until.then(
       () => (writer.busy = 'free'),
@@ -160,52 +201,171 @@ export class BulkLoadWriter implements FileWriter {
     return writer;
   }
 
-  /** Adds one batch to the staging table, as soon as the database is done with the batch before (or to the spool). */
+  /** Takes the table (BulkLoads.take) and, for a chunked load, sets the chunks' size. */
+  private async take(): Promise<void> {
+    const { spec } = this.file;
+    await this.loads.take(spec.table);
+    // The fallback undoes inserted chunks with TRUNCATE, which a table others refer to does not allow.
+    if (!this.session.copies || isReferenced(spec.table)) return;
+    const referenced = [...new Set(spec.columns.flatMap((c) => (c.references ? [c.references] : [])))];
+    const [{ rows }] = await this.session.runner.query(
+      `SELECT coalesce(max(reltuples), 0)::float8 AS rows FROM pg_class WHERE oid = ANY($1::regclass[])`,
+      [referenced.map((t) => `"${t}"`)],
+    );
+    this.chunkRows = this.session.bulkChunkRows ?? Math.max(DEFAULT_CHUNK_ROWS, 2 * Number(rows));
+  }
+
+  /** Adds one batch to the staging table: sent as soon as the connection is free, or spooled meanwhile. */
   async write(batch: Batch, before: Promise<void> | undefined): Promise<void> {
     // The file before failed: the run is over, and nothing more is sent.
     if (this.busy === 'failed') throw new Error(`${this.file.name}: not loaded, as the file before it failed`);
+    if (this.failure) throw this.failure;
     const firstSeq = this.staged + 1;
     this.staged += batch.rows.length;
-    if (this.spool && this.busy === 'busy') {
-      const spool = this.spool;
-      const data = this.session.copyText(batch.rows, batch.records, firstSeq);
-      const appended = (this.appends = this.appends.then(() => spool.append(data)));
+    this.inStage += batch.rows.length;
+    if (!this.session.copies) {
+      const written = this.session.queue(this.session.stagingFill(this.file.spec, batch.rows, batch.records, firstSeq));
       if (before) await before;
-      await appended;
+      try {
+        await written;
+      } catch (err) {
+        throw refusedBatch(this.file.name, batch.records, err);
+      }
       return;
     }
-    this.stageSpool();
-    const written = this.session.queue(this.session.stagingFill(this.file.spec, batch.rows, batch.records, firstSeq));
-    if (before) await before;
-    try {
-      await written;
-    } catch (err) {
-      throw refusedBatch(this.file.name, batch.records, err);
+    if (this.busy === 'free') this.stageFirstSpool();
+    // Up to the chunk's insert, nothing here waits: the order of the statements is the order of the batches.
+    const data = this.session.copyText(batch.rows, batch.records, firstSeq);
+    const { records } = batch;
+    let appended: Promise<void> | undefined;
+    if (this.spool || this.waiting >= DIRECT_SENDS) {
+      let spool = this.spool;
+      if (!spool) {
+        spool = this.spool = this.newSpool();
+        const sent = spool;
+        this.enqueue(() => this.sendSpool(sent), (err) => this.refusedLines(err));
+      }
+      const to = spool;
+      appended = this.appends = this.appends.then(() => to.append(data));
+    } else {
+      this.enqueue(() => this.session.stagingCopy(this.file.spec, data), (err) => refusedBatch(this.file.name, records, err));
     }
+    if (this.inStage >= this.chunkRows && !this.fastFellShort) this.insertChunk();
+    if (before) await before;
+    // The disk keeps pace with the reader: memory holds a batch or two.
+    if (appended) await appended;
   }
 
-  /** Queues, once, the table's take and the spool's trip to staging, ahead of any batch sent after it. */
-  private stageSpool(): void {
+  /** Queues a statement of the writer on the connection; its failure is kept for the next write or the finish. */
+  private enqueue(work: () => Promise<unknown>, describe: (err: unknown) => Error = (err) => err as Error): void {
+    this.waiting++;
+    this.session
+      .queue(async () => {
+        try {
+          if (!this.failure) await work();
+        } finally {
+          this.waiting--;
+        }
+      })
+      .catch((err: unknown) => {
+        this.failure ??= describe(err);
+      });
+  }
+
+  private newSpool(): StagingSpool {
+    const spool = new StagingSpool();
+    this.spools.add(spool);
+    return spool;
+  }
+
+  /** Sends a spool's batches to the staging table; batches written from now on go elsewhere (after it). */
+  private async sendSpool(spool: StagingSpool): Promise<void> {
+    if (this.spool === spool) this.spool = undefined;
+    await this.appends;
+    await spool.copyInto(this.session.client, copyStageSql(this.file.spec));
+    this.spools.delete(spool);
+  }
+
+  /** Queues, once, the table's take and the first spool's trip to staging, ahead of any batch sent after it. */
+  private stageFirstSpool(): void {
     const spool = this.spool;
-    if (!spool || this.drained) return;
-    const { spec, name } = this.file;
+    if (!spool || !this.busyWith || this.drained) return;
+    const { name } = this.file;
     this.drained = this.session.queue(async () => {
-      await this.appends;
-      await this.loads.take(spec.table);
+      await this.take();
       try {
-        await spool.copyInto(this.session.client, copyStageSql(spec));
+        await this.sendSpool(spool);
       } catch (err) {
         throw new Error(`${name}: the database refused the lines read while the file before loaded: ${(err as Error).message}`, { cause: err });
       }
-      this.spool = undefined;
     });
     this.drained.catch(() => undefined);
   }
 
-  /** Removes the spool of a run that stopped before sending it. */
+  /**
+   * Queues the insert of the chunk staged so far: the staging table becomes the chunk's (renamed), a new one takes the
+   * batches after it. Batches of the chunk still in a spool reach it first (the spool's trip is queued before).
+   */
+  private insertChunk(): void {
+    const rows = this.inStage;
+    this.inStage = 0;
+    this.spool = undefined;
+    const stage = stageTableName(this.file.spec);
+    const chunk = `${stage}_${this.chunkTables.length + 1}`;
+    this.chunkTables.push(chunk);
+    this.enqueue(
+      async () => {
+        const { runner } = this.session;
+        await runner.query(`ALTER TABLE ${stage} RENAME TO ${chunk}`);
+        await runner.query(`CREATE TEMP TABLE ${stage} (LIKE ${chunk}) ON COMMIT DROP`);
+        if (this.fastFellShort) return;
+        const inserted = await this.insertFast(chunk);
+        this.chunkInserted += inserted;
+        if (inserted !== rows) this.fastFellShort = true;
+      },
+      (err) => this.refusedRecords(err),
+    );
+  }
+
+  private refusedLines(err: unknown): Error {
+    return new Error(`${this.file.name}: the database refused lines read while it was busy: ${(err as Error).message}`, { cause: err });
+  }
+
+  private refusedRecords(err: unknown): Error {
+    return new Error(`${this.file.name}: the database refused the file's records: ${(err as Error).message}`, { cause: err });
+  }
+
+  /** Inserts the records staged in `from` with the fast statement; resolves to how many it inserted. */
+  private async insertFast(from: string): Promise<number> {
+    const { runner, client, rejectedParents } = this.session;
+    this.position ??= await this.sequencePosition();
+    // Temporary tables have no statistics until analysed; the plans of the statements depend on the staged row count.
+    await runner.query(`ANALYZE ${from}`);
+    const result = await client.query(wholeFileFastInsertSql(this.file.spec, rejectedParents, from), [this.position.next, this.position.increment]);
+    return result.rowCount ?? 0;
+  }
+
+  /**
+   * The id sequence before the load. Sequences ignore rollbacks: it is put back if the fast statement is undone, so that
+   * ids follow the lines as they would had it never run (the table is this run's alone: the bulk load holds it locked).
+   */
+  private async sequencePosition(): Promise<SequencePosition> {
+    const { runner } = this.session;
+    const [{ sequence }] = await runner.query(`SELECT pg_get_serial_sequence($1, 'id') AS sequence`, [`"${this.file.spec.table}"`]);
+    const [p] = await runner.query(
+      `SELECT s.last_value, s.is_called, CASE WHEN s.is_called THEN s.last_value + p.seqincrement ELSE s.last_value END AS next,
+              p.seqincrement AS increment
+         FROM ${sequence} s, pg_sequence p WHERE p.seqrelid = $1::regclass`,
+      [sequence],
+    );
+    return { sequence, lastValue: p.last_value, isCalled: p.is_called, next: p.next, increment: p.increment };
+  }
+
+  /** Removes the spools of a run that stopped before sending them. */
   async discard(): Promise<void> {
     await this.appends.catch(() => undefined);
-    await this.spool?.discard();
+    for (const spool of this.spools) await spool.discard();
+    this.spools.clear();
   }
 
   /** Loads the staged file, then rebuilds the table's unique indexes (unless loading did) and its statistics. */
@@ -213,9 +373,13 @@ export class BulkLoadWriter implements FileWriter {
     const { spec } = this.file;
     if (this.busyWith) {
       await this.busyWith.until;
-      this.stageSpool();
+      this.stageFirstSpool();
       await this.drained;
     }
+    this.spool = undefined;
+    // Every statement queued before (batches, spools, chunks) is done once this one runs.
+    await this.session.queue(async () => undefined).catch(() => undefined);
+    if (this.failure) throw this.failure;
     if (this.staged > 0) await this.loadStaged(spec);
     await this.loads.buildUniqueIndexes(spec.table, false);
     // Statistics for the lookups of the files that follow.
@@ -223,60 +387,62 @@ export class BulkLoadWriter implements FileWriter {
   }
 
   /**
-   * Checks and inserts the staged file, then books the records it rejected. The fast statement is tried first, in a
-   * savepoint: it is kept when it inserted every record and the table's unique indexes (which catch duplicate ids) then
-   * build. Otherwise it is undone and the checking statement names every problem.
+   * Inserts what the chunks left with the fast statement, then books the file. The rest of the fast insert runs in a
+   * savepoint: it is kept when every record was inserted and the table's unique indexes (which catch duplicate ids) then
+   * build. Otherwise it is undone, the chunks inserted before it are removed, and the checking statement names every
+   * problem.
    */
   private async loadStaged(spec: FileSpec): Promise<void> {
-    const { runner, client, rejectedParents } = this.session;
+    const { runner } = this.session;
     const stage = stageTableName(spec);
-    const refused = (err: unknown) =>
-      new Error(`${this.file.name}: the database refused the file's records: ${(err as Error).message}`, { cause: err });
-    // Temporary tables have no statistics until analysed; the plans of the statements depend on the staged row count.
-    await runner.query(`ANALYZE ${stage}`);
-    // Sequences ignore rollbacks: the id sequence is put back too if the fast statement is undone, so that ids follow the
-    // lines as they would had it never run (the table is this run's alone: the bulk load holds it locked).
-    const [{ sequence }] = await runner.query(`SELECT pg_get_serial_sequence($1, 'id') AS sequence`, [`"${spec.table}"`]);
-    const [position] = await runner.query(
-      `SELECT s.last_value, s.is_called, CASE WHEN s.is_called THEN s.last_value + p.seqincrement ELSE s.last_value END AS next,
-              p.seqincrement AS increment
-         FROM ${sequence} s, pg_sequence p WHERE p.seqrelid = $1::regclass`,
-      [sequence],
-    );
+    this.position ??= await this.sequencePosition();
+    const { sequence, next, increment } = this.position;
     await runner.query('SAVEPOINT whole_file');
-    let fast: number;
-    try {
-      fast = (await client.query(wholeFileFastInsertSql(spec, rejectedParents), [position.next, position.increment])).rowCount ?? 0;
-    } catch (err) {
-      throw refused(err);
+    let fast = this.chunkInserted;
+    if (!this.fastFellShort && this.inStage > 0) {
+      try {
+        fast += await this.insertFast(stage);
+      } catch (err) {
+        throw this.refusedRecords(err);
+      }
     }
-    if (fast === this.staged && (await this.loads.buildUniqueIndexes(spec.table, true))) {
+    if (!this.fastFellShort && fast === this.staged && (await this.loads.buildUniqueIndexes(spec.table, true))) {
       // The ids given are the sequence's next `fast` values.
-      await runner.query(`SELECT setval($1::regclass, $2::int8 + ($3::int8 - 1) * $4::int8, true)`, [
-        sequence,
-        position.next,
-        fast,
-        position.increment,
-      ]);
+      await runner.query(`SELECT setval($1::regclass, $2::int8 + ($3::int8 - 1) * $4::int8, true)`, [sequence, next, fast, increment]);
       await runner.query('RELEASE SAVEPOINT whole_file');
       this.file.counts.inserted += fast;
-      await runner.query(`TRUNCATE ${stage}`);
+      await this.dropStaged();
       return;
     }
     await runner.query('ROLLBACK TO SAVEPOINT whole_file');
     await runner.query('RELEASE SAVEPOINT whole_file');
-    await runner.query(`SELECT setval($1::regclass, $2, $3)`, [sequence, position.last_value, position.is_called]);
+    // The chunks inserted before the savepoint (the table was empty, and no other table refers to it).
+    if (this.chunkInserted > 0) await runner.query(`TRUNCATE "${spec.table}"`);
+    await runner.query(`SELECT setval($1::regclass, $2, $3)`, [sequence, this.position.lastValue, this.position.isCalled]);
+    // The checking statement reads the whole file from the staging table.
+    for (const chunk of this.chunkTables.splice(0)) {
+      await runner.query(`INSERT INTO ${stage} SELECT * FROM ${chunk}`);
+      await runner.query(`DROP TABLE ${chunk}`);
+    }
+    await runner.query(`ANALYZE ${stage}`);
 
     await runner.query(`TRUNCATE ${STAGED_PROBLEMS_TABLE}`);
     let inserted: string;
     try {
-      [{ inserted }] = await runner.query(wholeFileInsertSql(spec, rejectedParents));
+      [{ inserted }] = await runner.query(wholeFileInsertSql(spec, this.session.rejectedParents));
     } catch (err) {
-      throw refused(err);
+      throw this.refusedRecords(err);
     }
     this.file.counts.inserted += Number(inserted);
-    await runner.query(`TRUNCATE ${stage}`);
+    await this.dropStaged();
     await this.rejectStagedProblems();
+  }
+
+  /** Empties the staging table and drops the chunks' tables. */
+  private async dropStaged(): Promise<void> {
+    const { runner } = this.session;
+    await runner.query(`TRUNCATE ${stageTableName(this.file.spec)}`);
+    for (const chunk of this.chunkTables.splice(0)) await runner.query(`DROP TABLE ${chunk}`);
   }
 
   /**

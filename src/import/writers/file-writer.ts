@@ -93,6 +93,8 @@ export class WriteSession {
     /** COPY FROM STDIN is available (not on PGlite); otherwise batches reach staging as array parameters. */
     private readonly useCopy: boolean,
     readonly source: DatasetSource,
+    /** ImportOptions.bulkChunkRows. */
+    readonly bulkChunkRows?: number,
   ) {}
 
   /** Runs `work` once the database is done with the work queued before it; its failure is left to the caller. */
@@ -116,6 +118,11 @@ export class WriteSession {
     return Buffer.from(parts.join(''));
   }
 
+  /** Sends staging rows as COPY text (copyText) through COPY FROM STDIN. */
+  stagingCopy(spec: FileSpec, data: Buffer): Promise<void> {
+    return copyInto(this.client, copyStageSql(spec), data);
+  }
+
   /**
    * Prepares one batch's staging rows (COPY text, or array parameters on PGlite) and returns the call that sends them.
    * `firstSeq`: the first row's position among the file's staged rows (a bulk load numbers them).
@@ -123,7 +130,7 @@ export class WriteSession {
   stagingFill(spec: FileSpec, rows: ValidRow[], records: RawRecord[], firstSeq?: number): () => Promise<unknown> {
     if (this.useCopy) {
       const data = this.copyText(rows, records, firstSeq);
-      return () => copyInto(this.client, copyStageSql(spec), data);
+      return () => this.stagingCopy(spec, data);
     }
     const params: unknown[] = [records.map((r) => r.line), rows.map((r) => r.key)];
     for (let c = 0; c < spec.columns.length; c++) params.push(rows.map((r) => r.values[c]));
