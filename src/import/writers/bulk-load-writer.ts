@@ -243,12 +243,18 @@ export class BulkLoadWriter implements FileWriter {
       if (!spool) {
         spool = this.spool = this.newSpool();
         const sent = spool;
-        this.enqueue(() => this.sendSpool(sent), (err) => this.refusedLines(err));
+        this.enqueue(
+          () => this.sendSpool(sent),
+          (err) => this.refusedLines(err),
+        );
       }
       const to = spool;
       appended = this.appends = this.appends.then(() => to.append(data));
     } else {
-      this.enqueue(() => this.session.stagingCopy(this.file.spec, data), (err) => refusedBatch(this.file.name, records, err));
+      this.enqueue(
+        () => this.session.stagingCopy(this.file.spec, data),
+        (err) => refusedBatch(this.file.name, records, err),
+      );
     }
     if (this.inStage >= this.chunkRows && !this.fastFellShort) this.insertChunk();
     if (before) await before;
