@@ -64,9 +64,9 @@ export interface ImportOptions {
    */
   leaveRollupsToServer?: boolean;
   /**
-   * A bulk load on PostgreSQL into a table no other file refers to inserts its records while the file is still read,
-   * a chunk at a time, once a chunk holds this many records (default: 500,000, or twice the rows of the tables the file
-   * refers to if more, since each chunk's insert reads those tables whole).
+   * A bulk load on PostgreSQL inserts its records while the file is still read, a chunk at a time, once a chunk holds
+   * this many records (default: 200,000, or twice the rows of the tables the file refers to if more, since each
+   * chunk's insert reads those tables whole).
    */
   bulkChunkRows?: number;
 }

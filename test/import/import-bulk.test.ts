@@ -128,7 +128,7 @@ function loggingSource(dir: string, log: string[], changeTickets = false): Datas
 /** The spool folders of imports (StagingSpool) now in the temporary folder. */
 const spoolFolders = () => readdirSync(tmpdir()).filter((f) => f.startsWith('deskmetrics-spool-'));
 
-// On PostgreSQL a bulk load into a table no other file refers to inserts its records while it reads the file, a chunk at
+// On PostgreSQL a bulk load inserts its records while it reads the file, a chunk at
 // a time (ImportOptions.bulkChunkRows): every case runs with the default (these files fit in one chunk) and with chunks
 // of 7 records. PGlite stages with array parameters and inserts once.
 const CHUNKINGS = [
@@ -468,5 +468,28 @@ function messagesOf(dir: string): DatasetSource {
       },
     );
     expect(await bulk.dataSource.query(`SELECT id::int FROM messages WHERE external_id = 'NEW1'`)).toEqual([{ id: max + 1 }]);
+  });
+
+  it('undoes the chunks of a file others refer to with the tables that refer to it, empty, when an id repeats at its end', async () => {
+    const { bulk, batched } = dbs;
+    const files = largerDataset(30);
+    files['tickets.csv'] += 'X2,C1,email,,,2025-03-20T09:00:00Z,,,,,,\n';
+    const dir = writeDataset(files);
+    const reports = writeDataset({});
+    const run = (db: BlockDatabase, options: ImportOptions, report: string) =>
+      statementsDuring(() => importDataset(db.dataSource, folderSource(dir), { skipInvalid: true, reportPath: join(reports, report), ...options }));
+    // Into emptied tables, their ids from 1 again: the block's databases hold the first test's rows.
+    for (const db of [bulk, batched]) await db.dataSource.query(`TRUNCATE ${TABLES.map((t) => `"${t}"`).join(', ')} RESTART IDENTITY CASCADE`);
+    const sent = await run(bulk, { batchSize: 3, bulkChunkRows: 7 }, 'bulk.csv');
+    await run(batched, { batchSize: 100_000 }, 'batched.csv');
+
+    expect(sent.filter((s) => /^ALTER TABLE import_stage_tickets RENAME/.test(s)).length).toBeGreaterThan(3);
+    const truncated = sent.filter((s) => s.startsWith('TRUNCATE "tickets"'));
+    expect(truncated).toHaveLength(1);
+    expect(truncated[0]).toMatch(/^TRUNCATE "tickets", .*messages/);
+    const report = (name: string) => parse(readFileSync(join(reports, name)), { columns: true }) as Record<string, string>[];
+    expect(report('bulk.csv').map(({ reason }) => reason)).toEqual(['duplicate ticket_id "X2": already on line 7 of this file']);
+    expect(report('bulk.csv')).toEqual(report('batched.csv'));
+    expect(await rowsOf(bulk.dataSource)).toEqual(await rowsOf(batched.dataSource));
   });
 });

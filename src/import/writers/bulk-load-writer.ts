@@ -1,6 +1,6 @@
 import { SqlState, sqlState } from '../../db/sql-state';
 import { ENABLED_MARKING_TRIGGERS_SQL, REBUILD_ALL_ROLLUPS_SQL } from '../../metrics/rollups/rollup-refresh';
-import { isReferenced, type FileSpec } from '../file-specs';
+import type { FileSpec } from '../file-specs';
 import {
   copyStageSql,
   DROPPABLE_DEFINITIONS_SQL,
@@ -116,7 +116,7 @@ export interface BusyConnection {
 }
 
 // A chunk of a bulk load inserted while the file is read holds at least this many records (see bulkChunkRows).
-const DEFAULT_CHUNK_ROWS = 500_000;
+const DEFAULT_CHUNK_ROWS = 200_000;
 // Batches sent to the connection directly while fewer than this many of the writer's statements wait for it; beyond, the
 // reader spools them to disk, so that it never waits for the database (a chunk's insert takes seconds).
 const DIRECT_SENDS = 2;
@@ -137,8 +137,7 @@ interface SequencePosition {
  * are rebuilt; should it leave out a record or an index not build (a problem in the file), everything it inserted is
  * undone and the checking statement names every problem.
  *
- * On PostgreSQL, into a table no other file refers to, the records are inserted while the file is still read, a chunk
- * at a time: each chunk is staged in a table of its own (the staging table is renamed once it holds the chunk) and
+ * On PostgreSQL the records are inserted while the file is still read, a chunk at a time: each chunk is staged in a table of its own (the staging table is renamed once it holds the chunk) and
  * inserted from it, so that the database inserts one chunk while the reader checks the next. Batches read while the
  * connection is busy go to a StagingSpool on disk, sent once it is free: memory stays flat and the reader never waits.
  */
@@ -205,8 +204,7 @@ export class BulkLoadWriter implements FileWriter {
   private async take(): Promise<void> {
     const { spec } = this.file;
     await this.loads.take(spec.table);
-    // The fallback undoes inserted chunks with TRUNCATE, which a table others refer to does not allow.
-    if (!this.session.copies || isReferenced(spec.table)) return;
+    if (!this.session.copies) return;
     const referenced = [...new Set(spec.columns.flatMap((c) => (c.references ? [c.references] : [])))];
     const [{ rows }] = await this.session.runner.query(
       `SELECT coalesce(max(reltuples), 0)::float8 AS rows FROM pg_class WHERE oid = ANY($1::regclass[])`,
@@ -422,8 +420,7 @@ export class BulkLoadWriter implements FileWriter {
     }
     await runner.query('ROLLBACK TO SAVEPOINT whole_file');
     await runner.query('RELEASE SAVEPOINT whole_file');
-    // The chunks inserted before the savepoint (the table was empty, and no other table refers to it).
-    if (this.chunkInserted > 0) await runner.query(`TRUNCATE "${spec.table}"`);
+    if (this.chunkInserted > 0) await this.removeChunks();
     await runner.query(`SELECT setval($1::regclass, $2, $3)`, [sequence, this.position.lastValue, this.position.isCalled]);
     // The checking statement reads the whole file from the staging table.
     for (const chunk of this.chunkTables.splice(0)) {
@@ -442,6 +439,25 @@ export class BulkLoadWriter implements FileWriter {
     this.file.counts.inserted += Number(inserted);
     await this.dropStaged();
     await this.rejectStagedProblems();
+  }
+
+  /**
+   * Removes the rows the chunks inserted before the savepoint: the table was empty. TRUNCATE must name the tables that
+   * refer to it too; they are empty (no row can refer to a table that was empty, and the files that refer to this one
+   * write after it), which is checked first, so that nothing else is ever removed.
+   */
+  private async removeChunks(): Promise<void> {
+    const { runner } = this.session;
+    const table = `"${this.file.spec.table}"`;
+    const referring: { name: string }[] = await runner.query(
+      `SELECT DISTINCT conrelid::regclass::text AS name FROM pg_constraint WHERE contype = 'f' AND confrelid = $1::regclass AND conrelid <> confrelid`,
+      [table],
+    );
+    for (const { name } of referring) {
+      const [{ empty }] = await runner.query(`SELECT NOT EXISTS (SELECT 1 FROM ${name}) AS empty`);
+      if (!empty) throw new Error(`${this.file.name}: cannot undo the records inserted so far, as ${name} refers to them`);
+    }
+    await runner.query(`TRUNCATE ${[table, ...referring.map((r) => r.name)].join(', ')}`);
   }
 
   /** Empties the staging table and drops the chunks' tables. */
