@@ -221,7 +221,11 @@ class DemoDataset implements DemoSource {
   }
 
   private *messages(): Generator<Values> {
+    // The agents' workload goes over the same tickets: summed on the way (in the same order, so to the same values), the
+    // agent activity after the messages (as an import reads them) need not generate every ticket again.
+    const load = this.workloadCache ? undefined : this.emptyWorkload();
     for (const t of this.eachTicket()) {
+      if (load) this.addWorkload(load, t);
       const num = t.ticketNumber(t.index);
       const ticketId = `T${num}`;
       for (let m = 0; m < t.messageCount; m++) {
@@ -237,6 +241,7 @@ class DemoDataset implements DemoSource {
         };
       }
     }
+    if (load) this.workloadCache ??= load;
   }
 
   private *surveys(): Generator<Values> {
@@ -339,16 +344,23 @@ class DemoDataset implements DemoSource {
   /** Working seconds per agent and day (agent × days), summed over every ticket's messages and unlogged calls. */
   private workload(): Float64Array {
     if (this.workloadCache) return this.workloadCache;
-    const w = this.world;
-    const load = new Float64Array(w.agentCount * w.days);
-    for (const t of this.eachTicket()) {
-      for (let m = 0; m < t.messageCount; m++) {
-        if (t.msgAuthor[m] === AUTHOR_AGENT) load[t.msgAgent[m] * w.days + w.dayOf(t.msgTime[m])] += t.msgWork[m];
-      }
-      for (let e = 0; e < t.extraWorkCount; e++) load[t.extraWorkAgent[e] * w.days + w.dayOf(t.extraWorkTime[e])] += t.extraWorkSeconds[e];
-    }
+    const load = this.emptyWorkload();
+    for (const t of this.eachTicket()) this.addWorkload(load, t);
     this.workloadCache = load;
     return load;
+  }
+
+  private emptyWorkload(): Float64Array {
+    return new Float64Array(this.world.agentCount * this.world.days);
+  }
+
+  /** Adds one ticket's agent messages and unlogged calls to the working seconds per agent and day. */
+  private addWorkload(load: Float64Array, t: TicketGenerator): void {
+    const w = this.world;
+    for (let m = 0; m < t.messageCount; m++) {
+      if (t.msgAuthor[m] === AUTHOR_AGENT) load[t.msgAgent[m] * w.days + w.dayOf(t.msgTime[m])] += t.msgWork[m];
+    }
+    for (let e = 0; e < t.extraWorkCount; e++) load[t.extraWorkAgent[e] * w.days + w.dayOf(t.extraWorkTime[e])] += t.extraWorkSeconds[e];
   }
 
   /** One row per agent and scheduled day (or day with work): shift length, overtime when needed, active ≥ handled work. */

@@ -51,6 +51,18 @@ describe('determinism', () => {
     expect(digest(demoSource({ tickets: 3000, seed: 7, end: '2026-01-01' }))).not.toBe(a);
   });
 
+  it('gives the same agent activity read alone, after the messages, or after messages read in part', () => {
+    const alone = [...demoSource({ tickets: 3000, seed: 7 }).valuesSync('agent_activity')];
+    expect(alone.length).toBeGreaterThan(100);
+    const afterMessages = demoSource({ tickets: 3000, seed: 7 });
+    expect([...afterMessages.valuesSync('messages')].length).toBeGreaterThan(3000);
+    expect([...afterMessages.valuesSync('agent_activity')]).toEqual(alone);
+    const afterSome = demoSource({ tickets: 3000, seed: 7 });
+    let n = 0;
+    for (const _ of afterSome.valuesSync('messages')) if (++n === 1000) break;
+    expect([...afterSome.valuesSync('agent_activity')]).toEqual(alone);
+  });
+
   it('regenerates the same tickets in every pass and through records()', async () => {
     const source = demoSource({ tickets: 500, seed: 3 });
     const first = [...source.valuesSync('tickets')];
