@@ -156,8 +156,9 @@ export class BulkLoadWriter implements FileWriter {
   /** A chunk's fast insert left out records: the file takes the checking statement. */
   private fastFellShort = false;
   private position: SequencePosition | undefined;
-  /** The spool taking batches now (while the connection is busy), if any; every spool not yet sent or removed. */
+  /** The spool taking batches now (while the connection is busy), if any. */
   private spool: StagingSpool | undefined;
+  /** Every spool not yet sent or removed. */
   private readonly spools = new Set<StagingSpool>();
   /** Spool appends, in order. */
   private appends: Promise<void> = Promise.resolve();
@@ -237,17 +238,8 @@ export class BulkLoadWriter implements FileWriter {
     const { records } = batch;
     let appended: Promise<void> | undefined;
     if (this.spool || this.waiting >= DIRECT_SENDS) {
-      let spool = this.spool;
-      if (!spool) {
-        spool = this.spool = this.newSpool();
-        const sent = spool;
-        this.enqueue(
-          () => this.sendSpool(sent),
-          (err) => this.refusedLines(err),
-        );
-      }
-      const to = spool;
-      appended = this.appends = this.appends.then(() => to.append(data));
+      const spool = this.spool ?? this.spoolWhileBusy();
+      appended = this.appends = this.appends.then(() => spool.append(data));
     } else {
       this.enqueue(
         () => this.session.stagingCopy(this.file.spec, data),
@@ -261,7 +253,7 @@ export class BulkLoadWriter implements FileWriter {
   }
 
   /** Queues a statement of the writer on the connection; its failure is kept for the next write or the finish. */
-  private enqueue(work: () => Promise<unknown>, describe: (err: unknown) => Error = (err) => err as Error): void {
+  private enqueue(work: () => Promise<unknown>, describe: (err: unknown) => Error): void {
     this.waiting++;
     this.session
       .queue(async () => {
@@ -279,6 +271,16 @@ export class BulkLoadWriter implements FileWriter {
   private newSpool(): StagingSpool {
     const spool = new StagingSpool();
     this.spools.add(spool);
+    return spool;
+  }
+
+  /** A spool for the batches written while the connection is busy, its trip to the staging table queued behind them. */
+  private spoolWhileBusy(): StagingSpool {
+    const spool = (this.spool = this.newSpool());
+    this.enqueue(
+      () => this.sendSpool(spool),
+      (err) => this.refusedLines(err),
+    );
     return spool;
   }
 
